@@ -1,0 +1,33 @@
+# Every target sets up .venv first, so a fresh clone needs only Python 3.11+ and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test bench screenshots simulator clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/sakari-tui --demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+simulator: $(STAMP)
+	$(BIN)/sakari-tui simulator --port 8765
+
+bench: $(STAMP)
+	@echo "make bench: not yet (the benchmark suite is issue 5)"
+
+screenshots: $(STAMP)
+	@echo "make screenshots: not yet (the inbox screens are issue 3)"
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,20 @@
+"""The typed async Sakari API client. Knows nothing of Textual or the local store."""
+
+from .client import DEFAULT_API_URL, DEFAULT_TOKEN_URL, SakariClient
+from .errors import ApiUnavailable, AuthError, BadResponse, InvalidRequest, NotFound, RateLimited, SakariError
+from .models import *  # noqa: F403  (the models are part of the public API)
+from .models import __all__ as _models_all  # type: ignore[attr-defined]
+
+__all__ = [
+    "SakariClient",
+    "DEFAULT_API_URL",
+    "DEFAULT_TOKEN_URL",
+    "SakariError",
+    "ApiUnavailable",
+    "AuthError",
+    "BadResponse",
+    "InvalidRequest",
+    "NotFound",
+    "RateLimited",
+    *_models_all,
+]

@@ -1,0 +1,448 @@
+"""`SakariClient`: a typed async client for all 26 operations of the Sakari REST API v1.
+
+Method names follow the Ballerina `ballerinax/sakari` connector in snake_case so people coming
+from it find them. List operations return one `Page`; `paginate()` (and the `iter_*`
+shortcuts) walk every page.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from typing import Any, Literal, TypeVar, overload
+from urllib.parse import quote
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from .. import __version__
+from .auth import TokenManager
+from .errors import AuthError, BadResponse, SakariError
+from .models import (
+    Campaign,
+    CampaignRequest,
+    Contact,
+    ContactRequest,
+    ContactUploadResult,
+    Conversation,
+    Message,
+    Page,
+    Pagination,
+    SendMessagesRequest,
+    SendMessagesResult,
+    SharedFile,
+    Template,
+    TemplateRequest,
+    TokenResponse,
+    Webhook,
+)
+from .transport import error_for_response, error_for_transport, success_body
+
+DEFAULT_API_URL = "https://api.sakari.io"
+# The token endpoint has no /v1 prefix (older copies of the spec got this wrong).
+DEFAULT_TOKEN_URL = "https://api.sakari.io/oauth2/token"
+DEFAULT_TIMEOUT_S = 20.0
+MAX_PAGE_SIZE = 100
+
+M = TypeVar("M", bound=BaseModel)
+MergeStrategy = Literal["append", "core", "remove"]
+
+
+def _body(value: BaseModel | Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if isinstance(value, BaseModel):
+        return value.model_dump(by_alias=True, exclude_none=True, mode="json")
+    return dict(value)
+
+
+def _query(**filters: Any) -> dict[str, Any]:
+    """Query parameters without the unset ones; lists (e.g. tags) become comma-separated."""
+    query: dict[str, Any] = {}
+    for key, value in filters.items():
+        if value is None:
+            continue
+        if isinstance(value, (list, tuple)):
+            value = ",".join(str(v) for v in value)
+        query[key] = value
+    return query
+
+
+class SakariClient:
+    """Async client. Use as ``async with SakariClient(...) as client:`` (one connection pool)."""
+
+    def __init__(
+        self,
+        *,
+        account_id: str,
+        client_id: str,
+        client_secret: str,
+        api_url: str = DEFAULT_API_URL,
+        token_url: str = DEFAULT_TOKEN_URL,
+        timeout: float = DEFAULT_TIMEOUT_S,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.account_id = account_id
+        self.api_url = api_url.rstrip("/")
+        self.token_url = token_url
+        self._client_id = client_id
+        self._client_secret = client_secret
+        self._http = httpx.AsyncClient(
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            transport=transport,
+            headers={"User-Agent": f"sakari-tui/{__version__}", "Accept": "application/json"},
+            follow_redirects=False,
+        )
+        self._tokens = TokenManager(self._request_token, clock=clock)
+
+    def __repr__(self) -> str:  # credentials stay out of reprs, logs and tracebacks
+        return f"SakariClient(account_id={self.account_id!r}, api_url={self.api_url!r})"
+
+    async def __aenter__(self) -> SakariClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # --- plumbing ----------------------------------------------------------------------------
+
+    async def _send(self, request: httpx.Request) -> httpx.Response:
+        try:
+            return await self._http.send(request)
+        except httpx.HTTPError as exc:
+            raise error_for_transport(exc, request.url) from None
+
+    async def _request_token(self) -> TokenResponse:
+        request = self._http.build_request(
+            "POST",
+            self.token_url,
+            json={
+                "grant_type": "client_credentials",
+                "client_id": self._client_id,
+                "client_secret": self._client_secret,
+            },
+        )
+        response = await self._send(request)
+        if response.status_code in (400, 401, 403):
+            error = error_for_response(response)
+            raise AuthError(
+                "The Sakari API refused the client id and secret; check them in the settings.",
+                code=error.code,
+                status=response.status_code,
+            )
+        return self._parse(TokenResponse, success_body(response), whole=True)
+
+    def _url(self, *segments: str, account: bool = True) -> str:
+        parts = ["v1"]
+        if account:
+            parts += ["accounts", quote(self.account_id, safe="")]
+        parts += [quote(segment, safe="") for segment in segments]
+        return f"{self.api_url}/{'/'.join(parts)}"
+
+    async def _call(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        content: bytes | None = None,
+        files: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """One authenticated call; a 401 renews the token once and retries once."""
+        token = await self._tokens.get()
+        for attempt in range(2):
+            request = self._http.build_request(
+                method,
+                url,
+                params=params,
+                json=json,
+                content=content,
+                files=files,
+                headers={**(headers or {}), "Authorization": f"Bearer {token}"},
+            )
+            response = await self._send(request)
+            if response.status_code != 401 or attempt == 1:
+                break
+            token = await self._tokens.renew_after_rejection(token)
+        if response.status_code == 401:
+            raise AuthError(
+                "The Sakari API rejected the access token even after renewing it; check the credentials.",
+                code=error_for_response(response).code,
+                status=401,
+            )
+        return response
+
+    @staticmethod
+    def _parse(model: type[M], body: dict[str, Any], *, whole: bool = False) -> M:
+        data = body if whole else body.get("data")
+        try:
+            return model.model_validate(data if data is not None else {})
+        except ValidationError as exc:
+            raise BadResponse(
+                f"The Sakari API sent a {model.__name__} this client cannot read ({exc.error_count()} problems)."
+            ) from None
+
+    async def _one(self, model: type[M], method: str, url: str, **kwargs: Any) -> M:
+        body = success_body(await self._call(method, url, **kwargs))
+        return self._parse(model, body)
+
+    async def _page(self, model: type[M], url: str, params: dict[str, Any]) -> Page[M]:
+        body = success_body(await self._call("GET", url, params=params))
+        raw_items = body.get("data") or []
+        if not isinstance(raw_items, list):
+            raise BadResponse(f"The Sakari API sent a {model.__name__} list that is not a list.")
+        try:
+            items = [model.model_validate(item) for item in raw_items]
+            pagination = Pagination.model_validate(body.get("pagination") or {"offset": params.get("offset", 0)})
+        except ValidationError as exc:
+            raise BadResponse(
+                f"The Sakari API sent a {model.__name__} this client cannot read ({exc.error_count()} problems)."
+            ) from None
+        return Page[model](items=items, pagination=pagination, requested_offset=params.get("offset") or 0)  # type: ignore[valid-type]
+
+    async def _first_of_list(self, model: type[M], method: str, url: str, **kwargs: Any) -> M:
+        """Create operations that answer with a list envelope holding the one new item."""
+        body = success_body(await self._call(method, url, **kwargs))
+        data = body.get("data")
+        if isinstance(data, list):
+            if not data:
+                raise BadResponse(f"The Sakari API created a {model.__name__} but returned none.")
+            data = data[0]
+        return self._parse(model, {"data": data})
+
+    async def _delete(self, url: str) -> bool:
+        response = await self._call("DELETE", url)
+        if response.status_code == 204:
+            return True
+        body = success_body(response)
+        return bool(body.get("success", True))
+
+    # --- authentication ---------------------------------------------------------------------
+
+    async def auth_token(self) -> TokenResponse:
+        """Exchange the client id and secret for a new access token (the client does this itself)."""
+        return await self._request_token()
+
+    # --- contacts ---------------------------------------------------------------------------
+
+    async def fetch_all_contacts(
+        self,
+        *,
+        offset: int | None = None,
+        limit: int | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        mobile: str | None = None,
+        email: str | None = None,
+        tags: str | Sequence[str] | None = None,
+    ) -> Page[Contact]:
+        """One page of contacts; the name, mobile and email filters match substrings."""
+        params = _query(
+            offset=offset, limit=limit, firstName=first_name, lastName=last_name, mobile=mobile, email=email, tags=tags
+        )
+        return await self._page(Contact, self._url("contacts"), params)
+
+    @overload
+    async def create_contact(
+        self, contact: ContactRequest | Mapping[str, Any], *, merge_strategy: MergeStrategy | None = None
+    ) -> list[Contact]: ...
+    @overload
+    async def create_contact(self, contact: str, *, merge_strategy: MergeStrategy | None = None) -> ContactUploadResult: ...
+
+    async def create_contact(
+        self, contact: ContactRequest | Mapping[str, Any] | str, *, merge_strategy: MergeStrategy | None = None
+    ) -> list[Contact] | ContactUploadResult:
+        """Create (or merge) a contact; a `str` is uploaded as CSV and gives an upload summary."""
+        params = _query(mergeStrategy=merge_strategy)
+        if isinstance(contact, str):
+            response = await self._call(
+                "POST", self._url("contacts"), params=params, content=contact.encode(),
+                headers={"Content-Type": "text/csv"},
+            )
+            return self._parse(ContactUploadResult, success_body(response))
+        body = success_body(await self._call("POST", self._url("contacts"), params=params, json=_body(contact)))
+        data = body.get("data")
+        if isinstance(data, dict) and "contacts" in data:  # the upload-summary shape
+            return self._parse(ContactUploadResult, body).contacts
+        items = data if isinstance(data, list) else [data]
+        try:
+            return [Contact.model_validate(item) for item in items if item is not None]
+        except ValidationError:
+            raise BadResponse("The Sakari API sent a Contact this client cannot read.") from None
+
+    async def fetch_contact(self, contact_id: str) -> Contact:
+        return await self._one(Contact, "GET", self._url("contacts", contact_id))
+
+    async def update_contact(self, contact_id: str, contact: ContactRequest | Mapping[str, Any]) -> Contact:
+        """Update a contact. Sends a body, which the spec forgot but the API needs."""
+        return await self._one(Contact, "PUT", self._url("contacts", contact_id), json=_body(contact))
+
+    async def remove_contact(self, contact_id: str) -> bool:
+        return await self._delete(self._url("contacts", contact_id))
+
+    # --- messages ---------------------------------------------------------------------------
+
+    async def fetch_all_messages(
+        self,
+        *,
+        offset: int | None = None,
+        limit: int | None = None,
+        contact_id: str | None = None,
+        conversation_id: str | None = None,
+    ) -> Page[Message]:
+        params = _query(offset=offset, limit=limit, contactId=contact_id, conversationId=conversation_id)
+        return await self._page(Message, self._url("messages"), params)
+
+    async def send_message(
+        self,
+        request: SendMessagesRequest | Mapping[str, Any] | None = None,
+        *,
+        template: str | None = None,
+        conversations: Sequence[str] | None = None,
+        contacts: Sequence[ContactRequest | Mapping[str, Any]] | None = None,
+        media_urls: Sequence[str] | None = None,
+    ) -> SendMessagesResult:
+        """Send a message: a full request, or the shortcut keywords.
+
+        ``send_message(template="Hi", conversations=[conversation_id])`` replies in a conversation;
+        ``contacts=[{"mobile": {"number": "+1…"}}]`` texts a number (starting a conversation).
+        """
+        if request is None:
+            request = SendMessagesRequest(
+                template=template,
+                conversations=list(conversations) if conversations else None,
+                contacts=[c if isinstance(c, ContactRequest) else ContactRequest.model_validate(c) for c in contacts]
+                if contacts
+                else None,
+                type="MMS" if media_urls else "SMS",
+                media=[{"url": url} for url in media_urls] if media_urls else None,  # type: ignore[misc]
+            )
+        return await self._one(SendMessagesResult, "POST", self._url("messages"), json=_body(request))
+
+    async def fetch_message(self, message_id: str) -> Message:
+        return await self._one(Message, "GET", self._url("messages", message_id))
+
+    # --- templates --------------------------------------------------------------------------
+
+    async def fetch_all_templates(
+        self, *, offset: int | None = None, limit: int | None = None, name: str | None = None
+    ) -> Page[Template]:
+        return await self._page(Template, self._url("templates"), _query(offset=offset, limit=limit, name=name))
+
+    async def create_template(self, template: TemplateRequest | Mapping[str, Any]) -> Template:
+        return await self._first_of_list(Template, "POST", self._url("templates"), json=_body(template))
+
+    async def fetch_template(self, template_id: str) -> Template:
+        return await self._one(Template, "GET", self._url("templates", template_id))
+
+    async def update_template(self, template_id: str, template: TemplateRequest | Mapping[str, Any]) -> Template:
+        return await self._one(Template, "PUT", self._url("templates", template_id), json=_body(template))
+
+    async def remove_template(self, template_id: str) -> bool:
+        return await self._delete(self._url("templates", template_id))
+
+    # --- campaigns --------------------------------------------------------------------------
+
+    async def fetch_all_campaigns(
+        self, *, offset: int | None = None, limit: int | None = None, name: str | None = None
+    ) -> Page[Campaign]:
+        return await self._page(Campaign, self._url("campaigns"), _query(offset=offset, limit=limit, name=name))
+
+    async def create_campaign(self, campaign: CampaignRequest | Mapping[str, Any]) -> Campaign:
+        return await self._first_of_list(Campaign, "POST", self._url("campaigns"), json=_body(campaign))
+
+    async def fetch_campaign(self, campaign_id: str) -> Campaign:
+        return await self._one(Campaign, "GET", self._url("campaigns", campaign_id))
+
+    async def update_campaign(self, campaign_id: str, campaign: CampaignRequest | Mapping[str, Any]) -> Campaign:
+        return await self._one(Campaign, "PUT", self._url("campaigns", campaign_id), json=_body(campaign))
+
+    async def remove_campaign(self, campaign_id: str) -> bool:
+        return await self._delete(self._url("campaigns", campaign_id))
+
+    # --- conversations ----------------------------------------------------------------------
+
+    async def fetch_all_conversations(self, *, offset: int | None = None, limit: int | None = None) -> Page[Conversation]:
+        return await self._page(Conversation, self._url("conversations"), _query(offset=offset, limit=limit))
+
+    async def fetch_conversation(self, conversation_id: str) -> Conversation:
+        return await self._one(Conversation, "GET", self._url("conversations", conversation_id))
+
+    async def close_conversation(self, conversation_id: str) -> Conversation:
+        return await self._one(Conversation, "PUT", self._url("conversations", conversation_id, "close"))
+
+    # --- tools ------------------------------------------------------------------------------
+
+    async def share_file(
+        self,
+        data: bytes,
+        *,
+        filename: str = "file",
+        content_type: str = "application/octet-stream",
+        multipart: bool = False,
+    ) -> SharedFile:
+        """Host a file with Sakari and get a short link (for MMS media or inline in a text)."""
+        url = f"{self.api_url}/v1/tools/sharefile"
+        if multipart:
+            return await self._one(SharedFile, "POST", url, files={"media": (filename, data, content_type)})
+        return await self._one(
+            SharedFile, "POST", url, content=data, headers={"Content-Type": "application/octet-stream"}
+        )
+
+    # --- webhooks ---------------------------------------------------------------------------
+
+    async def fetch_all_webhooks(self, *, offset: int | None = None, limit: int | None = None) -> Page[Webhook]:
+        return await self._page(Webhook, self._url("webhooks"), _query(offset=offset, limit=limit))
+
+    async def subscribe_webhook(self, url: str, event_types: Sequence[str]) -> Webhook:
+        body = {"url": url, "eventTypes": list(event_types)}
+        return await self._one(Webhook, "POST", self._url("webhooks"), json=body)
+
+    async def unsubscribe_webhook(self, url: str) -> bool:
+        """Remove a subscription; the callback URL travels percent-encoded in the path."""
+        return await self._delete(self._url("webhooks", url))
+
+    # --- pagination -------------------------------------------------------------------------
+
+    async def paginate(
+        self,
+        fetch_page: Callable[..., Awaitable[Page[M]]],
+        *,
+        page_size: int = MAX_PAGE_SIZE,
+        start: int = 0,
+        **filters: Any,
+    ) -> AsyncIterator[M]:
+        """Every item of a list operation, page by page: ``async for c in client.paginate(client.fetch_all_contacts)``."""
+        offset: int | None = start
+        while offset is not None:
+            page = await fetch_page(offset=offset, limit=page_size, **filters)
+            for item in page.items:
+                yield item
+            offset = page.next_offset
+
+    def iter_contacts(self, **filters: Any) -> AsyncIterator[Contact]:
+        return self.paginate(self.fetch_all_contacts, **filters)
+
+    def iter_messages(self, **filters: Any) -> AsyncIterator[Message]:
+        return self.paginate(self.fetch_all_messages, **filters)
+
+    def iter_conversations(self, **filters: Any) -> AsyncIterator[Conversation]:
+        return self.paginate(self.fetch_all_conversations, **filters)
+
+    def iter_templates(self, **filters: Any) -> AsyncIterator[Template]:
+        return self.paginate(self.fetch_all_templates, **filters)
+
+    def iter_campaigns(self, **filters: Any) -> AsyncIterator[Campaign]:
+        return self.paginate(self.fetch_all_campaigns, **filters)
+
+    def iter_webhooks(self, **filters: Any) -> AsyncIterator[Webhook]:
+        return self.paginate(self.fetch_all_webhooks, **filters)
+
+
+__all__ = ["SakariClient", "SakariError", "DEFAULT_API_URL", "DEFAULT_TOKEN_URL"]

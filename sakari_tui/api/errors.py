@@ -1,0 +1,70 @@
+"""One exception family for everything that can go wrong talking to Sakari.
+
+Callers catch `SakariError` (or a subclass) and never see an httpx or pydantic exception.
+Messages are plain sentences fit to show a person; they never contain secrets or tokens.
+"""
+
+from __future__ import annotations
+
+
+class SakariError(Exception):
+    """An API call failed. `code` is Sakari's error code (e.g. ``CONT-001``) when it sent one."""
+
+    def __init__(self, message: str, *, code: str | None = None, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.status = status
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.code})" if self.code else self.message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(message={self.message!r}, code={self.code!r}, status={self.status!r})"
+
+
+class InvalidRequest(SakariError):
+    """The API refused the request as invalid (a 4xx other than auth, not-found and rate limit)."""
+
+
+class AuthError(SakariError):
+    """Credentials were refused, or the token could not be renewed (401/403)."""
+
+
+class NotFound(SakariError):
+    """The resource does not exist (404), e.g. ``CONV-001`` for an unknown conversation."""
+
+
+class RateLimited(SakariError):
+    """Too many requests (429). `retry_after` is in seconds when the API said when to come back."""
+
+    def __init__(
+        self, message: str, *, code: str | None = None, status: int | None = 429, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message, code=code, status=status)
+        self.retry_after = retry_after
+
+
+class ApiUnavailable(SakariError):
+    """The API could not be reached or failed on its side (network error, timeout, 5xx).
+
+    `request_sent` tells the sync layer whether a write may have happened: False when the
+    connection was never made (safe to retry), True when the request left the machine and the
+    answer was lost or was a server error (a send must be reconciled, not blindly repeated),
+    None when it cannot be told.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        status: int | None = None,
+        request_sent: bool | None = None,
+    ) -> None:
+        super().__init__(message, code=code, status=status)
+        self.request_sent = request_sent
+
+
+class BadResponse(SakariError):
+    """The API answered with something that is not the JSON it documents."""
