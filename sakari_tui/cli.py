@@ -3,31 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import getpass
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from . import __version__
-from .config import ConfigError, Settings, load_settings
-from .paths import config_path
-
-NO_CONFIG_HELP = """\
-sakari-tui needs your Sakari API credentials, and found none.
-
-  Settings file: {path}
-  Missing:       {missing}
-
-Put them in that file:
-
-  [sakari]
-  account_id = "..."
-  client_id = "..."
-  client_secret = "..."
-
-or set SAKARI_ACCOUNT_ID, SAKARI_CLIENT_ID and SAKARI_CLIENT_SECRET. Find them in the Sakari Hub
-under Settings > Account Settings > API.
-
-To try sakari-tui without an account, run:  sakari-tui --demo
-"""
+from .config import ConfigError, SakariSection, Settings, load_settings, write_config_file
+from .paths import config_path, data_dir
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,15 +35,19 @@ def build_parser() -> argparse.ArgumentParser:
     simulator.add_argument("--seed", type=int, default=1, help="demo data seed (default 1)")
     simulator.add_argument("--no-customers", action="store_true", help="no simulated customer replies")
 
-    config = commands.add_parser("config", help="settings file commands")
+    config = commands.add_parser("config", help="create or locate the settings file")
     config_commands = config.add_subparsers(dest="config_command", metavar="SUBCOMMAND", required=True)
     config_commands.add_parser("path", help="print where the settings file is")
+    config_commands.add_parser("init", help="ask for the credentials, check them, and write the settings file")
     return parser
 
 
 def _fail(message: str) -> int:
     print(f"sakari-tui: {message}", file=sys.stderr)
     return 2
+
+
+# --- simulator -------------------------------------------------------------------------------
 
 
 def run_simulator(args: argparse.Namespace) -> int:
@@ -68,16 +57,99 @@ def run_simulator(args: argparse.Namespace) -> int:
         serve(host=args.host, port=args.port, seed=args.seed, customers=not args.no_customers)
     except OSError as exc:
         return _fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}.")
+    except KeyboardInterrupt:
+        pass
     return 0
 
 
-def run_demo(seed: int) -> int:
+# --- config ----------------------------------------------------------------------------------
+
+
+async def check_credentials(sakari: SakariSection) -> None:
+    """Raise SakariError unless the API accepts these credentials for this account."""
     from .api import SakariClient
-    from .config import SakariSection
-    from .simulator.server import SimulatorServer
+
+    async with client_for(sakari) as client:
+        await client.fetch_all_conversations(limit=1)
+
+
+def run_config_init(ask: Callable[[str], str] = input, ask_secret: Callable[[str], str] = getpass.getpass) -> int:
+    from .api import SakariError
+
+    path = config_path()
+    try:
+        settings = load_settings(path)
+    except ConfigError as exc:
+        return _fail(str(exc))
+    print(f"Creating {path}")
+    print("Find the values in the Sakari Hub: Settings › Account Settings › API.")
+    try:
+        account_id = ask("Account id: ").strip()
+        client_id = ask("Client id: ").strip()
+        client_secret = ask_secret("Client secret (not shown): ").strip()
+    except (EOFError, KeyboardInterrupt):
+        print()
+        return _fail("cancelled; nothing was written.")
+    if not (account_id and client_id and client_secret):
+        return _fail("all three values are needed; nothing was written.")
+    sakari = settings.sakari.model_copy(
+        update={"account_id": account_id, "client_id": client_id, "client_secret": client_secret}
+    )
+    print(f"Checking them against {sakari.api_url} …")
+    try:
+        asyncio.run(check_credentials(sakari))
+    except SakariError as error:
+        return _fail(f"{error} Nothing was written.")
+    data: dict = {}
+    if path.exists():
+        import tomllib
+
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    section = data.setdefault("sakari", {})
+    section.update(account_id=account_id, client_id=client_id, client_secret=client_secret)
+    write_config_file(path, data)
+    print(f"Saved to {path} (readable only by you). Start the inbox with: sakari-tui")
+    return 0
+
+
+# --- the inbox -------------------------------------------------------------------------------
+
+
+def client_for(sakari: SakariSection):
+    from .api import SakariClient
+
+    return SakariClient(
+        account_id=sakari.account_id or "",
+        client_id=sakari.client_id or "",
+        client_secret=sakari.client_secret or "",
+        api_url=sakari.api_url,
+        token_url=sakari.token_url,
+    )
+
+
+def run_app(settings: Settings, store_path: Path | str, *, settings_path: Path | None, demo: bool) -> int:
+    from .store import Store, StoreError
+    from .sync import InboxEngine
     from .ui.app import make_app
 
-    with SimulatorServer(seed=seed, customers=True) as server:
+    try:
+        store = Store(store_path)
+    except StoreError as exc:
+        return _fail(str(exc))
+    client = client_for(settings.sakari)
+    engine = InboxEngine(client, store)
+    app = make_app(settings, engine, settings_path=settings_path, demo=demo)
+    try:
+        app.run()  # the app closes the client on its own event loop when it unmounts
+    finally:
+        store.close()
+    return app.return_code or 0
+
+
+def run_demo(seed: int) -> int:
+    from .simulator.server import SimulatorServer
+
+    with SimulatorServer(seed=seed, customers=True) as server, tempfile.TemporaryDirectory(prefix="sakari-demo-") as tmp:
         settings = Settings(
             sakari=SakariSection(
                 account_id=server.account_id,
@@ -87,39 +159,24 @@ def run_demo(seed: int) -> int:
                 token_url=server.token_url,
             )
         )
-        client = SakariClient(
-            account_id=server.account_id,
-            client_id=server.client_id,
-            client_secret=server.client_secret,
-            api_url=server.base_url,
-            token_url=server.token_url,
-        )
-        make_app(settings, client, demo=True).run()
-    return 0
+        return run_app(settings, Path(tmp) / "demo.sqlite3", settings_path=None, demo=True)
 
 
 def run_inbox() -> int:
-    from .api import SakariClient
-    from .ui.app import make_app
+    from .ui.screens.no_config import NoConfigApp
 
+    path = config_path()
     try:
-        settings = load_settings()
+        settings = load_settings(path)
     except ConfigError as exc:
-        return _fail(str(exc))
+        NoConfigApp(path, [], problem=str(exc)).run()
+        return 2
     missing = settings.sakari.missing_credentials
     if missing:
-        print(NO_CONFIG_HELP.format(path=config_path(), missing=", ".join(missing)), file=sys.stderr)
+        NoConfigApp(path, missing).run()
         return 2
-    sakari = settings.sakari
-    client = SakariClient(
-        account_id=sakari.account_id or "",
-        client_id=sakari.client_id or "",
-        client_secret=sakari.client_secret or "",
-        api_url=sakari.api_url,
-        token_url=sakari.token_url,
-    )
-    make_app(settings, client).run()
-    return 0
+    safe_account = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in settings.sakari.account_id or "")
+    return run_app(settings, data_dir() / f"inbox-{safe_account}.sqlite3", settings_path=path, demo=False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -127,6 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "simulator":
         return run_simulator(args)
     if args.command == "config":
+        if args.config_command == "init":
+            return run_config_init()
         print(config_path())
         return 0
     if args.demo:

@@ -6,6 +6,8 @@ Every problem becomes a `ConfigError` whose message names the file and the key, 
 from __future__ import annotations
 
 import os
+import stat
+import tempfile
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -49,6 +51,53 @@ class SakariSection(BaseModel):
         return [name for name in ("account_id", "client_id", "client_secret") if not getattr(self, name)]
 
 
+class SyncSection(BaseModel):
+    """[sync]: how often to ask the API for news."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    poll_interval: float = Field(default=5.0, ge=1.0, le=3600.0)
+    """Seconds between checks of the conversation list (1 to 3600)."""
+    thread_poll_interval: float = Field(default=2.0, ge=1.0, le=3600.0)
+    """Seconds between checks of the open conversation (1 to 3600; at most poll_interval)."""
+
+
+class UiSection(BaseModel):
+    """[ui]: how the inbox looks and behaves."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    theme: str = "textual-dark"
+    """Textual theme name (change it in the app with Ctrl+P › theme; saved here)."""
+    show_closed: bool = False
+    """List closed conversations too (toggle in the app with `c`; saved here)."""
+    unread_first: bool = True
+    """Put unread conversations at the top of the list (toggle with `u`)."""
+    default_country: str = "US"
+    """Country (ISO code) for phone numbers typed without +country code."""
+    close_undo_seconds: float = Field(default=4.0, ge=0.0, le=30.0)
+    """Seconds during which a close can be undone before it is sent (0 closes at once)."""
+
+    @field_validator("default_country")
+    @classmethod
+    def _known_region(cls, value: str) -> str:
+        import phonenumbers
+
+        value = value.strip().upper()
+        if value not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError(f"{value!r} is not a two-letter country code such as US, GB or DE")
+        return value
+
+
+class NotificationsSection(BaseModel):
+    """[notifications]: how a new customer text gets your attention."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    bell: bool = True
+    """Ring the terminal bell when a new inbound text arrives."""
+
+
 class Settings(BaseModel):
     """Everything configurable, one section per table of config.toml."""
 
@@ -56,6 +105,14 @@ class Settings(BaseModel):
 
     sakari: SakariSection = Field(default_factory=SakariSection)
     """Account and API."""
+    sync: SyncSection = Field(default_factory=SyncSection)
+    """Polling."""
+    ui: UiSection = Field(default_factory=UiSection)
+    """Look and behaviour."""
+    notifications: NotificationsSection = Field(default_factory=NotificationsSection)
+    """Attention."""
+    keys: dict[str, str] = Field(default_factory=dict)
+    """Key overrides by binding id, e.g. `"app.send" = "ctrl+s"` (see the README for the ids)."""
 
 
 ENV_KEYS = {
@@ -108,3 +165,40 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None
         return Settings.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(_describe(exc.errors()[0], path, from_env)) from None
+
+
+def update_config_file(path: Path, changes: Mapping[tuple[str, str], Any]) -> None:
+    """Set `(table, key)` values in the settings file, keeping everything else as it was.
+
+    Writes a temporary file beside it and renames it over the old one, so a crash never
+    leaves half a file; the file stays private (0600) because it may hold the client secret.
+    Values from the environment are never written.
+    """
+    import tomli_w
+
+    data = _read_toml(path)
+    for (table, key), value in changes.items():
+        section = data.setdefault(table, {})
+        if not isinstance(section, dict):
+            raise ConfigError(f"{path}: {table!r} must be a table like [{table}].")
+        section[key] = value
+    write_config_file(path, data)
+
+
+def write_config_file(path: Path, data: Mapping[str, Any]) -> None:
+    """Write a whole settings file atomically with mode 0600."""
+    import tomli_w
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
+    try:
+        os.fchmod(fd, stat.S_IRUSR | stat.S_IWUSR)
+        with os.fdopen(fd, "wb") as handle:
+            tomli_w.dump(dict(data), handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise

@@ -1,115 +1,659 @@
-"""The Textual application and its factory, `make_app()`."""
+"""The inbox app and its factory, `make_app()`.
+
+The app renders the store's state and turns keys into engine commands. All network work runs
+in Textual workers (named groups, `exit_on_error=False`); failures reach `report_error`, which
+shows one plain sentence. Untrusted text is drawn only as plain `Content`/`Text`.
+"""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timezone
+from pathlib import Path
 
-from textual import work
-from textual.app import App, ComposeResult
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Footer, Header, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Static
 
-from ..api import Conversation, SakariClient, SakariError
-from ..config import Settings
+from ..api import SakariError
+from ..config import ConfigError, Settings, update_config_file
+from ..phones import display_number
+from ..sms import segment_info
+from ..store import Store
+from ..sync import (
+    Connection,
+    ConversationsChanged,
+    Event,
+    InboxEngine,
+    Poller,
+    SendState,
+    SendStateChanged,
+    SyncStatusChanged,
+    ThreadChanged,
+)
+from ..templates import contact_context, unfilled
 from ..text import one_line
+from .screens.new_conversation import NewConversation, NewConversationScreen
+from .screens.template_picker import TemplatePickerScreen
+from .widgets.compose import ComposeBox
+from .widgets.conversation_list import ConversationList
+from .widgets.thread_log import ThreadLog, bubble_for_message, bubble_for_pending
 
-
-def relative_time(when: datetime | None, now: datetime) -> str:
-    """A short age like '5m', '3h', '2d' for list rows."""
-    if when is None:
-        return ""
-    seconds = max(0, int((now - when).total_seconds()))
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            return f"{seconds // size}{unit}"
-    return "now"
-
-
-def conversation_row(conversation: Conversation, now: datetime) -> Content:
-    """One list row as plain-text Content: name, age, unread count and a preview line."""
-    contact = conversation.contact
-    name = one_line(contact.display_name if contact else "unknown contact", 40)
-    last = conversation.last_message
-    preview = one_line(last.message if last else "", 120) or "(no messages)"
-    if last and last.outgoing:
-        preview = f"You: {preview}"
-    age = relative_time(last.created_at if last else None, now)
-    markers = []
-    if conversation.unread:
-        markers.append(Content.styled(f" {len(conversation.unread)} new ", "bold reverse"))
-    if conversation.closed:
-        markers.append(Content.styled(" closed", "dim"))
-    head = Content.assemble(Content.styled(name, "bold"), *markers, "  ", Content.styled(age, "dim"))
-    return Content.assemble(head, "\n", Content.styled(preview, "dim"))
+THREAD_WINDOW = 100
+DRAFT_SAVE_DELAY_S = 0.4
+UNFILLED_CONFIRM_WINDOW_S = 15.0
 
 
 class SakariApp(App[None]):
-    """The inbox. Receives its settings and client; owns and closes the client."""
+    """The inbox: conversation list, thread, compose box, status line."""
 
     TITLE = "sakari-tui"
-    CSS = """
-    #conversations { height: 1fr; }
-    #status { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
-    """
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("r", "refresh", "Refresh", id="refresh"),
-        Binding("q", "quit", "Quit", id="quit"),
+        Binding("ctrl+s", "send", "Send", id="app.send", priority=True),
+        Binding("n", "next_unread", "Next unread", id="app.next_unread"),
+        Binding("slash", "filter", "Filter", id="app.filter"),
+        Binding("escape", "escape", "Back", id="app.escape", show=False),
+        Binding("x", "close_conversation", "Close", id="app.close"),
+        Binding("u", "undo_close", "Undo close", id="app.undo_close", show=False),
+        Binding("t,ctrl+t", "templates", "Templates", id="app.templates"),
+        Binding("N,ctrl+n", "new_conversation", "New", id="app.new_conversation"),
+        Binding("h", "toggle_closed", "Show closed", id="app.toggle_closed", show=False),
+        Binding("o", "toggle_order", "Unread first", id="app.toggle_order", show=False),
+        Binding("R", "retry", "Retry send", id="app.retry", show=False),
+        Binding("D", "discard", "Discard failed", id="app.discard", show=False),
+        Binding("i", "focus_compose", "Reply", id="app.focus_compose"),
+        Binding("r", "refresh", "Refresh", id="app.refresh"),
+        Binding("question_mark", "help", "Keys", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
-    def __init__(self, settings: Settings, client: SakariClient, *, demo: bool = False) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        engine: InboxEngine,
+        *,
+        settings_path: Path | None = None,
+        demo: bool = False,
+        poll: bool = True,
+    ) -> None:
         super().__init__()
         self.settings = settings
-        self.client = client
+        self.engine = engine
+        self.store: Store = engine.store
+        self.settings_path = settings_path
         self.demo = demo
-        self.conversations: list[Conversation] = []
+        self.poll = poll
+        self.open_id: str | None = None
+        self.filter_query = ""
+        self.thread_limit = THREAD_WINDOW
+        self.pending_closes: dict[str, Timer] = {}
+        self.closed_stack: list[str] = []
+        self._draft_timer: Timer | None = None
+        self._refresh_timer: Timer | None = None
+        self._unfilled_warned: tuple[str, float] | None = None
+        self.poller = Poller(
+            engine,
+            interval=settings.sync.poll_interval,
+            thread_interval=settings.sync.thread_poll_interval,
+            open_conversation=lambda: self.open_id,
+        )
+        engine.listener = self._on_engine_event
+        if settings.keys:
+            self.set_keymap(settings.keys)
+
+    # --- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield OptionList(id="conversations")
-        yield Static(id="status")
+        if self.demo:
+            yield Static(
+                Content("DEMO · a simulated Sakari account on this machine: texts go nowhere, customers are simulated"),
+                id="demo-banner",
+            )
+        with Horizontal(id="main"):
+            with Vertical(id="list-pane"):
+                yield Input(placeholder="Filter by name, number or text (Esc clears)", id="filter")
+                yield ConversationList(id="conversations")
+            with Vertical(id="thread-pane"):
+                yield Static(Content(""), id="thread-header")
+                yield ThreadLog(id="thread")
+                yield ComposeBox(id="compose")
+        yield Static(Content("Starting…"), id="status")
         yield Footer()
 
+    @property
+    def conversation_list(self) -> ConversationList:
+        return self.query_one("#conversations", ConversationList)
+
+    @property
+    def thread_log(self) -> ThreadLog:
+        return self.query_one("#thread", ThreadLog)
+
+    @property
+    def compose_box(self) -> ComposeBox:
+        return self.query_one("#compose", ComposeBox)
+
     def on_mount(self) -> None:
+        try:
+            self.theme = self.settings.ui.theme
+        except Exception:  # an unknown theme name must not stop the app
+            self.notify(f"Theme {self.settings.ui.theme!r} is not installed; using the default.", markup=False)
         if self.demo:
-            self.sub_title = "DEMO: simulated Sakari account, no real texts are sent"
-        self.query_one("#conversations", OptionList).border_title = "Inbox"
-        self.action_refresh()
+            self.sub_title = "demo"
+        self.query_one("#filter", Input).display = False
+        self.compose_box.area.disabled = True
+        self.refresh_list()
+        self.conversation_list.focus()
+        self.set_interval(1.0, self._tick)
+        if self.poll:
+            self.run_worker(self.poller.run(), group="poller", exclusive=True, exit_on_error=False)
 
     async def on_unmount(self) -> None:
-        await self.client.aclose()
+        # The client's connections live on this event loop, so they are closed here, not after run().
+        await self.engine.client.aclose()
 
-    def set_status(self, text: str) -> None:
-        self.query_one("#status", Static).update(Content(text))
+    def get_system_commands(self, screen: Screen):
+        yield from super().get_system_commands(screen)
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and binding.action not in ("escape", "help", "quit"):
+                yield SystemCommand(binding.description, f"{binding.description} ({binding.key})",
+                                    lambda action=binding.action: self.run_action(action))
+
+    # --- engine events -----------------------------------------------------------------------
+
+    def _on_engine_event(self, event: Event) -> None:
+        if isinstance(event, ConversationsChanged):
+            self._schedule_list_refresh()
+            if event.new_inbound:
+                if self.settings.notifications.bell:
+                    self.bell()
+                if self.open_id in event.new_inbound:
+                    self.sync_open_thread()
+        elif isinstance(event, ThreadChanged):
+            if event.conversation_id == self.open_id:
+                self.show_thread()
+            self._schedule_list_refresh()
+        elif isinstance(event, SendStateChanged):
+            if event.conversation_id == self.open_id:
+                self.show_thread()
+            if event.state is SendState.FAILED:
+                self.notify(f"Not sent: {one_line(event.error, 200)} Press R to retry.", severity="error", markup=False)
+        elif isinstance(event, SyncStatusChanged):
+            self._render_status()
+
+    def _schedule_list_refresh(self) -> None:
+        # Coalesce bursts (a sync emits once per page) into one redraw.
+        if self._refresh_timer is None:
+            self._refresh_timer = self.set_timer(0.05, self._do_list_refresh)
+
+    def _do_list_refresh(self) -> None:
+        self._refresh_timer = None
+        self.refresh_list()
+
+    def refresh_list(self) -> None:
+        rows = self.store.inbox.rows(
+            show_closed=self.settings.ui.show_closed,
+            unread_first=self.settings.ui.unread_first,
+            query=self.filter_query,
+        )
+        listing = self.conversation_list
+        listing.open_id = self.open_id
+        listing.closing = set(self.pending_closes)
+        listing.set_rows(rows)
+        unread = sum(1 for row in rows if row.unread)
+        title = f"Inbox {unread} unread / {len(rows)}"
+        if self.filter_query:
+            title += f" · filter: {one_line(self.filter_query, 20)}"
+        if self.settings.ui.show_closed:
+            title += " · with closed"
+        listing.border_title = title
+
+    # --- status line -------------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        self._render_status()
+        self.conversation_list.refresh_ages()
+
+    def _render_status(self) -> None:
+        status = self.poller.status
+        now = time.monotonic()
+        if status.connection is Connection.ONLINE and status.last_success is not None:
+            text = Content.assemble(Content.styled("● online", "$success"), f" · updated {_ago(now - status.last_success)}")
+        elif status.connection is Connection.CONNECTING:
+            text = Content("○ connecting…")
+        else:
+            label = {
+                Connection.OFFLINE: "offline",
+                Connection.RATE_LIMITED: "rate-limited",
+                Connection.AUTH_FAILED: "credentials refused",
+            }[status.connection]
+            wait = max(0, int((status.retry_at or now) - now + 0.999))
+            seen = f" · last updated {_ago(now - status.last_success)}" if status.last_success else ""
+            text = Content.assemble(
+                Content.styled(f"○ {label}, retrying in {wait}s", "bold $error"),
+                f" · {one_line(status.message, 120)}{seen}",
+            )
+        self.query_one("#status", Static).update(text)
+
+    # --- opening a conversation --------------------------------------------------------------
+
+    @on(ConversationList.Opened)
+    def _opened(self, event: ConversationList.Opened) -> None:
+        self.open_conversation(event.conversation_id)
+
+    def open_conversation(self, conversation_id: str, *, focus_compose: bool = True) -> None:
+        self._save_draft_now()
+        self.open_id = conversation_id
+        self.thread_limit = THREAD_WINDOW
+        self._unfilled_warned = None
+        self.store.inbox.mark_read(conversation_id)
+        compose = self.compose_box
+        compose.area.disabled = False
+        compose.area.placeholder = "Write a reply · Enter adds a line · Ctrl+S sends · Ctrl+T templates"
+        compose.set_text(self.store.drafts.get(conversation_id))
+        self.thread_log.pin_to_bottom()
+        self.show_thread()
+        self.refresh_list()
+        self.conversation_list.select(conversation_id)
+        if focus_compose and not self._opted_out(conversation_id):
+            compose.area.focus()
+        self.sync_open_thread()
+
+    def _opted_out(self, conversation_id: str) -> bool:
+        conversation = self.store.inbox.conversation(conversation_id)
+        contact_id = conversation.contact.id if conversation and conversation.contact else None
+        return self.store.inbox.is_opted_out(contact_id)
+
+    @work(group="thread", exclusive=True, exit_on_error=False)
+    async def sync_open_thread(self) -> None:
+        conversation_id = self.open_id
+        if conversation_id is None:
+            return
+        try:
+            await self.engine.sync_thread(conversation_id)
+            conversation = self.store.inbox.conversation(conversation_id)
+            if conversation and conversation.contact and conversation.contact.id:
+                await self.engine.sync_contact(conversation.contact.id)
+        except SakariError as error:
+            self.report_error(error, quiet=True)
+            return
+        if conversation_id == self.open_id:
+            self.store.inbox.mark_read(conversation_id)
+            self.show_thread()
+            self.refresh_list()
+
+    def show_thread(self, *, keep_position: bool = False) -> None:
+        conversation_id = self.open_id
+        if conversation_id is None:
+            return
+        messages, pending = self.engine.thread(conversation_id, limit=self.thread_limit)
+        bubbles = [bubble_for_message(m) for m in messages] + [bubble_for_pending(p) for p in pending]
+        more = self.store.inbox.message_count(conversation_id) > len(messages) or len(messages) >= self.thread_limit
+        self.thread_log.show(bubbles, more_above=more, keep_position=keep_position)
+        self._render_header()
+
+    def _render_header(self) -> None:
+        conversation = self.store.inbox.conversation(self.open_id) if self.open_id else None
+        header = self.query_one("#thread-header", Static)
+        if conversation is None:
+            header.update(Content(""))
+            return
+        contact = conversation.contact
+        name = one_line(contact.display_name if contact else "unknown contact", 60)
+        number = display_number(contact.mobile.number if contact and contact.mobile else None)
+        sender = display_number(conversation.phone_number.number if conversation.phone_number else None)
+        parts = [Content.styled(name, "bold")]
+        if number and number != name:
+            parts.append(Content(f"  {one_line(number, 30)}"))
+        if sender:
+            parts.append(Content.styled(f"  via {one_line(sender, 30)}", "$text-muted"))
+        parts.append(Content.styled("  ✓ closed" if conversation.closed else "  open", "$text-muted" if conversation.closed else "$success"))
+        opted_out = self._opted_out(conversation.id)
+        if opted_out:
+            parts.append(Content.styled("  ⊘ opted out: texts to this contact are refused", "bold $error"))
+        header.update(Content.assemble(*parts))
+        compose = self.compose_box
+        compose.set_class(opted_out, "disabled-reason")
+        compose.area.disabled = opted_out
+        if opted_out:
+            compose.update_counter("Replies are off: this contact opted out (texted STOP).")
+
+    @on(ThreadLog.NeedsOlder)
+    def _needs_older(self) -> None:
+        self.load_older()
+
+    @work(group="older", exclusive=True, exit_on_error=False)
+    async def load_older(self) -> None:
+        conversation_id = self.open_id
+        if conversation_id is None:
+            return
+        cached = self.store.inbox.message_count(conversation_id)
+        if cached <= self.thread_limit:
+            try:
+                await self.engine.load_older(conversation_id)
+            except SakariError as error:
+                self.report_error(error)
+                return
+        if conversation_id == self.open_id and self.store.inbox.message_count(conversation_id) > self.thread_limit:
+            self.thread_limit += THREAD_WINDOW
+            self.show_thread(keep_position=True)
+        elif conversation_id == self.open_id:
+            self.thread_log.more_above = False
+
+    # --- drafts ------------------------------------------------------------------------------
+
+    def on_text_area_changed(self, event) -> None:
+        if event.text_area.id != "compose-input" or self.open_id is None:
+            return
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_SAVE_DELAY_S, self._save_draft_now)
+
+    def _save_draft_now(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        if self.open_id is not None:
+            had = bool(self.store.drafts.get(self.open_id))
+            self.store.drafts.save(self.open_id, self.compose_box.text)
+            if had != bool(self.compose_box.text.strip()):
+                self.refresh_list()
+
+    # --- sending -----------------------------------------------------------------------------
+
+    def action_send(self) -> None:
+        if isinstance(self.screen, (NewConversationScreen,)):
+            return
+        conversation_id = self.open_id
+        if conversation_id is None:
+            self.notify("Open a conversation first (Enter on the list).", severity="warning", markup=False)
+            return
+        text = self.compose_box.text
+        if not text.strip():
+            self.notify("Nothing to send: the message is empty.", severity="warning", markup=False)
+            return
+        info = segment_info(text)
+        if info.too_long:
+            self.notify(f"Too long to send: {info.segments} segments; the limit is 10. Shorten it.",
+                        severity="error", markup=False)
+            return
+        if self._opted_out(conversation_id):
+            self.notify("This contact opted out (texted STOP); Sakari will not deliver texts to them.",
+                        severity="error", markup=False)
+            return
+        missing = unfilled(text)
+        if missing:
+            warned = self._unfilled_warned
+            if not warned or warned[0] != text or time.monotonic() - warned[1] > UNFILLED_CONFIRM_WINDOW_S:
+                self._unfilled_warned = (text, time.monotonic())
+                self.notify(f"Not filled: {', '.join(missing)}. Edit them, or press Ctrl+S again to send as is.",
+                            severity="warning", markup=False)
+                return
+        self._unfilled_warned = None
+        self.thread_log.pin_to_bottom()
+        pending = self.engine.queue_reply(conversation_id, text)
+        self.compose_box.set_text("")
+        self.store.drafts.clear(conversation_id)
+        self.deliver(pending.local_id)
+
+    @work(group="send", exit_on_error=False)
+    async def deliver(self, local_id: str) -> None:
+        await self.engine.deliver(local_id)
+        self.refresh_list()
+
+    def _latest_failed(self):
+        failed = [p for p in self.engine.pending.values()
+                  if p.conversation_id == self.open_id and p.state is SendState.FAILED]
+        return failed[-1] if failed else None
+
+    def action_retry(self) -> None:
+        pending = self._latest_failed()
+        if pending is None:
+            self.notify("No failed message to retry here.", markup=False)
+            return
+        self.deliver(pending.local_id)
+
+    def action_discard(self) -> None:
+        pending = self._latest_failed()
+        if pending is None:
+            self.notify("No failed message to discard here.", markup=False)
+            return
+        self.engine.discard(pending.local_id)
+        if not self.compose_box.text.strip():
+            self.compose_box.set_text(pending.text)
+            self.notify("Discarded; its text is back in the compose box.", markup=False)
+        self.show_thread()
+
+    # --- new conversation --------------------------------------------------------------------
+
+    def action_new_conversation(self) -> None:
+        self.push_screen(NewConversationScreen(self.settings.ui.default_country), self._new_conversation_chosen)
+
+    def _new_conversation_chosen(self, result: NewConversation | None) -> None:
+        if result is not None:
+            self.start_conversation(result)
+
+    @work(group="new-conversation", exit_on_error=False)
+    async def start_conversation(self, request: NewConversation) -> None:
+        self.notify(f"Texting {display_number(request.number)}…", markup=False)
+        try:
+            conversation_id = await self.engine.start_conversation(
+                request.number, request.text, first_name=request.first_name, last_name=request.last_name
+            )
+        except SakariError as error:
+            self.report_error(error)
+            self.push_screen(NewConversationScreen(self.settings.ui.default_country), self._new_conversation_chosen)
+            return
+        self.refresh_list()
+        self.open_conversation(conversation_id)
+
+    # --- templates ---------------------------------------------------------------------------
+
+    def action_templates(self) -> None:
+        if self.open_id is None:
+            self.notify("Open a conversation first: templates are filled from its contact.", markup=False)
+            return
+        self.pick_template()
+
+    @work(group="templates", exclusive=True, exit_on_error=False)
+    async def pick_template(self) -> None:
+        try:
+            templates = [t async for t in self.engine.client.iter_templates()]
+        except SakariError as error:
+            self.report_error(error)
+            return
+        conversation = self.store.inbox.conversation(self.open_id) if self.open_id else None
+        contact = None
+        if conversation and conversation.contact:
+            contact = self.store.inbox.contact(conversation.contact.id or "") or conversation.contact
+        name = contact.display_name if contact else "this contact"
+        text = await self.push_screen_wait(TemplatePickerScreen(templates, contact_context(contact), name))
+        if text:
+            self.compose_box.area.disabled = False
+            self.compose_box.insert(text)
+            self.compose_box.area.focus()
+            missing = unfilled(text)
+            if missing:
+                self.notify(f"Not filled: {', '.join(missing)} (highlighted). Edit before sending.",
+                            severity="warning", markup=False)
+
+    # --- closing -----------------------------------------------------------------------------
+
+    def _target_conversation(self) -> str | None:
+        if self.focused is self.conversation_list:
+            return self.conversation_list.current_id
+        return self.open_id or self.conversation_list.current_id
+
+    def action_close_conversation(self) -> None:
+        conversation_id = self._target_conversation()
+        if conversation_id is None:
+            return
+        conversation = self.store.inbox.conversation(conversation_id)
+        if conversation is None or conversation.closed:
+            self.notify("That conversation is already closed.", markup=False)
+            return
+        if conversation_id in self.pending_closes:
+            return
+        name = one_line(conversation.contact.display_name if conversation.contact else conversation_id, 40)
+        delay = self.settings.ui.close_undo_seconds
+        self.pending_closes[conversation_id] = self.set_timer(delay, lambda: self.close_now(conversation_id))
+        self.closed_stack.append(conversation_id)
+        if delay:
+            self.notify(f"Closing {name} in {delay:g}s. Press u to undo.", markup=False, timeout=delay + 1)
+        self.refresh_list()
+
+    def action_undo_close(self) -> None:
+        while self.closed_stack:
+            conversation_id = self.closed_stack.pop()
+            timer = self.pending_closes.pop(conversation_id, None)
+            if timer is not None:
+                timer.stop()
+                self.notify("Close undone.", markup=False)
+                self.refresh_list()
+                return
+        self.notify("Nothing to undo: closes already sent cannot be reopened (Sakari has no reopen).", markup=False)
+
+    @work(group="close", exit_on_error=False)
+    async def close_now(self, conversation_id: str) -> None:
+        if self.pending_closes.pop(conversation_id, None) is None:
+            return
+        try:
+            conversation = await self.engine.close_conversation(conversation_id)
+        except SakariError as error:
+            self.report_error(error)
+            self.refresh_list()
+            return
+        name = one_line(conversation.contact.display_name if conversation.contact else conversation_id, 40)
+        self.notify(f"Closed {name}.", markup=False)
+        self.refresh_list()
+        if conversation_id == self.open_id:
+            self._render_header()
+
+    async def action_quit(self) -> None:
+        # Closes the user asked for are carried out, not dropped, when quitting within the undo window.
+        for conversation_id in list(self.pending_closes):
+            timer = self.pending_closes.pop(conversation_id)
+            timer.stop()
+            try:
+                await self.engine.close_conversation(conversation_id)
+            except SakariError as error:
+                self.report_error(error)
+        self._save_draft_now()
+        self.exit()
+
+    # --- navigation --------------------------------------------------------------------------
+
+    def action_next_unread(self) -> None:
+        rows = self.conversation_list.rows
+        if not rows:
+            return
+        start = self.conversation_list.cursor
+        for offset in range(1, len(rows) + 1):
+            row = rows[(start + offset) % len(rows)]
+            if row.unread and row.id != self.open_id:
+                self.conversation_list.select(row.id)
+                self.open_conversation(row.id)
+                return
+        self.notify("No unread conversations.", markup=False)
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_query = event.value.strip()
+        self.refresh_list()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.conversation_list.focus()
+
+    def action_escape(self) -> None:
+        box = self.query_one("#filter", Input)
+        if self.filter_query or box.display:
+            box.value = ""
+            self.filter_query = ""
+            box.display = False
+            self.refresh_list()
+        self.conversation_list.focus()
+
+    def action_focus_compose(self) -> None:
+        if self.open_id is None:
+            self.conversation_list.action_open()
+            return
+        self.compose_box.area.focus()
 
     def action_refresh(self) -> None:
-        self.set_status("Loading conversations…")
-        self.load_conversations()
+        self.poller.wake()
+        if self.open_id:
+            self.sync_open_thread()
+        self.notify("Refreshing…", timeout=1.5, markup=False)
 
-    @work(group="conversations", exclusive=True, exit_on_error=False)
-    async def load_conversations(self) -> None:
-        try:
-            conversations = [c async for c in self.client.iter_conversations()]
-        except SakariError as error:
-            self.set_status(one_line(str(error)))
+    def action_toggle_closed(self) -> None:
+        self.settings.ui.show_closed = not self.settings.ui.show_closed
+        self._persist(("ui", "show_closed"), self.settings.ui.show_closed)
+        self.refresh_list()
+        self.notify("Showing closed conversations." if self.settings.ui.show_closed else "Hiding closed conversations.",
+                    markup=False)
+
+    def action_toggle_order(self) -> None:
+        self.settings.ui.unread_first = not self.settings.ui.unread_first
+        self._persist(("ui", "unread_first"), self.settings.ui.unread_first)
+        self.refresh_list()
+
+    def action_help(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def watch_theme(self, theme: str) -> None:
+        if self.is_mounted and theme != self.settings.ui.theme:
+            self.settings.ui.theme = theme
+            self._persist(("ui", "theme"), theme)
+
+    def _persist(self, key: tuple[str, str], value: object) -> None:
+        if self.settings_path is None:
             return
-        self.show_conversations(conversations)
+        try:
+            update_config_file(self.settings_path, {key: value})
+        except (ConfigError, OSError) as error:
+            self.notify(f"Could not save the setting: {one_line(str(error), 200)}", severity="warning", markup=False)
 
-    def show_conversations(self, conversations: list[Conversation]) -> None:
-        self.conversations = conversations
-        now = datetime.now(timezone.utc)
-        option_list = self.query_one("#conversations", OptionList)
-        highlighted = option_list.highlighted
-        option_list.clear_options()
-        option_list.add_options(Option(conversation_row(c, now), id=c.id) for c in conversations)
-        if conversations:
-            option_list.highlighted = min(highlighted or 0, len(conversations) - 1)
-        unread = sum(1 for c in conversations if c.unread)
-        option_list.border_title = f"Inbox {unread} unread / {len(conversations)}"
-        self.set_status(f"Updated {datetime.now().strftime('%H:%M:%S')}")
+    # --- errors ------------------------------------------------------------------------------
+
+    def report_error(self, error: Exception, *, quiet: bool = False) -> None:
+        """One plain sentence on screen; the poller's status line already covers connectivity."""
+        if quiet and isinstance(error, SakariError) and error.status in (None, 429) and not error.code:
+            return
+        self.notify(one_line(str(error), 300), severity="error", markup=False)
 
 
-def make_app(settings: Settings, client: SakariClient, *, demo: bool = False) -> SakariApp:
+def _ago(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return f"{seconds}s ago"
+    if seconds < 3600:
+        return f"{seconds // 60}m ago"
+    return f"{seconds // 3600}h ago"
+
+
+def make_app(
+    settings: Settings,
+    engine: InboxEngine,
+    *,
+    settings_path: Path | None = None,
+    demo: bool = False,
+    poll: bool = True,
+) -> SakariApp:
     """The one way the CLI, the tests and the screenshot script build the app."""
-    return SakariApp(settings, client, demo=demo)
+    return SakariApp(settings, engine, settings_path=settings_path, demo=demo, poll=poll)

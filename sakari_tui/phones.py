@@ -1,0 +1,52 @@
+"""Phone numbers: parse what a person typed into E.164, and format numbers for display."""
+
+from __future__ import annotations
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat
+
+
+class InvalidNumber(ValueError):
+    """What the person typed is not a usable phone number; the message says why in one sentence."""
+
+
+def to_e164(text: str, default_country: str | None = None) -> str:
+    """`text` as an E.164 number (+15551234567), reading national numbers in `default_country`."""
+    raw = text.strip()
+    if not raw:
+        raise InvalidNumber("Enter a phone number, e.g. +1 415 555 0100.")
+    region = (default_country or "").upper() or None
+    try:
+        number = phonenumbers.parse(raw, region)
+    except NumberParseException:
+        if not raw.startswith("+") and region is None:
+            raise InvalidNumber(f"{raw!r} needs a country code (start with +) or a default country in the settings.") from None
+        raise InvalidNumber(f"{raw!r} is not a phone number.") from None
+    if not phonenumbers.is_valid_number(number):
+        where = phonenumbers.region_code_for_country_code(number.country_code)
+        where = None if where == "ZZ" else where
+        hint = f" for {where}" if where else ""
+        raise InvalidNumber(f"{raw!r} is not a valid phone number{hint}.")
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+
+
+def region_of(number: str) -> str | None:
+    """The ISO country code of an E.164 number, or None if unknown."""
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except NumberParseException:
+        return None
+    return phonenumbers.region_code_for_number(parsed)
+
+
+def display_number(number: str | None) -> str:
+    """A number in international format with spaces (+1 415-555-0100); unparseable ones unchanged."""
+    if not number:
+        return ""
+    try:
+        parsed = phonenumbers.parse(number, None if number.startswith("+") else "US")
+    except NumberParseException:
+        return number
+    if not phonenumbers.is_possible_number(parsed):
+        return number
+    return phonenumbers.format_number(parsed, PhoneNumberFormat.INTERNATIONAL)

@@ -1,0 +1,26 @@
+"""Local state in SQLite: the cached inbox, drafts and read marks. Never imports Textual."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from .cache import ConversationRow, InboxCache, MergeResult
+from .db import StoreError, connect
+from .drafts import Drafts
+
+
+class Store:
+    """One database, with one object per concern."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = path
+        self.db: sqlite3.Connection = connect(path)
+        self.inbox = InboxCache(self.db)
+        self.drafts = Drafts(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+
+__all__ = ["Store", "StoreError", "ConversationRow", "InboxCache", "MergeResult", "Drafts"]

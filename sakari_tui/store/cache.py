@@ -1,0 +1,327 @@
+"""The cached inbox: conversations, messages, contacts' opt-out state and local read marks.
+
+The sync engine merges what the API returns; the UI reads rows and threads from here, so the
+app can open instantly with the last known inbox, even offline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from ..api.models import Contact, Conversation, Message
+from ..keywords import is_opt_in_keyword, is_opt_out_keyword
+
+EPOCH = "0000"
+
+
+def iso(moment: datetime | None) -> str:
+    """A sortable UTC timestamp string ('' when unknown)."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_iso(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class ConversationRow:
+    """What the conversation list shows for one conversation."""
+
+    id: str
+    contact_id: str | None
+    name: str
+    number: str
+    sender_number: str
+    closed: bool
+    unread: bool
+    unread_count: int
+    has_draft: bool
+    opted_out: bool
+    last_text: str
+    last_outgoing: bool
+    last_status: str | None
+    last_at: datetime | None
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """What a merge of conversations changed."""
+
+    changed: tuple[str, ...]
+    """Conversations that are new or differ from the cache."""
+    new_inbound: tuple[str, ...]
+    """Conversations whose newest message is an inbound text the cache had not seen."""
+    unchanged: int
+    """How many merged conversations were exactly as cached."""
+
+
+def _fingerprint(raw: str) -> str:
+    return hashlib.blake2b(raw.encode(), digest_size=12).hexdigest()
+
+
+def _dump(model: Conversation | Message | Contact) -> str:
+    return json.dumps(model.model_dump(mode="json", by_alias=True, exclude_none=True), sort_keys=True, ensure_ascii=False)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+UNREAD_SQL = "(c.unread_count > 0 AND (r.read_through IS NULL OR c.last_at > r.read_through))"
+
+
+class InboxCache:
+    """Reads and writes the cached inbox in one SQLite connection."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.db = connection
+
+    # --- conversations -----------------------------------------------------------------------
+
+    def merge_conversations(self, conversations: Iterable[Conversation]) -> MergeResult:
+        """Upsert conversations in one transaction and report what changed."""
+        changed: list[str] = []
+        new_inbound: list[str] = []
+        unchanged = 0
+        with self.db:
+            self.db.execute("BEGIN")
+            for conversation in conversations:
+                raw = _dump(conversation)
+                fingerprint = _fingerprint(raw)
+                previous = self.db.execute(
+                    "SELECT fingerprint, last_message_id FROM conversations WHERE id = ?", (conversation.id,)
+                ).fetchone()
+                if previous is not None and previous["fingerprint"] == fingerprint:
+                    unchanged += 1
+                    continue
+                changed.append(conversation.id)
+                last = conversation.last_message
+                if last is not None and not last.outgoing and (previous is None or previous["last_message_id"] != last.id):
+                    new_inbound.append(conversation.id)
+                self._upsert_conversation(conversation, raw, fingerprint)
+                if last is not None:
+                    self._upsert_message(last, conversation.id)
+        return MergeResult(tuple(changed), tuple(new_inbound), unchanged)
+
+    def _upsert_conversation(self, conversation: Conversation, raw: str, fingerprint: str) -> None:
+        contact = conversation.contact
+        last = conversation.last_message
+        last_at = iso(last.created_at if last else None) or iso(conversation.updated.at if conversation.updated else None)
+        self.db.execute(
+            """INSERT INTO conversations (id, contact_id, contact_name, contact_number, sender_number, closed,
+                   unread_count, last_message_id, last_text, last_outgoing, last_status, last_at, fingerprint, raw)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT(id) DO UPDATE SET contact_id=excluded.contact_id, contact_name=excluded.contact_name,
+                   contact_number=excluded.contact_number, sender_number=excluded.sender_number,
+                   closed=excluded.closed, unread_count=excluded.unread_count,
+                   last_message_id=excluded.last_message_id, last_text=excluded.last_text,
+                   last_outgoing=excluded.last_outgoing, last_status=excluded.last_status,
+                   last_at=excluded.last_at, fingerprint=excluded.fingerprint, raw=excluded.raw""",
+            (
+                conversation.id,
+                contact.id if contact else None,
+                contact.display_name if contact else "",
+                (contact.mobile.number or "") if contact and contact.mobile else "",
+                (conversation.phone_number.number or "") if conversation.phone_number else "",
+                int(conversation.closed),
+                len(conversation.unread),
+                last.id if last else None,
+                (last.message or "") if last else "",
+                int(bool(last and last.outgoing)),
+                last.status if last else None,
+                last_at,
+                fingerprint,
+                raw,
+            ),
+        )
+        if last is not None and not last.outgoing and contact is not None and contact.id:
+            self._note_keyword(contact.id, last.message)
+
+    def conversation(self, conversation_id: str) -> Conversation | None:
+        row = self.db.execute("SELECT raw FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
+        return Conversation.model_validate_json(row["raw"]) if row else None
+
+    def fingerprints(self, ids: Iterable[str]) -> dict[str, str]:
+        ids = list(ids)
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(f"SELECT id, fingerprint FROM conversations WHERE id IN ({marks})", ids)
+        return {row["id"]: row["fingerprint"] for row in rows}
+
+    def rows(self, *, show_closed: bool = True, unread_first: bool = True, query: str = "") -> list[ConversationRow]:
+        """The conversation list, newest activity first (unread first when asked)."""
+        where = ["1=1"]
+        params: list[object] = []
+        if not show_closed:
+            where.append("c.closed = 0")
+        if query:
+            like = f"%{_escape_like(query)}%"
+            digits = "".join(ch for ch in query if ch.isdigit())
+            clause = "(c.contact_name LIKE ? ESCAPE '\\' OR c.last_text LIKE ? ESCAPE '\\'"
+            params += [like, like]
+            if digits:
+                clause += " OR c.contact_number LIKE ?"
+                params.append(f"%{digits}%")
+            clause += (
+                " OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id"
+                " AND json_extract(m.raw, '$.message') LIKE ? ESCAPE '\\'))"
+            )
+            params.append(like)
+            where.append(clause)
+        order = f"{UNREAD_SQL} DESC, c.last_at DESC" if unread_first else "c.last_at DESC"
+        sql = f"""SELECT c.id, c.contact_id, c.contact_name, c.contact_number, c.sender_number, c.closed,
+                         c.unread_count, c.last_text, c.last_outgoing, c.last_status, c.last_at,
+                         {UNREAD_SQL} AS is_unread,
+                         d.conversation_id IS NOT NULL AS has_draft,
+                         COALESCE(k.opted_out, 0) AS opted_out
+                  FROM conversations c
+                  LEFT JOIN read_marks r ON r.conversation_id = c.id
+                  LEFT JOIN drafts d ON d.conversation_id = c.id
+                  LEFT JOIN contacts k ON k.id = c.contact_id
+                  WHERE {' AND '.join(where)}
+                  ORDER BY {order}"""
+        return [
+            ConversationRow(
+                id=row["id"],
+                contact_id=row["contact_id"],
+                name=row["contact_name"],
+                number=row["contact_number"],
+                sender_number=row["sender_number"],
+                closed=bool(row["closed"]),
+                unread=bool(row["is_unread"]),
+                unread_count=row["unread_count"],
+                has_draft=bool(row["has_draft"]),
+                opted_out=bool(row["opted_out"]),
+                last_text=row["last_text"],
+                last_outgoing=bool(row["last_outgoing"]),
+                last_status=row["last_status"],
+                last_at=parse_iso(row["last_at"]),
+            )
+            for row in self.db.execute(sql, params)
+        ]
+
+    def count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM conversations").fetchone()[0]
+
+    # --- read marks ------------------------------------------------------------------------------
+
+    def mark_read(self, conversation_id: str) -> None:
+        """Mark everything in the conversation so far as read (kept locally: the API cannot)."""
+        with self.db:
+            self.db.execute(
+                """INSERT INTO read_marks (conversation_id, read_through)
+                   SELECT id, last_at FROM conversations WHERE id = ?
+                   ON CONFLICT(conversation_id) DO UPDATE SET read_through = excluded.read_through""",
+                (conversation_id,),
+            )
+
+    def is_unread(self, conversation_id: str) -> bool:
+        row = self.db.execute(
+            f"""SELECT {UNREAD_SQL} FROM conversations c LEFT JOIN read_marks r ON r.conversation_id = c.id
+                WHERE c.id = ?""",
+            (conversation_id,),
+        ).fetchone()
+        return bool(row and row[0])
+
+    # --- messages --------------------------------------------------------------------------------
+
+    def merge_messages(self, conversation_id: str, messages: Iterable[Message]) -> list[str]:
+        """Upsert a conversation's messages; returns the ids that were new or changed."""
+        changed: list[str] = []
+        with self.db:
+            self.db.execute("BEGIN")
+            for message in messages:
+                if not message.id:
+                    continue
+                raw = _dump(message)
+                previous = self.db.execute("SELECT raw FROM messages WHERE id = ?", (message.id,)).fetchone()
+                if previous is not None and previous["raw"] == raw:
+                    continue
+                changed.append(message.id)
+                self._upsert_message(message, conversation_id, raw)
+        return changed
+
+    def _upsert_message(self, message: Message, conversation_id: str, raw: str | None = None) -> None:
+        if not message.id:
+            return
+        self.db.execute(
+            """INSERT INTO messages (id, conversation_id, created_at, outgoing, status, raw)
+               VALUES (?, ?, ?, ?, ?, ?)
+               ON CONFLICT(id) DO UPDATE SET conversation_id=excluded.conversation_id,
+                   created_at=excluded.created_at, outgoing=excluded.outgoing, status=excluded.status,
+                   raw=excluded.raw""",
+            (
+                message.id,
+                conversation_id,
+                iso(message.created_at) or EPOCH,
+                int(message.outgoing),
+                message.status,
+                raw or _dump(message),
+            ),
+        )
+
+    def thread(self, conversation_id: str, *, limit: int = 200, before: str | None = None) -> list[Message]:
+        """The newest `limit` messages (older than `before`, an ISO time), oldest first."""
+        if before:
+            rows = self.db.execute(
+                """SELECT raw FROM messages WHERE conversation_id = ? AND created_at < ?
+                   ORDER BY created_at DESC, id DESC LIMIT ?""",
+                (conversation_id, before, limit),
+            ).fetchall()
+        else:
+            rows = self.db.execute(
+                "SELECT raw FROM messages WHERE conversation_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
+                (conversation_id, limit),
+            ).fetchall()
+        return [Message.model_validate_json(row["raw"]) for row in reversed(rows)]
+
+    def message_count(self, conversation_id: str) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM messages WHERE conversation_id = ?", (conversation_id,)).fetchone()[0]
+
+    # --- contacts --------------------------------------------------------------------------------
+
+    def merge_contact(self, contact: Contact) -> None:
+        if not contact.id:
+            return
+        with self.db:
+            self.db.execute(
+                """INSERT INTO contacts (id, opted_out, raw) VALUES (?, ?, ?)
+                   ON CONFLICT(id) DO UPDATE SET opted_out = excluded.opted_out, raw = excluded.raw""",
+                (contact.id, int(contact.opted_out), _dump(contact)),
+            )
+
+    def contact(self, contact_id: str) -> Contact | None:
+        row = self.db.execute("SELECT raw FROM contacts WHERE id = ?", (contact_id,)).fetchone()
+        return Contact.model_validate_json(row["raw"]) if row else None
+
+    def is_opted_out(self, contact_id: str | None) -> bool:
+        if not contact_id:
+            return False
+        row = self.db.execute("SELECT opted_out FROM contacts WHERE id = ?", (contact_id,)).fetchone()
+        return bool(row and row[0])
+
+    def _note_keyword(self, contact_id: str, text: str | None) -> None:
+        # An inbound STOP/START changes the contact's state before we next fetch the contact.
+        if is_opt_out_keyword(text):
+            state = 1
+        elif is_opt_in_keyword(text):
+            state = 0
+        else:
+            return
+        self.db.execute(
+            """INSERT INTO contacts (id, opted_out, raw) VALUES (?, ?, ?)
+               ON CONFLICT(id) DO UPDATE SET opted_out = excluded.opted_out""",
+            (contact_id, state, json.dumps({"id": contact_id})),
+        )

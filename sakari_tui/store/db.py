@@ -1,0 +1,97 @@
+"""The local SQLite database: connection setup and versioned schema migrations.
+
+WAL mode lets the app read while a write commits; `user_version` records which migrations ran.
+Each migration is a list of statements applied in one transaction, never edited once shipped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+MIGRATIONS: list[list[str]] = [
+    # 1: cached inbox, local read marks, drafts, contacts' opt-out state.
+    [
+        """CREATE TABLE conversations (
+            id TEXT PRIMARY KEY,
+            contact_id TEXT,
+            contact_name TEXT NOT NULL DEFAULT '',
+            contact_number TEXT NOT NULL DEFAULT '',
+            sender_number TEXT NOT NULL DEFAULT '',
+            closed INTEGER NOT NULL DEFAULT 0,
+            unread_count INTEGER NOT NULL DEFAULT 0,
+            last_message_id TEXT,
+            last_text TEXT NOT NULL DEFAULT '',
+            last_outgoing INTEGER NOT NULL DEFAULT 0,
+            last_status TEXT,
+            last_at TEXT NOT NULL DEFAULT '',
+            fingerprint TEXT NOT NULL DEFAULT '',
+            raw TEXT NOT NULL
+        )""",
+        "CREATE INDEX conversations_by_activity ON conversations(last_at DESC)",
+        """CREATE TABLE messages (
+            id TEXT PRIMARY KEY,
+            conversation_id TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            outgoing INTEGER NOT NULL DEFAULT 0,
+            status TEXT,
+            raw TEXT NOT NULL
+        )""",
+        "CREATE INDEX messages_by_conversation ON messages(conversation_id, created_at)",
+        """CREATE TABLE read_marks (
+            conversation_id TEXT PRIMARY KEY,
+            read_through TEXT NOT NULL
+        )""",
+        """CREATE TABLE drafts (
+            conversation_id TEXT PRIMARY KEY,
+            text TEXT NOT NULL,
+            updated_at REAL NOT NULL
+        )""",
+        """CREATE TABLE contacts (
+            id TEXT PRIMARY KEY,
+            opted_out INTEGER NOT NULL DEFAULT 0,
+            raw TEXT NOT NULL
+        )""",
+    ],
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StoreError(Exception):
+    """The local store cannot be opened or is from a newer sakari-tui."""
+
+
+def connect(path: Path | str) -> sqlite3.Connection:
+    """Open (creating if needed) and migrate the database at `path` (":memory:" for tests)."""
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        connection = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        connection.row_factory = sqlite3.Row
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute("PRAGMA foreign_keys=ON")
+        migrate(connection)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"Cannot open the local store at {path}: {exc}.") from None
+    return connection
+
+
+def migrate(connection: sqlite3.Connection) -> None:
+    """Apply the migrations this database has not had yet."""
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"the store was written by a newer sakari-tui (schema {version}, this one knows {SCHEMA_VERSION})"
+        )
+    for number in range(version, SCHEMA_VERSION):
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in MIGRATIONS[number]:
+                connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {number + 1}")
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise

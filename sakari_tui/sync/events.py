@@ -1,0 +1,52 @@
+"""Typed, past-tense events the sync engine emits to whoever listens (the UI)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+@dataclass(frozen=True)
+class ConversationsChanged:
+    changed: tuple[str, ...]
+    new_inbound: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ThreadChanged:
+    conversation_id: str
+
+
+class SendState(str, Enum):
+    SENDING = "sending"
+    SENT = "sent"  # the API accepted it; the message's own status takes over
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class SendStateChanged:
+    conversation_id: str
+    local_id: str
+    state: SendState
+    error: str | None = None
+
+
+class Connection(str, Enum):
+    CONNECTING = "connecting"
+    ONLINE = "online"
+    OFFLINE = "offline"
+    RATE_LIMITED = "rate_limited"
+    AUTH_FAILED = "auth_failed"
+
+
+@dataclass(frozen=True)
+class SyncStatusChanged:
+    connection: Connection
+    last_success: float | None
+    """Monotonic time of the last successful poll."""
+    retry_at: float | None = None
+    """Monotonic time of the next attempt after a failure."""
+    message: str = ""
+
+
+Event = ConversationsChanged | ThreadChanged | SendStateChanged | SyncStatusChanged

@@ -1,0 +1,115 @@
+"""Pure formatting for the screen: ages, day labels, delivery states, the segment counter."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from ..api.models import EmbeddedError, MessageStatus
+from ..sms import MAX_SEGMENTS, SegmentInfo
+
+# Plain words for the error codes Sakari documents on undelivered messages.
+ERROR_WORDS = {
+    "MSG-006": "the carrier reported an unknown error",
+    "MSG-008": "the carrier flagged it as spam",
+    "MSG-009": "the carrier prohibits this content",
+    "MSG-018": "the number cannot be reached",
+    "MSG-019": "the carrier could not deliver it",
+    "MSG-020": "the number is a landline",
+    "MSG-023": "the carrier rejected it",
+    "MSG-024": "it was a duplicate",
+    "MSG-025": "the carrier reported an unknown error",
+    "MSG-026": "delivery timed out",
+    "MSG-028": "throttled; it will be retried",
+    "MSG-029": "the daily sending limit was reached",
+    "MSG-033": "the carrier failed",
+    "MSG-036": "toll-free sending is blocked",
+    "MSG-037": "the number has no carrier",
+    "MSG-043": "free URL shorteners are blocked",
+    "CONT-010": "the contact has opted out",
+    "ACCT-006": "the account is out of credit",
+}
+
+STATUS_WORDS = {
+    MessageStatus.NEW: "queued",
+    MessageStatus.VALIDATED: "queued",
+    MessageStatus.QUEUED: "queued",
+    MessageStatus.SENT: "sent",
+    MessageStatus.DELIVERED: "delivered",
+    MessageStatus.UNDELIVERED: "undelivered",
+    MessageStatus.ERROR: "failed",
+    MessageStatus.INVALID: "failed: invalid number",
+    MessageStatus.RECEIVED: "",
+    MessageStatus.UNKNOWN: "",
+}
+
+FAILED_STATUSES = {MessageStatus.UNDELIVERED, MessageStatus.ERROR, MessageStatus.INVALID}
+
+
+def relative_time(when: datetime | None, now: datetime) -> str:
+    """A short age for list rows: 'now', '5m', '3h', '2d', then a date like '4 Mar'."""
+    if when is None:
+        return ""
+    seconds = max(0, int((now - when).total_seconds()))
+    if seconds < 60:
+        return "now"
+    if seconds < 3600:
+        return f"{seconds // 60}m"
+    if seconds < 86400:
+        return f"{seconds // 3600}h"
+    if seconds < 7 * 86400:
+        return f"{seconds // 86400}d"
+    local = when.astimezone()
+    if local.year == now.astimezone().year:
+        return f"{local.day} {local:%b}"
+    return f"{local:%b} {local.year}"
+
+
+def day_label(day: date, today: date) -> str:
+    """'Today', 'Yesterday', a weekday within the week, else a full date."""
+    if day == today:
+        return "Today"
+    if day == today - timedelta(days=1):
+        return "Yesterday"
+    if today - timedelta(days=6) <= day < today:
+        return f"{day:%A}"
+    if day.year == today.year:
+        return f"{day:%A} {day.day} {day:%B}"
+    return f"{day.day} {day:%B} {day.year}"
+
+
+def error_words(error: EmbeddedError | None) -> str:
+    if error is None:
+        return ""
+    if error.code and error.code in ERROR_WORDS:
+        return ERROR_WORDS[error.code]
+    return error.text
+
+
+def status_words(status: str | None, error: EmbeddedError | None = None) -> str:
+    """A delivery state in plain words, with the reason when it failed."""
+    kind = MessageStatus.parse(status)
+    words = STATUS_WORDS[kind] if kind is not MessageStatus.UNKNOWN else (status or "").lower()
+    if kind in FAILED_STATUSES and error is not None:
+        return f"{words}: {error_words(error)}"
+    return words
+
+
+def segment_counter(info: SegmentInfo) -> str:
+    """The compose box counter, e.g. 'GSM-7 · 2 segments · 187/306'."""
+    if info.segments == 0:
+        return "GSM-7 · 0 segments · 0/160"
+    plural = "segment" if info.segments == 1 else "segments"
+    encoding = info.encoding
+    if info.forcing_chars:
+        shown = ", ".join(_visible(ch) for ch in info.forcing_chars[:3])
+        more = "…" if len(info.forcing_chars) > 3 else ""
+        encoding = f"UCS-2 (because of {shown}{more})"
+    text = f"{encoding} · {info.segments} {plural} · {info.units}/{info.capacity}"
+    if info.segments > MAX_SEGMENTS:
+        text += f" · too long, the limit is {MAX_SEGMENTS} segments"
+    return text
+
+
+def _visible(ch: str) -> str:
+    names = {"\u00a0": "no-break space", "\u2009": "thin space", "\u200b": "zero-width space", "\t": "tab"}
+    return names.get(ch, f"“{ch}”")

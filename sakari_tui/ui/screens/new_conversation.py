@@ -1,0 +1,109 @@
+"""A small form to text a new number: number (validated), optional name, first message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static, TextArea
+
+from ...phones import InvalidNumber, to_e164
+from ...sms import segment_info
+from ..format import segment_counter
+
+
+@dataclass(frozen=True)
+class NewConversation:
+    number: str
+    """E.164."""
+    first_name: str | None
+    last_name: str | None
+    text: str
+
+
+class NewConversationScreen(ModalScreen[NewConversation | None]):
+    DEFAULT_CSS = """
+    NewConversationScreen { align: center middle; }
+    NewConversationScreen > Vertical {
+        width: 70; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 1 2;
+    }
+    NewConversationScreen Label { margin-top: 1; }
+    NewConversationScreen #new-text { height: 5; }
+    NewConversationScreen #new-error { color: $error; height: auto; margin-top: 1; }
+    NewConversationScreen #new-counter { color: $text-muted; }
+    NewConversationScreen Horizontal { height: auto; margin-top: 1; align-horizontal: right; }
+    NewConversationScreen Button { margin-left: 1; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="new.cancel"),
+        Binding("ctrl+s", "submit", "Send", id="new.send", priority=True),
+    ]
+
+    def __init__(self, default_country: str) -> None:
+        super().__init__()
+        self.default_country = default_country
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Content.styled("New conversation", "bold"))
+            yield Label(Content(f"Phone number (+country code, or a {self.default_country} number)"))
+            yield Input(placeholder="+1 415 555 0100", id="new-number")
+            yield Label(Content("Name (optional)"))
+            yield Input(placeholder="First Last", id="new-name")
+            yield Label(Content("First message"))
+            yield TextArea(id="new-text", soft_wrap=True, tab_behavior="focus")
+            yield Static(Content(""), id="new-counter")
+            yield Static(Content(""), id="new-error")
+            with Horizontal():
+                yield Button("Cancel", id="new-cancel")
+                yield Button("Send  ^s", id="new-send", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#new-number", Input).focus()
+        self._update_counter()
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self._update_counter()
+
+    def _update_counter(self) -> None:
+        text = self.query_one("#new-text", TextArea).text
+        self.query_one("#new-counter", Static).update(Content(segment_counter(segment_info(text))))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.focus_next()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "new-send":
+            self.action_submit()
+        else:
+            self.action_cancel()
+
+    def _error(self, text: str, focus: str) -> None:
+        self.query_one("#new-error", Static).update(Content(text))
+        self.query_one(focus).focus()
+
+    def action_submit(self) -> None:
+        raw_number = self.query_one("#new-number", Input).value
+        try:
+            number = to_e164(raw_number, self.default_country)
+        except InvalidNumber as error:
+            self._error(str(error), "#new-number")
+            return
+        text = self.query_one("#new-text", TextArea).text
+        info = segment_info(text)
+        if not text.strip():
+            self._error("Write the first message: it is what starts the conversation.", "#new-text")
+            return
+        if info.too_long:
+            self._error(f"The message is {info.segments} segments long; the limit is 10.", "#new-text")
+            return
+        first, _, last = self.query_one("#new-name", Input).value.strip().partition(" ")
+        self.dismiss(NewConversation(number, first or None, last.strip() or None, text))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

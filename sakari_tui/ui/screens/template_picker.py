@@ -1,0 +1,122 @@
+"""Pick a template: type to filter by name or text, see it filled for this contact, Enter inserts."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...api.models import Template
+from ...templates import Rendered, render
+from ...text import one_line, sanitize
+
+
+def preview_content(rendered: Rendered) -> Content:
+    """The filled template as plain text, with unfilled placeholders highlighted."""
+    text = sanitize(rendered.text)
+    if len(text) != len(rendered.text):  # spans no longer line up after sanitising; show plainly
+        return Content(text)
+    content = Content(text)
+    for start, end in rendered.missing_spans:
+        content = content.stylize("bold black on yellow", start, end)
+    return content
+
+
+class TemplatePickerScreen(ModalScreen[str | None]):
+    """Returns the filled-in template text, or None."""
+
+    DEFAULT_CSS = """
+    TemplatePickerScreen { align: center middle; }
+    TemplatePickerScreen > Vertical {
+        width: 90; max-width: 100%; height: 80%; border: thick $primary; background: $surface; padding: 0 1;
+    }
+    TemplatePickerScreen #template-list { height: 1fr; border: none; }
+    TemplatePickerScreen #template-preview { height: auto; max-height: 10; border-top: solid $primary-muted; padding: 0 1; }
+    TemplatePickerScreen #template-warning { color: $warning; height: auto; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="templates.cancel"),
+        Binding("down", "move(1)", "Down", show=False, id="templates.down"),
+        Binding("up", "move(-1)", "Up", show=False, id="templates.up"),
+    ]
+
+    def __init__(self, templates: list[Template], context: dict[str, str], contact_name: str) -> None:
+        super().__init__()
+        self.templates = templates
+        self.context = context
+        self.contact_name = contact_name
+        self.shown: list[Template] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Content.assemble(Content.styled("Templates", "bold"), f" for {one_line(self.contact_name, 40)}"))
+            yield Input(placeholder="Type to filter by name or text", id="template-filter")
+            yield OptionList(id="template-list")
+            yield Static(Content(""), id="template-preview")
+            yield Static(Content(""), id="template-warning")
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self.query_one("#template-filter", Input).focus()
+
+    def _fill(self, query: str) -> None:
+        needle = query.casefold().strip()
+        self.shown = [
+            t for t in self.templates
+            if not needle or needle in (t.name or "").casefold() or needle in (t.template or "").casefold()
+        ]
+        options = self.query_one("#template-list", OptionList)
+        options.clear_options()
+        options.add_options(
+            Option(Content.assemble(Content.styled(one_line(t.name or "(unnamed)", 40), "bold"), "  ",
+                                    Content.styled(one_line(t.template, 200), "dim")))
+            for t in self.shown
+        )
+        if self.shown:
+            options.highlighted = 0
+        else:
+            self.query_one("#template-preview", Static).update(
+                Content("No templates match." if self.templates else "This account has no templates yet.")
+            )
+            self.query_one("#template-warning", Static).update(Content(""))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._preview(event.option_index)
+
+    def _preview(self, index: int | None) -> None:
+        if index is None or not (0 <= index < len(self.shown)):
+            return
+        rendered = render(self.shown[index].template or "", self.context)
+        self.query_one("#template-preview", Static).update(preview_content(rendered))
+        warning = ""
+        if rendered.missing:
+            names = ", ".join(rendered.missing)
+            warning = f"Cannot fill {names} for this contact: it stays highlighted for you to edit before sending."
+        self.query_one("#template-warning", Static).update(Content(warning))
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one("#template-list", OptionList)
+        if self.shown:
+            current = options.highlighted or 0
+            options.highlighted = max(0, min(len(self.shown) - 1, current + step))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self._choose(self.query_one("#template-list", OptionList).highlighted)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self._choose(event.option_index)
+
+    def _choose(self, index: int | None) -> None:
+        if index is None or not (0 <= index < len(self.shown)):
+            return
+        self.dismiss(sanitize(render(self.shown[index].template or "", self.context).text))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,218 @@
+"""The conversation list: a virtual list that renders only the rows on screen.
+
+One widget per row takes seconds at a few thousand rows; this draws two lines per
+conversation straight from `ConversationRow`s, so 10,000 conversations cost no more to show
+than 20. All text is sanitised and drawn as plain text, never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.events import Click
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ...phones import display_number
+from ...store import ConversationRow
+from ...text import one_line
+from ..format import relative_time, status_words
+
+ROW_HEIGHT = 2
+
+
+class ConversationList(ScrollView, can_focus=True):
+    """Conversations, two lines each: name, markers and age; then a preview of the last message."""
+
+    COMPONENT_CLASSES = {
+        "conversation-list--cursor",
+        "conversation-list--unread",
+        "conversation-list--dim",
+        "conversation-list--marker",
+        "conversation-list--badge",
+        "conversation-list--open",
+    }
+    DEFAULT_CSS = """
+    ConversationList {
+        background: $surface;
+        scrollbar-size-vertical: 1;
+    }
+    ConversationList > .conversation-list--cursor { background: $block-cursor-blurred-background; }
+    ConversationList:focus > .conversation-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
+    ConversationList > .conversation-list--unread { text-style: bold; color: $text; }
+    ConversationList > .conversation-list--dim { color: $text-muted; }
+    ConversationList > .conversation-list--marker { color: $warning; }
+    ConversationList > .conversation-list--badge { background: $accent; color: $text; text-style: bold; }
+    ConversationList > .conversation-list--open { color: $accent; text-style: bold; }
+    """
+    BINDINGS = [
+        Binding("down,j", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("home,g", "first", "First", show=False, id="list.first"),
+        Binding("end,G", "last", "Last", show=False, id="list.last"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
+        Binding("enter", "open", "Open", id="list.open"),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    class Opened(Message):
+        """The user chose a conversation (Enter or click)."""
+
+        def __init__(self, conversation_id: str) -> None:
+            super().__init__()
+            self.conversation_id = conversation_id
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows: list[ConversationRow] = []
+        self.open_id: str | None = None
+        self.closing: set[str] = set()
+        self._now = datetime.now(timezone.utc)
+        self._cache: dict[tuple[int, int], Strip] = {}
+
+    # --- data --------------------------------------------------------------------------------
+
+    def set_rows(self, rows: list[ConversationRow], *, keep: str | None = None) -> None:
+        """Show `rows`, keeping the cursor on the same conversation when it is still listed."""
+        current = keep or self.current_id
+        self.rows = rows
+        self._now = datetime.now(timezone.utc)
+        self._cache.clear()
+        self.virtual_size = Size(self.size.width, len(rows) * ROW_HEIGHT)
+        index = next((i for i, row in enumerate(rows) if row.id == current), None) if current else None
+        self.cursor = self._clamp(index if index is not None else self.cursor)
+        self.refresh()
+
+    def refresh_ages(self) -> None:
+        self._now = datetime.now(timezone.utc)
+        self._cache.clear()
+        self.refresh()
+
+    @property
+    def current(self) -> ConversationRow | None:
+        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
+
+    @property
+    def current_id(self) -> str | None:
+        row = self.current
+        return row.id if row else None
+
+    def select(self, conversation_id: str) -> bool:
+        for index, row in enumerate(self.rows):
+            if row.id == conversation_id:
+                self.cursor = index
+                return True
+        return False
+
+    def _clamp(self, index: int) -> int:
+        return max(0, min(index, len(self.rows) - 1)) if self.rows else 0
+
+    # --- cursor ------------------------------------------------------------------------------
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._cache.pop((old, 0), None)
+        self._cache.pop((old, 1), None)
+        self._cache.pop((new, 0), None)
+        self._cache.pop((new, 1), None)
+        self.refresh()
+        if self.rows:
+            self.scroll_to_region(Region(0, new * ROW_HEIGHT, 1, ROW_HEIGHT), animate=False, immediate=True)
+
+    def action_cursor_down(self) -> None:
+        self.cursor = self._clamp(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self.cursor = self._clamp(self.cursor - 1)
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = self._clamp(len(self.rows) - 1)
+
+    def action_page_down(self) -> None:
+        self.cursor = self._clamp(self.cursor + max(1, self.size.height // ROW_HEIGHT))
+
+    def action_page_up(self) -> None:
+        self.cursor = self._clamp(self.cursor - max(1, self.size.height // ROW_HEIGHT))
+
+    def action_open(self) -> None:
+        if self.current is not None:
+            self.post_message(self.Opened(self.current.id))
+
+    def on_click(self, event: Click) -> None:
+        index = (event.y + int(self.scroll_offset.y)) // ROW_HEIGHT
+        if 0 <= index < len(self.rows):
+            self.cursor = index
+            self.post_message(self.Opened(self.rows[index].id))
+
+    def on_resize(self) -> None:
+        self._cache.clear()
+        self.virtual_size = Size(self.size.width, len(self.rows) * ROW_HEIGHT)
+
+    # --- drawing -----------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        absolute = y + int(scroll_y)
+        index, line = divmod(absolute, ROW_HEIGHT)
+        width = self.size.width
+        base = self.rich_style
+        if index >= len(self.rows):
+            return Strip.blank(width, base)
+        key = (index, line)
+        strip = self._cache.get(key)
+        if strip is None or strip.cell_length != width:
+            strip = self._render_row_line(self.rows[index], line, width, index == self.cursor)
+            self._cache[key] = strip
+        return strip.apply_offsets(int(scroll_x), absolute)
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"conversation-list--{name}", partial=True)
+
+    def _render_row_line(self, row: ConversationRow, line: int, width: int, is_cursor: bool) -> Strip:
+        base = self.rich_style
+        if is_cursor:
+            base = base + self.get_component_rich_style("conversation-list--cursor")
+        text = self._first_line(row, width) if line == 0 else self._second_line(row, width)
+        segments = [Segment(piece.text, base + piece.style if piece.style else base) for piece in text.render(self.app.console)]
+        return Strip(segments).crop_extend(0, width, base)
+
+    def _first_line(self, row: ConversationRow, width: int) -> Text:
+        age = relative_time(row.last_at, self._now)
+        markers = Text()
+        if row.id in self.closing:
+            markers.append(" closing…", self._style("marker"))
+        if row.has_draft:
+            markers.append(" ✎draft", self._style("marker"))
+        if row.opted_out:
+            markers.append(" ⊘opted out", self._style("marker"))
+        if row.closed:
+            markers.append(" ✓closed", self._style("dim"))
+        badge = Text(f" {row.unread_count} " if row.unread else "", self._style("badge"))
+        lead = Text("● " if row.id == self.open_id else "  ", self._style("open"))
+        name = one_line(row.name or display_number(row.number) or "unknown", 80)
+        name_style = self._style("unread") if row.unread else Style()
+        tail = Text.assemble(markers, " ", badge, " " if row.unread else "", (age, self._style("dim")), " ")
+        room = max(1, width - lead.cell_len - tail.cell_len)
+        name_text = Text(name, name_style)
+        name_text.truncate(room, overflow="ellipsis", pad=True)
+        return Text.assemble(lead, name_text, tail)
+
+    def _second_line(self, row: ConversationRow, width: int) -> Text:
+        preview = one_line(row.last_text, 300) or "(no messages)"
+        if row.last_outgoing:
+            state = status_words(row.last_status)
+            preview = f"You: {preview}" + (f" · {state}" if state else "")
+        text = Text("  " + preview, self._style("unread") if row.unread else self._style("dim"))
+        text.truncate(max(1, width - 1), overflow="ellipsis", pad=True)
+        return text

@@ -1,0 +1,222 @@
+"""The message thread as one virtual widget: bubbles drawn line by line, only those on screen.
+
+Incoming bubbles sit on the left, outgoing on the right, each with its time and (outgoing)
+delivery state; day separators fall between days. Text is sanitised and wrapped as plain text,
+never parsed as markup; media links become terminal hyperlinks only for http(s) URLs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message as TextualMessage
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ...api.models import Message, MessageStatus
+from ...sync import PendingSend, SendState
+from ...text import one_line, sanitize
+from ..format import FAILED_STATUSES, day_label, status_words
+
+BUBBLE_SHARE = 0.75
+
+
+@dataclass(frozen=True)
+class Bubble:
+    """One message to draw, from the cache or still being sent."""
+
+    key: str
+    text: str
+    outgoing: bool
+    at: datetime
+    meta: str
+    failed: bool
+    media: tuple[str, ...] = ()
+
+
+def bubble_for_message(message: Message) -> Bubble:
+    at = message.created_at or datetime.now(timezone.utc)
+    meta = f"{at.astimezone():%H:%M}"
+    if message.outgoing:
+        state = status_words(message.status, message.error)
+        if state:
+            meta += f" · {state}"
+        if message.status_kind is MessageStatus.DELIVERED:
+            meta += " ✓"
+    urls = tuple(sanitize(item.url) for item in message.media if item.url)
+    return Bubble(
+        key=message.id or f"anon-{id(message)}",
+        text=sanitize(message.message),
+        outgoing=message.outgoing,
+        at=at,
+        meta=meta,
+        failed=message.outgoing and message.status_kind in FAILED_STATUSES,
+        media=urls,
+    )
+
+
+def bubble_for_pending(pending: PendingSend) -> Bubble:
+    at = pending.created_at
+    if pending.state is SendState.FAILED:
+        meta = f"{at.astimezone():%H:%M} · not sent: {one_line(pending.error, 160)} · R retries, D discards"
+    else:
+        meta = f"{at.astimezone():%H:%M} · sending…"
+    return Bubble(pending.local_id, sanitize(pending.text), True, at, meta, pending.state is SendState.FAILED)
+
+
+class ThreadLog(ScrollView, can_focus=True):
+    """A scrollable thread of bubbles, opening at the newest message."""
+
+    COMPONENT_CLASSES = {
+        "thread-log--incoming",
+        "thread-log--outgoing",
+        "thread-log--meta",
+        "thread-log--failed",
+        "thread-log--day",
+        "thread-log--link",
+        "thread-log--hint",
+    }
+    DEFAULT_CSS = """
+    ThreadLog { background: $background; scrollbar-size-vertical: 1; }
+    ThreadLog > .thread-log--incoming { background: $boost; color: $text; }
+    ThreadLog > .thread-log--outgoing { background: $primary 35%; color: $text; }
+    ThreadLog > .thread-log--meta { color: $text-muted; }
+    ThreadLog > .thread-log--failed { color: $error; text-style: bold; }
+    ThreadLog > .thread-log--day { color: $text-muted; text-style: italic; }
+    ThreadLog > .thread-log--link { color: $accent; text-style: underline; }
+    ThreadLog > .thread-log--hint { color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("up,k", "scroll_up", "Up", show=False, id="thread.up"),
+        Binding("down,j", "scroll_down", "Down", show=False, id="thread.down"),
+        Binding("home,g", "scroll_home", "Oldest", show=False, id="thread.first"),
+        Binding("end,G", "scroll_end", "Newest", show=False, id="thread.last"),
+    ]
+
+    class NeedsOlder(TextualMessage):
+        """Scrolled to the top: load older messages if there are any."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.bubbles: list[Bubble] = []
+        self.more_above = False
+        self.empty_text = "No conversation open. Pick one on the left and press Enter."
+        self._lines: list[Strip] = []
+        self._laid_out_width = -1
+        self._pinned = True
+
+    def pin_to_bottom(self) -> None:
+        """Follow the newest message again (after opening a thread or sending)."""
+        self._pinned = True
+
+    def show(self, bubbles: list[Bubble], *, more_above: bool, keep_position: bool = False) -> None:
+        """Replace the thread; stays pinned to the newest message unless the user scrolled up."""
+        at_bottom = self._pinned or self.is_vertical_scroll_end or not self.bubbles
+        old_height = len(self._lines)
+        old_y = self.scroll_y
+        self.bubbles = bubbles
+        self.more_above = more_above
+        self._layout(self.size.width)
+        if keep_position:  # older messages were added above: keep the same message in view
+            self.scroll_to(y=old_y + len(self._lines) - old_height, animate=False, immediate=True)
+        elif at_bottom:
+            self._pinned = True
+            # After the new virtual size is applied, or the end is computed from the old one.
+            self.call_after_refresh(self._follow)
+        self.refresh()
+
+    def _follow(self) -> None:
+        if self._pinned:
+            self.scroll_end(animate=False, immediate=True)
+
+    def on_resize(self) -> None:
+        self._layout(self.size.width)
+        self.refresh()
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if new < old:
+            self._pinned = False
+        elif self.is_vertical_scroll_end:
+            self._pinned = True
+        if new <= 0 and self.more_above and self.bubbles:
+            self.post_message(self.NeedsOlder())
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"thread-log--{name}", partial=True)
+
+    def _layout(self, width: int) -> None:
+        self._laid_out_width = width
+        lines: list[Strip] = []
+        base = self.rich_style
+        if width <= 4:
+            self._lines = []
+            self.virtual_size = Size(width, 0)
+            return
+        if not self.bubbles:
+            lines.append(self._centered(Text(self.empty_text, self._style("hint")), width))
+        elif self.more_above:
+            lines.append(self._centered(Text("↑ older messages load as you scroll up", self._style("hint")), width))
+        today = datetime.now().astimezone().date()
+        previous_day: date | None = None
+        for bubble in self.bubbles:
+            day = bubble.at.astimezone().date()
+            if day != previous_day:
+                lines.append(Strip.blank(width, base))
+                lines.append(self._centered(Text(f"── {day_label(day, today)} ──", self._style("day")), width))
+                previous_day = day
+            lines.append(Strip.blank(width, base))
+            lines.extend(self._bubble_lines(bubble, width))
+        self._lines = lines
+        self.virtual_size = Size(width, len(lines))
+
+    def _centered(self, text: Text, width: int) -> Strip:
+        text.truncate(width, overflow="ellipsis")
+        pad = max(0, (width - text.cell_len) // 2)
+        return self._strip(Text.assemble(" " * pad, text), width, self.rich_style)
+
+    def _strip(self, text: Text, width: int, base: Style) -> Strip:
+        segments = [Segment(s.text, base + s.style if s.style else base) for s in text.render(self.app.console)]
+        return Strip(segments).crop_extend(0, width, base)
+
+    def _bubble_lines(self, bubble: Bubble, width: int) -> list[Strip]:
+        console = self.app.console
+        inner = max(8, int(width * BUBBLE_SHARE) - 2)
+        fill = self._style("outgoing" if bubble.outgoing else "incoming")
+        body = Text(bubble.text or " ", end="")
+        wrapped = list(body.wrap(console, inner, overflow="fold")) if bubble.text else [Text(" ")]
+        for url in bubble.media:
+            link = Text(url, end="")
+            if url.startswith(("http://", "https://")):
+                link.stylize(self._style("link") + Style(link=url))
+            wrapped.extend(link.wrap(console, inner, overflow="fold"))
+        meta = Text(bubble.meta, self._style("failed") if bubble.failed else self._style("meta"), end="")
+        wrapped.extend(meta.wrap(console, inner, overflow="fold"))
+        bubble_width = min(inner, max(line.cell_len for line in wrapped)) + 2
+        left = width - bubble_width - 1 if bubble.outgoing else 1
+        base = self.rich_style
+        strips = []
+        for line in wrapped:
+            line.truncate(bubble_width - 2, overflow="fold", pad=True)
+            row = Text.assemble(" ", line, " ")
+            row.stylize_before(fill)
+            segments = [Segment(" " * left, base)]
+            segments += [Segment(s.text, base + s.style if s.style else base) for s in row.render(console)]
+            strips.append(Strip(segments).crop_extend(0, width, base))
+        return strips
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = y + int(scroll_y)
+        width = self.size.width
+        if width != self._laid_out_width:
+            self._layout(width)
+        if index >= len(self._lines):
+            return Strip.blank(width, self.rich_style)
+        return self._lines[index].apply_offsets(int(scroll_x), index)

@@ -1,0 +1,62 @@
+"""Settings: file, environment overrides, and errors that name the file and key."""
+
+import pytest
+
+from sakari_tui.api import DEFAULT_API_URL, DEFAULT_TOKEN_URL
+from sakari_tui.config import ConfigError, load_settings
+from sakari_tui.paths import config_path
+
+
+def write(tmp_path, text):
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_without_a_file(tmp_path):
+    settings = load_settings(tmp_path / "absent.toml", env={})
+    assert settings.sakari.api_url == DEFAULT_API_URL
+    assert settings.sakari.token_url == DEFAULT_TOKEN_URL == "https://api.sakari.io/oauth2/token"
+    assert settings.sakari.missing_credentials == ["account_id", "client_id", "client_secret"]
+
+
+def test_file_values_and_environment_overrides(tmp_path):
+    path = write(tmp_path, '[sakari]\naccount_id = "from-file"\nclient_id = "cid"\napi_url = "http://file.test"\n')
+    env = {"SAKARI_ACCOUNT_ID": "from-env", "SAKARI_CLIENT_SECRET": "s", "SAKARI_TOKEN_URL": "http://env.test/oauth2/token"}
+    settings = load_settings(path, env=env)
+    assert settings.sakari.account_id == "from-env"
+    assert settings.sakari.client_id == "cid"
+    assert settings.sakari.client_secret == "s"
+    assert settings.sakari.api_url == "http://file.test"
+    assert settings.sakari.token_url == "http://env.test/oauth2/token"
+    assert settings.sakari.missing_credentials == []
+    assert "s" not in repr(settings.sakari).split("client_secret")[-1][:5]
+
+
+def test_malformed_toml_names_the_file(tmp_path):
+    path = write(tmp_path, "[sakari\naccount_id = 1\n")
+    with pytest.raises(ConfigError, match=str(path)):
+        load_settings(path, env={})
+
+
+def test_bad_value_names_file_and_key(tmp_path):
+    path = write(tmp_path, '[sakari]\napi_url = "ftp://nope"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, env={})
+    assert str(path) in str(caught.value) and "sakari.api_url" in str(caught.value)
+
+
+def test_unknown_key_is_named(tmp_path):
+    path = write(tmp_path, '[sakari]\naccount = "x"\n')
+    with pytest.raises(ConfigError, match="sakari.account"):
+        load_settings(path, env={})
+
+
+def test_bad_environment_value_names_the_variable(tmp_path):
+    with pytest.raises(ConfigError, match="SAKARI_API_URL"):
+        load_settings(tmp_path / "absent.toml", env={"SAKARI_API_URL": "nope"})
+
+
+def test_config_path_override(tmp_path):
+    assert config_path({"SAKARI_TUI_CONFIG": str(tmp_path / "x.toml")}) == tmp_path / "x.toml"
+    assert config_path({}).name == "config.toml"
