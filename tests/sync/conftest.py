@@ -1,0 +1,36 @@
+import time
+
+import pytest
+import pytest_asyncio
+
+from sakari_tui.api import SakariClient
+from sakari_tui.simulator.clock import ManualClock
+from sakari_tui.simulator.server import SimulatorServer
+from sakari_tui.store import Store
+from sakari_tui.sync import InboxEngine
+
+
+@pytest.fixture
+def sim_clock():
+    return ManualClock(start=time.time())
+
+
+@pytest.fixture
+def server(sim_clock):
+    with SimulatorServer(seed=1, clock=sim_clock, customers=False) as running:
+        yield running
+
+
+@pytest_asyncio.fixture
+async def engine(server):
+    client = SakariClient(
+        account_id=server.account_id, client_id=server.client_id, client_secret=server.client_secret,
+        api_url=server.base_url, token_url=server.token_url,
+    )
+    store = Store(":memory:")
+    events = []
+    engine = InboxEngine(client, store, listener=events.append)
+    engine.events = events
+    yield engine
+    await client.aclose()
+    store.close()
