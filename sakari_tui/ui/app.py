@@ -38,6 +38,7 @@ from ..sync import (
 )
 from ..templates import contact_context, unfilled
 from ..text import one_line
+from .clock import FrozenClock, WallClock
 from .screens.new_conversation import NewConversation, NewConversationScreen
 from .screens.template_picker import TemplatePickerScreen
 from .widgets.compose import ComposeBox
@@ -82,8 +83,10 @@ class SakariApp(App[None]):
         settings_path: Path | None = None,
         demo: bool = False,
         poll: bool = True,
+        clock: WallClock | FrozenClock | None = None,
     ) -> None:
         super().__init__()
+        self.clock = clock or WallClock()
         self.settings = settings
         self.engine = engine
         self.store: Store = engine.store
@@ -114,40 +117,36 @@ class SakariApp(App[None]):
         yield Header()
         if self.demo:
             yield Static(
-                Content("DEMO · a simulated Sakari account on this machine: texts go nowhere, customers are simulated"),
+                Content("DEMO · simulated Sakari account and customers: no real texts are sent"),
                 id="demo-banner",
             )
         with Horizontal(id="main"):
             with Vertical(id="list-pane"):
                 yield Input(placeholder="Filter by name, number or text (Esc clears)", id="filter")
-                yield ConversationList(id="conversations")
+                yield ConversationList(clock=self.clock, id="conversations")
             with Vertical(id="thread-pane"):
                 yield Static(Content(""), id="thread-header")
-                yield ThreadLog(id="thread")
+                yield ThreadLog(clock=self.clock, id="thread")
                 yield ComposeBox(id="compose")
         yield Static(Content("Starting…"), id="status")
         yield Footer()
 
-    @property
-    def conversation_list(self) -> ConversationList:
-        return self.query_one("#conversations", ConversationList)
-
-    @property
-    def thread_log(self) -> ThreadLog:
-        return self.query_one("#thread", ThreadLog)
-
-    @property
-    def compose_box(self) -> ComposeBox:
-        return self.query_one("#compose", ComposeBox)
-
     def on_mount(self) -> None:
+        # Kept as references: `query_one` searches the active screen, which may be a modal.
+        main = self.screen
+        self.conversation_list = main.query_one("#conversations", ConversationList)
+        self.thread_log = main.query_one("#thread", ThreadLog)
+        self.compose_box = main.query_one("#compose", ComposeBox)
+        self.status_line = main.query_one("#status", Static)
+        self.thread_header = main.query_one("#thread-header", Static)
+        self.filter_box = main.query_one("#filter", Input)
         try:
             self.theme = self.settings.ui.theme
         except Exception:  # an unknown theme name must not stop the app
             self.notify(f"Theme {self.settings.ui.theme!r} is not installed; using the default.", markup=False)
         if self.demo:
             self.sub_title = "demo"
-        self.query_one("#filter", Input).display = False
+        self.filter_box.display = False
         self.compose_box.area.disabled = True
         self.refresh_list()
         self.conversation_list.focus()
@@ -240,7 +239,7 @@ class SakariApp(App[None]):
                 Content.styled(f"○ {label}, retrying in {wait}s", "bold $error"),
                 f" · {one_line(status.message, 120)}{seen}",
             )
-        self.query_one("#status", Static).update(text)
+        self.status_line.update(text)
 
     # --- opening a conversation --------------------------------------------------------------
 
@@ -301,7 +300,7 @@ class SakariApp(App[None]):
 
     def _render_header(self) -> None:
         conversation = self.store.inbox.conversation(self.open_id) if self.open_id else None
-        header = self.query_one("#thread-header", Static)
+        header = self.thread_header
         if conversation is None:
             header.update(Content(""))
             return
@@ -368,9 +367,13 @@ class SakariApp(App[None]):
 
     # --- sending -----------------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Inbox commands belong to the inbox screen: in a dialog their keys go to the dialog.
+        if self.screen is not self.screen_stack[0] and action in INBOX_ACTIONS:
+            return False
+        return True
+
     def action_send(self) -> None:
-        if isinstance(self.screen, (NewConversationScreen,)):
-            return
         conversation_id = self.open_id
         if conversation_id is None:
             self.notify("Open a conversation first (Enter on the list).", severity="warning", markup=False)
@@ -503,7 +506,8 @@ class SakariApp(App[None]):
             return
         name = one_line(conversation.contact.display_name if conversation.contact else conversation_id, 40)
         delay = self.settings.ui.close_undo_seconds
-        self.pending_closes[conversation_id] = self.set_timer(delay, lambda: self.close_now(conversation_id))
+        # Textual timers cannot have a zero delay; "no undo window" still goes through the timer path.
+        self.pending_closes[conversation_id] = self.set_timer(max(delay, 0.001), lambda: self.close_now(conversation_id))
         self.closed_stack.append(conversation_id)
         if delay:
             self.notify(f"Closing {name} in {delay:g}s. Press u to undo.", markup=False, timeout=delay + 1)
@@ -564,7 +568,7 @@ class SakariApp(App[None]):
         self.notify("No unread conversations.", markup=False)
 
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
+        box = self.filter_box
         box.display = True
         box.focus()
 
@@ -578,7 +582,7 @@ class SakariApp(App[None]):
         self.conversation_list.focus()
 
     def action_escape(self) -> None:
-        box = self.query_one("#filter", Input)
+        box = self.filter_box
         if self.filter_query or box.display:
             box.value = ""
             self.filter_query = ""
@@ -638,6 +642,9 @@ class SakariApp(App[None]):
         self.notify(one_line(str(error), 300), severity="error", markup=False)
 
 
+INBOX_ACTIONS = frozenset(b.action for b in SakariApp.BINDINGS if isinstance(b, Binding)) - {"quit", "help"}
+
+
 def _ago(seconds: float) -> str:
     seconds = max(0, int(seconds))
     if seconds < 60:
@@ -654,6 +661,7 @@ def make_app(
     settings_path: Path | None = None,
     demo: bool = False,
     poll: bool = True,
+    clock: WallClock | FrozenClock | None = None,
 ) -> SakariApp:
     """The one way the CLI, the tests and the screenshot script build the app."""
-    return SakariApp(settings, engine, settings_path=settings_path, demo=demo, poll=poll)
+    return SakariApp(settings, engine, settings_path=settings_path, demo=demo, poll=poll, clock=clock)

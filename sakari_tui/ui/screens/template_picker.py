@@ -78,6 +78,7 @@ class TemplatePickerScreen(ModalScreen[str | None]):
         )
         if self.shown:
             options.highlighted = 0
+            self._preview(0)  # no highlight event fires when the index was already 0
         else:
             self.query_one("#template-preview", Static).update(
                 Content("No templates match." if self.templates else "This account has no templates yet.")

@@ -44,22 +44,23 @@ class ComposeBox(Vertical):
     ComposeBox { height: auto; max-height: 12; border-top: solid $primary-muted; }
     ComposeBox TextArea { height: auto; min-height: 3; max-height: 9; border: none; padding: 0 1; }
     ComposeBox TextArea:focus { border: none; }
-    ComposeBox #counter { height: 1; padding: 0 1; color: $text-muted; }
+    ComposeBox #counter { height: auto; padding: 0 1; color: $text-muted; }
     ComposeBox #counter.too-long { color: $error; text-style: bold; }
     ComposeBox #counter.ucs2 { color: $warning; }
     ComposeBox #counter.unfilled { color: $warning; text-style: bold; }
     ComposeBox.disabled-reason #counter { color: $error; }
     """
 
-    def compose(self) -> ComposeResult:
-        area = ComposeArea(id="compose-input", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
-        area.placeholder = "Open a conversation to reply"
-        yield area
-        yield Static(Content("GSM-7 · 0 segments · 0/160"), id="counter")
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        # Held directly: the app reads the text while shutting down, when queries find nothing.
+        self.area = ComposeArea(id="compose-input", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+        self.area.placeholder = "Open a conversation to reply"
+        self.counter = Static(Content("GSM-7 · 0 segments · 0/160"), id="counter")
 
-    @property
-    def area(self) -> TextArea:
-        return self.query_one("#compose-input", TextArea)
+    def compose(self) -> ComposeResult:
+        yield self.area
+        yield self.counter
 
     @property
     def text(self) -> str:
@@ -75,7 +76,7 @@ class ComposeBox(Vertical):
         self.update_counter()
 
     def update_counter(self, notice: str | None = None) -> None:
-        counter = self.query_one("#counter", Static)
+        counter = self.counter
         info = segment_info(self.text)
         counter.set_class(info.too_long, "too-long")
         counter.set_class(bool(info.forcing_chars) and not info.too_long, "ucs2")

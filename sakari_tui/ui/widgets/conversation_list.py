@@ -7,8 +7,6 @@ than 20. All text is sanitised and drawn as plain text, never parsed as markup.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -23,6 +21,7 @@ from textual.strip import Strip
 from ...phones import display_number
 from ...store import ConversationRow
 from ...text import one_line
+from ..clock import FrozenClock, WallClock
 from ..format import relative_time, status_words
 
 ROW_HEIGHT = 2
@@ -43,6 +42,7 @@ class ConversationList(ScrollView, can_focus=True):
     ConversationList {
         background: $surface;
         scrollbar-size-vertical: 1;
+        overflow-x: hidden;
     }
     ConversationList > .conversation-list--cursor { background: $block-cursor-blurred-background; }
     ConversationList:focus > .conversation-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
@@ -71,12 +71,13 @@ class ConversationList(ScrollView, can_focus=True):
             super().__init__()
             self.conversation_id = conversation_id
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, clock: WallClock | FrozenClock | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.clock = clock or WallClock()
         self.rows: list[ConversationRow] = []
         self.open_id: str | None = None
         self.closing: set[str] = set()
-        self._now = datetime.now(timezone.utc)
+        self._now = self.clock.now()
         self._cache: dict[tuple[int, int], Strip] = {}
 
     # --- data --------------------------------------------------------------------------------
@@ -85,7 +86,7 @@ class ConversationList(ScrollView, can_focus=True):
         """Show `rows`, keeping the cursor on the same conversation when it is still listed."""
         current = keep or self.current_id
         self.rows = rows
-        self._now = datetime.now(timezone.utc)
+        self._now = self.clock.now()
         self._cache.clear()
         self.virtual_size = Size(self.size.width, len(rows) * ROW_HEIGHT)
         index = next((i for i, row in enumerate(rows) if row.id == current), None) if current else None
@@ -93,7 +94,7 @@ class ConversationList(ScrollView, can_focus=True):
         self.refresh()
 
     def refresh_ages(self) -> None:
-        self._now = datetime.now(timezone.utc)
+        self._now = self.clock.now()
         self._cache.clear()
         self.refresh()
 

@@ -22,6 +22,7 @@ from textual.strip import Strip
 from ...api.models import Message, MessageStatus
 from ...sync import PendingSend, SendState
 from ...text import one_line, sanitize
+from ..clock import FrozenClock, WallClock
 from ..format import FAILED_STATUSES, day_label, status_words
 
 BUBBLE_SHARE = 0.75
@@ -83,9 +84,9 @@ class ThreadLog(ScrollView, can_focus=True):
         "thread-log--hint",
     }
     DEFAULT_CSS = """
-    ThreadLog { background: $background; scrollbar-size-vertical: 1; }
-    ThreadLog > .thread-log--incoming { background: $boost; color: $text; }
-    ThreadLog > .thread-log--outgoing { background: $primary 35%; color: $text; }
+    ThreadLog { background: $background; scrollbar-size-vertical: 1; overflow-x: hidden; }
+    ThreadLog > .thread-log--incoming { background: $panel-lighten-1; color: $foreground; }
+    ThreadLog > .thread-log--outgoing { background: $primary-muted; color: $foreground; }
     ThreadLog > .thread-log--meta { color: $text-muted; }
     ThreadLog > .thread-log--failed { color: $error; text-style: bold; }
     ThreadLog > .thread-log--day { color: $text-muted; text-style: italic; }
@@ -102,8 +103,9 @@ class ThreadLog(ScrollView, can_focus=True):
     class NeedsOlder(TextualMessage):
         """Scrolled to the top: load older messages if there are any."""
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, clock: WallClock | FrozenClock | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.clock = clock or WallClock()
         self.bubbles: list[Bubble] = []
         self.more_above = False
         self.empty_text = "No conversation open. Pick one on the left and press Enter."
@@ -163,7 +165,7 @@ class ThreadLog(ScrollView, can_focus=True):
             lines.append(self._centered(Text(self.empty_text, self._style("hint")), width))
         elif self.more_above:
             lines.append(self._centered(Text("↑ older messages load as you scroll up", self._style("hint")), width))
-        today = datetime.now().astimezone().date()
+        today = self.clock.now().astimezone().date()
         previous_day: date | None = None
         for bubble in self.bubbles:
             day = bubble.at.astimezone().date()
@@ -196,7 +198,9 @@ class ThreadLog(ScrollView, can_focus=True):
             if url.startswith(("http://", "https://")):
                 link.stylize(self._style("link") + Style(link=url))
             wrapped.extend(link.wrap(console, inner, overflow="fold"))
-        meta = Text(bubble.meta, self._style("failed") if bubble.failed else self._style("meta"), end="")
+        meta = Text(bubble.meta, end="")
+        # As a span, not the base style, so it wins over the bubble fill applied underneath.
+        meta.stylize(self._style("failed") if bubble.failed else self._style("meta"))
         wrapped.extend(meta.wrap(console, inner, overflow="fold"))
         bubble_width = min(inner, max(line.cell_len for line in wrapped)) + 2
         left = width - bubble_width - 1 if bubble.outgoing else 1

@@ -1,0 +1,75 @@
+"""Fixtures for UI tests: a simulator, an engine with a pre-synced store, and an app factory."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+import pytest
+
+from sakari_tui.api import SakariClient
+from sakari_tui.config import SakariSection, Settings
+from sakari_tui.simulator.clock import ManualClock
+from sakari_tui.simulator.server import SimulatorServer
+from sakari_tui.store import Store
+from sakari_tui.sync import InboxEngine
+from sakari_tui.ui.app import SakariApp, make_app
+
+
+async def wait_until(predicate: Callable[[], bool], pilot=None, timeout: float = 5.0) -> None:
+    """Poll `predicate` (letting the app run) until it holds; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        if pilot is not None:
+            await pilot.pause(0.02)
+        else:
+            await asyncio.sleep(0.02)
+
+
+def settings_for(server: SimulatorServer, **ui) -> Settings:
+    settings = Settings(
+        sakari=SakariSection(
+            account_id=server.account_id, client_id=server.client_id, client_secret=server.client_secret,
+            api_url=server.base_url, token_url=server.token_url,
+        )
+    )
+    for key, value in ui.items():
+        setattr(settings.ui, key, value)
+    return settings
+
+
+@pytest.fixture
+def sim_clock():
+    return ManualClock(start=time.time())
+
+
+@pytest.fixture
+def server(sim_clock):
+    with SimulatorServer(seed=1, clock=sim_clock, customers=False) as running:
+        yield running
+
+
+@pytest.fixture
+def build_app(server):
+    """Returns an async factory: the app over a store already synced from the simulator."""
+    stores: list[Store] = []
+
+    async def build(*, poll: bool = False, sync: bool = True, **kwargs) -> SakariApp:
+        settings = kwargs.pop("settings", None) or settings_for(server, close_undo_seconds=kwargs.pop("undo", 0.0))
+        client = SakariClient(
+            account_id=server.account_id, client_id=server.client_id, client_secret=server.client_secret,
+            api_url=server.base_url, token_url=server.token_url,
+        )
+        store = Store(":memory:")
+        stores.append(store)
+        engine = InboxEngine(client, store)
+        if sync:
+            await engine.sync_conversations()
+        return make_app(settings, engine, poll=poll, **kwargs)
+
+    yield build
+    for store in stores:
+        store.close()

@@ -1,0 +1,272 @@
+"""Pilot flows of the inbox against the simulator over loopback."""
+
+from __future__ import annotations
+
+from sakari_tui.api import MessageStatus
+from sakari_tui.sync import SendState
+from sakari_tui.templates import unfilled
+
+from .conftest import settings_for, wait_until
+
+
+def open_row(app, predicate):
+    row = next(r for r in app.conversation_list.rows if predicate(r))
+    app.conversation_list.select(row.id)
+    return row
+
+
+def thread_text(app) -> str:
+    return "\n".join(strip.text for strip in app.thread_log._lines)
+
+
+async def test_inbox_lists_unread_first_with_counts(build_app):
+    app = await build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        rows = app.conversation_list.rows
+        unread = [r for r in rows if r.unread]
+        assert unread and rows[: len(unread)] == unread
+        assert not any(r.closed for r in rows)  # closed hidden by default
+        assert app.conversation_list.border_title == f"Inbox {len(unread)} unread / {len(rows)}"
+        await pilot.press("h")  # show closed
+        assert any(r.closed for r in app.conversation_list.rows)
+
+
+async def test_open_reply_sending_then_delivered(build_app, server, sim_clock):
+    app = await build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        row = open_row(app, lambda r: not r.opted_out)
+        await pilot.press("enter")
+        assert app.open_id == row.id and app.focused is app.compose_box.area
+        await wait_until(lambda: not app.store.inbox.is_unread(row.id), pilot)
+        await pilot.press(*"Your order ships today")
+        assert "1 segment" in str(app.query_one("#counter").render())
+        await pilot.press("ctrl+s")
+        assert app.compose_box.text == ""
+        await wait_until(lambda: "Your order ships today" in thread_text(app), pilot)
+        await wait_until(lambda: not app.engine.pending, pilot)
+        sent = [m for m in app.store.inbox.thread(row.id) if m.message == "Your order ships today"]
+        assert sent and sent[0].status_kind is MessageStatus.QUEUED
+        sim_clock.advance(10)
+        app.sync_open_thread()
+        await wait_until(lambda: "delivered" in thread_text(app) or "undelivered" in thread_text(app), pilot)
+        server_side = [m for m in server.state.messages.values() if m.text == "Your order ships today"] if hasattr(
+            next(iter(server.state.messages.values())), "text") else None
+        assert server_side is None or len(server_side) == 1
+
+
+async def test_failed_send_keeps_text_and_retries(build_app, server):
+    app = await build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        row = open_row(app, lambda r: not r.opted_out)
+        await pilot.press("enter")
+        server.state.set_faults(error_rate=1.0)
+        await pilot.press(*"Are you there?", "ctrl+s")
+        await wait_until(lambda: any(p.state is SendState.FAILED for p in app.engine.pending.values()), pilot)
+        await wait_until(lambda: "not sent:" in thread_text(app), pilot)
+        assert "R retries" in thread_text(app) and "Are you there?" in thread_text(app)
+        server.state.set_faults(error_rate=0.0)
+        await pilot.press("escape")  # leave the compose box so R is a command, not a letter
+        await pilot.press("R")
+        await wait_until(lambda: not app.engine.pending, pilot)
+        assert any(m.message == "Are you there?" for m in app.store.inbox.thread(row.id))
+
+
+async def test_discard_puts_failed_text_back(build_app, server):
+    app = await build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        open_row(app, lambda r: not r.opted_out)
+        await pilot.press("enter")
+        server.state.set_faults(error_rate=1.0)
+        await pilot.press(*"Lost?", "ctrl+s")
+        await wait_until(lambda: any(p.state is SendState.FAILED for p in app.engine.pending.values()), pilot)
+        await pilot.press("escape", "D")
+        assert app.engine.pending == {} and app.compose_box.text == "Lost?"
+
+
+async def test_refuses_empty_and_overlong_messages(build_app):
+    app = await build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        open_row(app, lambda r: not r.opted_out)
+        await pilot.press("enter", "ctrl+s")
+        assert not app.engine.pending
+        app.compose_box.set_text("x" * 1531)  # 11 GSM-7 segments
+        assert "too long" in str(app.query_one("#counter").render())
+        await pilot.press("ctrl+s")
+        assert not app.engine.pending and len(app.compose_box.text) == 1531
+
+
+async def test_ucs2_counter_names_the_character(build_app):
+    app = await build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        open_row(app, lambda r: not r.opted_out)
+        await pilot.press("enter")
+        await pilot.press(*"Thanks ")
+        assert "GSM-7 · 1 segment · 7/160" in str(app.query_one("#counter").render())
+        app.compose_box.insert("🙂")
+        assert "UCS-2 (because of “🙂”) · 1 segment · 9/70" in str(app.query_one("#counter").render())
+
+
+async def test_template_insertion_fills_known_and_flags_unknown(build_app, server):
+    app = await build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        row = open_row(app, lambda r: not r.opted_out and r.name and not r.name.startswith("+"))
+        await pilot.press("enter", "ctrl+t")
+        await wait_until(lambda: app.screen.__class__.__name__ == "TemplatePickerScreen", pilot)
+        first_name = app.store.inbox.conversation(row.id).contact.first_name
+        templates = app.screen.templates
+        with_first = next(t for t in templates if "firstName" in (t.template or "") and "orderNumber" not in t.template)
+        await pilot.press(*with_first.name.split()[0][:6])
+        await pilot.press("enter")
+        await wait_until(lambda: app.screen.__class__.__name__ != "TemplatePickerScreen", pilot)
+        assert first_name in app.compose_box.text and not unfilled(app.compose_box.text)
+
+        await app.engine.client.create_template(
+            {"name": "Coupon", "template": "Hi {{ firstName }}, use {{ couponCode }} today", "type": "SMS"}
+        )
+        app.compose_box.set_text("")
+        await pilot.press("ctrl+t")
+        await wait_until(lambda: app.screen.__class__.__name__ == "TemplatePickerScreen", pilot)
+        await pilot.press(*"coupon")
+        assert "couponCode" in str(app.screen.query_one("#template-warning").render())
+        await pilot.press("enter")
+        await wait_until(lambda: app.screen.__class__.__name__ != "TemplatePickerScreen", pilot)
+        assert app.compose_box.text.startswith(f"Hi {first_name}, use ")
+        assert unfilled(app.compose_box.text) == ("couponCode",)
+        assert "not filled: couponCode" in str(app.query_one("#counter").render())
+        await pilot.press("ctrl+s")  # first press warns and does not send
+        assert not app.engine.pending and app.compose_box.text
+        await pilot.press("ctrl+s")  # second press sends as is
+        assert app.compose_box.text == ""
+
+
+async def test_close_with_undo_then_close(build_app, server):
+    app = await build_app(undo=30.0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        row = open_row(app, lambda r: not r.closed)
+        await pilot.press("x")
+        assert row.id in app.pending_closes
+        await pilot.press("u")
+        assert row.id not in app.pending_closes
+        app.settings.ui.close_undo_seconds = 0.0
+        await pilot.press("x")
+        await wait_until(lambda: app.store.inbox.conversation(row.id).closed, pilot)
+        assert row.id not in [r.id for r in app.conversation_list.rows]  # hidden: show_closed is off
+
+
+async def test_quit_carries_out_pending_closes(build_app, server):
+    app = await build_app(undo=30.0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        row = open_row(app, lambda r: not r.closed)
+        await pilot.press("x", "q")
+    assert app.store.inbox.conversation(row.id).closed
+
+
+async def test_next_unread_opens_and_marks_read(build_app):
+    app = await build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        first_unread = [r.id for r in app.conversation_list.rows if r.unread]
+        await pilot.press("n")
+        assert app.open_id in first_unread
+        opened = app.open_id
+        await wait_until(lambda: not app.store.inbox.is_unread(opened), pilot)
+        await pilot.press("escape", "n")
+        assert app.open_id != opened and app.open_id in first_unread
+
+
+async def test_filter_by_name_number_text_and_escape_clears(build_app):
+    app = await build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        total = len(app.conversation_list.rows)
+        target = next(r for r in app.conversation_list.rows if r.name and " " in r.name and r.name.isascii())
+        await pilot.press("slash", *target.name.split()[1].lower())
+        assert target.id in [r.id for r in app.conversation_list.rows]
+        assert len(app.conversation_list.rows) < total
+        await pilot.press("enter")  # back to the list, filter kept
+        assert app.focused is app.conversation_list and app.filter_query
+        await pilot.press("escape")
+        assert len(app.conversation_list.rows) == total and app.filter_query == ""
+
+
+async def test_new_conversation_validates_number_then_sends(build_app, server):
+    app = await build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("N")
+        await pilot.press(*"12345")
+        await pilot.press("tab", *"Nia", "space", *"Brown", "tab", *"Hello", "space", *"Nia", "ctrl+s")
+        error = str(app.screen.query_one("#new-error").render())
+        assert "not a valid phone number" in error
+        number_input = app.screen.query_one("#new-number")
+        number_input.value = "(415) 555-0142"
+        await pilot.press("ctrl+s")
+        await wait_until(lambda: app.open_id is not None, pilot)
+        conversation = app.store.inbox.conversation(app.open_id)
+        assert conversation.contact.mobile.number == "+14155550142"
+        assert conversation.contact.first_name == "Nia"
+        assert app.store.inbox.thread(app.open_id)[-1].message == "Hello Nia"
+
+
+async def test_opted_out_contact_cannot_be_texted(build_app):
+    app = await build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        open_row(app, lambda r: r.opted_out)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert "opted out" in str(app.query_one("#thread-header").render())
+        assert app.compose_box.area.disabled
+        app.action_send()
+        assert not app.engine.pending
+
+
+async def test_inbound_text_arrives_live_in_open_thread(build_app, server):
+    app = await build_app(poll=True)
+    app.settings.sync.poll_interval = 1.0
+    async with app.run_test(size=(120, 40)) as pilot:
+        row = open_row(app, lambda r: not r.opted_out and not r.closed)
+        await pilot.press("enter")
+        server.state.inject_inbound(row.number, "Is anyone there?", to=row.sender_number)
+        app.poller.wake()
+        await wait_until(lambda: "Is anyone there?" in thread_text(app), pilot, timeout=8)
+        assert "online" in str(app.query_one("#status").render())
+
+
+async def test_offline_status_then_recovery(build_app, server):
+    app = await build_app(poll=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(lambda: "online" in str(app.query_one("#status").render()), pilot)
+        server.state.set_faults(error_rate=1.0)
+        app.poller.wake()
+        await wait_until(lambda: "offline, retrying in" in str(app.query_one("#status").render()), pilot)
+        server.state.set_faults(error_rate=0.0)
+        app.poller.wake()
+        await wait_until(lambda: "online" in str(app.query_one("#status").render()), pilot)
+
+
+async def test_key_overrides_by_binding_id(build_app, server):
+    settings = settings_for(server)
+    settings.keys = {"app.next_unread": "ctrl+u"}
+    app = await build_app(settings=settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+u")
+        assert app.open_id is not None
+
+
+async def test_drafts_follow_their_conversation(build_app):
+    app = await build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        rows = [r for r in app.conversation_list.rows if not r.opted_out][:2]
+        app.open_conversation(rows[0].id)
+        await pilot.press(*"draft for one")
+        app.open_conversation(rows[1].id)
+        assert app.compose_box.text == ""
+        assert app.store.drafts.get(rows[0].id) == "draft for one"
+        app.open_conversation(rows[0].id)
+        assert app.compose_box.text == "draft for one"
+        assert next(r for r in app.conversation_list.rows if r.id == rows[0].id).has_draft
+
+
+async def test_command_palette_lists_actions(build_app):
+    app = await build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        for wanted in ("Send", "Next unread", "Close", "Templates", "New", "Refresh"):
+            assert wanted in titles
