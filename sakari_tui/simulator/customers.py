@@ -1,0 +1,84 @@
+"""Simulated customers: they answer delivered texts and now and then start a conversation.
+
+Driven by the scheduler (so a ManualClock makes them deterministic) and a seeded RNG of their own.
+Turning them off cancels whatever they had planned: a generation number invalidates old callbacks.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import TYPE_CHECKING
+
+from .demo_text import phrases
+from .messaging import receive_inbound
+from .records import ContactRecord, MessageRecord
+
+if TYPE_CHECKING:
+    from .state import SimulatorState
+
+# After a long pause (a laptop asleep) replay at most this many seconds of conversation openers.
+MAX_CATCH_UP = 300.0
+
+
+class SimulatedCustomers:
+    """The account's customers, as far as the simulator imagines them. Called under the state lock."""
+
+    def __init__(self, state: SimulatorState) -> None:
+        self._state = state
+        self._rng = random.Random(f"customers-{state.config.seed}")
+        self.enabled = False
+        self._generation = 0
+
+    def set_enabled(self, enabled: bool) -> None:
+        """Start or stop the customers (stopping drops their pending replies)."""
+        if enabled == self.enabled:
+            return
+        self.enabled = enabled
+        self._generation += 1
+        if enabled:
+            self._schedule_opener(self._state.now())
+
+    def on_delivered(self, message: MessageRecord, at: float) -> None:
+        """Maybe answer a text that just reached the customer's phone."""
+        if not self.enabled:
+            return
+        contact = self._state.contacts[message.contact_id]
+        if contact.removed or contact.blocked_at is not None:
+            return
+        if self._rng.random() >= self._state.config.reply_probability:
+            return
+        delay = self._rng.uniform(*self._state.config.reply_delay)
+        text = self._rng.choice(phrases(contact.attributes.get("language")).replies)
+        generation, sender = self._generation, self._state.sender(message.sender_id).number
+        self._state.scheduler.schedule(
+            at + delay, lambda t: self._reply(contact.id, sender, text, t, generation)
+        )
+
+    def _reply(self, contact_id: str, sender_number: str, text: str, at: float, generation: int) -> None:
+        contact = self._state.contacts[contact_id]
+        if generation != self._generation or contact.removed or contact.blocked_at is not None:
+            return
+        receive_inbound(self._state, contact.mobile, text, to=sender_number, at=at)
+
+    def _schedule_opener(self, after: float) -> None:
+        generation = self._generation
+        due = after + self._rng.uniform(*self._state.config.new_conversation_every)
+        self._state.scheduler.schedule(due, lambda t: self._open_conversation(t, generation))
+
+    def _pick_contact(self) -> ContactRecord | None:
+        state = self._state
+        reachable = [c for c in state.contacts.values() if not c.removed and c.blocked_at is None]
+        # Prefer someone with no open conversation, so it shows up as a new one.
+        open_contacts = {key[0] for key in state.open_conversation_ids}
+        quiet = [contact for contact in reachable if contact.id not in open_contacts]
+        pool = quiet or reachable
+        return self._rng.choice(pool) if pool else None
+
+    def _open_conversation(self, at: float, generation: int) -> None:
+        if generation != self._generation:
+            return
+        contact = self._pick_contact()
+        if contact is not None:
+            text = self._rng.choice(phrases(contact.attributes.get("language")).openers)
+            receive_inbound(self._state, contact.mobile, text, at=at)
+        self._schedule_opener(max(at, self._state.now() - MAX_CATCH_UP))

@@ -1,0 +1,330 @@
+"""The deterministic demo account: ~80 conversations, templates, campaigns and a few media files.
+
+Same seed and same clock start -> identical data (ids included). Times are relative to the
+clock's "now" at creation, so the demo always looks fresh: a few conversations from minutes ago,
+more from today, the rest spread over the last six weeks.
+
+The mix covers what an inbox must show: names and texts in many scripts (Japanese, Arabic,
+Hebrew, Cyrillic, Greek, Devanagari), emoji, three long threads (100+ messages), unread and
+closed conversations, contacts who texted STOP (and one who came back with START), a contact
+with parallel conversations on both Sakari numbers, every delivery state including undelivered
+and error with an embedded error, MMS in both directions, and one text still on its way.
+"""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .config import SenderNumber
+from .conversations import (
+    CARRIER_ERROR,
+    UNDELIVERED_ERROR,
+    add_message,
+    close_conversation,
+    conversation_for,
+    mark_read,
+    queue_outgoing,
+)
+from .demo_text import PhraseBank, phrases
+from .files import store_file, tiny_png
+from .messaging import apply_keywords
+from .records import Actor, CampaignRecord, ContactRecord, ConversationRecord, TemplateRecord
+
+if TYPE_CHECKING:
+    from .state import SimulatorState
+
+AGENT: Actor = {"id": "usr-demo-agent", "firstName": "Alex", "lastName": "Rivera"}
+MINUTE, HOUR, DAY = 60.0, 3600.0, 86400.0
+
+# (first name, last name, country, language); None names are numbers that just texted in.
+PERSONAS: tuple[tuple[str | None, str | None, str, str], ...] = (
+    ("Emily", "Johnson", "US", "en"), ("Marcus", "Williams", "US", "en"), ("Sofía", "Martínez", "US", "es"),
+    ("Tyler", "Brooks", "US", "en"), ("Aaliyah", "Washington", "US", "en"), ("Jake", "Thompson", "US", "en"),
+    ("Priya", "Patel", "US", "en"), ("Kevin", "Nguyen", "US", "en"), ("Rachel", "Goldberg", "US", "en"),
+    ("Daniel", "Kim", "US", "en"), ("Hannah", "Miller", "US", "en"), ("Jamal", "Carter", "US", "en"),
+    ("Olivia", "Davis", "US", "en"), ("Ethan", "Moore", "US", "en"), ("Mei", "Chen", "US", "en"),
+    ("Chloé", "Tremblay", "CA", "fr"), ("Liam", "O'Connor", "CA", "en"),
+    ("Oliver", "Bennett", "GB", "en"), ("Amelia", "Clarke", "GB", "en"), ("Harry", "Shah", "GB", "en"),
+    ("Siobhán", "Murphy", "GB", "en"), ("George", "Hughes", "GB", "en"), ("Imogen", "Wright", "GB", "en"),
+    ("Lukas", "Müller", "DE", "de"), ("Anna", "Schmidt", "DE", "de"), ("Jonas", "Becker", "DE", "de"),
+    ("Lea", "Fischer", "DE", "de"), ("Felix", "Wagner", "DE", "de"),
+    ("Camille", "Dubois", "FR", "fr"), ("Hugo", "Lefèvre", "FR", "fr"), ("Manon", "Girard", "FR", "fr"),
+    ("Théo", "Laurent", "FR", "fr"),
+    ("João", "Silva", "BR", "pt"), ("Ana", "Oliveira", "BR", "pt"), ("Lucas", "Santos", "BR", "pt"),
+    ("Beatriz", "Costa", "BR", "pt"),
+    ("Lucía", "García", "ES", "es"), ("Javier", "Fernández", "ES", "es"),
+    ("Diego", "Hernández", "MX", "es"), ("Valentina", "López", "MX", "es"),
+    ("花子", "山田", "JP", "ja"), ("健", "佐藤", "JP", "ja"), ("愛", "鈴木", "JP", "ja"), ("Yuki", "Tanaka", "JP", "en"),
+    ("Aarav", "Sharma", "IN", "hi"), ("Ananya", "Iyer", "IN", "en"), ("Rohan", "Gupta", "IN", "en"),
+    ("Priya", "Nair", "IN", "hi"),
+    ("Mia", "Wilson", "AU", "en"), ("Jack", "Taylor", "AU", "en"), ("Charlotte", "Nguyen", "AU", "en"),
+    ("נועה", "לוי", "IL", "he"), ("Yossi", "Cohen", "IL", "en"), ("אורי", "מזרחי", "IL", "he"),
+    ("محمد", "العلي", "AE", "ar"), ("فاطمة", "حسن", "EG", "ar"), ("Omar", "Haddad", "AE", "en"),
+    ("ليلى", "الزهراني", "SA", "ar"),
+    ("Дмитрий", "Иванов", "RU", "ru"), ("Анна", "Смирнова", "RU", "ru"), ("Sergei", "Petrov", "RU", "en"),
+    ("Γιώργος", "Παπαδόπουλος", "GR", "el"), ("Ελένη", "Γεωργίου", "GR", "el"),
+    ("Sipho", "Dlamini", "ZA", "en"), ("Chidi", "Okafor", "NG", "en"), ("Wanjiru", "Kamau", "KE", "en"),
+    ("Ji-woo", "Park", "KR", "en"), ("Lars", "Andersson", "SE", "en"), ("Zofia", "Nowak", "PL", "en"),
+    ("Aoife", "Byrne", "IE", "en"),
+    (None, None, "US", "en"), (None, None, "GB", "en"), (None, None, "DE", "de"),
+)
+
+# Mobile number shapes: fixed prefix + random digits. US/CA/GB/FR/AU use ranges reserved for fiction.
+_NUMBER_SHAPES: dict[str, tuple[tuple[str, ...], int]] = {
+    "US": (("+1212555", "+1415555", "+1312555", "+1617555", "+1206555", "+1512555"), 4),
+    "CA": (("+1416555", "+1604555"), 4), "GB": (("+447700900",), 3), "DE": (("+49151", "+49160", "+49176"), 8),
+    "FR": (("+3363998",), 4), "BR": (("+55119", "+55219"), 8), "ES": (("+346",), 8), "MX": (("+5255",), 8),
+    "JP": (("+8190", "+8180"), 8), "IN": (("+9198", "+9190"), 8), "AU": (("+61491570",), 3),
+    "IL": (("+97250", "+97254"), 7), "AE": (("+97150",), 7), "SA": (("+96650",), 7), "EG": (("+2010",), 8),
+    "RU": (("+7916", "+7903"), 7), "GR": (("+3069",), 8), "ZA": (("+2782",), 7), "NG": (("+23480",), 8),
+    "KE": (("+2547",), 8), "KR": (("+8210",), 8), "SE": (("+4670",), 7), "PL": (("+4850",), 7),
+    "IE": (("+35385",), 7),
+}
+_EUROPE = frozenset({"GB", "IE", "DE", "FR", "ES", "SE", "PL", "GR"})
+
+# Named roles in the story, by (first name, last name).
+_LONG_THREADS = {("Emily", "Johnson"): 140, ("Lukas", "Müller"): 112, ("花子", "山田"): 104}
+_OPTED_OUT = {("Tyler", "Brooks"): "STOP", ("Jonas", "Becker"): "Stop", ("Дмитрий", "Иванов"): "stop ",
+              ("Beatriz", "Costa"): "UNSUBSCRIBE"}
+_CAME_BACK = ("Hugo", "Lefèvre")
+_CLOSED_THEN_NEW = {("Marcus", "Williams"), ("Anna", "Schmidt"), ("Omar", "Haddad")}
+_BOTH_NUMBERS = {("Harry", "Shah"), ("Rachel", "Goldberg"), ("Camille", "Dubois")}
+
+TEMPLATES: tuple[tuple[str, str, str], ...] = (
+    ("Welcome", "Hi {{ firstName }}, welcome to Northwind Outfitters! Reply STOP to opt out.", "SMS"),
+    ("Order shipped", "Hi {{ firstName }}, your order #{{ orderNumber }} has shipped 📦 "
+                      "Track it at https://example.com/t/{{ orderNumber }}", "SMS"),
+    ("Appointment reminder", "Hi {{{firstName}}}, a reminder of your bike service tomorrow at 10am. "
+                             "Reply C to confirm or R to reschedule.", "SMS"),
+    ("Follow-up", "Hi {{contact.firstName}}, just checking in: did that sort out the problem?", "SMS"),
+    ("Thanks", "Thanks {{ firstName }}! Happy to help 😊", "SMS"),
+    ("Closing", "We're closing this conversation now. Text us any time, {{contact.firstName}}.", "SMS"),
+    ("Out of office", "Thanks for your message! Our team is offline until 9am and will reply first thing.", "SMS"),
+    ("Review request", "{{{firstName}}} {{lastName}}, how did we do? Leave a review: https://example.com/r", "Web"),
+)
+
+CAMPAIGNS: tuple[tuple[str, str, list[str]], ...] = (
+    ("Spring sale", "Hi {{{contact.firstName}}}, our spring sale starts today 🌸", ["newsletter"]),
+    ("VIP early access", "Hi {{ firstName }}, VIP early access opens tonight at 8pm.", ["vip"]),
+)
+
+
+@dataclass
+class _Plan:
+    """One conversation to build."""
+
+    contact: ContactRecord
+    sender: SenderNumber
+    end: float
+    length: int
+    closed: bool = False
+    unread: bool = False
+    opt_out_word: str | None = None
+    came_back: bool = False
+
+
+def _ascii(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if ch.isascii() and (ch.isalnum() or ch in ".-"))
+
+
+def _unique_number(rng: random.Random, country: str, taken: set[str]) -> str:
+    prefixes, digits = _NUMBER_SHAPES[country]
+    while True:
+        number = rng.choice(prefixes) + "".join(rng.choice("0123456789") for _ in range(digits))
+        if number.startswith("+1") and number[8:10] != "01":
+            number = number[:8] + "01" + number[10:]  # keep US/CA numbers in 555-0100..0199
+        if number not in taken:
+            taken.add(number)
+            return number
+
+
+def _make_contacts(state: SimulatorState, rng: random.Random, now: float) -> list[ContactRecord]:
+    taken = {sender.number for sender in state.senders}
+    contacts = []
+    for first, last, country, language in PERSONAS:
+        created = now - rng.uniform(50, 400) * DAY
+        contact = ContactRecord(
+            id=state.ids.new(), mobile=_unique_number(rng, country, taken), country=country,
+            created_at=created, updated_at=created, first_name=first, last_name=last,
+            created_by=AGENT if first else None, updated_by=AGENT if first else None,
+        )
+        if first:
+            contact.attributes = {"language": language, "orderNumber": str(rng.randint(4000, 9999)),
+                                  "plan": rng.choice(("Basic", "Basic", "Pro"))}
+            ascii_name = f"{_ascii(first)}.{_ascii(last or '')}".lower().strip(".")
+            if rng.random() < 0.8 and _ascii(first) and _ascii(last or ""):
+                contact.email = f"{ascii_name}@example.com"
+            contact.tags = [{"tag": tag, "visible": True} for tag, chance in
+                            (("newsletter", 0.4), ("vip", 0.12), ("wholesale", 0.06)) if rng.random() < chance]
+        else:
+            contact.attributes = {"language": language}
+        state.contacts[contact.id] = contact
+        state.contact_ids_by_mobile[contact.mobile] = contact.id
+        contacts.append(contact)
+    return contacts
+
+
+def _end_offsets(rng: random.Random, count: int) -> list[float]:
+    """Seconds before now of each conversation's last message, most recent first."""
+    offsets = [rng.uniform(1, 55) * MINUTE for _ in range(8)]
+    offsets += [rng.uniform(1, 20) * HOUR for _ in range(12)]
+    offsets += [rng.uniform(1, 42) * DAY for _ in range(max(0, count - 20))]
+    return sorted(offsets[:count])
+
+
+def _plans(state: SimulatorState, rng: random.Random, contacts: list[ContactRecord], now: float) -> list[_Plan]:
+    us, uk = state.senders[0], state.senders[-1]
+    plans: list[_Plan] = []
+    for contact in contacts:
+        name = (contact.first_name, contact.last_name)
+        sender = uk if contact.country in _EUROPE else us
+        length = _LONG_THREADS.get(name, rng.choice((2, 3, 4, 5, 6, 8, 10, 12)))
+        came_back = name == _CAME_BACK
+        opt_out_word = "STOP" if came_back else _OPTED_OUT.get(name)
+        plans.append(_Plan(contact, sender, 0.0, length, opt_out_word=opt_out_word, came_back=came_back))
+        if name in _BOTH_NUMBERS:
+            plans.append(_Plan(contact, us if sender is uk else uk, 0.0, rng.choice((3, 4, 6))))
+    rng.shuffle(plans)
+    for plan, offset in zip(plans, _end_offsets(rng, len(plans)), strict=True):
+        plan.end = now - offset
+        # Older conversations are often closed; recent ones that end with the customer are unread.
+        plan.closed = offset > 2 * DAY and rng.random() < 0.3
+        plan.unread = offset < 20 * HOUR and rng.random() < 0.65
+    return plans
+
+
+def _lines(rng: random.Random, bank: PhraseBank, length: int) -> list[tuple[bool, str]]:
+    """(outgoing, text) pairs: the customer opens, then the two sides take turns, now and then twice."""
+    lines: list[tuple[bool, str]] = [(False, rng.choice(bank.openers))]
+    while len(lines) < length:
+        outgoing = not lines[-1][0] if rng.random() < 0.8 else lines[-1][0]
+        pool = bank.agent if outgoing else bank.customer
+        text = rng.choice(pool)
+        if text == lines[-1][1]:
+            text = pool[(pool.index(text) + 1) % len(pool)]
+        lines.append((outgoing, text))
+    return lines
+
+
+def _times(rng: random.Random, end: float, count: int) -> list[float]:
+    """Ascending message times ending at `end`: short gaps inside a session, long ones between."""
+    times = [end]
+    for index in range(count - 1):
+        gap = rng.uniform(3, 36) * HOUR if index % 8 == 7 else rng.uniform(0.3, 14) * MINUTE
+        times.append(times[-1] - gap)
+    return times[::-1]
+
+
+def _build(state: SimulatorState, rng: random.Random, plan: _Plan, statuses: list[str]) -> ConversationRecord:
+    bank = phrases(plan.contact.attributes.get("language"))
+    lines = _lines(rng, bank, plan.length)
+    if plan.unread and lines[-1][0]:
+        lines.append((False, rng.choice(bank.customer)))
+    if plan.opt_out_word:
+        lines.append((False, plan.opt_out_word))
+        if plan.came_back:
+            lines += [(False, "START"), (True, rng.choice(bank.agent))]
+    times = _times(rng, plan.end, len(lines))
+    conversation = conversation_for(state, plan.contact, plan.sender.id, times[0])
+    for (outgoing, text), at in zip(lines, times, strict=True):
+        if outgoing:
+            add_message(state, conversation, text=text, outgoing=True, status="delivered", at=at,
+                        template=text, created_by=AGENT)
+        else:
+            apply_keywords(state, plan.contact, text, at)
+            add_message(state, conversation, text=text, outgoing=False, status="received", at=at)
+    _settle_reads(state, conversation, plan.unread)
+    _assign_statuses(state, conversation, statuses)
+    if plan.closed:
+        close_conversation(state, conversation, plan.end + rng.uniform(10 * MINUTE, 6 * HOUR))
+    return conversation
+
+
+def _settle_reads(state: SimulatorState, conversation: ConversationRecord, unread: bool) -> None:
+    """Only the customer's texts after the agent's last reply stay unread, and only if planned."""
+    last_out = max((index for index, mid in enumerate(conversation.message_ids) if state.messages[mid].outgoing), default=-1)
+    trailing = set(conversation.message_ids[last_out + 1:]) if unread else set()
+    mark_read(state, conversation)
+    for message_id in conversation.message_ids:
+        if message_id in trailing:
+            state.messages[message_id].read = False
+            conversation.unread.append(message_id)
+
+
+def _assign_statuses(state: SimulatorState, conversation: ConversationRecord, statuses: list[str]) -> None:
+    """Give the conversation's last text, if outgoing, the next special status in line."""
+    last_out = state.messages[conversation.message_ids[-1]]
+    if not last_out.outgoing or not statuses:
+        return
+    last_out.status = statuses.pop(0)
+    last_out.error = {"undelivered": UNDELIVERED_ERROR, "error": CARRIER_ERROR}.get(last_out.status)
+    last_out.error = dict(last_out.error) if last_out.error else None
+
+
+def _load_templates(state: SimulatorState, rng: random.Random, now: float) -> None:
+    for name, text, kind in TEMPLATES:
+        created = now - rng.uniform(30, 200) * DAY
+        template = TemplateRecord(id=state.ids.new(), name=name, template=text, type=kind,
+                                  created_at=created, updated_at=created, created_by=AGENT)
+        state.templates[template.id] = template
+
+
+def _load_campaigns(state: SimulatorState, rng: random.Random, now: float) -> None:
+    for name, template, tags in CAMPAIGNS:
+        created = now - rng.uniform(5, 60) * DAY
+        campaign = CampaignRecord(id=state.ids.new(), created_at=created, updated_at=created, created_by=AGENT, fields={
+            "name": name, "template": template, "trigger": {"code": "M"},
+            "filters": {"tags": tags, "attributes": [], "contacts": []}, "reporting": {"when": "NoReport"},
+        })
+        state.campaigns[campaign.id] = campaign
+
+
+def _add_media(state: SimulatorState, rng: random.Random, conversations: list[ConversationRecord], now: float) -> None:
+    """An MMS each way: the agent sends a store map, a customer sends a photo of a damaged box."""
+    store_map = store_file(state, tiny_png(64, 48, (46, 125, 50)), "store-map.png", "image/png", now - 2 * DAY)
+    photo = store_file(state, tiny_png(48, 64, (141, 110, 99)), "damaged-box.png", "image/png", now - DAY)
+    candidates = [conversation for conversation in conversations
+                  if conversation.is_open and state.contacts[conversation.contact_id].blocked_at is None]
+    outgoing_to, inbound_from = candidates[4], candidates[9]
+    for conversation, file, outgoing, text in (
+        (outgoing_to, store_map, True, "Here's the map to our new store 🗺️"),
+        (inbound_from, photo, False, "This is how the box arrived 😞"),
+    ):
+        at = state.messages[conversation.message_ids[-1]].created_at + rng.uniform(1, 5) * MINUTE
+        media = [{"url": file.path, "type": file.content_type, "filename": file.filename, "name": file.filename}]
+        message = add_message(state, conversation, text=text, outgoing=outgoing, kind="MMS", media=media,
+                              status="delivered" if outgoing else "received", at=min(at, now - 1),
+                              template=text if outgoing else None, created_by=AGENT if outgoing else None)
+        if not outgoing and len(conversation.unread) == 1:
+            mark_read(state, conversation)  # it was not an unread conversation
+
+
+def load_demo_data(state: SimulatorState) -> None:
+    """Fill an empty state with the demo account for `state.config.seed`."""
+    rng = random.Random(f"demo-{state.config.seed}")
+    now = state.now()
+    with state.lock:
+        _load_templates(state, rng, now)
+        _load_campaigns(state, rng, now)
+        contacts = _make_contacts(state, rng, now)
+        plans = _plans(state, rng, contacts, now)
+        # Special delivery states for the last outgoing text of a handful of conversations.
+        statuses = ["undelivered", "sent", "error", "undelivered", "sent"]
+        by_recency: list[ConversationRecord] = []
+        for plan in sorted(plans, key=lambda plan: plan.end):
+            name = (plan.contact.first_name, plan.contact.last_name)
+            if name in _CLOSED_THEN_NEW:
+                old_end = plan.end - rng.uniform(3, 20) * DAY
+                _build(state, rng, _Plan(plan.contact, plan.sender, old_end, rng.choice((3, 5, 7)), closed=True), [])
+            by_recency.append(_build(state, rng, plan, statuses if rng.random() < 0.25 else []))
+        by_recency.sort(key=lambda conversation: conversation.updated_at, reverse=True)
+        _add_media(state, rng, by_recency, now)
+        # One text is still on its way when the demo starts, so statuses visibly move.
+        newest = next(conversation for conversation in by_recency if conversation.is_open
+                      and state.contacts[conversation.contact_id].blocked_at is None)
+        contact = state.contacts[newest.contact_id]
+        text = phrases(contact.attributes.get("language")).agent[0]
+        queue_outgoing(state, contact, newest.sender_id, text, now, template=text, created_by=AGENT)

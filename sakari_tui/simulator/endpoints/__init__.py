@@ -1,0 +1,1 @@
+"""HTTP endpoints of the simulator: one module per resource, all built on `common`."""
