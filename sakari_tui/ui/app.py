@@ -8,7 +8,7 @@ shows one plain sentence. Untrusted text is drawn only as plain `Content`/`Text`
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from collections.abc import Callable
 from pathlib import Path
 
 from textual import on, work
@@ -60,7 +60,7 @@ class SakariApp(App[None]):
         Binding("ctrl+s", "send", "Send", id="app.send", priority=True),
         Binding("n", "next_unread", "Next unread", id="app.next_unread"),
         Binding("slash", "filter", "Filter", id="app.filter"),
-        Binding("escape", "escape", "Back", id="app.escape", show=False),
+        Binding("escape", "escape", "List", id="app.escape"),
         Binding("x", "close_conversation", "Close", id="app.close"),
         Binding("u", "undo_close", "Undo close", id="app.undo_close", show=False),
         Binding("t,ctrl+t", "templates", "Templates", id="app.templates"),
@@ -84,9 +84,11 @@ class SakariApp(App[None]):
         demo: bool = False,
         poll: bool = True,
         clock: WallClock | FrozenClock | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__()
         self.clock = clock or WallClock()
+        self.monotonic = monotonic
         self.settings = settings
         self.engine = engine
         self.store: Store = engine.store
@@ -106,6 +108,7 @@ class SakariApp(App[None]):
             interval=settings.sync.poll_interval,
             thread_interval=settings.sync.thread_poll_interval,
             open_conversation=lambda: self.open_id,
+            clock=monotonic,
         )
         engine.listener = self._on_engine_event
         if settings.keys:
@@ -222,7 +225,7 @@ class SakariApp(App[None]):
 
     def _render_status(self) -> None:
         status = self.poller.status
-        now = time.monotonic()
+        now = self.monotonic()
         if status.connection is Connection.ONLINE and status.last_success is not None:
             text = Content.assemble(Content.styled("● online", "$success"), f" · updated {_ago(now - status.last_success)}")
         elif status.connection is Connection.CONNECTING:
@@ -662,6 +665,9 @@ def make_app(
     demo: bool = False,
     poll: bool = True,
     clock: WallClock | FrozenClock | None = None,
+    monotonic: Callable[[], float] = time.monotonic,
 ) -> SakariApp:
     """The one way the CLI, the tests and the screenshot script build the app."""
-    return SakariApp(settings, engine, settings_path=settings_path, demo=demo, poll=poll, clock=clock)
+    return SakariApp(
+        settings, engine, settings_path=settings_path, demo=demo, poll=poll, clock=clock, monotonic=monotonic
+    )

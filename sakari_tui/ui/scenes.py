@@ -1,0 +1,186 @@
+"""Deterministic scenes of the main screens, for snapshot tests and `make screenshots`.
+
+Each scene runs the real app (built by `make_app`) against the simulator with a frozen clock,
+so the same code produces the same screen on every machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+
+from ..api import Message, SakariClient
+from ..config import SakariSection, Settings
+from ..simulator.clock import ManualClock
+from ..simulator.server import SimulatorServer
+from ..store import Store
+from ..sync import InboxEngine, SendState
+from .app import SakariApp, make_app
+from .clock import FrozenClock
+
+FIXED_NOW = datetime(2026, 11, 30, 15, 0, tzinfo=timezone.utc)
+HUNDRED_YEARS_S = 100 * 365 * 86400.0
+
+
+@contextmanager
+def scene_server() -> Iterator[SimulatorServer]:
+    """The demo simulator frozen at FIXED_NOW, with no simulated customers."""
+    clock = ManualClock(start=FIXED_NOW.timestamp())
+    with SimulatorServer(seed=1, clock=clock, customers=False, token_ttl=HUNDRED_YEARS_S) as server:
+        yield server
+
+
+def scene_app(server: SimulatorServer, *, demo: bool = True) -> SakariApp:
+    settings = Settings(
+        sakari=SakariSection(
+            account_id=server.account_id, client_id=server.client_id, client_secret=server.client_secret,
+            api_url=server.base_url, token_url=server.token_url,
+        )
+    )
+    client = SakariClient(
+        account_id=server.account_id, client_id=server.client_id, client_secret=server.client_secret,
+        api_url=server.base_url, token_url=server.token_url,
+    )
+    engine = InboxEngine(client, Store(":memory:"))
+    return make_app(settings, engine, demo=demo, poll=False, clock=FrozenClock(FIXED_NOW), monotonic=lambda: 1000.0)
+
+
+async def _settle(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def prepare_inbox(pilot) -> None:
+    """The inbox after one poll, list focused."""
+    app: SakariApp = pilot.app
+    await app.poller.cycle()
+    app.refresh_list()
+    await _settle(pilot)
+
+
+def scene_conversation(app: SakariApp) -> str:
+    """A conversation with a named contact who has not opted out (the same one every time)."""
+    rows = app.store.inbox.rows(unread_first=False)
+    return next(r.id for r in rows if not r.opted_out and not r.closed and r.name and not r.name.startswith("+"))
+
+
+def _message(conversation_id: str, n: int, minutes_ago: int, text: str, status: str, error=None) -> Message:
+    return Message.model_validate({
+        "id": f"scene-{n}",
+        "conversation": {"id": conversation_id},
+        "message": text,
+        "outgoing": status != "received",
+        "status": status,
+        "error": error,
+        "created": {"at": (FIXED_NOW - timedelta(minutes=minutes_ago)).isoformat()},
+    })
+
+
+async def prepare_thread(pilot) -> None:
+    """A thread showing every delivery state, including replies still sending and failed."""
+    await prepare_inbox(pilot)
+    app: SakariApp = pilot.app
+    conversation_id = scene_conversation(app)
+    app.store.inbox.merge_messages(conversation_id, [
+        _message(conversation_id, 1, 30, "Hi! Is my order ready to collect?", "received"),
+        _message(conversation_id, 2, 29, "It is! We're open until 6pm today.", "delivered"),
+        _message(conversation_id, 3, 20, "Great, see you at 5 🙂", "received"),
+        _message(conversation_id, 4, 12, "Here's the store map: https://example.com/map", "sent"),
+        _message(conversation_id, 5, 9, "Bring your order number, please.", "undelivered",
+                 {"code": "MSG-019", "description": "Undelivered"}),
+        _message(conversation_id, 6, 7, "Your order number is 8459.", "error",
+                 {"code": "MSG-033", "description": "Carrier failure"}),
+        _message(conversation_id, 7, 2, "We're holding it at the front desk.", "queued"),
+    ])
+    app.open_conversation(conversation_id)
+    await _settle(pilot)
+    sending = app.engine.queue_reply(conversation_id, "See you soon!")
+    failed = app.engine.queue_reply(conversation_id, "Parking is free after 5pm.")
+    for pending in (sending, failed):
+        pending.created_at = FIXED_NOW
+    failed.state = SendState.FAILED
+    failed.error = "Cannot reach the Sakari API at api.sakari.io; check the network or the API URL."
+    app.compose_box.set_text("Thanks {{ firstName }}! Pay at the desk – cash or card…")
+    app.show_thread()
+    await _settle(pilot)
+
+
+async def prepare_templates(pilot) -> None:
+    """The template picker over an open thread, filtered to show a preview."""
+    await prepare_inbox(pilot)
+    app: SakariApp = pilot.app
+    app.open_conversation(scene_conversation(app))
+    await _settle(pilot)
+    app.action_templates()
+    # The picker's worker waits for the dialog to close, so wait for the dialog, not for workers.
+    for _ in range(500):
+        if app.screen is not app.screen_stack[0]:
+            break
+        await pilot.pause(0.01)
+    await pilot.press("r", "e")
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def prepare_new_conversation(pilot) -> None:
+    """The new-conversation form after a bad number."""
+    await prepare_inbox(pilot)
+    await pilot.press("N")
+    await pilot.press(*"555", "tab", *"Nia", "tab", *"Hello", "ctrl+s")
+    await _settle(pilot)
+
+
+SCENES: dict[str, Callable[..., Awaitable[None]]] = {
+    "inbox": prepare_inbox,
+    "thread": prepare_thread,
+    "templates": prepare_templates,
+    "new-conversation": prepare_new_conversation,
+}
+
+
+async def save_scene(name: str, path: str, size: tuple[int, int]) -> None:
+    """Render one scene to an SVG file."""
+    with scene_server() as server:
+        app = scene_app(server)
+        async with app.run_test(size=size) as pilot:
+            await SCENES[name](pilot)
+            app.save_screenshot(path)
+        app.store.close()
+
+
+def main() -> None:
+    """`make screenshots`: every scene at 120×40 and 80×24 into screenshots/."""
+    import os
+    import sys
+    import time as _time
+    from pathlib import Path
+
+    from .screens.no_config import NoConfigApp
+
+    os.environ["TZ"] = "UTC"
+    _time.tzset()
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    for name in SCENES:
+        for size in ((120, 40), (80, 24)):
+            target = out / f"{name}-{size[0]}x{size[1]}.svg"
+            asyncio.run(save_scene(name, str(target), size))
+            print(target)
+
+    async def no_config(size: tuple[int, int]) -> None:
+        from pathlib import Path as P
+
+        app = NoConfigApp(P("~/.config/sakari-tui/config.toml"), ["account_id", "client_id", "client_secret"])
+        async with app.run_test(size=size):
+            app.save_screenshot(str(out / f"no-config-{size[0]}x{size[1]}.svg"))
+
+    for size in ((120, 40), (80, 24)):
+        asyncio.run(no_config(size))
+        print(out / f"no-config-{size[0]}x{size[1]}.svg")
+
+
+if __name__ == "__main__":
+    main()
