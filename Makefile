@@ -27,7 +27,7 @@ bench: $(STAMP)
 	@echo "make bench: not yet (the benchmark suite is issue 5)"
 
 screenshots: $(STAMP)
-	@echo "make screenshots: not yet (the inbox screens are issue 3)"
+	TZ=UTC $(BIN)/python -m sakari_tui.ui.scenes screenshots
 
 clean:
 	rm -rf $(VENV) .pytest_cache

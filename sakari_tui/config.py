@@ -5,6 +5,7 @@ Every problem becomes a `ConfigError` whose message names the file and the key, 
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import tempfile
@@ -26,7 +27,7 @@ class ConfigError(Exception):
 class SakariSection(BaseModel):
     """[sakari]: which account to use and how to reach the API."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
     account_id: str | None = None
     """Your Sakari account id (Hub › Settings › API). Env: SAKARI_ACCOUNT_ID."""
@@ -54,7 +55,7 @@ class SakariSection(BaseModel):
 class SyncSection(BaseModel):
     """[sync]: how often to ask the API for news."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
     poll_interval: float = Field(default=5.0, ge=1.0, le=3600.0)
     """Seconds between checks of the conversation list (1 to 3600)."""
@@ -65,14 +66,14 @@ class SyncSection(BaseModel):
 class UiSection(BaseModel):
     """[ui]: how the inbox looks and behaves."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
     theme: str = "textual-dark"
     """Textual theme name (change it in the app with Ctrl+P › theme; saved here)."""
     show_closed: bool = False
-    """List closed conversations too (toggle in the app with `c`; saved here)."""
+    """List closed conversations too (toggle in the app with `h`; saved here)."""
     unread_first: bool = True
-    """Put unread conversations at the top of the list (toggle with `u`)."""
+    """Put unread conversations at the top of the list (toggle with `o`; saved here)."""
     default_country: str = "US"
     """Country (ISO code) for phone numbers typed without +country code."""
     close_undo_seconds: float = Field(default=4.0, ge=0.0, le=30.0)
@@ -92,7 +93,7 @@ class UiSection(BaseModel):
 class NotificationsSection(BaseModel):
     """[notifications]: how a new customer text gets your attention."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
     bell: bool = True
     """Ring the terminal bell when a new inbound text arrives."""
@@ -101,7 +102,7 @@ class NotificationsSection(BaseModel):
 class Settings(BaseModel):
     """Everything configurable, one section per table of config.toml."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
     sakari: SakariSection = Field(default_factory=SakariSection)
     """Account and API."""
@@ -122,6 +123,21 @@ ENV_KEYS = {
     "SAKARI_API_URL": ("sakari", "api_url"),
     "SAKARI_TOKEN_URL": ("sakari", "token_url"),
 }
+
+
+def config_reference() -> str:
+    """The README's settings reference, generated from the field docstrings (a test keeps them equal)."""
+    lines = ["| key | default | meaning |", "| --- | --- | --- |"]
+    for table, field in Settings.model_fields.items():
+        model = field.annotation
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            for key, sub in model.model_fields.items():
+                default = sub.get_default(call_default_factory=True)
+                shown = "(unset)" if default is None else f"`{json.dumps(default)}`"
+                lines.append(f"| `{table}.{key}` | {shown} | {sub.description or ''} |")
+        else:
+            lines.append(f"| `[{table}]` | (empty) | {field.description or ''} |")
+    return "\n".join(lines)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

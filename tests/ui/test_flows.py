@@ -270,3 +270,37 @@ async def test_command_palette_lists_actions(build_app):
         titles = [command.title for command in app.get_system_commands(app.screen)]
         for wanted in ("Send", "Next unread", "Close", "Templates", "New", "Refresh"):
             assert wanted in titles
+
+
+async def test_toggles_and_theme_are_written_back(build_app, server, tmp_path):
+    import tomllib
+
+    path = tmp_path / "config.toml"
+    path.write_text('[sakari]\naccount_id = "kept"\n')
+    app = await build_app(settings_path=path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("h", "o")
+        app.theme = "nord"
+        await pilot.pause()
+    written = tomllib.loads(path.read_text())
+    assert written["ui"] == {"show_closed": True, "unread_first": False, "theme": "nord"}
+    assert written["sakari"] == {"account_id": "kept"}
+
+
+async def test_unknown_theme_falls_back_with_a_notice(build_app, server):
+    settings = settings_for(server)
+    settings.ui.theme = "no-such-theme"
+    app = await build_app(settings=settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.theme != "no-such-theme"
+        assert any("not installed" in str(n.message) for n in app._notifications)
+
+
+async def test_help_panel_toggles(build_app):
+    app = await build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        assert app.screen.query("HelpPanel")
+        await pilot.press("question_mark")
+        assert not app.screen.query("HelpPanel")

@@ -1,0 +1,89 @@
+"""The command line: version, help, config path/init, settings written back safely."""
+
+import os
+import stat
+import tomllib
+
+import pytest
+
+from sakari_tui import __version__
+from sakari_tui.cli import main, run_config_init
+from sakari_tui.config import load_settings, update_config_file
+from sakari_tui.simulator.server import SimulatorServer
+
+
+def test_version_and_help(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0 and __version__ in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "--demo" in out and "simulator" in out and "config" in out
+
+
+def test_config_path_follows_the_override(capsys, isolated_paths):
+    assert main(["config", "path"]) == 0
+    assert capsys.readouterr().out.strip() == str(isolated_paths / "config" / "config.toml")
+
+
+def answers(*values):
+    values = iter(values)
+    return lambda prompt="": next(values)
+
+
+def test_config_init_checks_credentials_and_writes_a_private_file(monkeypatch, isolated_paths, capsys):
+    with SimulatorServer(seed=1) as server:
+        monkeypatch.setenv("SAKARI_API_URL", server.base_url)
+        monkeypatch.setenv("SAKARI_TOKEN_URL", server.token_url)
+        assert run_config_init(answers(server.account_id, server.client_id), answers(server.client_secret)) == 0
+    path = isolated_paths / "config" / "config.toml"
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    written = tomllib.loads(path.read_text())
+    assert written["sakari"] == {
+        "account_id": server.account_id, "client_id": server.client_id, "client_secret": server.client_secret,
+    }  # the URLs came from the environment and are not written
+    assert server.client_secret not in capsys.readouterr().out
+
+
+def test_config_init_refuses_bad_credentials_and_writes_nothing(monkeypatch, isolated_paths, capsys):
+    with SimulatorServer(seed=1) as server:
+        monkeypatch.setenv("SAKARI_API_URL", server.base_url)
+        monkeypatch.setenv("SAKARI_TOKEN_URL", server.token_url)
+        assert run_config_init(answers(server.account_id, server.client_id), answers("wrong-secret")) == 2
+    err = capsys.readouterr().err
+    assert "refused the client id and secret" in err and "Nothing was written" in err
+    assert "wrong-secret" not in err
+    assert not (isolated_paths / "config" / "config.toml").exists()
+
+
+def test_config_init_reports_an_unreachable_api(monkeypatch, isolated_paths, capsys):
+    monkeypatch.setenv("SAKARI_API_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("SAKARI_TOKEN_URL", "http://127.0.0.1:9/oauth2/token")
+    assert run_config_init(answers("a", "b"), answers("c")) == 2
+    assert "Cannot reach the Sakari API at 127.0.0.1" in capsys.readouterr().err
+
+
+def test_update_keeps_other_keys_and_stays_private(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('[sakari]\naccount_id = "acc"\n\n[ui]\ntheme = "nord"\n')
+    update_config_file(path, {("ui", "show_closed"): True, ("ui", "theme"): "gruvbox"})
+    settings = load_settings(path, env={})
+    assert settings.sakari.account_id == "acc"
+    assert settings.ui.show_closed is True and settings.ui.theme == "gruvbox"
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".config-")]  # no temp files left
+
+
+def test_settings_sections_validate_with_file_and_key(tmp_path):
+    from sakari_tui.config import ConfigError
+
+    path = tmp_path / "config.toml"
+    path.write_text("[sync]\npoll_interval = 0.1\n")
+    with pytest.raises(ConfigError, match=r"sync\.poll_interval"):
+        load_settings(path, env={})
+    path.write_text('[ui]\ndefault_country = "Narnia"\n')
+    with pytest.raises(ConfigError, match=r"ui\.default_country.*two-letter"):
+        load_settings(path, env={})
+    path.write_text('[ui]\ndefault_country = "gb"\n')
+    assert load_settings(path, env={}).ui.default_country == "GB"
