@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
+
+from sakari_tui.simulator import ManualClock, SimulatorServer
 
 SAKARI_ENV = (
     "SAKARI_ACCOUNT_ID",
@@ -13,12 +17,32 @@ SAKARI_ENV = (
 )
 
 
+PROXY_ENV = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
+
+
 @pytest.fixture(autouse=True)
 def isolated_paths(tmp_path, monkeypatch):
-    """Point config, data and logs at tmp_path and drop any real credentials from the environment."""
-    for name in SAKARI_ENV:
+    """Point config, data and logs at tmp_path; drop real credentials and proxies from the environment.
+
+    httpx honours proxy variables, and loopback traffic to the simulator must never go anywhere else.
+    """
+    for name in SAKARI_ENV + PROXY_ENV:
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost,::1")
     monkeypatch.setenv("SAKARI_TUI_CONFIG", str(tmp_path / "config" / "config.toml"))
     monkeypatch.setenv("SAKARI_TUI_DATA", str(tmp_path / "data"))
     monkeypatch.setenv("SAKARI_TUI_LOGS", str(tmp_path / "logs"))
     return tmp_path
+
+
+@pytest.fixture
+def sim_clock():
+    """A simulator clock that starts at the real time (so token expiry agrees with the client's) and moves by hand."""
+    return ManualClock(start=time.time())
+
+
+@pytest.fixture
+def server(sim_clock):
+    """The demo account on a loopback socket, customers off, time under the test's control."""
+    with SimulatorServer(seed=1, clock=sim_clock, customers=False) as running:
+        yield running

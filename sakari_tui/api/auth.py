@@ -1,7 +1,9 @@
 """Access tokens: fetched from the token URL, reused until shortly before they expire.
 
-Sakari documents no token lifetime, so the expiry comes from the JWT's `exp` claim (read, not
-verified: we only need to know when to renew), else from `expires_in`, else a safe default.
+Sakari documents no token lifetime, so it comes from the JWT's claims (read, not verified: we
+only need to know when to renew), else from `expires_in`, else a safe default. The lifetime is
+counted on our own clock: comparing the server's absolute `exp` with a local clock that runs
+fast would make every call fetch a new token.
 Many concurrent calls share one refresh: the first caller fetches, the others wait for it.
 """
 
@@ -38,8 +40,7 @@ class AccessToken:
         return f"AccessToken(expires_at={self.expires_at!r})"
 
 
-def jwt_expiry(token: str) -> float | None:
-    """The `exp` claim of a JWT as a Unix time, or None if the token is not a readable JWT."""
+def _jwt_time_claim(token: str, name: str) -> float | None:
     parts = token.split(".")
     if len(parts) != 3:
         return None
@@ -48,17 +49,29 @@ def jwt_expiry(token: str) -> float | None:
         claims = json.loads(base64.urlsafe_b64decode(payload))
     except (binascii.Error, ValueError, UnicodeDecodeError):
         return None
-    exp = claims.get("exp") if isinstance(claims, dict) else None
-    return float(exp) if isinstance(exp, (int, float)) and not isinstance(exp, bool) else None
+    value = claims.get(name) if isinstance(claims, dict) else None
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def jwt_expiry(token: str) -> float | None:
+    """The `exp` claim of a JWT as a Unix time, or None if the token is not a readable JWT."""
+    return _jwt_time_claim(token, "exp")
 
 
 def token_expiry(response: TokenResponse, now: float) -> float:
-    """When a freshly issued token stops working."""
+    """When a token issued at `now` (our clock) stops working.
+
+    Relative lifetimes (`exp - iat`, then `expires_in`) come first because they survive a skew
+    between our clock and the server's; the absolute `exp` is the last resort.
+    """
     exp = jwt_expiry(response.access_token)
-    if exp is not None:
-        return exp
+    iat = _jwt_time_claim(response.access_token, "iat")
+    if exp is not None and iat is not None and exp > iat:
+        return now + (exp - iat)
     if response.expires_in and response.expires_in > 0:
         return now + response.expires_in
+    if exp is not None:
+        return exp
     return now + DEFAULT_LIFETIME_S
 
 

@@ -49,6 +49,8 @@ class InboxEngine:
         self.page_size = page_size
         self.thread_page_size = thread_page_size
         self.pending: dict[str, PendingSend] = {}
+        # Whether the API has messages older than those cached, per conversation (None: not known yet).
+        self.older_available: dict[str, bool] = {}
         self._local_ids = itertools.count(1)
         self._walked_once = False
 
@@ -85,6 +87,8 @@ class InboxEngine:
         """Fetch the newest messages of a conversation; True if anything changed."""
         page = await self.client.fetch_all_messages(conversation_id=conversation_id, limit=self.thread_page_size)
         changed = self.store.inbox.merge_messages(conversation_id, page.items)
+        if conversation_id not in self.older_available:
+            self.older_available[conversation_id] = page.next_offset is not None
         if changed:
             self.emit(ThreadChanged(conversation_id))
         return bool(changed)
@@ -96,6 +100,7 @@ class InboxEngine:
             conversation_id=conversation_id, offset=offset, limit=self.thread_page_size
         )
         changed = self.store.inbox.merge_messages(conversation_id, page.items)
+        self.older_available[conversation_id] = page.next_offset is not None
         if changed:
             self.emit(ThreadChanged(conversation_id))
         return len(changed)

@@ -46,6 +46,7 @@ from .widgets.conversation_list import ConversationList
 from .widgets.thread_log import ThreadLog, bubble_for_message, bubble_for_pending
 
 THREAD_WINDOW = 100
+OLDER_PAGE = 50
 DRAFT_SAVE_DELAY_S = 0.4
 UNFILLED_CONFIRM_WINDOW_S = 15.0
 
@@ -96,6 +97,7 @@ class SakariApp(App[None]):
         self.demo = demo
         self.poll = poll
         self.open_id: str | None = None
+        self._shown_messages = 0
         self.filter_query = ""
         self.thread_limit = THREAD_WINDOW
         self.pending_closes: dict[str, Timer] = {}
@@ -254,6 +256,7 @@ class SakariApp(App[None]):
         self._save_draft_now()
         self.open_id = conversation_id
         self.thread_limit = THREAD_WINDOW
+        self._shown_messages = 0
         self._unfilled_warned = None
         self.store.inbox.mark_read(conversation_id)
         compose = self.compose_box
@@ -297,7 +300,10 @@ class SakariApp(App[None]):
             return
         messages, pending = self.engine.thread(conversation_id, limit=self.thread_limit)
         bubbles = [bubble_for_message(m) for m in messages] + [bubble_for_pending(p) for p in pending]
-        more = self.store.inbox.message_count(conversation_id) > len(messages) or len(messages) >= self.thread_limit
+        self._shown_messages = len(messages)
+        more = self.store.inbox.message_count(conversation_id) > len(messages) or bool(
+            self.engine.older_available.get(conversation_id)
+        )
         self.thread_log.show(bubbles, more_above=more, keep_position=keep_position)
         self._render_header()
 
@@ -333,21 +339,25 @@ class SakariApp(App[None]):
 
     @work(group="older", exclusive=True, exit_on_error=False)
     async def load_older(self) -> None:
+        """Show the next page of older messages, fetching it from the API when it is not cached."""
         conversation_id = self.open_id
         if conversation_id is None:
             return
-        cached = self.store.inbox.message_count(conversation_id)
-        if cached <= self.thread_limit:
+        shown = self._shown_messages
+        if self.store.inbox.message_count(conversation_id) <= shown and self.engine.older_available.get(conversation_id):
             try:
                 await self.engine.load_older(conversation_id)
             except SakariError as error:
                 self.report_error(error)
                 return
-        if conversation_id == self.open_id and self.store.inbox.message_count(conversation_id) > self.thread_limit:
-            self.thread_limit += THREAD_WINDOW
+        if conversation_id != self.open_id:
+            return
+        if self.store.inbox.message_count(conversation_id) > shown:
+            self.thread_limit = shown + OLDER_PAGE
             self.show_thread(keep_position=True)
-        elif conversation_id == self.open_id:
+        else:
             self.thread_log.more_above = False
+            self.thread_log.refresh_layout()
 
     # --- drafts ------------------------------------------------------------------------------
 

@@ -50,7 +50,17 @@ def scene_app(server: SimulatorServer, *, demo: bool = True) -> SakariApp:
 async def _settle(pilot) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+    _steady_cursors(pilot.app)
     await pilot.pause()
+
+
+def _steady_cursors(app) -> None:
+    # A blinking cursor would make a screenshot depend on the moment it was taken.
+    from textual.widgets import Input, TextArea
+
+    for widget in app.screen.query("Input, TextArea"):
+        if isinstance(widget, (Input, TextArea)):
+            widget.cursor_blink = False
 
 
 async def prepare_inbox(pilot) -> None:
@@ -122,6 +132,7 @@ async def prepare_templates(pilot) -> None:
         await pilot.pause(0.01)
     await pilot.press("r", "e")
     await pilot.pause()
+    _steady_cursors(app)
     await pilot.pause()
 
 

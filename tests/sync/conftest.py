@@ -1,24 +1,8 @@
-import time
-
-import pytest
 import pytest_asyncio
 
 from sakari_tui.api import SakariClient
-from sakari_tui.simulator.clock import ManualClock
-from sakari_tui.simulator.server import SimulatorServer
 from sakari_tui.store import Store
 from sakari_tui.sync import InboxEngine
-
-
-@pytest.fixture
-def sim_clock():
-    return ManualClock(start=time.time())
-
-
-@pytest.fixture
-def server(sim_clock):
-    with SimulatorServer(seed=1, clock=sim_clock, customers=False) as running:
-        yield running
 
 
 @pytest_asyncio.fixture

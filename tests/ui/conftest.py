@@ -10,7 +10,6 @@ import pytest
 
 from sakari_tui.api import SakariClient
 from sakari_tui.config import SakariSection, Settings
-from sakari_tui.simulator.clock import ManualClock
 from sakari_tui.simulator.server import SimulatorServer
 from sakari_tui.store import Store
 from sakari_tui.sync import InboxEngine
@@ -39,17 +38,6 @@ def settings_for(server: SimulatorServer, **ui) -> Settings:
     for key, value in ui.items():
         setattr(settings.ui, key, value)
     return settings
-
-
-@pytest.fixture
-def sim_clock():
-    return ManualClock(start=time.time())
-
-
-@pytest.fixture
-def server(sim_clock):
-    with SimulatorServer(seed=1, clock=sim_clock, customers=False) as running:
-        yield running
 
 
 @pytest.fixture

@@ -304,3 +304,67 @@ async def test_help_panel_toggles(build_app):
         assert app.screen.query("HelpPanel")
         await pilot.press("question_mark")
         assert not app.screen.query("HelpPanel")
+
+
+async def test_long_thread_opens_at_newest_and_loads_older_on_scroll_up(build_app, server):
+    from sakari_tui.ui import app as app_module
+
+    app = await build_app()
+    app_module_window = app_module.THREAD_WINDOW
+    async with app.run_test(size=(120, 40)) as pilot:
+        longest = max(server.state.conversations, key=lambda cid: sum(
+            1 for m in server.state.messages.values() if m.conversation_id == cid))
+        total = sum(1 for m in server.state.messages.values() if m.conversation_id == longest)
+        assert total > app_module_window
+        app.open_conversation(longest)
+        await wait_until(lambda: app.store.inbox.message_count(longest) >= 50, pilot)
+        await app.workers.wait_for_complete()
+        await wait_until(lambda: app.thread_log.is_vertical_scroll_end, pilot)  # opens at the newest message
+        shown = len(app.thread_log.bubbles)
+        for _ in range(6):
+            app.thread_log.scroll_home(animate=False, immediate=True)
+            await pilot.pause(0.1)
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.05)
+            if len(app.thread_log.bubbles) > shown:
+                break
+        assert len(app.thread_log.bubbles) > shown or app.store.inbox.message_count(longest) > shown
+
+
+async def test_media_links_are_shown_as_links(build_app, server):
+    app = await build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        with_media = next(m for m in server.state.messages.values() if m.media)
+        app.open_conversation(with_media.conversation_id)
+        await wait_until(lambda: any(b.media for b in app.thread_log.bubbles), pilot)
+        url = next(b.media[0] for b in app.thread_log.bubbles if b.media)
+        linked = [seg for strip in app.thread_log._lines for seg in strip if seg.style and seg.style.link]
+        assert url.startswith("http") and any(seg.style.link == url for seg in linked)
+
+
+async def test_new_inbound_rings_the_bell_and_goes_to_the_top(build_app, server, monkeypatch):
+    app = await build_app()
+    rings = []
+    monkeypatch.setattr(app, "bell", lambda: rings.append(1))
+    async with app.run_test(size=(120, 40)) as pilot:
+        oldest = app.store.inbox.rows(unread_first=False)[-1]
+        server.state.inject_inbound(oldest.number, "Hello? Anyone?", to=oldest.sender_number)
+        await pilot.press("r")
+        await app.poller.cycle()
+        await wait_until(lambda: rings, pilot)
+        await wait_until(lambda: app.conversation_list.rows[0].last_text == "Hello? Anyone?", pilot)
+        assert app.conversation_list.rows[0].unread
+
+
+async def test_bell_can_be_turned_off(build_app, server, monkeypatch):
+    settings = settings_for(server)
+    settings.notifications.bell = False
+    app = await build_app(settings=settings)
+    rings = []
+    monkeypatch.setattr(app, "bell", lambda: rings.append(1))
+    async with app.run_test(size=(120, 40)) as pilot:
+        row = app.store.inbox.rows()[0]
+        server.state.inject_inbound(row.number, "ping", to=row.sender_number)
+        await app.poller.cycle()
+        await pilot.pause(0.2)
+        assert rings == []

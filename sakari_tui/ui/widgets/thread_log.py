@@ -131,6 +131,12 @@ class ThreadLog(ScrollView, can_focus=True):
             self._pinned = True
             # After the new virtual size is applied, or the end is computed from the old one.
             self.call_after_refresh(self._follow)
+        if more_above and bubbles and len(self._lines) <= self.size.height:
+            self.post_message(self.NeedsOlder())  # nothing to scroll: fill the screen now
+        self.refresh()
+
+    def refresh_layout(self) -> None:
+        self._layout(self.size.width)
         self.refresh()
 
     def _follow(self) -> None:
