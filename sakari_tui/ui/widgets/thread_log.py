@@ -139,9 +139,13 @@ class ThreadLog(ScrollView, can_focus=True):
         self._layout(self.size.width)
         self.refresh()
 
-    def _follow(self) -> None:
-        if self._pinned:
-            self.scroll_end(animate=False, immediate=True)
+    def _follow(self, attempts: int = 10) -> None:
+        if not self._pinned:
+            return
+        self.scroll_end(animate=False, immediate=True)
+        if not self.is_vertical_scroll_end and attempts:
+            # The scroll range is only known after the next layout pass: try again shortly.
+            self.set_timer(0.05, lambda: self._follow(attempts - 1))
 
     def on_resize(self) -> None:
         self._layout(self.size.width)
@@ -183,6 +187,9 @@ class ThreadLog(ScrollView, can_focus=True):
             lines.extend(self._bubble_lines(bubble, width))
         self._lines = lines
         self.virtual_size = Size(width, len(lines))
+        if self._pinned:
+            # Also after a resize: the first layout may happen before the widget has its size.
+            self.call_after_refresh(self._follow)
 
     def _centered(self, text: Text, width: int) -> Strip:
         text.truncate(width, overflow="ellipsis")
