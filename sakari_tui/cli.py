@@ -67,9 +67,7 @@ def run_simulator(args: argparse.Namespace) -> int:
 
 async def check_credentials(sakari: SakariSection) -> None:
     """Raise SakariError unless the API accepts these credentials for this account."""
-    from .api import SakariClient
-
-    async with client_for(sakari) as client:
+    async with sakari.make_client() as client:
         await client.fetch_all_conversations(limit=1)
 
 
@@ -115,18 +113,6 @@ def run_config_init(ask: Callable[[str], str] = input, ask_secret: Callable[[str
 # --- the inbox -------------------------------------------------------------------------------
 
 
-def client_for(sakari: SakariSection):
-    from .api import SakariClient
-
-    return SakariClient(
-        account_id=sakari.account_id or "",
-        client_id=sakari.client_id or "",
-        client_secret=sakari.client_secret or "",
-        api_url=sakari.api_url,
-        token_url=sakari.token_url,
-    )
-
-
 def run_app(settings: Settings, store_path: Path | str, *, settings_path: Path | None, demo: bool) -> int:
     from .store import Store, StoreError
     from .sync import InboxEngine
@@ -136,8 +122,7 @@ def run_app(settings: Settings, store_path: Path | str, *, settings_path: Path |
         store = Store(store_path)
     except StoreError as exc:
         return _fail(str(exc))
-    client = client_for(settings.sakari)
-    engine = InboxEngine(client, store)
+    engine = InboxEngine(settings.sakari.make_client(), store)
     app = make_app(settings, engine, settings_path=settings_path, demo=demo)
     try:
         app.run()  # the app closes the client on its own event loop when it unmounts

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .api.client import DEFAULT_API_URL, DEFAULT_TOKEN_URL
+from .api.client import DEFAULT_API_URL, DEFAULT_TOKEN_URL, SakariClient
 from .paths import config_path
 
 
@@ -46,6 +46,17 @@ class SakariSection(BaseModel):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value
+
+    def make_client(self, **options: Any) -> SakariClient:
+        """The API client these settings describe (options go to `SakariClient`)."""
+        return SakariClient(
+            account_id=self.account_id or "",
+            client_id=self.client_id or "",
+            client_secret=self.client_secret or "",
+            api_url=self.api_url,
+            token_url=self.token_url,
+            **options,
+        )
 
     @property
     def missing_credentials(self) -> list[str]:

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
-from ..api import Message, SakariClient
+from ..api import Message
 from ..config import SakariSection, Settings
 from ..simulator.clock import ManualClock
 from ..simulator.server import SimulatorServer
@@ -39,11 +39,7 @@ def scene_app(server: SimulatorServer, *, demo: bool = True) -> SakariApp:
             api_url=server.base_url, token_url=server.token_url,
         )
     )
-    client = SakariClient(
-        account_id=server.account_id, client_id=server.client_id, client_secret=server.client_secret,
-        api_url=server.base_url, token_url=server.token_url,
-    )
-    engine = InboxEngine(client, Store(":memory:"))
+    engine = InboxEngine(settings.sakari.make_client(), Store(":memory:"))
     return make_app(settings, engine, demo=demo, poll=False, clock=FrozenClock(FIXED_NOW), monotonic=lambda: 1000.0)
 
 

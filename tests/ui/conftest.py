@@ -8,7 +8,6 @@ from collections.abc import Callable
 
 import pytest
 
-from sakari_tui.api import SakariClient
 from sakari_tui.config import SakariSection, Settings
 from sakari_tui.simulator.server import SimulatorServer
 from sakari_tui.store import Store
@@ -47,10 +46,7 @@ def build_app(server):
 
     async def build(*, poll: bool = False, sync: bool = True, **kwargs) -> SakariApp:
         settings = kwargs.pop("settings", None) or settings_for(server, close_undo_seconds=kwargs.pop("undo", 0.0))
-        client = SakariClient(
-            account_id=server.account_id, client_id=server.client_id, client_secret=server.client_secret,
-            api_url=server.base_url, token_url=server.token_url,
-        )
+        client = settings.sakari.make_client()
         store = Store(":memory:")
         stores.append(store)
         engine = InboxEngine(client, store)
