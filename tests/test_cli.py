@@ -87,3 +87,32 @@ def test_settings_sections_validate_with_file_and_key(tmp_path):
         load_settings(path, env={})
     path.write_text('[ui]\ndefault_country = "gb"\n')
     assert load_settings(path, env={}).ui.default_country == "GB"
+
+
+@pytest.mark.parametrize("content, expected", [
+    (None, ["account_id", "client_id", "client_secret"]),
+    ('[sakari]\naccount_id = "acc"\n', ["client_id", "client_secret"]),
+])
+def test_missing_credentials_open_the_explaining_screen(monkeypatch, isolated_paths, content, expected):
+    from sakari_tui.ui.screens import no_config
+
+    shown = {}
+    monkeypatch.setattr(no_config.NoConfigApp, "run", lambda self: shown.update(missing=self.missing, problem=self.problem))
+    if content:
+        path = isolated_paths / "config" / "config.toml"
+        path.parent.mkdir(parents=True)
+        path.write_text(content)
+    assert main([]) == 2
+    assert shown == {"missing": expected, "problem": None}
+
+
+def test_malformed_settings_open_the_explaining_screen_with_file_and_key(monkeypatch, isolated_paths):
+    from sakari_tui.ui.screens import no_config
+
+    shown = {}
+    monkeypatch.setattr(no_config.NoConfigApp, "run", lambda self: shown.update(problem=self.problem))
+    path = isolated_paths / "config" / "config.toml"
+    path.parent.mkdir(parents=True)
+    path.write_text('[sync]\npoll_interval = "often"\n')
+    assert main([]) == 2
+    assert str(path) in shown["problem"] and "sync.poll_interval" in shown["problem"]
