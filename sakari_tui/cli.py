@@ -5,14 +5,26 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import logging
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
-from .config import ConfigError, SakariSection, Settings, load_settings, write_config_file
-from .paths import config_path, data_dir
+from .config import (
+    ConfigError,
+    SakariSection,
+    Settings,
+    load_settings,
+    permission_problem,
+    secret_from_command,
+    write_config_file,
+)
+from .logs import logging_to_file, redact, setup_logging, silence_logging
+from .paths import config_path, data_dir, log_file
+
+log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,6 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"sakari-tui {__version__}")
     parser.add_argument("--demo", action="store_true", help="run against the built-in Sakari simulator")
     parser.add_argument("--seed", type=int, default=1, help="demo data seed (with --demo; default 1)")
+    parser.add_argument("--debug", action="store_true", help="write detailed records to the log file")
+    parser.add_argument(
+        "--strict-perms", action="store_true",
+        help="refuse to start if the settings file with the client secret is readable by other users",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     simulator = commands.add_parser(
@@ -45,6 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
 def _fail(message: str) -> int:
     print(f"sakari-tui: {message}", file=sys.stderr)
     return 2
+
+
+def _warn(message: str, warnings: list[str]) -> None:
+    """Print now (visible above the TUI once it exits), log it, and keep it for the app to show."""
+    print(f"sakari-tui: warning: {message}", file=sys.stderr)
+    log.warning("%s", message)
+    warnings.append(message)
 
 
 # --- simulator -------------------------------------------------------------------------------
@@ -76,7 +100,9 @@ def run_config_init(ask: Callable[[str], str] = input, ask_secret: Callable[[str
 
     path = config_path()
     try:
-        settings = load_settings(path)
+        settings = load_settings(path, run_secret_command=False)  # run below, only if it is the source
+        command = None if settings.sakari.client_secret else settings.sakari.client_secret_command
+        from_command = secret_from_command(command, path) if command else None
     except ConfigError as exc:
         return _fail(str(exc))
     print(f"Creating {path}")
@@ -84,7 +110,11 @@ def run_config_init(ask: Callable[[str], str] = input, ask_secret: Callable[[str
     try:
         account_id = ask("Account id: ").strip()
         client_id = ask("Client id: ").strip()
-        client_secret = ask_secret("Client secret (not shown): ").strip()
+        if from_command:
+            print("Client secret: from client_secret_command (it stays out of the file).")
+            client_secret = from_command
+        else:
+            client_secret = ask_secret("Client secret (not shown): ").strip()
     except (EOFError, KeyboardInterrupt):
         print()
         return _fail("cancelled; nothing was written.")
@@ -104,16 +134,25 @@ def run_config_init(ask: Callable[[str], str] = input, ask_secret: Callable[[str
 
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     section = data.setdefault("sakari", {})
-    section.update(account_id=account_id, client_id=client_id, client_secret=client_secret)
+    section.update(account_id=account_id, client_id=client_id)
+    if not from_command:
+        section["client_secret"] = client_secret
     write_config_file(path, data)
-    print(f"Saved to {path} (readable only by you). Start the inbox with: sakari-tui")
+    print(f"Saved to {path}; the file is private (mode 0600, readable only by you). Start the inbox with: sakari-tui")
     return 0
 
 
 # --- the inbox -------------------------------------------------------------------------------
 
 
-def run_app(settings: Settings, store_path: Path | str, *, settings_path: Path | None, demo: bool) -> int:
+def run_app(
+    settings: Settings,
+    store_path: Path | str,
+    *,
+    settings_path: Path | None,
+    demo: bool,
+    warnings: Sequence[str] = (),
+) -> int:
     from .store import Store, StoreError
     from .sync import InboxEngine
     from .ui.app import make_app
@@ -123,7 +162,7 @@ def run_app(settings: Settings, store_path: Path | str, *, settings_path: Path |
     except StoreError as exc:
         return _fail(str(exc))
     engine = InboxEngine(settings.sakari.make_client(), store)
-    app = make_app(settings, engine, settings_path=settings_path, demo=demo)
+    app = make_app(settings, engine, settings_path=settings_path, demo=demo, warnings=warnings)
     try:
         app.run()  # the app closes the client on its own event loop when it unmounts
     finally:
@@ -131,7 +170,7 @@ def run_app(settings: Settings, store_path: Path | str, *, settings_path: Path |
     return app.return_code or 0
 
 
-def run_demo(seed: int) -> int:
+def run_demo(seed: int, warnings: Sequence[str] = ()) -> int:
     from .simulator.server import SimulatorServer
 
     with SimulatorServer(seed=seed, customers=True) as server, tempfile.TemporaryDirectory(prefix="sakari-demo-") as tmp:
@@ -144,13 +183,21 @@ def run_demo(seed: int) -> int:
                 token_url=server.token_url,
             )
         )
-        return run_app(settings, Path(tmp) / "demo.sqlite3", settings_path=None, demo=True)
+        return run_app(settings, Path(tmp) / "demo.sqlite3", settings_path=None, demo=True, warnings=warnings)
 
 
-def run_inbox() -> int:
+def run_inbox(*, strict_perms: bool = False, warnings: list[str] | None = None) -> int:
     from .ui.screens.no_config import NoConfigApp
 
+    warnings = [] if warnings is None else warnings
     path = config_path()
+    # Before loading: a file others can change must not get to run its client_secret_command.
+    problem = permission_problem(path)
+    if problem and strict_perms:
+        log.error("%s", problem)
+        return _fail(problem)
+    if problem:
+        _warn(problem, warnings)
     try:
         settings = load_settings(path)
     except ConfigError as exc:
@@ -161,11 +208,39 @@ def run_inbox() -> int:
         NoConfigApp(path, missing).run()
         return 2
     safe_account = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in settings.sakari.account_id or "")
-    return run_app(settings, data_dir() / f"inbox-{safe_account}.sqlite3", settings_path=path, demo=False)
+    store_path = data_dir() / f"inbox-{safe_account}.sqlite3"
+    return run_app(settings, store_path, settings_path=path, demo=False, warnings=warnings)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def _start_logging(debug: bool, warnings: list[str]) -> None:
+    try:
+        path = setup_logging(debug=debug)
+    except OSError as exc:
+        silence_logging()
+        _warn(f"cannot write the log file {log_file()} ({exc.strerror or exc}); continuing without it.", warnings)
+        return
+    log.info("sakari-tui %s starting (log level %s)", __version__, "DEBUG" if debug else "INFO")
+    if debug:
+        print(f"sakari-tui: debug log in {path}", file=sys.stderr)
+
+
+def _stopped(exc: Exception) -> int:
+    """Log an unexpected error with its traceback and tell the user in one sentence."""
+    where = f"details in {log_file()}"
+    if not logging_to_file():
+        try:
+            setup_logging()
+        except OSError:
+            silence_logging()  # else Python's last-resort handler would print the traceback
+            where = "the log file could not be written"
+    log.error("sakari-tui stopped unexpectedly", exc_info=exc)
+    first_line = (str(exc).strip().splitlines() or [""])[0]
+    summary = redact(f"{type(exc).__name__}: {first_line}" if first_line else type(exc).__name__)
+    print(f"sakari-tui stopped unexpectedly: {summary}; {where}", file=sys.stderr)
+    return 1
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "simulator":
         return run_simulator(args)
     if args.command == "config":
@@ -173,9 +248,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_config_init()
         print(config_path())
         return 0
+    warnings: list[str] = []
+    _start_logging(args.debug, warnings)
     if args.demo:
-        return run_demo(args.seed)
-    return run_inbox()
+        return run_demo(args.seed, warnings)
+    return run_inbox(strict_perms=args.strict_perms, warnings=warnings)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except Exception as exc:  # SystemExit and KeyboardInterrupt are not Exceptions: they pass through
+        return _stopped(exc)
 
 
 if __name__ == "__main__":

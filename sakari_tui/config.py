@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import stat
+import subprocess
 import tempfile
 import tomllib
 from collections.abc import Mapping
@@ -17,7 +19,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .api.client import DEFAULT_API_URL, DEFAULT_TOKEN_URL, SakariClient
+from .logs import register_secret
 from .paths import config_path
+
+# Long enough for a password manager to unlock, short enough that a hung command is noticed.
+SECRET_COMMAND_TIMEOUT_S = 10.0
 
 
 class ConfigError(Exception):
@@ -34,7 +40,9 @@ class SakariSection(BaseModel):
     client_id: str | None = None
     """API client id. Env: SAKARI_CLIENT_ID."""
     client_secret: str | None = Field(default=None, repr=False)
-    """API client secret; keep the file private (mode 0600). Env: SAKARI_CLIENT_SECRET."""
+    """API client secret; keep the file private (mode 0600), or use client_secret_command. Env: SAKARI_CLIENT_SECRET."""
+    client_secret_command: str | None = Field(default=None, repr=False)
+    """Command printing the secret when none is set, e.g. `pass show sakari` (no shell, 10 s limit, first line)."""
     api_url: str = DEFAULT_API_URL
     """Base URL of the API, without /v1. Env: SAKARI_API_URL."""
     token_url: str = DEFAULT_TOKEN_URL
@@ -49,6 +57,7 @@ class SakariSection(BaseModel):
 
     def make_client(self, **options: Any) -> SakariClient:
         """The API client these settings describe (options go to `SakariClient`)."""
+        register_secret(self.client_secret)  # however the secret arrived (demo, config init), mask it in logs
         return SakariClient(
             account_id=self.account_id or "",
             client_id=self.client_id or "",
@@ -174,8 +183,14 @@ def _describe(error: dict[str, Any], path: Path, from_env: dict[tuple[str, ...],
     return f"{path}: key {key!r}: {problem}."
 
 
-def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
-    """Settings from the file at `path` (default: `config_path()`) overlaid with the environment."""
+def load_settings(
+    path: Path | None = None, env: Mapping[str, str] | None = None, *, run_secret_command: bool = True
+) -> Settings:
+    """Settings from the file at `path` (default: `config_path()`) overlaid with the environment.
+
+    When no client secret is set but `client_secret_command` is, the command supplies it (unless
+    `run_secret_command` is False, for callers that do not need the secret).
+    """
     env = os.environ if env is None else env
     path = path or config_path(env)
     data = _read_toml(path)
@@ -189,9 +204,80 @@ def load_settings(path: Path | None = None, env: Mapping[str, str] | None = None
             section[location[1]] = value
             from_env[location] = variable
     try:
-        return Settings.model_validate(data)
+        settings = Settings.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(_describe(exc.errors()[0], path, from_env)) from None
+    sakari = settings.sakari
+    if run_secret_command and not sakari.client_secret and sakari.client_secret_command:
+        secret = secret_from_command(sakari.client_secret_command, path)
+        settings = settings.model_copy(update={"sakari": sakari.model_copy(update={"client_secret": secret})})
+    register_secret(settings.sakari.client_secret)
+    return settings
+
+
+def secret_from_command(command: str, path: Path) -> str:
+    """Run `command` (no shell, with a timeout) and return the first line it prints, stripped.
+
+    Failures become a ConfigError naming the file and key; neither the secret nor anything the
+    command printed is put in the message, because either could hold the secret.
+    """
+    where = f"{path}: key 'sakari.client_secret_command'"
+    try:
+        argv = shlex.split(command)
+    except ValueError as exc:
+        raise ConfigError(f"{where} is not a valid command line ({exc}).") from None
+    if not argv:
+        raise ConfigError(f"{where} is empty; give a command that prints the client secret.")
+    try:
+        # stdin is closed so a command waiting for input fails fast instead of eating the keyboard.
+        done = subprocess.run(
+            argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=SECRET_COMMAND_TIMEOUT_S, check=False
+        )
+    except FileNotFoundError:
+        raise ConfigError(f"{where}: the program {argv[0]!r} was not found; check the command.") from None
+    except subprocess.TimeoutExpired:
+        limit = f"{SECRET_COMMAND_TIMEOUT_S:g} seconds"
+        raise ConfigError(f"{where}: the command did not finish within {limit}; run it in a shell to see why.") from None
+    except OSError as exc:
+        raise ConfigError(f"{where}: the program {argv[0]!r} cannot be run ({exc.strerror or exc}).") from None
+    if done.returncode != 0:
+        raise ConfigError(
+            f"{where}: the command failed (exit status {done.returncode}); run it in a shell to see why."
+        )
+    lines = done.stdout.decode("utf-8", errors="replace").strip().splitlines()
+    secret = lines[0].strip() if lines else ""
+    if not secret:
+        raise ConfigError(f"{where}: the command printed nothing; it should print the client secret.")
+    return secret
+
+
+# Group or world access to the file; meaningless on Windows, where os.stat invents these bits.
+_SHARED_READ = stat.S_IRGRP | stat.S_IROTH
+_SHARED_WRITE = stat.S_IWGRP | stat.S_IWOTH
+
+
+def permission_problem(path: Path) -> str | None:
+    """One sentence if the settings file is open to other users in a way that matters, else None.
+
+    That is: it holds a client secret others can read, or a client_secret_command others could
+    change (and so run their command as you).
+    """
+    if os.name == "nt":
+        return None
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # absent or malformed: load_settings reports that
+        return None
+    section = data.get("sakari")
+    if not isinstance(section, dict):
+        return None
+    fix = f"fix it with: chmod 600 {shlex.quote(str(path))}"
+    if section.get("client_secret") and mode & _SHARED_READ:
+        return f"{path} holds the client secret but other users can read it; {fix}"
+    if section.get("client_secret_command") and mode & _SHARED_WRITE:
+        return f"{path} sets client_secret_command but other users can change it; {fix}"
+    return None
 
 
 def update_config_file(path: Path, changes: Mapping[tuple[str, str], Any]) -> None:
@@ -201,8 +287,6 @@ def update_config_file(path: Path, changes: Mapping[tuple[str, str], Any]) -> No
     leaves half a file; the file stays private (0600) because it may hold the client secret.
     Values from the environment are never written.
     """
-    import tomli_w
-
     data = _read_toml(path)
     for (table, key), value in changes.items():
         section = data.setdefault(table, {})

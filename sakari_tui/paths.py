@@ -36,3 +36,8 @@ def log_dir(env: Mapping[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
     override = env.get("SAKARI_TUI_LOGS")
     return Path(override).expanduser() if override else Path(_dirs().user_log_dir)
+
+
+def log_file(env: Mapping[str, str] | None = None) -> Path:
+    """The current log file, `<log dir>/sakari-tui.log` (older ones get .1, .2, .3 on rotation)."""
+    return log_dir(env) / "sakari-tui.log"

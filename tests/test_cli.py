@@ -6,10 +6,18 @@ import tomllib
 
 import pytest
 
-from sakari_tui import __version__
+from sakari_tui import __version__, logs
 from sakari_tui.cli import main, run_config_init
-from sakari_tui.config import load_settings, update_config_file
+from sakari_tui.config import load_settings, update_config_file, write_config_file
 from sakari_tui.simulator.server import SimulatorServer
+
+
+@pytest.fixture(autouse=True)
+def no_log_file_left_behind():
+    """The inbox commands attach a log handler to the root logger; later tests must not inherit it."""
+    yield
+    logs.stop_logging()
+    logs.forget_secrets()
 
 
 def test_version_and_help(capsys):
@@ -43,7 +51,45 @@ def test_config_init_checks_credentials_and_writes_a_private_file(monkeypatch, i
     assert written["sakari"] == {
         "account_id": server.account_id, "client_id": server.client_id, "client_secret": server.client_secret,
     }  # the URLs came from the environment and are not written
-    assert server.client_secret not in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert server.client_secret not in out
+    assert "the file is private (mode 0600" in out
+
+
+def test_config_init_takes_the_secret_from_the_command_and_keeps_it_out_of_the_file(monkeypatch, isolated_paths, capsys):
+    import shlex
+    import sys
+
+    path = isolated_paths / "config" / "config.toml"
+    with SimulatorServer(seed=1) as server:
+        command = f"{shlex.quote(sys.executable)} -c {shlex.quote(f'print({server.client_secret!r})')}"
+        write_config_file(path, {"sakari": {"client_secret_command": command}})
+        monkeypatch.setenv("SAKARI_API_URL", server.base_url)
+        monkeypatch.setenv("SAKARI_TOKEN_URL", server.token_url)
+
+        def no_secret_prompt(prompt=""):
+            raise AssertionError("asked for the secret although the command supplies it")
+
+        assert run_config_init(answers(server.account_id, server.client_id), no_secret_prompt) == 0
+    written = tomllib.loads(path.read_text())["sakari"]
+    assert written == {"client_secret_command": command, "account_id": server.account_id, "client_id": server.client_id}
+    out = capsys.readouterr().out
+    assert "from client_secret_command" in out and server.client_secret not in out
+
+
+def test_config_init_reports_a_failing_secret_command(isolated_paths, capsys):
+    path = isolated_paths / "config" / "config.toml"
+    write_config_file(path, {"sakari": {"client_secret_command": "no-such-program-sakari-test"}})
+    assert run_config_init(answers(), answers()) == 2
+    err = capsys.readouterr().err
+    assert str(path) in err and "sakari.client_secret_command" in err and "was not found" in err
+
+
+def test_new_flags_are_in_the_help(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "--debug" in out and "--strict-perms" in out
 
 
 def test_config_init_refuses_bad_credentials_and_writes_nothing(monkeypatch, isolated_paths, capsys):

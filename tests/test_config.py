@@ -60,3 +60,26 @@ def test_bad_environment_value_names_the_variable(tmp_path):
 def test_config_path_override(tmp_path):
     assert config_path({"SAKARI_TUI_CONFIG": str(tmp_path / "x.toml")}) == tmp_path / "x.toml"
     assert config_path({}).name == "config.toml"
+
+
+def test_client_secret_command_is_a_documented_setting(tmp_path):
+    from sakari_tui.config import SakariSection, config_reference
+
+    path = write(tmp_path, '[sakari]\nclient_secret_command = "pass show sakari"\n')
+    settings = load_settings(path, env={}, run_secret_command=False)
+    assert settings.sakari.client_secret_command == "pass show sakari"
+    assert settings.sakari.client_secret is None
+    assert "pass show" not in repr(settings)
+    assert SakariSection.model_fields["client_secret_command"].description
+    assert "`sakari.client_secret_command` | (unset) |" in config_reference()
+
+
+def test_a_loaded_secret_is_masked_in_the_log(tmp_path):
+    from sakari_tui import logs
+
+    path = write(tmp_path, '[sakari]\nclient_secret = "file-secret-123456"\n')
+    try:
+        load_settings(path, env={})
+        assert logs.redact("got file-secret-123456") == "got ***"
+    finally:
+        logs.forget_secrets()

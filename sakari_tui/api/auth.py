@@ -17,6 +17,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from ..logs import register_token
 from .models import TokenResponse
 
 DEFAULT_LIFETIME_S = 30 * 60
@@ -112,4 +113,5 @@ class TokenManager:
     async def _refresh(self) -> None:
         now = self._clock()
         response = await self._fetch()
+        register_token(response.access_token)  # the log redacts it from now on
         self._token = AccessToken(response.access_token, now, token_expiry(response, now))
