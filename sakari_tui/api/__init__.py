@@ -2,6 +2,7 @@
 
 from .client import DEFAULT_API_URL, DEFAULT_TOKEN_URL, SakariClient
 from .errors import ApiUnavailable, AuthError, BadResponse, InvalidRequest, NotFound, RateLimited, SakariError
+from .retry import NO_RETRY, RetryPolicy
 from .models import *  # noqa: F403  (the models are part of the public API)
 from .models import __all__ as _models_all  # type: ignore[attr-defined]
 
@@ -16,5 +17,7 @@ __all__ = [
     "InvalidRequest",
     "NotFound",
     "RateLimited",
+    "RetryPolicy",
+    "NO_RETRY",
     *_models_all,
 ]

@@ -7,6 +7,7 @@ shortcuts) walk every page.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from typing import Any, Literal, TypeVar, overload
@@ -36,6 +37,7 @@ from .models import (
     TokenResponse,
     Webhook,
 )
+from .retry import RetryPolicy, with_retries
 from .transport import error_for_response, error_for_transport, success_body
 
 DEFAULT_API_URL = "https://api.sakari.io"
@@ -82,6 +84,7 @@ class SakariClient:
         timeout: float = DEFAULT_TIMEOUT_S,
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Callable[[], float] = time.time,
+        read_retry: RetryPolicy | None = None,
     ) -> None:
         self.account_id = account_id
         self.api_url = api_url.rstrip("/")
@@ -95,6 +98,7 @@ class SakariClient:
             follow_redirects=False,
         )
         self._tokens = TokenManager(self._request_token, clock=clock)
+        self.read_retry = read_retry if read_retry is not None else RetryPolicy()
 
     def __repr__(self) -> str:  # credentials stay out of reprs, logs and tracebacks
         return f"SakariClient(account_id={self.account_id!r}, api_url={self.api_url!r})"
@@ -189,11 +193,22 @@ class SakariClient:
             ) from None
 
     async def _one(self, model: type[M], method: str, url: str, **kwargs: Any) -> M:
-        body = success_body(await self._call(method, url, **kwargs))
+        if method == "GET":
+            body = await self._get(url, kwargs.get("params"))
+        else:
+            body = success_body(await self._call(method, url, **kwargs))
         return self._parse(model, body)
 
+    async def _get(self, url: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """A read, retried on connect errors, 5xx and 429 (reads are safe to repeat)."""
+
+        async def once() -> dict[str, Any]:
+            return success_body(await self._call("GET", url, params=params))
+
+        return await with_retries(once, self.read_retry, sleep=asyncio.sleep)
+
     async def _page(self, model: type[M], url: str, params: dict[str, Any]) -> Page[M]:
-        body = success_body(await self._call("GET", url, params=params))
+        body = await self._get(url, params)
         raw_items = body.get("data") or []
         if not isinstance(raw_items, list):
             raise BadResponse(f"The Sakari API sent a {model.__name__} list that is not a list.")

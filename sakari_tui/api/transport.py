@@ -7,6 +7,7 @@ to our exception family is in one place and testable on its own.
 from __future__ import annotations
 
 import email.utils
+import re
 import time
 from typing import Any
 
@@ -35,11 +36,25 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     return min(max(seconds, 0.0), MAX_RETRY_AFTER_S)
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(value: Any) -> Any:
+    """JSON may carry lone UTF-16 surrogates ("\\ud800"); they cannot be stored or drawn."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_surrogates(key): _without_surrogates(item) for key, item in value.items()}
+    return value
+
+
 def _json_body(response: httpx.Response) -> Any:
     if not response.content:
         return None
     try:
-        return response.json()
+        return _without_surrogates(response.json())
     except ValueError:
         return None
 

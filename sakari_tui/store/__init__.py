@@ -8,6 +8,7 @@ from pathlib import Path
 from .cache import ConversationRow, InboxCache, MergeResult
 from .db import StoreError, connect
 from .drafts import Drafts
+from .outbox import Outbox, OutboxEntry, SendState
 
 
 class Store:
@@ -18,9 +19,10 @@ class Store:
         self.db: sqlite3.Connection = connect(path)
         self.inbox = InboxCache(self.db)
         self.drafts = Drafts(self.db)
+        self.outbox = Outbox(self.db)
 
     def close(self) -> None:
         self.db.close()
 
 
-__all__ = ["Store", "StoreError", "ConversationRow", "InboxCache", "MergeResult", "Drafts"]
+__all__ = ["Store", "StoreError", "ConversationRow", "InboxCache", "MergeResult", "Drafts", "Outbox", "OutboxEntry", "SendState"]

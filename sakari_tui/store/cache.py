@@ -48,6 +48,7 @@ class ConversationRow:
     unread_count: int
     has_draft: bool
     opted_out: bool
+    muted: bool
     last_text: str
     last_outgoing: bool
     last_status: str | None
@@ -185,10 +186,12 @@ class InboxCache:
                          c.unread_count, c.last_text, c.last_outgoing, c.last_status, c.last_at,
                          {UNREAD_SQL} AS is_unread,
                          d.conversation_id IS NOT NULL AS has_draft,
+                         mu.conversation_id IS NOT NULL AS muted,
                          COALESCE(k.opted_out, 0) AS opted_out
                   FROM conversations c
                   LEFT JOIN read_marks r ON r.conversation_id = c.id
                   LEFT JOIN drafts d ON d.conversation_id = c.id
+                  LEFT JOIN mutes mu ON mu.conversation_id = c.id
                   LEFT JOIN contacts k ON k.id = c.contact_id
                   WHERE {' AND '.join(where)}
                   ORDER BY {order}"""
@@ -203,6 +206,7 @@ class InboxCache:
                 unread=bool(row["is_unread"]),
                 unread_count=row["unread_count"],
                 has_draft=bool(row["has_draft"]),
+                muted=bool(row["muted"]),
                 opted_out=bool(row["opted_out"]),
                 last_text=row["last_text"],
                 last_outgoing=bool(row["last_outgoing"]),
@@ -234,6 +238,22 @@ class InboxCache:
             (conversation_id,),
         ).fetchone()
         return bool(row and row[0])
+
+    # --- mutes ---------------------------------------------------------------------------------
+
+    def set_muted(self, conversation_id: str, muted: bool) -> None:
+        """Mute (no bell) or unmute a conversation; kept locally."""
+        with self.db:
+            if muted:
+                self.db.execute(
+                    "INSERT OR IGNORE INTO mutes (conversation_id, muted_at) VALUES (?, strftime('%s','now'))",
+                    (conversation_id,),
+                )
+            else:
+                self.db.execute("DELETE FROM mutes WHERE conversation_id = ?", (conversation_id,))
+
+    def is_muted(self, conversation_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM mutes WHERE conversation_id = ?", (conversation_id,)).fetchone() is not None
 
     # --- messages --------------------------------------------------------------------------------
 
@@ -286,6 +306,16 @@ class InboxCache:
                 (conversation_id, limit),
             ).fetchall()
         return [Message.model_validate_json(row["raw"]) for row in reversed(rows)]
+
+    def outgoing_ids_with_text(self, conversation_id: str, contact_id: str | None, text: str) -> tuple[str, ...]:
+        """Cached outgoing messages to this contact (or conversation) with exactly this text."""
+        rows = self.db.execute(
+            """SELECT m.id FROM messages m JOIN conversations c ON c.id = m.conversation_id
+               WHERE m.outgoing = 1 AND (c.id = ? OR (? IS NOT NULL AND c.contact_id = ?))
+                 AND json_extract(m.raw, '$.message') = ?""",
+            (conversation_id, contact_id, contact_id, text),
+        )
+        return tuple(row["id"] for row in rows)
 
     def message_count(self, conversation_id: str) -> int:
         return self.db.execute("SELECT COUNT(*) FROM messages WHERE conversation_id = ?", (conversation_id,)).fetchone()[0]

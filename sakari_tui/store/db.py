@@ -53,6 +53,26 @@ MIGRATIONS: list[list[str]] = [
             raw TEXT NOT NULL
         )""",
     ],
+    # 2: the outbox: every reply is recorded here before it is sent.
+    [
+        """CREATE TABLE outbox (
+            local_id TEXT PRIMARY KEY,
+            conversation_id TEXT NOT NULL,
+            contact_id TEXT,
+            text TEXT NOT NULL,
+            state TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt REAL NOT NULL DEFAULT 0,
+            error TEXT,
+            exclude_ids TEXT NOT NULL DEFAULT '[]'
+        )""",
+        "CREATE INDEX outbox_by_conversation ON outbox(conversation_id, created_at)",
+    ],
+    # 3: conversations the user muted (no bell, no notification; still listed).
+    [
+        "CREATE TABLE mutes (conversation_id TEXT PRIMARY KEY, muted_at REAL NOT NULL)",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

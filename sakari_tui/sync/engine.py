@@ -6,29 +6,39 @@ the UI turns them into redraws. Every method may raise `SakariError` with a plai
 
 from __future__ import annotations
 
-import itertools
+import random
+import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import timedelta
 
-from ..api import ContactRequest, Conversation, Message, SakariClient, SakariError
-from ..store import Store
-from .events import ConversationsChanged, Event, SendState, SendStateChanged, ThreadChanged
+from ..api import (
+    ApiUnavailable,
+    AuthError,
+    BadResponse,
+    ContactRequest,
+    Conversation,
+    Message,
+    RateLimited,
+    SakariClient,
+    SakariError,
+)
+from ..store import OutboxEntry, SendState, Store
+from .events import ConversationsChanged, Event, SendStateChanged, ThreadChanged
 
 PAGE_SIZE = 100
 THREAD_PAGE_SIZE = 50
+# A reply whose fate is unknown is looked for this long after the failure before we conclude it
+# never arrived (the server may still be processing a request that timed out on our side).
+AMBIGUOUS_GRACE_S = 5.0
+AMBIGUOUS_CHECKS = 2
+# Server messages created this long before the reply was recorded can still be it (clock skew).
+CLOCK_SKEW_S = 120.0
+RETRY_BASE_S = 1.0
+RETRY_CAP_S = 60.0
 
 
-@dataclass
-class PendingSend:
-    """A reply the API has not accepted yet (shown as a 'sending' or 'failed' bubble)."""
-
-    local_id: str
-    conversation_id: str
-    text: str
-    created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
-    state: SendState = SendState.SENDING
-    error: str | None = None
+# The UI's name for a reply that is not (known to be) sent yet: an outbox row.
+PendingSend = OutboxEntry
 
 
 class InboxEngine:
@@ -42,16 +52,22 @@ class InboxEngine:
         listener: Callable[[Event], None] | None = None,
         page_size: int = PAGE_SIZE,
         thread_page_size: int = THREAD_PAGE_SIZE,
+        ambiguous_grace: float = AMBIGUOUS_GRACE_S,
+        clock: Callable[[], float] = time.time,
+        rng: random.Random | None = None,
     ) -> None:
         self.client = client
         self.store = store
         self.listener = listener or (lambda event: None)
         self.page_size = page_size
         self.thread_page_size = thread_page_size
-        self.pending: dict[str, PendingSend] = {}
+        self.ambiguous_grace = ambiguous_grace
+        self.clock = clock
+        self.rng = rng or random.Random()
+        self._delivering: set[str] = set()
+        self._checks: dict[str, int] = {}
         # Whether the API has messages older than those cached, per conversation (None: not known yet).
         self.older_available: dict[str, bool] = {}
-        self._local_ids = itertools.count(1)
         self._walked_once = False
 
     def emit(self, event: Event) -> None:
@@ -109,53 +125,193 @@ class InboxEngine:
         """Refresh a contact (for its opt-out state)."""
         self.store.inbox.merge_contact(await self.client.fetch_contact(contact_id))
 
-    def thread(self, conversation_id: str, *, limit: int = 200) -> tuple[list[Message], list[PendingSend]]:
-        """Cached messages (oldest first) and the replies still being sent."""
+    @property
+    def pending(self) -> dict[str, OutboxEntry]:
+        """Every reply not (known to be) sent yet, by local id."""
+        return {entry.local_id: entry for entry in self.store.outbox.all()}
+
+    def thread(self, conversation_id: str, *, limit: int = 200) -> tuple[list[Message], list[OutboxEntry]]:
+        """Cached messages (oldest first) and the replies still in the outbox."""
         messages = self.store.inbox.thread(conversation_id, limit=limit)
-        pending = [p for p in self.pending.values() if p.conversation_id == conversation_id]
-        return messages, pending
+        return messages, self.store.outbox.for_conversation(conversation_id)
 
     # --- commands ----------------------------------------------------------------------------
 
-    def queue_reply(self, conversation_id: str, text: str) -> PendingSend:
-        """Record a reply as 'sending' (shown at once); `deliver()` then sends it."""
-        pending = PendingSend(f"local-{next(self._local_ids)}", conversation_id, text)
-        self.pending[pending.local_id] = pending
-        self.emit(SendStateChanged(conversation_id, pending.local_id, SendState.SENDING))
-        return pending
+    def queue_reply(self, conversation_id: str, text: str) -> OutboxEntry:
+        """Record a reply in the outbox (on disk, before any request); `deliver()` then sends it."""
+        conversation = self.store.inbox.conversation(conversation_id)
+        contact_id = conversation.contact.id if conversation and conversation.contact else None
+        existing = self.store.inbox.outgoing_ids_with_text(conversation_id, contact_id, text)
+        entry = self.store.outbox.add(conversation_id, contact_id, text, existing)
+        self._emit_state(entry)
+        return entry
 
-    async def deliver(self, local_id: str) -> Message | None:
-        """Send a queued reply. On failure it stays as 'failed' with the reason; the text is kept."""
-        pending = self.pending[local_id]
-        pending.state, pending.error = SendState.SENDING, None
-        self.emit(SendStateChanged(pending.conversation_id, local_id, SendState.SENDING))
-        try:
-            result = await self.client.send_message(template=pending.text, conversations=[pending.conversation_id])
-            if not result.messages:
-                reason = result.invalid[0].error.text if result.invalid and result.invalid[0].error else None
-                raise SakariError(reason or "The Sakari API accepted the request but sent no message.")
-        except SakariError as error:
-            pending.state, pending.error = SendState.FAILED, str(error)
-            self.emit(SendStateChanged(pending.conversation_id, local_id, SendState.FAILED, str(error)))
+    def _emit_state(self, entry: OutboxEntry, state: SendState | None = None) -> None:
+        self.emit(SendStateChanged(entry.conversation_id, entry.local_id, state or entry.state, entry.error))
+
+    def _save(self, entry: OutboxEntry) -> None:
+        self.store.outbox.update(entry)
+        self._emit_state(entry)
+
+    def _backoff(self, attempts: int) -> float:
+        ceiling = min(RETRY_CAP_S, RETRY_BASE_S * 2 ** max(0, attempts - 1))
+        return self.rng.uniform(min(RETRY_BASE_S / 2, ceiling), ceiling)
+
+    async def deliver(self, local_id: str, *, resend: bool = False) -> Message | None:
+        """Send (or, after an ambiguous failure, look for) one outbox reply.
+
+        Never sends twice blindly: a reply that may already have gone is first looked for among
+        the contact's messages. `resend=True` is the user's explicit choice to send an unknown or
+        failed reply again.
+        """
+        if local_id in self._delivering:
             return None
-        message = result.messages[0]
-        conversation_id = (message.conversation.id if message.conversation else None) or pending.conversation_id
+        entry = self.store.outbox.get(local_id)
+        if entry is None:
+            return None
+        self._delivering.add(local_id)
+        try:
+            if entry.state in (SendState.SENDING, SendState.UNKNOWN) and not resend:
+                return await self._reconcile(entry)
+            return await self._send(entry)
+        finally:
+            self._delivering.discard(local_id)
+
+    async def _send(self, entry: OutboxEntry) -> Message | None:
+        entry.state, entry.error = SendState.SENDING, None
+        entry.attempts += 1
+        self._save(entry)  # on disk before the request: a crash now leaves a row to reconcile
+        try:
+            result = await self.client.send_message(template=entry.text, conversations=[entry.conversation_id])
+        except ApiUnavailable as error:
+            if error.request_sent is False:
+                return self._retry_later(entry, error.message)
+            return await self._ambiguous(entry, error)
+        except BadResponse as error:  # a 2xx we could not read: it probably went
+            return await self._ambiguous(entry, error)
+        except RateLimited as error:  # refused before processing: safe to send again later
+            return self._retry_later(entry, error.message, at_least=error.retry_after or 0.0)
+        except (AuthError, SakariError) as error:
+            entry.state, entry.error = SendState.FAILED, str(error)
+            self._save(entry)
+            return None
+        if not result.messages:
+            reason = result.invalid[0].error.text if result.invalid and result.invalid[0].error else None
+            entry.state = SendState.FAILED
+            entry.error = reason or "The Sakari API accepted the request but sent no message."
+            self._save(entry)
+            return None
+        return self._adopt(entry, result.messages[0])
+
+    def _retry_later(self, entry: OutboxEntry, reason: str, *, at_least: float = 0.0) -> None:
+        delay = max(self._backoff(entry.attempts), at_least)
+        entry.state = SendState.QUEUED
+        entry.next_attempt = self.clock() + delay
+        entry.error = f"{reason} It is sent again automatically."
+        self._save(entry)
+        return None
+
+    async def _ambiguous(self, entry: OutboxEntry, error: SakariError) -> Message | None:
+        """The request may have reached Sakari: look for the message before anything else."""
+        entry.state = SendState.UNKNOWN
+        entry.error = f"{error.message} Checking whether it was sent…"
+        self._save(entry)
+        return await self._reconcile(entry)
+
+    async def _reconcile(self, entry: OutboxEntry) -> Message | None:
+        """Find the reply among the contact's newest messages; decide sent, retry, or unknown."""
+        try:
+            if entry.contact_id:
+                page = await self.client.fetch_all_messages(contact_id=entry.contact_id, limit=50)
+            else:
+                page = await self.client.fetch_all_messages(conversation_id=entry.conversation_id, limit=50)
+        except SakariError as error:
+            entry.state = SendState.UNKNOWN
+            entry.error = f"Unknown whether it was sent: cannot check ({error.message}) Check before resending."
+            entry.next_attempt = self.clock() + self.ambiguous_grace
+            self._save(entry)
+            return None
+        match = self._find_match(entry, page.items)
+        if match is not None:
+            return self._adopt(entry, match)
+        checks = self._checks.get(entry.local_id, 0) + 1
+        self._checks[entry.local_id] = checks
+        if checks < AMBIGUOUS_CHECKS:
+            # Not there yet: the server may still be working on it. Look again after a grace period.
+            entry.state = SendState.UNKNOWN
+            entry.error = "Not found yet; checking again shortly before sending it again."
+            entry.next_attempt = self.clock() + self.ambiguous_grace
+            self._save(entry)
+            return None
+        # Looked twice, a grace period apart, and it is not there: it never reached Sakari.
+        self._checks.pop(entry.local_id, None)
+        entry.state = SendState.QUEUED
+        entry.next_attempt = self.clock()
+        entry.error = "It did not reach Sakari; sending again."
+        self._save(entry)
+        return await self._send(entry)
+
+    def _find_match(self, entry: OutboxEntry, messages: list[Message]) -> Message | None:
+        earliest = entry.created_at - timedelta(seconds=CLOCK_SKEW_S)
+        candidates = [
+            m for m in messages
+            if m.outgoing and m.id and m.message == entry.text and m.id not in entry.exclude_ids
+            and (m.created_at is None or m.created_at >= earliest)
+        ]
+        candidates.sort(key=lambda m: (m.created_at is None, m.created_at))
+        return candidates[0] if candidates else None
+
+    def _adopt(self, entry: OutboxEntry, message: Message) -> Message:
+        """The API has the reply: cache the message, let no other reply claim it, drop the row."""
+        conversation_id = (message.conversation.id if message.conversation else None) or entry.conversation_id
         self.store.inbox.merge_messages(conversation_id, [message])
-        del self.pending[local_id]
-        self.emit(SendStateChanged(pending.conversation_id, local_id, SendState.SENT))
+        if message.id:
+            self.store.outbox.exclude_everywhere(message.id, entry.text, entry.contact_id)
+        self.store.outbox.remove(entry.local_id)
+        self._checks.pop(entry.local_id, None)
+        self._emit_state(entry, SendState.SENT)
         self.emit(ThreadChanged(conversation_id))
+        if conversation_id != entry.conversation_id:
+            self.emit(ThreadChanged(entry.conversation_id))
         return message
 
     async def reply(self, conversation_id: str, text: str) -> Message | None:
         """Queue and send in one go (for scripts and tests)."""
         return await self.deliver(self.queue_reply(conversation_id, text).local_id)
 
-    def discard(self, local_id: str) -> PendingSend | None:
-        """Drop a failed reply (its text is returned so the UI can put it back in the compose box)."""
-        pending = self.pending.pop(local_id, None)
-        if pending is not None:
-            self.emit(ThreadChanged(pending.conversation_id))
-        return pending
+    def resume_outbox(self) -> None:
+        """At start-up: a reply found 'sending' may have gone before the app stopped; check it first."""
+        for entry in self.store.outbox.all():
+            if entry.state is SendState.SENDING:
+                entry.state = SendState.UNKNOWN
+                entry.error = "The app stopped while sending this; checking whether it was sent…"
+                entry.next_attempt = 0.0
+                self._save(entry)
+
+    async def retry_due(self) -> int:
+        """Send queued replies and re-check unknown ones whose time has come; returns how many ran."""
+        now = self.clock()
+        due = [
+            e for e in self.store.outbox.all()
+            if e.state in (SendState.QUEUED, SendState.UNKNOWN) and e.next_attempt <= now
+            and e.local_id not in self._delivering
+        ]
+        for entry in due:
+            await self.deliver(entry.local_id)
+        return len(due)
+
+    def in_flight(self) -> list[OutboxEntry]:
+        """Replies that have not reached a final state (for the quit confirmation)."""
+        return [e for e in self.store.outbox.all() if e.state is not SendState.FAILED]
+
+    def discard(self, local_id: str) -> OutboxEntry | None:
+        """Drop a reply from the outbox (its text is returned so the UI can put it back)."""
+        entry = self.store.outbox.get(local_id)
+        if entry is not None:
+            self.store.outbox.remove(local_id)
+            self._checks.pop(local_id, None)
+            self.emit(ThreadChanged(entry.conversation_id))
+        return entry
 
     async def start_conversation(
         self, number: str, text: str, *, first_name: str | None = None, last_name: str | None = None,

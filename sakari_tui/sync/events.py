@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from ..store.outbox import SendState
+
 
 @dataclass(frozen=True)
 class ConversationsChanged:
@@ -15,12 +17,6 @@ class ConversationsChanged:
 @dataclass(frozen=True)
 class ThreadChanged:
     conversation_id: str
-
-
-class SendState(str, Enum):
-    SENDING = "sending"
-    SENT = "sent"  # the API accepted it; the message's own status takes over
-    FAILED = "failed"
 
 
 @dataclass(frozen=True)

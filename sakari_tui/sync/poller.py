@@ -8,6 +8,7 @@ next cycle start now (the user pressed refresh).
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import time
 from collections.abc import Callable
@@ -15,6 +16,8 @@ from collections.abc import Callable
 from ..api import ApiUnavailable, AuthError, RateLimited, SakariError
 from .engine import InboxEngine
 from .events import Connection, SyncStatusChanged
+
+log = logging.getLogger(__name__)
 
 MAX_BACKOFF_S = 60.0
 BASE_BACKOFF_S = 1.0
@@ -84,9 +87,14 @@ class Poller:
             return self._failed(Connection.OFFLINE, error, None)
         except SakariError as error:
             return self._failed(Connection.OFFLINE, error, None)
+        except Exception as error:  # a bug must not stop the inbox from updating: log it, retry later
+            log.exception("poll cycle failed")
+            return self._failed(Connection.OFFLINE, SakariError(f"Updating failed unexpectedly ({type(error).__name__}); see the log."), None)
         self.failures = 0
         self.last_success = self.clock()
         self._set_status(SyncStatusChanged(Connection.ONLINE, self.last_success))
+        # Replies waiting for a retry or a check go only when the API is answering.
+        await self.engine.retry_due()
         return max(0.05, min(self._next_conversations, self._next_thread if self.open_conversation() else float("inf")) - self.clock())
 
     def _failed(self, connection: Connection, error: SakariError, retry_after: float | None) -> float:

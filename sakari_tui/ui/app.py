@@ -7,8 +7,12 @@ shows one plain sentence. Untrusted text is drawn only as plain `Content`/`Text`
 
 from __future__ import annotations
 
+import logging
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+
+from rich.text import Text
 from pathlib import Path
 
 from textual import on, work
@@ -22,6 +26,8 @@ from textual.widgets import Footer, Header, Input, Static
 
 from ..api import SakariError
 from ..config import ConfigError, Settings, update_config_file
+from ..logs import redact
+from ..paths import log_file
 from ..phones import display_number
 from ..sms import segment_info
 from ..store import Store
@@ -39,11 +45,15 @@ from ..sync import (
 from ..templates import contact_context, unfilled
 from ..text import one_line
 from .clock import FrozenClock, WallClock
+from .screens.confirm import ConfirmScreen
 from .screens.new_conversation import NewConversation, NewConversationScreen
 from .screens.template_picker import TemplatePickerScreen
 from .widgets.compose import ComposeBox
 from .widgets.conversation_list import ConversationList
+from .widgets.inputs import SafeInput
 from .widgets.thread_log import ThreadLog, bubble_for_message, bubble_for_pending
+
+log = logging.getLogger(__name__)
 
 THREAD_WINDOW = 100
 OLDER_PAGE = 50
@@ -66,6 +76,7 @@ class SakariApp(App[None]):
         Binding("u", "undo_close", "Undo close", id="app.undo_close", show=False),
         Binding("t,ctrl+t", "templates", "Templates", id="app.templates"),
         Binding("N,ctrl+n", "new_conversation", "New", id="app.new_conversation"),
+        Binding("m", "toggle_mute", "Mute", id="app.mute", show=False),
         Binding("h", "toggle_closed", "Show closed", id="app.toggle_closed", show=False),
         Binding("o", "toggle_order", "Unread first", id="app.toggle_order", show=False),
         Binding("R", "retry", "Retry send", id="app.retry", show=False),
@@ -86,8 +97,10 @@ class SakariApp(App[None]):
         poll: bool = True,
         clock: WallClock | FrozenClock | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        warnings: Sequence[str] = (),
     ) -> None:
         super().__init__()
+        self.startup_warnings = list(warnings)
         self.clock = clock or WallClock()
         self.monotonic = monotonic
         self.settings = settings
@@ -127,7 +140,7 @@ class SakariApp(App[None]):
             )
         with Horizontal(id="main"):
             with Vertical(id="list-pane"):
-                yield Input(placeholder="Filter by name, number or text (Esc clears)", id="filter")
+                yield SafeInput(placeholder="Filter by name, number or text (Esc clears)", id="filter")
                 yield ConversationList(clock=self.clock, id="conversations")
             with Vertical(id="thread-pane"):
                 yield Static(Content(""), id="thread-header")
@@ -156,6 +169,9 @@ class SakariApp(App[None]):
         self.refresh_list()
         self.conversation_list.focus()
         self.set_interval(1.0, self._tick)
+        for warning in self.startup_warnings:
+            self.notify(warning, severity="warning", timeout=15, markup=False)
+        self.engine.resume_outbox()
         if self.poll:
             self.run_worker(self.poller.run(), group="poller", exclusive=True, exit_on_error=False)
 
@@ -176,7 +192,8 @@ class SakariApp(App[None]):
         if isinstance(event, ConversationsChanged):
             self._schedule_list_refresh()
             if event.new_inbound:
-                if self.settings.notifications.bell:
+                audible = [cid for cid in event.new_inbound if not self.store.inbox.is_muted(cid)]
+                if audible and self.settings.notifications.bell:
                     self.bell()
                 if self.open_id in event.new_inbound:
                     self.sync_open_thread()
@@ -217,7 +234,7 @@ class SakariApp(App[None]):
             title += f" · filter: {one_line(self.filter_query, 20)}"
         if self.settings.ui.show_closed:
             title += " · with closed"
-        listing.border_title = title
+        listing.border_title = Content(title)
 
     # --- status line -------------------------------------------------------------------------
 
@@ -314,8 +331,9 @@ class SakariApp(App[None]):
             header.update(Content(""))
             return
         contact = conversation.contact
-        name = one_line(contact.display_name if contact else "unknown contact", 60)
         number = display_number(contact.mobile.number if contact and contact.mobile else None)
+        has_name = bool(contact and (contact.first_name or contact.last_name or "").strip())
+        name = one_line(contact.display_name if has_name else (number or "unknown contact"), 60)
         sender = display_number(conversation.phone_number.number if conversation.phone_number else None)
         parts = [Content.styled(name, "bold")]
         if number and number != name:
@@ -420,21 +438,22 @@ class SakariApp(App[None]):
         self.deliver(pending.local_id)
 
     @work(group="send", exit_on_error=False)
-    async def deliver(self, local_id: str) -> None:
-        await self.engine.deliver(local_id)
+    async def deliver(self, local_id: str, resend: bool = False) -> None:
+        await self.engine.deliver(local_id, resend=resend)
         self.refresh_list()
 
     def _latest_failed(self):
-        failed = [p for p in self.engine.pending.values()
-                  if p.conversation_id == self.open_id and p.state is SendState.FAILED]
-        return failed[-1] if failed else None
+        """The newest reply here that needs the user: refused, or of unknown fate."""
+        stuck = [p for p in self.engine.pending.values()
+                 if p.conversation_id == self.open_id and p.state in (SendState.FAILED, SendState.UNKNOWN)]
+        return stuck[-1] if stuck else None
 
     def action_retry(self) -> None:
         pending = self._latest_failed()
         if pending is None:
             self.notify("No failed message to retry here.", markup=False)
             return
-        self.deliver(pending.local_id)
+        self.deliver(pending.local_id, resend=True)
 
     def action_discard(self) -> None:
         pending = self._latest_failed()
@@ -554,6 +573,22 @@ class SakariApp(App[None]):
             self._render_header()
 
     async def action_quit(self) -> None:
+        in_flight = self.engine.in_flight()
+        if in_flight:
+            count = len(in_flight)
+            question = (
+                f"{count} {'reply is' if count == 1 else 'replies are'} still being sent or checked. "
+                "Quit anyway? They stay in the outbox and are checked and sent the next time sakari-tui starts."
+            )
+            self.push_screen(ConfirmScreen(question, yes="Quit", no="Stay"), self._quit_confirmed)
+            return
+        await self._quit_now()
+
+    async def _quit_confirmed(self, confirmed: bool | None) -> None:
+        if confirmed:
+            await self._quit_now()
+
+    async def _quit_now(self) -> None:
         # Closes the user asked for are carried out, not dropped, when quitting within the undo window.
         for conversation_id in list(self.pending_closes):
             timer = self.pending_closes.pop(conversation_id)
@@ -615,6 +650,15 @@ class SakariApp(App[None]):
             self.sync_open_thread()
         self.notify("Refreshing…", timeout=1.5, markup=False)
 
+    def action_toggle_mute(self) -> None:
+        conversation_id = self._target_conversation()
+        if conversation_id is None:
+            return
+        muted = not self.store.inbox.is_muted(conversation_id)
+        self.store.inbox.set_muted(conversation_id, muted)
+        self.refresh_list()
+        self.notify("Muted: no bell for this conversation." if muted else "Unmuted.", markup=False)
+
     def action_toggle_closed(self) -> None:
         self.settings.ui.show_closed = not self.settings.ui.show_closed
         self._persist(("ui", "show_closed"), self.settings.ui.show_closed)
@@ -648,6 +692,18 @@ class SakariApp(App[None]):
 
     # --- errors ------------------------------------------------------------------------------
 
+    def _fatal_error(self) -> None:
+        # Textual's own crash report prints a traceback with local variables, which could hold the
+        # client secret or a token. Log it (the log redacts secrets) and show one sentence instead.
+        error = sys.exc_info()[1] or self._exception
+        log.error("the app stopped on an unhandled error", exc_info=error)
+        self.bell()
+        first_line = redact(str(error).splitlines()[0] if str(error) else "")
+        self._exit_renderables.append(
+            Text(f"sakari-tui stopped unexpectedly: {type(error).__name__}: {first_line}; details in {log_file()}")
+        )
+        self._close_messages_no_wait()
+
     def report_error(self, error: Exception, *, quiet: bool = False) -> None:
         """One plain sentence on screen; the poller's status line already covers connectivity."""
         if quiet and isinstance(error, SakariError) and error.status in (None, 429) and not error.code:
@@ -676,8 +732,10 @@ def make_app(
     poll: bool = True,
     clock: WallClock | FrozenClock | None = None,
     monotonic: Callable[[], float] = time.monotonic,
+    warnings: Sequence[str] = (),
 ) -> SakariApp:
     """The one way the CLI, the tests and the screenshot script build the app."""
     return SakariApp(
-        settings, engine, settings_path=settings_path, demo=demo, poll=poll, clock=clock, monotonic=monotonic
+        settings, engine, settings_path=settings_path, demo=demo, poll=poll, clock=clock, monotonic=monotonic,
+        warnings=warnings,
     )

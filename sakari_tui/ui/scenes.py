@@ -103,12 +103,16 @@ async def prepare_thread(pilot) -> None:
     ])
     app.open_conversation(conversation_id)
     await _settle(pilot)
-    sending = app.engine.queue_reply(conversation_id, "See you soon!")
-    failed = app.engine.queue_reply(conversation_id, "Parking is free after 5pm.")
-    for pending in (sending, failed):
-        pending.created_at = FIXED_NOW
+    outbox = app.store.outbox
+    outbox.add(conversation_id, None, "See you soon!", (), created_at=FIXED_NOW)
+    failed = outbox.add(conversation_id, None, "Parking is free after 5pm.", (), created_at=FIXED_NOW)
     failed.state = SendState.FAILED
-    failed.error = "Cannot reach the Sakari API at api.sakari.io; check the network or the API URL."
+    failed.error = "This contact has opted out of texts (CONT-010)."
+    outbox.update(failed)
+    unknown = outbox.add(conversation_id, None, "We close at 6pm.", (), created_at=FIXED_NOW)
+    unknown.state = SendState.UNKNOWN
+    unknown.error = "Cannot reach the Sakari API at api.sakari.io to check."
+    outbox.update(unknown)
     app.compose_box.set_text("Thanks {{ firstName }}! Pay at the desk – cash or card…")
     app.show_thread()
     await _settle(pilot)

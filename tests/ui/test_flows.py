@@ -54,33 +54,68 @@ async def test_open_reply_sending_then_delivered(build_app, server, sim_clock):
         assert server_side is None or len(server_side) == 1
 
 
-async def test_failed_send_keeps_text_and_retries(build_app, server):
+async def test_refused_send_keeps_text_and_reason_then_retry(build_app, server):
     app = await build_app()
     async with app.run_test(size=(120, 40)) as pilot:
         row = open_row(app, lambda r: not r.opted_out)
         await pilot.press("enter")
-        server.state.set_faults(error_rate=1.0)
+        server.state.inject_inbound(row.number, "STOP", to=row.sender_number)  # the app does not know yet
         await pilot.press(*"Are you there?", "ctrl+s")
         await wait_until(lambda: any(p.state is SendState.FAILED for p in app.engine.pending.values()), pilot)
         await wait_until(lambda: "not sent:" in thread_text(app), pilot)
         assert "R retries" in thread_text(app) and "Are you there?" in thread_text(app)
-        server.state.set_faults(error_rate=0.0)
+        server.state.inject_inbound(row.number, "START", to=row.sender_number)
         await pilot.press("escape")  # leave the compose box so R is a command, not a letter
         await pilot.press("R")
         await wait_until(lambda: not app.engine.pending, pilot)
         assert any(m.message == "Are you there?" for m in app.store.inbox.thread(row.id))
 
 
+async def test_unknown_send_is_checked_then_sent_once(build_app, server):
+    app = await build_app()
+    app.engine.ambiguous_grace = 0.0
+    async with app.run_test(size=(120, 40)) as pilot:
+        row = open_row(app, lambda r: not r.opted_out)
+        await pilot.press("enter")
+        server.state.set_faults(error_rate=1.0)
+        await pilot.press(*"Hello?", "ctrl+s")
+        await wait_until(lambda: any(p.state is SendState.UNKNOWN for p in app.engine.pending.values()), pilot)
+        await wait_until(lambda: "unknown, check before resending" in thread_text(app), pilot)
+        server.state.set_faults(error_rate=0.0)
+        for _ in range(100):  # what the poller does in the background: cycle until the outbox is empty
+            if not app.engine.pending:
+                break
+            app.poller.wake()
+            await app.poller.cycle()
+            await pilot.pause(0.05)
+        assert not app.engine.pending
+        assert len([m for m in server.state.messages.values() if m.text == "Hello?"]) == 1
+
+
 async def test_discard_puts_failed_text_back(build_app, server):
     app = await build_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        open_row(app, lambda r: not r.opted_out)
+        row = open_row(app, lambda r: not r.opted_out)
         await pilot.press("enter")
-        server.state.set_faults(error_rate=1.0)
+        server.state.inject_inbound(row.number, "STOP", to=row.sender_number)
         await pilot.press(*"Lost?", "ctrl+s")
         await wait_until(lambda: any(p.state is SendState.FAILED for p in app.engine.pending.values()), pilot)
         await pilot.press("escape", "D")
         assert app.engine.pending == {} and app.compose_box.text == "Lost?"
+
+
+async def test_quit_with_a_send_in_flight_asks_first(build_app, server):
+    app = await build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        row = open_row(app, lambda r: not r.opted_out)
+        app.store.outbox.add(row.id, None, "still going", ())
+        await pilot.press("q")
+        assert app.screen.__class__.__name__ == "ConfirmScreen" and app.is_running
+        await pilot.press("n")
+        assert app.screen is app.screen_stack[0] and app.is_running
+        await pilot.press("q", "y")
+        await pilot.pause()
+    assert app.store.outbox.all()[0].text == "still going"  # kept for next time
 
 
 async def test_refuses_empty_and_overlong_messages(build_app):
@@ -368,3 +403,53 @@ async def test_bell_can_be_turned_off(build_app, server, monkeypatch):
         await app.poller.cycle()
         await pilot.pause(0.2)
         assert rings == []
+
+
+async def test_startup_warnings_are_shown(build_app):
+    app = await build_app(warnings=["/x/config.toml holds the client secret but other users can read it."])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert any("other users can read it" in str(n.message) for n in app._notifications)
+
+
+async def test_a_crash_shows_one_sentence_without_locals(build_app, server):
+    app = await build_app()
+    secret = server.client_secret
+
+    def explode():
+        token = f"Bearer {secret}"  # a local that Textual's own report would print
+        raise RuntimeError("boom")
+
+    app.action_next_unread = explode
+    shown = []
+    original = app._print_error_renderables
+
+    def capture():
+        shown.extend(str(r) for r in app._exit_renderables)
+        original()
+
+    app._print_error_renderables = capture
+    with __import__("pytest").raises(RuntimeError):
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("n")
+            await pilot.pause()
+    rendered = " ".join(shown) + " ".join(str(r) for r in app._exit_renderables)
+    assert "sakari-tui stopped unexpectedly: RuntimeError: boom" in rendered
+    assert secret not in rendered
+
+
+async def test_muted_conversation_does_not_ring(build_app, server, monkeypatch):
+    app = await build_app()
+    rings = []
+    monkeypatch.setattr(app, "bell", lambda: rings.append(1))
+    async with app.run_test(size=(120, 40)) as pilot:
+        row = open_row(app, lambda r: not r.opted_out and not r.closed)
+        await pilot.press("m")
+        assert app.store.inbox.is_muted(row.id)
+        assert next(r for r in app.conversation_list.rows if r.id == row.id).muted
+        server.state.inject_inbound(row.number, "muted ping", to=row.sender_number)
+        await app.poller.cycle()
+        await pilot.pause(0.2)
+        assert rings == []
+        await pilot.press("m")
+        assert not app.store.inbox.is_muted(row.id)
