@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Label, Static, TextArea
 from ...phones import InvalidNumber, to_e164
 from ...sms import segment_info
 from ..format import segment_counter
+from ..widgets.inputs import SafeInput, SafeTextArea
 
 
 @dataclass(frozen=True)
@@ -52,11 +53,11 @@ class NewConversationScreen(ModalScreen[NewConversation | None]):
         with Vertical():
             yield Static(Content.styled("New conversation", "bold"))
             yield Label(Content(f"Phone number (+country code, or a {self.default_country} number)"))
-            yield Input(placeholder="+1 415 555 0100", id="new-number")
+            yield SafeInput(placeholder="+1 415 555 0100", id="new-number")
             yield Label(Content("Name (optional)"))
-            yield Input(placeholder="First Last", id="new-name")
+            yield SafeInput(placeholder="First Last", id="new-name")
             yield Label(Content("First message"))
-            yield TextArea(id="new-text", soft_wrap=True, tab_behavior="focus")
+            yield SafeTextArea(id="new-text", soft_wrap=True, tab_behavior="focus")
             yield Static(Content(""), id="new-counter")
             yield Static(Content(""), id="new-error")
             with Horizontal():

@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from ...api.models import Template
 from ...templates import Rendered, render
+from ..widgets.inputs import SafeInput
 from ...text import one_line, sanitize
 
 
@@ -54,7 +55,7 @@ class TemplatePickerScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Content.assemble(Content.styled("Templates", "bold"), f" for {one_line(self.contact_name, 40)}"))
-            yield Input(placeholder="Type to filter by name or text", id="template-filter")
+            yield SafeInput(placeholder="Type to filter by name or text", id="template-filter")
             yield OptionList(id="template-list")
             yield Static(Content(""), id="template-preview")
             yield Static(Content(""), id="template-warning")
@@ -98,7 +99,7 @@ class TemplatePickerScreen(ModalScreen[str | None]):
         self.query_one("#template-preview", Static).update(preview_content(rendered))
         warning = ""
         if rendered.missing:
-            names = ", ".join(rendered.missing)
+            names = one_line(", ".join(rendered.missing), 200)
             warning = f"Cannot fill {names} for this contact: it stays highlighted for you to edit before sending."
         self.query_one("#template-warning", Static).update(Content(warning))
 

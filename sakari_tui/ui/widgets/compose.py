@@ -13,12 +13,13 @@ from textual.widgets import Static, TextArea
 from ...sms import segment_info
 from ...templates import PLACEHOLDER, unfilled
 from ..format import segment_counter
+from .inputs import SafeTextArea
 
 PLACEHOLDER_STYLE = Style(color="black", bgcolor="yellow", bold=True)
 
 
-class ComposeArea(TextArea):
-    """A TextArea that highlights template placeholders still waiting to be filled."""
+class ComposeArea(SafeTextArea):
+    """A TextArea that highlights template placeholders still waiting to be filled (pastes sanitised)."""
 
     def _set_theme(self, theme: str) -> None:
         super()._set_theme(theme)

@@ -11,6 +11,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
+from textual.content import Content
 from textual.events import Click
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -79,6 +80,14 @@ class ConversationList(ScrollView, can_focus=True):
         self.closing: set[str] = set()
         self._now = self.clock.now()
         self._cache: dict[tuple[int, int], Strip] = {}
+
+    def render_str(self, text_content: str | Content) -> Content:
+        """Titles set as `str` (the border title) are plain text here, never markup.
+
+        The border title carries the filter query, which may be pasted from a customer's text:
+        as markup, `[/]` would crash the app and `[@click=…]` would become an action.
+        """
+        return text_content if isinstance(text_content, Content) else Content(text_content)
 
     # --- data --------------------------------------------------------------------------------
 
@@ -197,6 +206,8 @@ class ConversationList(ScrollView, can_focus=True):
             markers.append(" ✎draft", self._style("marker"))
         if row.opted_out:
             markers.append(" ⊘opted out", self._style("marker"))
+        if row.muted:
+            markers.append(" ∅muted", self._style("dim"))
         if row.closed:
             markers.append(" ✓closed", self._style("dim"))
         badge = Text(f" {row.unread_count} " if row.unread else "", self._style("badge"))
@@ -212,7 +223,7 @@ class ConversationList(ScrollView, can_focus=True):
     def _second_line(self, row: ConversationRow, width: int) -> Text:
         preview = one_line(row.last_text, 300) or "(no messages)"
         if row.last_outgoing:
-            state = status_words(row.last_status)
+            state = one_line(status_words(row.last_status), 60)  # the status string comes from the API
             preview = f"You: {preview}" + (f" · {state}" if state else "")
         text = Text("  " + preview, self._style("unread") if row.unread else self._style("dim"))
         text.truncate(max(1, width - 1), overflow="ellipsis", pad=True)

@@ -26,6 +26,7 @@ from ..clock import FrozenClock, WallClock
 from ..format import FAILED_STATUSES, day_label, status_words
 
 BUBBLE_SHARE = 0.75
+MAX_URL = 2048
 
 
 @dataclass(frozen=True)
@@ -45,12 +46,13 @@ def bubble_for_message(message: Message) -> Bubble:
     at = message.created_at or datetime.now(timezone.utc)
     meta = f"{at.astimezone():%H:%M}"
     if message.outgoing:
-        state = status_words(message.status, message.error)
+        # The status string and the error's description come from the API as well.
+        state = one_line(status_words(message.status, message.error), 200)
         if state:
             meta += f" · {state}"
         if message.status_kind is MessageStatus.DELIVERED:
             meta += " ✓"
-    urls = tuple(sanitize(item.url) for item in message.media if item.url)
+    urls = tuple(url for url in (one_line(item.url, MAX_URL) for item in message.media if item.url) if url)
     return Bubble(
         key=message.id or f"anon-{id(message)}",
         text=sanitize(message.message),
@@ -63,12 +65,19 @@ def bubble_for_message(message: Message) -> Bubble:
 
 
 def bubble_for_pending(pending: PendingSend) -> Bubble:
+    """A reply still in the outbox: sending, waiting to retry, refused, or of unknown fate."""
     at = pending.created_at
+    reason = one_line(pending.error, 160)
     if pending.state is SendState.FAILED:
-        meta = f"{at.astimezone():%H:%M} · not sent: {one_line(pending.error, 160)} · R retries, D discards"
+        meta = f"{at.astimezone():%H:%M} · not sent: {reason} · R retries, D discards"
+    elif pending.state is SendState.UNKNOWN:
+        meta = f"{at.astimezone():%H:%M} · unknown, check before resending: {reason} · R resends, D discards"
+    elif pending.state is SendState.QUEUED and pending.attempts:
+        meta = f"{at.astimezone():%H:%M} · waiting: {reason}"
     else:
         meta = f"{at.astimezone():%H:%M} · sending…"
-    return Bubble(pending.local_id, sanitize(pending.text), True, at, meta, pending.state is SendState.FAILED)
+    stuck = pending.state in (SendState.FAILED, SendState.UNKNOWN)
+    return Bubble(pending.local_id, sanitize(pending.text), True, at, meta, stuck)
 
 
 class ThreadLog(ScrollView, can_focus=True):
@@ -208,7 +217,7 @@ class ThreadLog(ScrollView, can_focus=True):
         wrapped = list(body.wrap(console, inner, overflow="fold")) if bubble.text else [Text(" ")]
         for url in bubble.media:
             link = Text(url, end="")
-            if url.startswith(("http://", "https://")):
+            if url.startswith(("http://", "https://")) and " " not in url:
                 link.stylize(self._style("link") + Style(link=url))
             wrapped.extend(link.wrap(console, inner, overflow="fold"))
         meta = Text(bubble.meta, end="")
