@@ -11,6 +11,7 @@ import logging
 import sys
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from rich.text import Text
 from pathlib import Path
@@ -723,19 +724,9 @@ def _ago(seconds: float) -> str:
     return f"{seconds // 3600}h ago"
 
 
-def make_app(
-    settings: Settings,
-    engine: InboxEngine,
-    *,
-    settings_path: Path | None = None,
-    demo: bool = False,
-    poll: bool = True,
-    clock: WallClock | FrozenClock | None = None,
-    monotonic: Callable[[], float] = time.monotonic,
-    warnings: Sequence[str] = (),
-) -> SakariApp:
-    """The one way the CLI, the tests and the screenshot script build the app."""
-    return SakariApp(
-        settings, engine, settings_path=settings_path, demo=demo, poll=poll, clock=clock, monotonic=monotonic,
-        warnings=warnings,
-    )
+def make_app(settings: Settings, engine: InboxEngine, **options: Any) -> SakariApp:
+    """The one way the CLI, the tests and the screenshot script build the app.
+
+    `options` are SakariApp's keywords: settings_path, demo, poll, clock, monotonic, warnings.
+    """
+    return SakariApp(settings, engine, **options)
