@@ -295,9 +295,9 @@ def _add_media(state: SimulatorState, rng: random.Random, conversations: list[Co
     ):
         at = state.messages[conversation.message_ids[-1]].created_at + rng.uniform(1, 5) * MINUTE
         media = [{"url": file.path, "type": file.content_type, "filename": file.filename, "name": file.filename}]
-        message = add_message(state, conversation, text=text, outgoing=outgoing, kind="MMS", media=media,
-                              status="delivered" if outgoing else "received", at=min(at, now - 1),
-                              template=text if outgoing else None, created_by=AGENT if outgoing else None)
+        add_message(state, conversation, text=text, outgoing=outgoing, kind="MMS", media=media,
+                    status="delivered" if outgoing else "received", at=min(at, now - 1),
+                    template=text if outgoing else None, created_by=AGENT if outgoing else None)
         if not outgoing and len(conversation.unread) == 1:
             mark_read(state, conversation)  # it was not an unread conversation
 

@@ -46,6 +46,7 @@ from ..sync import (
 from ..templates import contact_context, unfilled
 from ..text import one_line
 from .clock import FrozenClock, WallClock
+from .format import ago
 from .screens.confirm import ConfirmScreen
 from .screens.new_conversation import NewConversation, NewConversationScreen
 from .screens.template_picker import TemplatePickerScreen
@@ -247,7 +248,7 @@ class SakariApp(App[None]):
         status = self.poller.status
         now = self.monotonic()
         if status.connection is Connection.ONLINE and status.last_success is not None:
-            text = Content.assemble(Content.styled("● online", "$success"), f" · updated {_ago(now - status.last_success)}")
+            text = Content.assemble(Content.styled("● online", "$success"), f" · updated {ago(now - status.last_success)}")
         elif status.connection is Connection.CONNECTING:
             text = Content("○ connecting…")
         else:
@@ -257,7 +258,7 @@ class SakariApp(App[None]):
                 Connection.AUTH_FAILED: "credentials refused",
             }[status.connection]
             wait = max(0, int((status.retry_at or now) - now + 0.999))
-            seen = f" · last updated {_ago(now - status.last_success)}" if status.last_success else ""
+            seen = f" · last updated {ago(now - status.last_success)}" if status.last_success else ""
             text = Content.assemble(
                 Content.styled(f"○ {label}, retrying in {wait}s", "bold $error"),
                 f" · {one_line(status.message, 120)}{seen}",
@@ -713,15 +714,6 @@ class SakariApp(App[None]):
 
 
 INBOX_ACTIONS = frozenset(b.action for b in SakariApp.BINDINGS if isinstance(b, Binding)) - {"quit", "help"}
-
-
-def _ago(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    if seconds < 60:
-        return f"{seconds}s ago"
-    if seconds < 3600:
-        return f"{seconds // 60}m ago"
-    return f"{seconds // 3600}h ago"
 
 
 def make_app(settings: Settings, engine: InboxEngine, **options: Any) -> SakariApp:

@@ -64,6 +64,16 @@ def relative_time(when: datetime | None, now: datetime) -> str:
     return f"{local:%b} {local.year}"
 
 
+def ago(seconds: float) -> str:
+    """How long ago, for the status line: '3s ago', '5m ago', '2h ago'."""
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return f"{seconds}s ago"
+    if seconds < 3600:
+        return f"{seconds // 60}m ago"
+    return f"{seconds // 3600}h ago"
+
+
 def day_label(day: date, today: date) -> str:
     """'Today', 'Yesterday', a weekday within the week, else a full date."""
     if day == today:
