@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat
+# `phonenumbers` is imported where it is used: loading its metadata would delay the first frame.
 
 
 class InvalidNumber(ValueError):
@@ -12,6 +11,9 @@ class InvalidNumber(ValueError):
 
 def to_e164(text: str, default_country: str | None = None) -> str:
     """`text` as an E.164 number (+15551234567), reading national numbers in `default_country`."""
+    import phonenumbers
+    from phonenumbers import NumberParseException, PhoneNumberFormat
+
     raw = text.strip()
     if not raw:
         raise InvalidNumber("Enter a phone number, e.g. +1 415 555 0100.")
@@ -32,6 +34,9 @@ def to_e164(text: str, default_country: str | None = None) -> str:
 
 def region_of(number: str) -> str | None:
     """The ISO country code of an E.164 number, or None if unknown."""
+    import phonenumbers
+    from phonenumbers import NumberParseException
+
     try:
         parsed = phonenumbers.parse(number, None)
     except NumberParseException:
@@ -41,6 +46,9 @@ def region_of(number: str) -> str | None:
 
 def display_number(number: str | None) -> str:
     """A number in international format with spaces (+1 415-555-0100); unparseable ones unchanged."""
+    import phonenumbers
+    from phonenumbers import NumberParseException, PhoneNumberFormat
+
     if not number:
         return ""
     try:

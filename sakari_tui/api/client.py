@@ -10,10 +10,9 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from typing import Any, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 from urllib.parse import quote
 
-import httpx
 from pydantic import BaseModel, ValidationError
 
 from .. import __version__
@@ -39,6 +38,9 @@ from .models import (
 )
 from .retry import RetryPolicy, with_retries
 from .transport import error_for_response, error_for_transport, success_body
+
+if TYPE_CHECKING:
+    import httpx
 
 DEFAULT_API_URL = "https://api.sakari.io"
 # The token endpoint has no /v1 prefix (older copies of the spec got this wrong).
@@ -91,12 +93,9 @@ class SakariClient:
         self.token_url = token_url
         self._client_id = client_id
         self._client_secret = client_secret
-        self._http = httpx.AsyncClient(
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
-            transport=transport,
-            headers={"User-Agent": f"sakari-tui/{__version__}", "Accept": "application/json"},
-            follow_redirects=False,
-        )
+        self._timeout = timeout
+        self._transport = transport
+        self._http_client: httpx.AsyncClient | None = None
         self._tokens = TokenManager(self._request_token, clock=clock)
         self.read_retry = read_retry if read_retry is not None else RetryPolicy()
 
@@ -110,11 +109,29 @@ class SakariClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        if self._http_client is not None:
+            await self._http_client.aclose()
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        # httpx (and the TLS context it builds) loads on the first request, not at start-up: the
+        # inbox paints its first frame from the local store a good tenth of a second sooner.
+        if self._http_client is None:
+            import httpx
+
+            self._http_client = httpx.AsyncClient(
+                timeout=httpx.Timeout(self._timeout, connect=min(self._timeout, 10.0)),
+                transport=self._transport,
+                headers={"User-Agent": f"sakari-tui/{__version__}", "Accept": "application/json"},
+                follow_redirects=False,
+            )
+        return self._http_client
 
     # --- plumbing ----------------------------------------------------------------------------
 
     async def _send(self, request: httpx.Request) -> httpx.Response:
+        import httpx  # loaded by now (see `_http`); a local name keeps start-up free of it
+
         try:
             return await self._http.send(request)
         except httpx.HTTPError as exc:

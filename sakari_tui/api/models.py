@@ -25,6 +25,8 @@ class ApiModel(BaseModel):
         populate_by_name=True,
         extra="allow",
         coerce_numbers_to_str=True,
+        # Validators are built on first use, not at import: the inbox's first frame needs none.
+        defer_build=True,
     )
 
     def to_wire(self) -> dict[str, Any]:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import email.utils
 import re
 import time
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from .errors import ApiUnavailable, AuthError, BadResponse, InvalidRequest, NotFound, RateLimited, SakariError
+
+if TYPE_CHECKING:
+    import httpx
 
 MAX_RETRY_AFTER_S = 300.0
 
@@ -107,6 +108,8 @@ def _sentence(text: str) -> str:
 
 def error_for_transport(exc: httpx.HTTPError, url: httpx.URL | str) -> SakariError:
     """Map an httpx failure to our family, noting whether the request may have reached the server."""
+    import httpx  # already loaded: only a request can fail
+
     host = httpx.URL(str(url)).host or str(url)
     if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)):
         return ApiUnavailable(

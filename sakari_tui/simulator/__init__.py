@@ -1,11 +1,12 @@
 """A local, in-memory simulator of the Sakari REST API v1, written from the spec and API notes.
 
 Public API: `create_app`, `SimulatorServer`, `serve`, `SimulatorConfig`, `SimulatorState`,
-`ManualClock`, `SystemClock`, `FaultSettings`, `RateLimitSettings`. Error codes are listed in
+`ManualClock`, `SystemClock`, `FaultSettings`, `RateLimitSettings`, `BulkData`. Error codes are listed in
 `errors`, admin endpoints in `endpoints.admin`.
 """
 
 from .app import create_app
+from .bulk_data import BulkData
 from .clock import Clock, ManualClock, SystemClock
 from .config import DEMO_ACCOUNT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, SenderNumber, SimulatorConfig
 from .faults import FaultSettings
@@ -14,6 +15,7 @@ from .server import SimulatorServer, serve
 from .state import SimulatorState
 
 __all__ = [
+    "BulkData",
     "DEMO_ACCOUNT_ID",
     "DEMO_CLIENT_ID",
     "DEMO_CLIENT_SECRET",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .bulk_data import BulkData
 from .clock import Clock, SystemClock
 from .faults import FaultSettings
 from .ratelimit import RateLimitSettings
@@ -52,6 +53,8 @@ class SimulatorConfig:
     """Seed of every random choice: demo data, ids, delivery outcomes, customers, faults."""
     demo_data: bool = True
     """Load the deterministic demo data set at start (False = an empty account)."""
+    bulk: BulkData | None = None
+    """Instead of the demo data, a generated account of this shape (load tests, benchmarks)."""
     customers: bool = False
     """Simulated customers reply to delivered texts and start new conversations."""
     clock: Clock = field(default_factory=SystemClock)

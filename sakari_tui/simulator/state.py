@@ -13,6 +13,7 @@ from collections import deque
 
 from .config import SenderNumber, SimulatorConfig
 from .customers import SimulatedCustomers
+from .bulk_data import load_bulk_data
 from .demo_data import load_demo_data
 from .faults import FaultInjector, FaultSettings, RequestCounter
 from .ids import IdFactory
@@ -63,7 +64,9 @@ class SimulatorState:
         self._message_seq = 0
 
         self.customers = SimulatedCustomers(self)
-        if self.config.demo_data:
+        if self.config.bulk is not None:
+            load_bulk_data(self, self.config.bulk)
+        elif self.config.demo_data:
             load_demo_data(self)
         self.customers.set_enabled(self.config.customers)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -29,9 +29,8 @@ def iso(moment: datetime | None) -> str:
 
 
 def parse_iso(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    # fromisoformat reads our own 'Z' timestamps (3.11+) thirty times faster than strptime.
+    return datetime.fromisoformat(text) if text else None
 
 
 @dataclass(frozen=True)
@@ -67,6 +66,66 @@ class MergeResult:
     """How many merged conversations were exactly as cached."""
 
 
+LISTING_BLOCK = 64
+
+
+class ConversationListing(Sequence[ConversationRow]):
+    """The conversation list in display order; a row's details are read only when it is looked at.
+
+    Ordering 10,000 conversations takes SQLite a few milliseconds from an index; building 10,000
+    row objects takes Python a hundred or more. The list shows a screenful at a time, so rows are
+    read in blocks as they come into view.
+    """
+
+    def __init__(self, ids: list[str], unread: list[bool], load: Callable[[Sequence[str]], dict[str, ConversationRow]]) -> None:
+        self.ids = ids
+        self.unread = unread
+        self._load = load
+        self._rows: dict[int, ConversationRow] = {}
+        self._positions: dict[str, int] | None = None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self.ids)))]
+        if index < 0:
+            index += len(self.ids)
+        if not 0 <= index < len(self.ids):
+            raise IndexError(index)
+        row = self._rows.get(index)
+        if row is None:
+            start = index - index % LISTING_BLOCK
+            block = self.ids[start:start + LISTING_BLOCK]
+            loaded = self._load(block)
+            for offset, conversation_id in enumerate(block):
+                if conversation_id in loaded:
+                    self._rows[start + offset] = loaded[conversation_id]
+            row = self._rows[index]
+        return row
+
+    def index_of(self, conversation_id: str | None) -> int | None:
+        if conversation_id is None:
+            return None
+        if self._positions is None:
+            self._positions = {cid: i for i, cid in enumerate(self.ids)}
+        return self._positions.get(conversation_id)
+
+    @property
+    def unread_total(self) -> int:
+        return sum(self.unread)
+
+    def next_unread(self, after: int, *, skip: str | None = None) -> int | None:
+        """The first unread conversation after position `after`, wrapping around (not `skip`)."""
+        count = len(self.ids)
+        for step in range(1, count + 1):
+            index = (after + step) % count
+            if self.unread[index] and self.ids[index] != skip:
+                return index
+        return None
+
+
 def _fingerprint(raw: str) -> str:
     return hashlib.blake2b(raw.encode(), digest_size=12).hexdigest()
 
@@ -80,6 +139,39 @@ def _escape_like(text: str) -> str:
 
 
 UNREAD_SQL = "(c.unread_count > 0 AND (r.read_through IS NULL OR c.last_at > r.read_through))"
+
+
+ROW_SQL = f"""SELECT c.id, c.contact_id, c.contact_name, c.contact_number, c.sender_number, c.closed,
+                  c.unread_count, c.last_text, c.last_outgoing, c.last_status, c.last_at,
+                  {UNREAD_SQL} AS is_unread,
+                  d.conversation_id IS NOT NULL AS has_draft,
+                  mu.conversation_id IS NOT NULL AS muted,
+                  COALESCE(k.opted_out, 0) AS opted_out
+           FROM conversations c
+           LEFT JOIN read_marks r ON r.conversation_id = c.id
+           LEFT JOIN drafts d ON d.conversation_id = c.id
+           LEFT JOIN mutes mu ON mu.conversation_id = c.id
+           LEFT JOIN contacts k ON k.id = c.contact_id"""
+
+
+def _row(row: sqlite3.Row) -> ConversationRow:
+    return ConversationRow(
+        id=row["id"],
+        contact_id=row["contact_id"],
+        name=row["contact_name"],
+        number=row["contact_number"],
+        sender_number=row["sender_number"],
+        closed=bool(row["closed"]),
+        unread=bool(row["is_unread"]),
+        unread_count=row["unread_count"],
+        has_draft=bool(row["has_draft"]),
+        muted=bool(row["muted"]),
+        opted_out=bool(row["opted_out"]),
+        last_text=row["last_text"],
+        last_outgoing=bool(row["last_outgoing"]),
+        last_status=row["last_status"],
+        last_at=parse_iso(row["last_at"]),
+    )
 
 
 class InboxCache:
@@ -161,8 +253,7 @@ class InboxCache:
         rows = self.db.execute(f"SELECT id, fingerprint FROM conversations WHERE id IN ({marks})", ids)
         return {row["id"]: row["fingerprint"] for row in rows}
 
-    def rows(self, *, show_closed: bool = True, unread_first: bool = True, query: str = "") -> list[ConversationRow]:
-        """The conversation list, newest activity first (unread first when asked)."""
+    def _where(self, show_closed: bool, query: str) -> tuple[str, list[object]]:
         where = ["1=1"]
         params: list[object] = []
         if not show_closed:
@@ -181,40 +272,32 @@ class InboxCache:
             )
             params.append(like)
             where.append(clause)
-        order = f"{UNREAD_SQL} DESC, c.last_at DESC" if unread_first else "c.last_at DESC"
-        sql = f"""SELECT c.id, c.contact_id, c.contact_name, c.contact_number, c.sender_number, c.closed,
-                         c.unread_count, c.last_text, c.last_outgoing, c.last_status, c.last_at,
-                         {UNREAD_SQL} AS is_unread,
-                         d.conversation_id IS NOT NULL AS has_draft,
-                         mu.conversation_id IS NOT NULL AS muted,
-                         COALESCE(k.opted_out, 0) AS opted_out
-                  FROM conversations c
-                  LEFT JOIN read_marks r ON r.conversation_id = c.id
-                  LEFT JOIN drafts d ON d.conversation_id = c.id
-                  LEFT JOIN mutes mu ON mu.conversation_id = c.id
-                  LEFT JOIN contacts k ON k.id = c.contact_id
-                  WHERE {' AND '.join(where)}
-                  ORDER BY {order}"""
-        return [
-            ConversationRow(
-                id=row["id"],
-                contact_id=row["contact_id"],
-                name=row["contact_name"],
-                number=row["contact_number"],
-                sender_number=row["sender_number"],
-                closed=bool(row["closed"]),
-                unread=bool(row["is_unread"]),
-                unread_count=row["unread_count"],
-                has_draft=bool(row["has_draft"]),
-                muted=bool(row["muted"]),
-                opted_out=bool(row["opted_out"]),
-                last_text=row["last_text"],
-                last_outgoing=bool(row["last_outgoing"]),
-                last_status=row["last_status"],
-                last_at=parse_iso(row["last_at"]),
-            )
-            for row in self.db.execute(sql, params)
-        ]
+        return " AND ".join(where), params
+
+    @staticmethod
+    def _order(unread_first: bool) -> str:
+        return f"{UNREAD_SQL} DESC, c.last_at DESC" if unread_first else "c.last_at DESC"
+
+    def listing(self, *, show_closed: bool = True, unread_first: bool = True, query: str = "") -> ConversationListing:
+        """The conversation list, newest activity first (unread first when asked), rows read lazily."""
+        where, params = self._where(show_closed, query)
+        pairs = self.db.execute(
+            f"""SELECT c.id, {UNREAD_SQL} FROM conversations c LEFT JOIN read_marks r ON r.conversation_id = c.id
+                WHERE {where} ORDER BY {self._order(unread_first)}""",
+            params,
+        ).fetchall()
+        return ConversationListing([pair[0] for pair in pairs], [bool(pair[1]) for pair in pairs], self.rows_by_id)
+
+    def rows(self, *, show_closed: bool = True, unread_first: bool = True, query: str = "") -> list[ConversationRow]:
+        """The whole conversation list at once (see `listing` for the lazy one the UI uses)."""
+        where, params = self._where(show_closed, query)
+        return [_row(row) for row in self.db.execute(f"{ROW_SQL} WHERE {where} ORDER BY {self._order(unread_first)}", params)]
+
+    def rows_by_id(self, ids: Sequence[str]) -> dict[str, ConversationRow]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        return {row["id"]: _row(row) for row in self.db.execute(f"{ROW_SQL} WHERE c.id IN ({marks})", list(ids))}
 
     def count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM conversations").fetchone()[0]

@@ -73,6 +73,11 @@ MIGRATIONS: list[list[str]] = [
     [
         "CREATE TABLE mutes (conversation_id TEXT PRIMARY KEY, muted_at REAL NOT NULL)",
     ],
+    # 4: the list's order from an index alone: the table's rows carry the raw JSON, which a scan
+    # of 10,000 conversations would otherwise have to read (twice as slow).
+    [
+        "CREATE INDEX conversations_listing ON conversations(last_at DESC, closed, unread_count, id, contact_id)",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -175,7 +175,11 @@ class SakariApp(App[None]):
             self.notify(warning, severity="warning", timeout=15, markup=False)
         self.engine.resume_outbox()
         if self.poll:
-            self.run_worker(self.poller.run(), group="poller", exclusive=True, exit_on_error=False)
+            # After the first frame: the inbox shows from the store first, then the network loads.
+            self.call_after_refresh(self._start_polling)
+
+    def _start_polling(self) -> None:
+        self.run_worker(self.poller.run(), group="poller", exclusive=True, exit_on_error=False)
 
     async def on_unmount(self) -> None:
         # The client's connections live on this event loop, so they are closed here, not after run().
@@ -221,7 +225,7 @@ class SakariApp(App[None]):
         self.refresh_list()
 
     def refresh_list(self) -> None:
-        rows = self.store.inbox.rows(
+        rows = self.store.inbox.listing(
             show_closed=self.settings.ui.show_closed,
             unread_first=self.settings.ui.unread_first,
             query=self.filter_query,
@@ -230,7 +234,7 @@ class SakariApp(App[None]):
         listing.open_id = self.open_id
         listing.closing = set(self.pending_closes)
         listing.set_rows(rows)
-        unread = sum(1 for row in rows if row.unread)
+        unread = rows.unread_total
         title = f"Inbox {unread} unread / {len(rows)}"
         if self.filter_query:
             title += f" · filter: {one_line(self.filter_query, 20)}"
@@ -606,16 +610,13 @@ class SakariApp(App[None]):
 
     def action_next_unread(self) -> None:
         rows = self.conversation_list.rows
-        if not rows:
+        index = rows.next_unread(self.conversation_list.cursor, skip=self.open_id) if len(rows) else None
+        if index is None:
+            self.notify("No unread conversations.", markup=False)
             return
-        start = self.conversation_list.cursor
-        for offset in range(1, len(rows) + 1):
-            row = rows[(start + offset) % len(rows)]
-            if row.unread and row.id != self.open_id:
-                self.conversation_list.select(row.id)
-                self.open_conversation(row.id)
-                return
-        self.notify("No unread conversations.", markup=False)
+        conversation_id = rows.ids[index]
+        self.conversation_list.select(conversation_id)
+        self.open_conversation(conversation_id)
 
     def action_filter(self) -> None:
         box = self.filter_box

@@ -1,8 +1,8 @@
 """The conversation list: a virtual list that renders only the rows on screen.
 
 One widget per row takes seconds at a few thousand rows; this draws two lines per
-conversation straight from `ConversationRow`s, so 10,000 conversations cost no more to show
-than 20. All text is sanitised and drawn as plain text, never parsed as markup.
+conversation straight from a `ConversationListing`, whose rows are read from the store only when
+they come into view, so 10,000 conversations cost little more to show than 20. All text is sanitised and drawn as plain text, never parsed as markup.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...phones import display_number
-from ...store import ConversationRow
+from ...store import ConversationListing, ConversationRow
 from ...text import one_line
 from ..clock import FrozenClock, WallClock
 from ..format import relative_time, status_words
@@ -75,7 +75,7 @@ class ConversationList(ScrollView, can_focus=True):
     def __init__(self, *, clock: WallClock | FrozenClock | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
         self.clock = clock or WallClock()
-        self.rows: list[ConversationRow] = []
+        self.rows: ConversationListing = ConversationListing([], [], lambda ids: {})
         self.open_id: str | None = None
         self.closing: set[str] = set()
         self._now = self.clock.now()
@@ -91,14 +91,14 @@ class ConversationList(ScrollView, can_focus=True):
 
     # --- data --------------------------------------------------------------------------------
 
-    def set_rows(self, rows: list[ConversationRow], *, keep: str | None = None) -> None:
+    def set_rows(self, rows: ConversationListing, *, keep: str | None = None) -> None:
         """Show `rows`, keeping the cursor on the same conversation when it is still listed."""
         current = keep or self.current_id
         self.rows = rows
         self._now = self.clock.now()
         self._cache.clear()
         self.virtual_size = Size(self.size.width, len(rows) * ROW_HEIGHT)
-        index = next((i for i, row in enumerate(rows) if row.id == current), None) if current else None
+        index = rows.index_of(current)
         self.cursor = self._clamp(index if index is not None else self.cursor)
         self.refresh()
 
@@ -113,15 +113,14 @@ class ConversationList(ScrollView, can_focus=True):
 
     @property
     def current_id(self) -> str | None:
-        row = self.current
-        return row.id if row else None
+        return self.rows.ids[self.cursor] if 0 <= self.cursor < len(self.rows) else None
 
     def select(self, conversation_id: str) -> bool:
-        for index, row in enumerate(self.rows):
-            if row.id == conversation_id:
-                self.cursor = index
-                return True
-        return False
+        index = self.rows.index_of(conversation_id)
+        if index is None:
+            return False
+        self.cursor = index
+        return True
 
     def _clamp(self, index: int) -> int:
         return max(0, min(index, len(self.rows) - 1)) if self.rows else 0
@@ -156,14 +155,14 @@ class ConversationList(ScrollView, can_focus=True):
         self.cursor = self._clamp(self.cursor - max(1, self.size.height // ROW_HEIGHT))
 
     def action_open(self) -> None:
-        if self.current is not None:
-            self.post_message(self.Opened(self.current.id))
+        if self.current_id is not None:
+            self.post_message(self.Opened(self.current_id))
 
     def on_click(self, event: Click) -> None:
         index = (event.y + int(self.scroll_offset.y)) // ROW_HEIGHT
         if 0 <= index < len(self.rows):
             self.cursor = index
-            self.post_message(self.Opened(self.rows[index].id))
+            self.post_message(self.Opened(self.rows.ids[index]))
 
     def on_resize(self) -> None:
         self._cache.clear()

@@ -1,0 +1,166 @@
+"""The real app with instruments, run on a pty by the benchmark: `python -m bench.probe MODE REPORT`.
+
+It is built exactly as `sakari-tui` builds it (settings file, store, engine, `make_app`); the probe
+only adds measurements and writes them to REPORT as JSON.
+
+- `sync`: an empty store against a 10,000-conversation account. Records when the first page was
+  merged, when the first full walk ended, and the longest event-loop stall meanwhile (a task that
+  asks to wake every 2 ms and notes how late it woke).
+- `soak`: a simulated hour of polling (the poller's clock is moved by hand, one second per cycle)
+  with a customer text every 30 simulated seconds, one conversation open; resident memory is read
+  after a warm-up and at the end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from sakari_tui.config import load_settings
+from sakari_tui.paths import config_path, data_dir
+from sakari_tui.simulator.bulk_data import fictional_number
+from sakari_tui.store import Store
+from sakari_tui.sync import ConversationsChanged, InboxEngine
+from sakari_tui.ui.app import SakariApp, make_app
+
+STALL_TICK_S = 0.002
+SOAK_SECONDS = 3600
+SOAK_WARMUP_S = 300
+INBOUND_EVERY_S = 30
+
+
+class StallMonitor:
+    """The longest time the event loop was busy with something else (what a key press would wait)."""
+
+    def __init__(self) -> None:
+        self.max_stall_s = 0.0
+        self.running = True
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self.running:
+            before = loop.time()
+            await asyncio.sleep(STALL_TICK_S)
+            self.max_stall_s = max(self.max_stall_s, loop.time() - before - STALL_TICK_S)
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def build() -> tuple[SakariApp, InboxEngine, Store, dict]:
+    settings = load_settings(config_path())
+    account = settings.sakari.account_id or ""
+    store = Store(data_dir() / f"inbox-{account}.sqlite3")
+    engine = InboxEngine(settings.sakari.make_client(), store)
+    return settings, engine, store, {"api_url": settings.sakari.api_url}
+
+
+def write(report: Path, data: dict) -> None:
+    partial = report.with_suffix(".part")
+    partial.write_text(json.dumps(data), encoding="utf-8")
+    partial.replace(report)
+
+
+async def probe_sync(report: Path) -> None:
+    settings, engine, store, _ = build()
+    monitor = StallMonitor()
+    started = time.monotonic()
+    marks: dict[str, float] = {}
+    app = make_app(settings, engine)
+    listener = engine.listener
+
+    def on_event(event: object) -> None:
+        if isinstance(event, ConversationsChanged) and "first_page_s" not in marks:
+            marks["first_page_s"] = time.monotonic() - started
+        listener(event)
+
+    original = engine.sync_conversations
+
+    async def timed_sync(*, full: bool = False):
+        if "sync_started" not in marks:
+            marks["sync_started"] = time.monotonic()
+            engine.listener = on_event
+        result = await original(full=full)
+        if "sync_s" not in marks:
+            marks["sync_s"] = time.monotonic() - marks["sync_started"]
+            monitor.running = False
+            write(report, {"initial_sync_s": marks["sync_s"], "max_loop_stall_ms": monitor.max_stall_s * 1000,
+                           "first_page_s": marks.get("first_page_s"), "conversations": store.inbox.count()})
+        return result
+
+    engine.sync_conversations = timed_sync  # type: ignore[method-assign]
+    stall_task = asyncio.create_task(monitor.run())
+    try:
+        await app.run_async()
+    finally:
+        stall_task.cancel()
+        store.close()
+
+
+class HandClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def probe_soak(report: Path) -> None:
+    settings, engine, store, info = build()
+    clock = HandClock()
+    app = make_app(settings, engine, poll=False, monotonic=clock)
+    admin = httpx.AsyncClient(base_url=info["api_url"], timeout=10)
+    # Customers of the first 20 conversations, the open one among them, take turns texting.
+    numbers = [fictional_number(index) for index in range(20)]
+    samples: dict[str, float] = {}
+
+    async def soak() -> None:
+        app.open_conversation(app.conversation_list.rows.ids[0])
+        for second in range(1, SOAK_SECONDS + 1):
+            clock.now += 1.0
+            if second % INBOUND_EVERY_S == 0:
+                sender = numbers[(second // INBOUND_EVERY_S) % len(numbers)]
+                await admin.post("/_sim/inbound", json={"from": sender, "text": f"Any news on my order? ({second})"})
+            await app.poller.cycle()
+            await asyncio.sleep(0)  # let the app handle what the cycle changed, as between real polls
+            if second in (SOAK_WARMUP_S, SOAK_SECONDS):
+                await asyncio.sleep(0.3)
+                gc.collect()
+                samples[f"rss_mb_at_{second}s"] = rss_mb()
+        write(report, {**samples, "rss_growth_mb": samples[f"rss_mb_at_{SOAK_SECONDS}s"] - samples[f"rss_mb_at_{SOAK_WARMUP_S}s"],
+                       "cycles": SOAK_SECONDS, "inbound": SOAK_SECONDS // INBOUND_EVERY_S})
+        await admin.aclose()
+        app.exit()
+
+    async def start_when_mounted() -> None:
+        while not getattr(app, "conversation_list", None):
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.5)
+        app.call_later(lambda: app.run_worker(soak(), exit_on_error=True))
+
+    starter = asyncio.create_task(start_when_mounted())
+    try:
+        await app.run_async()
+    finally:
+        starter.cancel()
+        store.close()
+
+
+def main(argv: list[str]) -> int:
+    mode, report = argv[0], Path(argv[1])
+    asyncio.run({"sync": probe_sync, "soak": probe_soak}[mode](report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
