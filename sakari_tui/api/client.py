@@ -35,6 +35,7 @@ from .models import (
     TemplateRequest,
     TokenResponse,
     Webhook,
+    build_validators,
 )
 from .retry import RetryPolicy, with_retries
 from .transport import error_for_response, error_for_transport, success_body
@@ -126,6 +127,12 @@ class SakariClient:
                 follow_redirects=False,
             )
         return self._http_client
+
+    def prepare(self) -> None:
+        """Load the HTTP stack, build the TLS context and the models' validators now rather than
+        on the first request. Blocking (a quarter of a second): call it from a worker thread."""
+        _ = self._http
+        build_validators()
 
     # --- plumbing ----------------------------------------------------------------------------
 

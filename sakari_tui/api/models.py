@@ -396,6 +396,13 @@ class Page(BaseModel, Generic[T]):
         return None
 
 
+def build_validators() -> None:
+    """Build every wire model's validator now instead of at its first use (they are deferred so
+    that start-up does not pay for them); blocking, so best called from a worker thread."""
+    for model in [value for value in globals().values() if isinstance(value, type) and issubclass(value, ApiModel)]:
+        model.model_rebuild(force=True)
+
+
 __all__ = [
     "Actor", "Updated", "EmbeddedError", "Pagination", "Mobile", "Tag", "ContactIdentifiers", "ContactRequest",
     "Contact", "ContactUploadResult", "MessageStatus", "MediaItem", "ConversationRef", "Message",

@@ -51,13 +51,21 @@ def _without_surrogates(value: Any) -> Any:
     return value
 
 
+# A lone surrogate can reach a decoded body only through a \uD800-\uDFFF escape, a UTF-8 byte
+# sequence for one (json decodes with 'surrogatepass'), or a UTF-16/32 body (NUL bytes). Walking
+# every string of a page costs more than parsing it, so the walk runs only when one of these is there.
+_MAY_HOLD_SURROGATES = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]|\x00")
+
+
 def _json_body(response: httpx.Response) -> Any:
-    if not response.content:
+    content = response.content
+    if not content:
         return None
     try:
-        return _without_surrogates(response.json())
+        body = response.json()
     except ValueError:
         return None
+    return _without_surrogates(body) if _MAY_HOLD_SURROGATES.search(content) else body
 
 
 def _envelope_error(body: Any) -> tuple[str | None, str | None]:

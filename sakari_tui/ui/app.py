@@ -7,6 +7,8 @@ shows one plain sentence. Untrusted text is drawn only as plain `Content`/`Text`
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import logging
 import sys
 import time
@@ -57,7 +59,8 @@ from .widgets.thread_log import ThreadLog, bubble_for_message, bubble_for_pendin
 
 log = logging.getLogger(__name__)
 
-THREAD_WINDOW = 100
+# Messages laid out when a thread opens: a screenful or two; older ones load as the user scrolls up.
+THREAD_WINDOW = 30
 OLDER_PAGE = 50
 DRAFT_SAVE_DELAY_S = 0.4
 UNFILLED_CONFIRM_WINDOW_S = 15.0
@@ -120,6 +123,7 @@ class SakariApp(App[None]):
         self._draft_timer: Timer | None = None
         self._refresh_timer: Timer | None = None
         self._unfilled_warned: tuple[str, float] | None = None
+        self._status_shown: Content | None = None
         self.poller = Poller(
             engine,
             interval=settings.sync.poll_interval,
@@ -179,7 +183,23 @@ class SakariApp(App[None]):
             self.call_after_refresh(self._start_polling)
 
     def _start_polling(self) -> None:
-        self.run_worker(self.poller.run(), group="poller", exclusive=True, exit_on_error=False)
+        # What exists now (modules, widgets, styles) lives as long as the app. Frozen, the garbage
+        # collector stops walking it on every full collection, which otherwise stalls a key press
+        # for 40-70 ms every few seconds.
+        gc.freeze()
+        self.run_worker(self._warm_up_then_poll(), group="poller", exclusive=True, exit_on_error=False)
+
+    async def _warm_up_then_poll(self) -> None:
+        # The HTTP stack, TLS context, API validators and phone-number metadata load in a thread:
+        # on the event loop they would freeze the keys for a quarter of a second after the first frame.
+        await asyncio.to_thread(self._warm_up)
+        gc.freeze()
+        await self.poller.run()
+
+    def _warm_up(self) -> None:
+        import phonenumbers  # noqa: F401
+
+        self.engine.client.prepare()
 
     async def on_unmount(self) -> None:
         # The client's connections live on this event loop, so they are closed here, not after run().
@@ -203,6 +223,9 @@ class SakariApp(App[None]):
                     self.bell()
                 if self.open_id in event.new_inbound:
                     self.sync_open_thread()
+            if self.open_id in event.changed:
+                # Its newest message came with the conversation and is cached already: draw it now.
+                self.show_thread()
         elif isinstance(event, ThreadChanged):
             if event.conversation_id == self.open_id:
                 self.show_thread()
@@ -267,7 +290,10 @@ class SakariApp(App[None]):
                 Content.styled(f"○ {label}, retrying in {wait}s", "bold $error"),
                 f" · {one_line(status.message, 120)}{seen}",
             )
-        self.status_line.update(text)
+        if text != self._status_shown:
+            # One line of fixed size: no layout pass (which would repaint the whole screen).
+            self._status_shown = text
+            self.status_line.update(text, layout=False)
 
     # --- opening a conversation --------------------------------------------------------------
 
@@ -288,7 +314,8 @@ class SakariApp(App[None]):
         compose.set_text(self.store.drafts.get(conversation_id))
         self.thread_log.pin_to_bottom()
         self.show_thread()
-        self.refresh_list()
+        # The list (read state, open marker) follows a frame later: the thread is what was asked for.
+        self._schedule_list_refresh()
         self.conversation_list.select(conversation_id)
         if focus_compose and not self._opted_out(conversation_id):
             compose.area.focus()
@@ -313,9 +340,11 @@ class SakariApp(App[None]):
             self.report_error(error, quiet=True)
             return
         if conversation_id == self.open_id:
-            self.store.inbox.mark_read(conversation_id)
-            self.show_thread()
-            self.refresh_list()
+            # New messages were drawn as they merged (ThreadChanged); here only what else may differ.
+            if self.store.inbox.is_unread(conversation_id):
+                self.store.inbox.mark_read(conversation_id)
+                self._schedule_list_refresh()
+            self._render_header()
 
     def show_thread(self, *, keep_position: bool = False) -> None:
         conversation_id = self.open_id

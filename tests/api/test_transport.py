@@ -221,3 +221,24 @@ async def test_path_segments_are_percent_encoded():
     async with client_with(routed(api)) as client:
         assert await client.unsubscribe_webhook("https://example.test/hook?a=1") is True
     assert seen == ["/v1/accounts/acc/webhooks/https%3A%2F%2Fexample.test%2Fhook%3Fa%3D1"]
+
+
+def test_lone_surrogates_are_replaced_whatever_form_they_come_in():
+    from sakari_tui.api.transport import _json_body
+
+    escaped = httpx.Response(200, content=b'{"a": "x\\ud800y", "b": ["\\uDC01"]}')
+    assert _json_body(escaped) == {"a": "x\ufffdy", "b": ["\ufffd"]}
+    raw = httpx.Response(200, content=b'{"a": "x\xed\xa0\x80y"}')  # a surrogate encoded as UTF-8 bytes
+    assert _json_body(raw) == {"a": "x\ufffdy"}
+    pair = httpx.Response(200, content=b'{"a": "\\ud83d\\ude00"}')  # a valid pair is an emoji, kept
+    assert _json_body(pair) == {"a": "😀"}
+    plain = httpx.Response(200, content='{"a": "é 😀 \\u00e9"}'.encode())
+    assert _json_body(plain) == {"a": "é 😀 é"}
+
+
+def test_prepare_loads_the_http_stack_before_any_request():
+    client = client_with(lambda request: httpx.Response(500))
+    assert client._http_client is None  # built lazily: start-up does not pay for httpx
+    client.prepare()
+    assert client._http_client is not None
+    asyncio.run(client.aclose())

@@ -63,7 +63,8 @@ class ConversationList(ScrollView, can_focus=True):
         Binding("enter", "open", "Open", id="list.open"),
     ]
 
-    cursor: reactive[int] = reactive(0, always_update=True)
+    # repaint=False: the watcher redraws just the two rows involved unless the list has to scroll.
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
     class Opened(Message):
         """The user chose a conversation (Enter or click)."""
@@ -80,6 +81,8 @@ class ConversationList(ScrollView, can_focus=True):
         self.closing: set[str] = set()
         self._now = self.clock.now()
         self._cache: dict[tuple[int, int], Strip] = {}
+        # The widget's own style, looked up once per style change rather than once per line drawn.
+        self._base: Style | None = None
 
     def render_str(self, text_content: str | Content) -> Content:
         """Titles set as `str` (the border title) are plain text here, never markup.
@@ -103,9 +106,21 @@ class ConversationList(ScrollView, can_focus=True):
         self.refresh()
 
     def refresh_ages(self) -> None:
-        self._now = self.clock.now()
-        self._cache.clear()
-        self.refresh()
+        """Redraw when an age on screen ('now', '5m', …) would read differently; else nothing.
+
+        Called every second: redrawing the whole list each time would cost every key press that
+        lands on that frame a full repaint.
+        """
+        now = self.clock.now()
+        if self._visible_ages(now) != self._visible_ages(self._now):
+            self._now = now
+            self._cache.clear()
+            self.refresh()
+
+    def _visible_ages(self, now) -> list[str]:
+        first = int(self.scroll_offset.y) // ROW_HEIGHT
+        last = min(len(self.rows), first + self.size.height // ROW_HEIGHT + 1)
+        return [relative_time(self.rows[index].last_at, now) for index in range(first, last)]
 
     @property
     def current(self) -> ConversationRow | None:
@@ -128,13 +143,30 @@ class ConversationList(ScrollView, can_focus=True):
     # --- cursor ------------------------------------------------------------------------------
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self._cache.pop((old, 0), None)
-        self._cache.pop((old, 1), None)
-        self._cache.pop((new, 0), None)
-        self._cache.pop((new, 1), None)
-        self.refresh()
-        if self.rows:
-            self.scroll_to_region(Region(0, new * ROW_HEIGHT, 1, ROW_HEIGHT), animate=False, immediate=True)
+        for index in (old, new):
+            self._cache.pop((index, 0), None)
+            self._cache.pop((index, 1), None)
+        if not self.rows:
+            self.refresh()
+            return
+        target = Region(0, new * ROW_HEIGHT, 1, ROW_HEIGHT)
+        if self.scrollable_content_region.height and self._visible(target):
+            # The cursor stays in view: redraw its old and new rows only, not the whole list.
+            for index in (old, new):
+                self._refresh_row(index)
+        else:
+            # Leaving the view re-centres the cursor (as mutt and less do), so the next half-page
+            # of moves redraws two rows each instead of repainting the whole list every time.
+            self.refresh()
+            self.scroll_to_region(target, animate=False, immediate=True, center=True)
+
+    def _visible(self, region: Region) -> bool:
+        top = int(self.scroll_offset.y)
+        return region.y >= top and region.bottom <= top + self.scrollable_content_region.height
+
+    def _refresh_row(self, index: int) -> None:
+        region = Region(0, index * ROW_HEIGHT - int(self.scroll_offset.y), self.size.width, ROW_HEIGHT)
+        self.refresh(region)
 
     def action_cursor_down(self) -> None:
         self.cursor = self._clamp(self.cursor + 1)
@@ -170,18 +202,28 @@ class ConversationList(ScrollView, can_focus=True):
 
     # --- drawing -----------------------------------------------------------------------------
 
+    def notify_style_update(self) -> None:
+        # Focus and theme change the cursor's and markers' colours: drawn lines are stale.
+        super().notify_style_update()
+        self._cache.clear()
+        self._base = None
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         absolute = y + int(scroll_y)
         index, line = divmod(absolute, ROW_HEIGHT)
         width = self.size.width
-        base = self.rich_style
         if index >= len(self.rows):
-            return Strip.blank(width, base)
+            if self._base is None:
+                self._base = self.rich_style
+            return Strip.blank(width, self._base)
         key = (index, line)
         strip = self._cache.get(key)
         if strip is None or strip.cell_length != width:
             strip = self._render_row_line(self.rows[index], line, width, index == self.cursor)
+            if len(self._cache) > 8 * max(1, self.size.height):
+                # Keep about a few screens' worth: the rest is cheap to redraw, costly to hold.
+                self._cache.clear()
             self._cache[key] = strip
         return strip.apply_offsets(int(scroll_x), absolute)
 
@@ -189,7 +231,9 @@ class ConversationList(ScrollView, can_focus=True):
         return self.get_component_rich_style(f"conversation-list--{name}", partial=True)
 
     def _render_row_line(self, row: ConversationRow, line: int, width: int, is_cursor: bool) -> Strip:
-        base = self.rich_style
+        if self._base is None:
+            self._base = self.rich_style
+        base = self._base
         if is_cursor:
             base = base + self.get_component_rich_style("conversation-list--cursor")
         text = self._first_line(row, width) if line == 0 else self._second_line(row, width)

@@ -138,7 +138,9 @@ class ThreadLog(ScrollView, can_focus=True):
             self.scroll_to(y=old_y + len(self._lines) - old_height, animate=False, immediate=True)
         elif at_bottom:
             self._pinned = True
-            # After the new virtual size is applied, or the end is computed from the old one.
+            # Straight to the newest message, so the first frame of a long thread already shows
+            # it; `_follow` checks again once the next layout pass has settled the sizes.
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
             self.call_after_refresh(self._follow)
         if more_above and bubbles and len(self._lines) <= self.size.height:
             self.post_message(self.NeedsOlder())  # nothing to scroll: fill the screen now
