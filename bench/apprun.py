@@ -83,11 +83,3 @@ def first_output_after(term: PseudoTerminal, key: bytes, timeout: float = 5.0) -
 
 def sakari_tui() -> list[str]:
     return [str(BIN / "sakari-tui")]
-
-
-def rss_peak_mb(pid: int) -> float:
-    """Peak resident memory (VmHWM) of a running process, in MiB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmHWM in /proc status")

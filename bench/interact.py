@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .apprun import app_environment, first_output_after, rss_peak_mb, sakari_tui, spawn, wait_for_bytes
+from .apprun import app_environment, first_output_after, sakari_tui, spawn, wait_for_bytes
 from .datasets import Endpoint
+from .memory import memory_mb
 
 ONLINE = "● online".encode()
 DOWN, UP, ENTER, ESCAPE, HOME, END = b"j", b"k", b"\r", b"\x1b", b"g", b"G"
@@ -61,7 +62,7 @@ def run(workdir: Path, endpoint: Endpoint, store: Path, top_name: bytes, *, pres
         term.wait_quiet(0.2)
         term.key(HOME)
         term.wait_quiet(0.2)
-        session.rss_peak_mb = rss_peak_mb(term.pid)
+        session.rss_peak_mb = memory_mb(term.pid)
     finally:
         term.close()
     return session

@@ -21,6 +21,8 @@ CHANGED = 50
 
 
 class HandClock:
+    """A monotonic clock the benchmark moves by hand (simulated time for the poller)."""
+
     def __init__(self) -> None:
         self.now = 1000.0
 

@@ -22,12 +22,15 @@ from pathlib import Path
 
 import httpx
 
-from sakari_tui.config import load_settings
+from sakari_tui.config import Settings, load_settings
 from sakari_tui.paths import config_path, data_dir
 from sakari_tui.simulator.bulk_data import fictional_number
 from sakari_tui.store import Store
 from sakari_tui.sync import ConversationsChanged, InboxEngine
-from sakari_tui.ui.app import SakariApp, make_app
+from sakari_tui.ui.app import make_app
+
+from .memory import memory_mb
+from .polling import HandClock
 
 STALL_TICK_S = 0.002
 SOAK_SECONDS = 3600
@@ -50,14 +53,7 @@ class StallMonitor:
             self.max_stall_s = max(self.max_stall_s, loop.time() - before - STALL_TICK_S)
 
 
-def rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def build() -> tuple[SakariApp, InboxEngine, Store, dict]:
+def build() -> tuple[Settings, InboxEngine, Store, dict]:
     settings = load_settings(config_path())
     account = settings.sakari.account_id or ""
     store = Store(data_dir() / f"inbox-{account}.sqlite3")
@@ -107,14 +103,6 @@ async def probe_sync(report: Path) -> None:
         store.close()
 
 
-class HandClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 async def probe_soak(report: Path) -> None:
     settings, engine, store, info = build()
     clock = HandClock()
@@ -136,7 +124,7 @@ async def probe_soak(report: Path) -> None:
             if second in (SOAK_WARMUP_S, SOAK_SECONDS):
                 await asyncio.sleep(0.3)
                 gc.collect()
-                samples[f"rss_mb_at_{second}s"] = rss_mb()
+                samples[f"rss_mb_at_{second}s"] = memory_mb(field="VmRSS")
         write(report, {**samples, "rss_growth_mb": samples[f"rss_mb_at_{SOAK_SECONDS}s"] - samples[f"rss_mb_at_{SOAK_WARMUP_S}s"],
                        "cycles": SOAK_SECONDS, "inbound": SOAK_SECONDS // INBOUND_EVERY_S})
         await admin.aclose()
