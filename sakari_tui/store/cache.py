@@ -245,14 +245,6 @@ class InboxCache:
         row = self.db.execute("SELECT raw FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
         return Conversation.model_validate_json(row["raw"]) if row else None
 
-    def fingerprints(self, ids: Iterable[str]) -> dict[str, str]:
-        ids = list(ids)
-        if not ids:
-            return {}
-        marks = ",".join("?" * len(ids))
-        rows = self.db.execute(f"SELECT id, fingerprint FROM conversations WHERE id IN ({marks})", ids)
-        return {row["id"]: row["fingerprint"] for row in rows}
-
     def _where(self, show_closed: bool, query: str) -> tuple[str, list[object]]:
         where = ["1=1"]
         params: list[object] = []

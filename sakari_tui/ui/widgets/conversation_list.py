@@ -123,10 +123,6 @@ class ConversationList(ScrollView, can_focus=True):
         return [relative_time(self.rows[index].last_at, now) for index in range(first, last)]
 
     @property
-    def current(self) -> ConversationRow | None:
-        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
-
-    @property
     def current_id(self) -> str | None:
         return self.rows.ids[self.cursor] if 0 <= self.cursor < len(self.rows) else None
 
