@@ -8,6 +8,7 @@ shortcuts) walk every page.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
@@ -48,6 +49,8 @@ DEFAULT_API_URL = "https://api.sakari.io"
 DEFAULT_TOKEN_URL = "https://api.sakari.io/oauth2/token"
 DEFAULT_TIMEOUT_S = 20.0
 MAX_PAGE_SIZE = 100
+# What httpx loads on its first connection, not on import (see `prepare`).
+_FIRST_REQUEST_MODULES = ("anyio._backends._asyncio", "httpcore._backends.anyio")
 
 M = TypeVar("M", bound=BaseModel)
 MergeStrategy = Literal["append", "core", "remove"]
@@ -133,6 +136,14 @@ class SakariClient:
         on the first request. Blocking (a quarter of a second): call it from a worker thread."""
         _ = self._http
         build_validators()
+        # httpcore picks its asyncio backend (anyio's) on the first connection and imports it
+        # then: 25-40 ms inside the event loop, in the middle of the first sync. Private module
+        # names, so a newer httpcore that moved them only loses the head start.
+        for module in _FIRST_REQUEST_MODULES:
+            try:
+                importlib.import_module(module)
+            except ImportError:
+                pass
 
     # --- plumbing ----------------------------------------------------------------------------
 

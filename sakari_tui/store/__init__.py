@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from .cache import ConversationListing, ConversationRow, InboxCache, MergeResult
+from .cache import ConversationListing, ConversationRow, InboxCache, ListingOptions, MergeResult
 from .db import StoreError, connect
 from .drafts import Drafts
 from .outbox import Outbox, OutboxEntry, SendState
@@ -25,4 +25,4 @@ class Store:
         self.db.close()
 
 
-__all__ = ["Store", "StoreError", "ConversationListing", "ConversationRow", "InboxCache", "MergeResult", "Drafts", "Outbox", "OutboxEntry", "SendState"]
+__all__ = ["Store", "StoreError", "ConversationListing", "ConversationRow", "ListingOptions", "InboxCache", "MergeResult", "Drafts", "Outbox", "OutboxEntry", "SendState"]

@@ -78,6 +78,12 @@ MIGRATIONS: list[list[str]] = [
     [
         "CREATE INDEX conversations_listing ON conversations(last_at DESC, closed, unread_count, id, contact_id)",
     ],
+    # 5: ties on last_at broken by id, from the index: the list's order is then a total order,
+    # which an incremental update of the list (InboxCache.relisted) can reproduce exactly.
+    [
+        "DROP INDEX conversations_listing",
+        "CREATE INDEX conversations_listing ON conversations(last_at DESC, id DESC, closed, unread_count, contact_id)",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -28,7 +28,7 @@ from .events import ConversationsChanged, Event, SendStateChanged, ThreadChanged
 
 PAGE_SIZE = 100
 # Conversations merged between two turns of the event loop (see `_merge_in_chunks`).
-MERGE_CHUNK = 20
+MERGE_CHUNK = 10
 THREAD_PAGE_SIZE = 50
 # A reply whose fate is unknown is looked for this long after the failure before we conclude it
 # never arrived (the server may still be processing a request that timed out on our side).
@@ -105,15 +105,15 @@ class InboxEngine:
     async def _merge_in_chunks(self, conversations: list[Conversation]) -> MergeResult:
         """Merge a page a few conversations at a time, letting the event loop run in between.
 
-        A page of 100 new conversations takes some 30 ms to merge; in one go that is a stall
+        A page of 100 new conversations takes some 15-30 ms to merge; in one go that is a stall
         a key press would feel. In chunks, keys and frames get through between them.
         """
         changed: list[str] = []
         new_inbound: list[str] = []
         unchanged = 0
         for start in range(0, len(conversations), MERGE_CHUNK):
-            if start:
-                await asyncio.sleep(0)
+            # Also before the first chunk: the page was just read and validated in this turn.
+            await asyncio.sleep(0)
             result = self.store.inbox.merge_conversations(conversations[start:start + MERGE_CHUNK])
             changed += result.changed
             new_inbound += result.new_inbound

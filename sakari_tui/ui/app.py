@@ -12,7 +12,7 @@ import gc
 import logging
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from rich.text import Text
@@ -33,7 +33,7 @@ from ..logs import redact
 from ..paths import log_file
 from ..phones import display_number
 from ..sms import segment_info
-from ..store import Store
+from ..store import ListingOptions, Store
 from ..sync import (
     Connection,
     ConversationsChanged,
@@ -122,6 +122,10 @@ class SakariApp(App[None]):
         self.closed_stack: list[str] = []
         self._draft_timer: Timer | None = None
         self._refresh_timer: Timer | None = None
+        # Conversations changed since the list was drawn (None: something else changed; re-query).
+        self._list_changes: set[str] | None = set()
+        self._listed_with: ListingOptions | None = None
+        self._list_title = ""
         self._unfilled_warned: tuple[str, float] | None = None
         self._status_shown: Content | None = None
         self.poller = Poller(
@@ -216,7 +220,7 @@ class SakariApp(App[None]):
 
     def _on_engine_event(self, event: Event) -> None:
         if isinstance(event, ConversationsChanged):
-            self._schedule_list_refresh()
+            self._schedule_list_refresh(event.changed)
             if event.new_inbound:
                 audible = [cid for cid in event.new_inbound if not self.store.inbox.is_muted(cid)]
                 if audible and self.settings.notifications.bell:
@@ -229,7 +233,7 @@ class SakariApp(App[None]):
         elif isinstance(event, ThreadChanged):
             if event.conversation_id == self.open_id:
                 self.show_thread()
-            self._schedule_list_refresh()
+            self._schedule_list_refresh([event.conversation_id])
         elif isinstance(event, SendStateChanged):
             if event.conversation_id == self.open_id:
                 self.show_thread()
@@ -238,32 +242,48 @@ class SakariApp(App[None]):
         elif isinstance(event, SyncStatusChanged):
             self._render_status()
 
-    def _schedule_list_refresh(self) -> None:
-        # Coalesce bursts (a sync emits once per page) into one redraw.
+    def _schedule_list_refresh(self, changed: Iterable[str] | None = None) -> None:
+        """Redraw the list soon, moving just the `changed` conversations (all when None).
+
+        Bursts (a sync emits once per page) coalesce into one redraw.
+        """
+        if changed is None:
+            self._list_changes = None
+        elif self._list_changes is not None:
+            self._list_changes.update(changed)
         if self._refresh_timer is None:
             self._refresh_timer = self.set_timer(0.05, self._do_list_refresh)
 
     def _do_list_refresh(self) -> None:
         self._refresh_timer = None
-        self.refresh_list()
+        changed, self._list_changes = self._list_changes, set()
+        self.refresh_list(changed)
 
-    def refresh_list(self) -> None:
-        rows = self.store.inbox.listing(
-            show_closed=self.settings.ui.show_closed,
-            unread_first=self.settings.ui.unread_first,
-            query=self.filter_query,
-        )
+    def refresh_list(self, changed: Iterable[str] | None = None) -> None:
+        """Show the list as the store has it; with `changed`, only those conversations differ
+        from what is shown, and the list is updated rather than ordered afresh."""
+        options = ListingOptions(self.settings.ui.show_closed, self.settings.ui.unread_first, self.filter_query)
         listing = self.conversation_list
+        if changed is not None and options == self._listed_with:
+            changed = set(changed)
+            rows = self.store.inbox.relisted(listing.rows, changed)
+        else:
+            changed = None
+            rows = self.store.inbox.listing(
+                show_closed=options.show_closed, unread_first=options.unread_first, query=options.query
+            )
+        self._listed_with = options
         listing.open_id = self.open_id
         listing.closing = set(self.pending_closes)
-        listing.set_rows(rows)
-        unread = rows.unread_total
-        title = f"Inbox {unread} unread / {len(rows)}"
+        listing.set_rows(rows, changed=changed)
+        title = f"Inbox {rows.unread_total} unread / {len(rows)}"
         if self.filter_query:
             title += f" · filter: {one_line(self.filter_query, 20)}"
         if self.settings.ui.show_closed:
             title += " · with closed"
-        listing.border_title = Content(title)
+        if title != self._list_title:  # a new title redraws the whole list
+            self._list_title = title
+            listing.border_title = Content(title)
 
     # --- status line -------------------------------------------------------------------------
 
@@ -315,7 +335,7 @@ class SakariApp(App[None]):
         self.thread_log.pin_to_bottom()
         self.show_thread()
         # The list (read state, open marker) follows a frame later: the thread is what was asked for.
-        self._schedule_list_refresh()
+        self._schedule_list_refresh([conversation_id])
         self.conversation_list.select(conversation_id)
         if focus_compose and not self._opted_out(conversation_id):
             compose.area.focus()
@@ -343,7 +363,7 @@ class SakariApp(App[None]):
             # New messages were drawn as they merged (ThreadChanged); here only what else may differ.
             if self.store.inbox.is_unread(conversation_id):
                 self.store.inbox.mark_read(conversation_id)
-                self._schedule_list_refresh()
+                self._schedule_list_refresh([conversation_id])
             self._render_header()
 
     def show_thread(self, *, keep_position: bool = False) -> None:
@@ -429,7 +449,7 @@ class SakariApp(App[None]):
             had = bool(self.store.drafts.get(self.open_id))
             self.store.drafts.save(self.open_id, self.compose_box.text)
             if had != bool(self.compose_box.text.strip()):
-                self.refresh_list()
+                self.refresh_list([self.open_id])
 
     # --- sending -----------------------------------------------------------------------------
 

@@ -1,7 +1,10 @@
 """The lazy conversation listing: order from the index, rows read in blocks only when looked at."""
 
+import itertools
+import random
+
 from sakari_tui.store import Store
-from sakari_tui.store.cache import LISTING_BLOCK
+from sakari_tui.store.cache import LISTING_BLOCK, RELIST_LIMIT
 
 from .test_cache import conversation
 
@@ -52,3 +55,44 @@ def test_listing_filters_like_rows():
     listing = store.inbox.listing(query="Name 1")
     assert set(listing.ids) == {row.id for row in store.inbox.rows(query="Name 1")}
     assert len(store.inbox.listing(query="no such person")) == 0
+
+
+def _same(listing, fresh):
+    assert listing.ids == fresh.ids
+    assert listing.unread == fresh.unread
+    assert listing.last_at == fresh.last_at
+
+
+def test_relisted_matches_a_fresh_listing_after_every_kind_of_change():
+    """New, newer, read, closed and reopened conversations and equal timestamps (ties go by id):
+    the incremental update lands each where a fresh query puts it, for every listing option."""
+    rng = random.Random(5)
+    for show_closed, unread_first in itertools.product((True, False), repeat=2):
+        store = make_store(60)
+        inbox = store.inbox
+        listing = inbox.listing(show_closed=show_closed, unread_first=unread_first)
+        for step in range(40):
+            picked = [f"c{rng.randrange(80)}" for _ in range(rng.randrange(1, 6))]
+            kind = rng.choice(["merge", "read", "close", "tie"])
+            if kind == "read":
+                for cid in picked:
+                    inbox.mark_read(cid)
+            else:
+                inbox.merge_conversations(
+                    conversation(cid, minutes_ago=(7 if kind == "tie" else rng.randrange(-5, 90)),
+                                 unread=(["u", str(step)] if rng.random() < 0.5 else []),
+                                 closed=(kind == "close"), message_id=f"m{step}-{cid}")
+                    for cid in picked
+                )
+            listing = inbox.relisted(listing, picked)
+            _same(listing, inbox.listing(show_closed=show_closed, unread_first=unread_first))
+        store.close()
+
+
+def test_relisted_with_a_text_filter_or_a_large_change_queries_afresh():
+    store = make_store(30)
+    filtered = store.inbox.listing(query="Name 2")
+    store.inbox.merge_conversations([conversation("c99", minutes_ago=-1, name="Name 2b")])
+    assert "c99" in store.inbox.relisted(filtered, ["c99"]).ids
+    everything = store.inbox.listing()
+    _same(store.inbox.relisted(everything, [f"c{i}" for i in range(RELIST_LIMIT + 1)]), store.inbox.listing())

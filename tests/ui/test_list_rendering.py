@@ -2,6 +2,8 @@
 
 from sakari_tui.ui.widgets.conversation_list import ROW_HEIGHT, ConversationList
 
+from ..store.test_cache import conversation
+
 
 async def test_cursor_moves_in_view_redraw_two_rows_and_leaving_it_recentres(build_app, monkeypatch):
     drawn: list[int] = []
@@ -28,3 +30,38 @@ async def test_cursor_moves_in_view_redraw_two_rows_and_leaving_it_recentres(bui
         top = int(listing.scroll_offset.y) // ROW_HEIGHT
         assert top < listing.cursor < top + visible_rows - 2
         assert listing.current_id == listing.rows.ids[listing.cursor]
+
+
+async def test_a_sync_page_below_the_view_draws_nothing_and_a_changed_row_in_view_redraws_alone(build_app, monkeypatch):
+    drawn: list[str] = []
+    original = ConversationList._render_row_line
+
+    def counting(self, row, line, width, is_cursor):
+        drawn.append(row.id)
+        return original(self, row, line, width, is_cursor)
+
+    monkeypatch.setattr(ConversationList, "_render_row_line", counting)
+    app = await build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        listing = app.conversation_list
+        await pilot.pause(0.2)
+        before = len(listing.rows)
+        # Older than anything shown, as the later pages of a first sync are.
+        older = [conversation(f"old{i}", minutes_ago=60 * 24 * 400 + i, name=f"Old {i}") for i in range(30)]
+        app.store.inbox.merge_conversations(older)
+        drawn.clear()
+        app.refresh_list([c.id for c in older])
+        await pilot.pause(0.05)
+        assert len(listing.rows) == before + 30 and listing.rows.ids[-1] == "old29"
+        assert drawn == []
+        assert listing.virtual_size.height == len(listing.rows) * ROW_HEIGHT
+        assert listing.max_scroll_y == listing.virtual_size.height - listing.scrollable_content_region.height
+
+        # A draft on a conversation in view changes that row's markers and nothing else.
+        shown = listing.rows.ids[3]
+        app.store.drafts.save(shown, "half a reply")
+        drawn.clear()
+        app.refresh_list([shown])
+        await pilot.pause(0.05)
+        assert drawn == [shown] * ROW_HEIGHT
+        assert "draft" in "".join(s.text for s in listing.render_line(3 * ROW_HEIGHT)._segments)

@@ -7,6 +7,8 @@ they come into view, so 10,000 conversations cost little more to show than 20. A
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -81,6 +83,7 @@ class ConversationList(ScrollView, can_focus=True):
         self.closing: set[str] = set()
         self._now = self.clock.now()
         self._cache: dict[tuple[int, int], Strip] = {}
+        self._drawn_marks: tuple[str | None, frozenset[str]] = (None, frozenset())
         # The widget's own style, looked up once per style change rather than once per line drawn.
         self._base: Style | None = None
 
@@ -94,16 +97,60 @@ class ConversationList(ScrollView, can_focus=True):
 
     # --- data --------------------------------------------------------------------------------
 
-    def set_rows(self, rows: ConversationListing, *, keep: str | None = None) -> None:
-        """Show `rows`, keeping the cursor on the same conversation when it is still listed."""
+    def set_rows(self, rows: ConversationListing, *, keep: str | None = None, changed: Collection[str] | None = None) -> None:
+        """Show `rows`, keeping the cursor on the same conversation when it is still listed.
+
+        With `changed` (the conversations that differ from the rows shown so far), rows on screen
+        that neither moved nor changed keep their drawn lines: while a large account syncs, pages
+        of older conversations land below the view and cost only a new scrollbar thumb.
+        """
         current = keep or self.current_id
+        previous = self.rows
         self.rows = rows
+        index = rows.index_of(current)
+        cursor = self._clamp(index if index is not None else self.cursor)
+        first, last = self._visible_span()
+        if (
+            changed is not None
+            and cursor == self.cursor
+            and self._marks() == self._drawn_marks
+            and previous.ids[first:last] == rows.ids[first:last]
+        ):
+            self._set_height(len(rows))
+            self._cache = {key: strip for key, strip in self._cache.items() if first <= key[0] < last}
+            for position in range(first, last):
+                if rows.ids[position] in changed:
+                    self._cache.pop((position, 0), None)
+                    self._cache.pop((position, 1), None)
+                    self._refresh_row(position)
+            return
         self._now = self.clock.now()
         self._cache.clear()
-        self.virtual_size = Size(self.size.width, len(rows) * ROW_HEIGHT)
-        index = rows.index_of(current)
-        self.cursor = self._clamp(index if index is not None else self.cursor)
+        self._drawn_marks = self._marks()
+        self._set_height(len(rows))
+        self.cursor = cursor
         self.refresh()
+
+    def _marks(self) -> tuple[str | None, frozenset[str]]:
+        """What the app marks on rows besides their data: the open one and those being closed."""
+        return self.open_id, frozenset(self.closing)
+
+    def _visible_span(self) -> tuple[int, int]:
+        first = int(self.scroll_offset.y) // ROW_HEIGHT
+        return first, first + self.size.height // ROW_HEIGHT + 1
+
+    def _set_height(self, count: int) -> None:
+        size = Size(self.size.width, count * ROW_HEIGHT)
+        if size == self.virtual_size:
+            return
+        if self.size.height and min(size.height, self.virtual_size.height) > self.size.height:
+            # It scrolled and still does: only the scrollbar's thumb changes. Assigning
+            # virtual_size would lay the whole screen out again (a full frame) for each page a
+            # sync brings in.
+            self.set_reactive(ConversationList.virtual_size, size)
+            self._scroll_update(size)
+        else:
+            self.virtual_size = size
 
     def refresh_ages(self) -> None:
         """Redraw when an age on screen ('now', '5m', …) would read differently; else nothing.
@@ -118,8 +165,8 @@ class ConversationList(ScrollView, can_focus=True):
             self.refresh()
 
     def _visible_ages(self, now) -> list[str]:
-        first = int(self.scroll_offset.y) // ROW_HEIGHT
-        last = min(len(self.rows), first + self.size.height // ROW_HEIGHT + 1)
+        first, last = self._visible_span()
+        last = min(len(self.rows), last)
         return [relative_time(self.rows[index].last_at, now) for index in range(first, last)]
 
     @property
