@@ -14,7 +14,7 @@ import tempfile
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -110,6 +110,54 @@ class UiSection(BaseModel):
         return value
 
 
+def _clock_time(value: str) -> str:
+    hours, _, minutes = value.strip().partition(":")
+    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2 and 0 <= int(hours) <= 23 and 0 <= int(minutes) <= 59):
+        raise ValueError(f"{value!r} is not a time of day such as 08:00 or 21:30")
+    return f"{int(hours):02d}:{minutes}"
+
+
+class ComposeSection(BaseModel):
+    """[compose]: the guards on what a reply costs, and when it reaches the customer."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    confirm_over_segments: int = Field(default=3, ge=0, le=10)
+    """Ask before sending a reply longer than this many SMS segments (0 never asks)."""
+    currency: str = "USD"
+    """Currency the segment prices are in (shown next to the cost estimate)."""
+    segment_prices: dict[str, float] = Field(default_factory=lambda: {"default": 0.0079})
+    """Price of one SMS segment by recipient country (ISO code), and `default` for the rest."""
+    quiet_hours: bool = True
+    """Warn before texting someone outside send_window_start to send_window_end in their time zone."""
+    send_window_start: str = "08:00"
+    """Start of the recipient's local hours when texting is fine."""
+    send_window_end: str = "21:00"
+    """End of the recipient's local hours when texting is fine."""
+    editor: str = ""
+    """Command for the external editor (Ctrl+E); empty uses $VISUAL, then $EDITOR, then vi."""
+
+    @field_validator("send_window_start", "send_window_end")
+    @classmethod
+    def _time_of_day(cls, value: str) -> str:
+        return _clock_time(value)
+
+    @field_validator("segment_prices")
+    @classmethod
+    def _prices(cls, value: dict[str, float]) -> dict[str, float]:
+        import phonenumbers
+
+        prices: dict[str, float] = {}
+        for country, price in value.items():
+            code = country.strip() if country.strip() == "default" else country.strip().upper()
+            if code != "default" and code not in phonenumbers.SUPPORTED_REGIONS:
+                raise ValueError(f"{country!r} is not a two-letter country code (or 'default')")
+            if price < 0:
+                raise ValueError(f"the price for {country!r} is negative")
+            prices[code] = price
+        return prices
+
+
 class NotificationsSection(BaseModel):
     """[notifications]: how a new customer text gets your attention."""
 
@@ -117,6 +165,16 @@ class NotificationsSection(BaseModel):
 
     bell: bool = True
     """Ring the terminal bell when a new inbound text arrives."""
+    desktop: bool = False
+    """Show a desktop notification (notify-send on Linux, osascript on macOS) for a new text."""
+    terminal: Literal["off", "osc9", "osc777"] = "off"
+    """Ask the terminal itself for a notification: `osc9` (iTerm2, WezTerm, kitty…) or `osc777` (foot, rxvt, VTE)."""
+    on_message: str = ""
+    """Command run for each new inbound text, without a shell; it gets SAKARI_CONTACT_NAME, SAKARI_CONTACT_NUMBER, SAKARI_CONVERSATION_ID and SAKARI_MESSAGE_TEXT."""
+    on_message_timeout: float = Field(default=10.0, gt=0.0, le=300.0)
+    """Seconds the on_message command may run before it is stopped."""
+    show_text: bool = True
+    """Put the message text in desktop and terminal notifications (off: only who wrote)."""
 
 
 class Settings(BaseModel):
@@ -130,6 +188,8 @@ class Settings(BaseModel):
     """Polling."""
     ui: UiSection = Field(default_factory=UiSection)
     """Look and behaviour."""
+    compose: ComposeSection = Field(default_factory=ComposeSection)
+    """Cost and quiet-hours guards."""
     notifications: NotificationsSection = Field(default_factory=NotificationsSection)
     """Attention."""
     keys: dict[str, str] = Field(default_factory=dict)
