@@ -11,13 +11,19 @@ The GSM 03.38 alphabet is a small table of our own rather than the `gsm0338` cod
 need "is this character in the alphabet and how many septets does it cost", the codec would add
 a dependency and still leave the packing to us, and the table is short enough to check by eye.
 
+The same tables drive the "operator guards": which characters force UCS-2 (to highlight them),
+and a fold of look-alikes to GSM-7 (curly quotes, dashes, odd spaces, accents the alphabet lacks),
+so a pasted reply does not silently cost two or three times as much.
+
 This module is core code: it must never import Textual.
 """
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 GSM7 = "GSM-7"
 UCS2 = "UCS-2"
@@ -126,6 +132,208 @@ def segment_info(text: str) -> SegmentInfo:
     return SegmentInfo(UCS2, segments, sum(unit_costs), capacity, tuple(forcing))
 
 
-def segment_price(segments: int, price_per_segment: float) -> float:
-    """Price of `segments` segments, computed in decimal so 3 × 0.0079 is 0.0237, not 0.023699…"""
-    return float(Decimal(str(price_per_segment)) * segments)
+
+
+# --- Characters that force UCS-2 -----------------------------------------------------------
+
+_ZWJ = "\u200d"
+
+
+def _is_regional_indicator(char: str) -> bool:
+    return 0x1F1E6 <= ord(char) <= 0x1F1FF
+
+
+def _extends(char: str) -> bool:
+    """True for code points that belong to the character before them rather than starting one."""
+    code = ord(char)
+    return (
+        unicodedata.category(char) in ("Mn", "Mc", "Me")  # combining marks, variation selectors
+        or 0x1F3FB <= code <= 0x1F3FF  # emoji skin tones
+        or 0xE0020 <= code <= 0xE007F  # tags (subdivision flags such as England's)
+        or char == _ZWJ
+    )
+
+
+def _clusters(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each user-perceived character, close enough to Unicode grapheme clusters.
+
+    A base code point takes the combining marks, variation selectors, skin tones and tags after
+    it, ZWJ glues the next code point on (family and profession emoji), and regional indicators
+    pair up into flags. Controls (CR, LF) never take anything, so a line break is never inside a
+    highlighted span. Hangul jamo and Indic conjuncts are left as separate code points: they are
+    all UCS-2 anyway, so the spans differ only in where one highlight ends and the next starts.
+    """
+    i, n = 0, len(text)
+    while i < n:
+        start = i
+        if _is_regional_indicator(text[i]) and i + 1 < n and _is_regional_indicator(text[i + 1]):
+            i += 2
+        else:
+            i += 1
+        if unicodedata.category(text[start]) != "Cc":
+            while i < n and unicodedata.category(text[i]) != "Cc" and (_extends(text[i]) or text[i - 1] == _ZWJ):
+                i += 1
+        yield start, i
+
+
+def ucs2_culprits(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, chars) spans, as `str` indexes, of every character that forces UCS-2.
+
+    Spans are whole clusters (see `_clusters`): "e" plus a combining acute is one culprit spanning
+    both code points, even though only the mark is outside GSM-7, because a highlight on a
+    zero-width mark alone would be invisible; a ZWJ family emoji or a flag is one span too.
+    Extension characters (€ [ ] { } ~ ^ | \\) are GSM-7, so they are never culprits.
+    """
+    return [(start, end, text[start:end]) for start, end in _clusters(text) if not is_gsm7(text[start:end])]
+
+
+# --- Folding to GSM-7 ----------------------------------------------------------------------
+
+# Replacement -> the characters folded to it. Every source is one BMP code point (one UCS-2 unit),
+# so a fold never costs more units except the expansions ("..." and "oe"), which `to_gsm7` drops
+# when they would cost a segment.
+_FOLD_GROUPS = {
+    # Quotes and primes, the usual culprits of text pasted from a word processor or a phone.
+    # ´ and ` are typed as apostrophes ("don´t"); ‹ › are single guillemets.
+    "'": "\u2018\u2019\u201a\u201b\u2032\u2039\u203a\u02bc\u00b4`",
+    '"': "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb",
+    # Hyphen, non-breaking hyphen, figure dash, en and em dash, horizontal bar, minus sign.
+    # The bullet becomes "-" as well: in a text it starts a list item, and "- " reads as one.
+    "-": "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2022",
+    # Tab, no-break and narrow no-break space, the typographic spaces, ideographic space.
+    " ": "\t\u00a0\u202f\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u205f\u3000",
+    # Invisible: zero-width space, soft hyphen, word joiner, byte-order mark. ZWJ and ZWNJ stay:
+    # they build emoji and shape Persian and Indic text, which stay UCS-2 anyway.
+    "": "\u200b\u00ad\u2060\ufeff",
+    "...": "\u2026",
+    # GSM 03.38 code 0x09 is Ç, but the original spec had ç there and many handsets still show it
+    # in lower case, so carriers fold ç to Ç rather than dropping the cedilla.
+    "Ç": "\u00e7",
+    "oe": "\u0153",
+    "OE": "\u0152",
+}
+_FOLD = {source: target for target, sources in _FOLD_GROUPS.items() for source in sources}
+
+# Letters with no canonical decomposition whose base letter is still obvious to a reader.
+_LETTER_FOLD = {"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i"}
+
+
+@dataclass(frozen=True)
+class Folded:
+    """The result of `to_gsm7`."""
+
+    text: str
+    """The folded text."""
+    replaced: int
+    """Characters (clusters) changed or removed."""
+    remaining: tuple[str, ...]
+    """Distinct characters still forcing UCS-2 (emoji, CJK…), in order of appearance; empty if GSM-7."""
+
+
+def _utf16_len(text: str) -> int:
+    return sum(_utf16_units(char) for char in text)
+
+
+def _fold_letter(char: str) -> str | None:
+    """A letter with accents GSM-7 lacks, keeping as many of its accents as GSM-7 has (ǘ → ü)."""
+    decomposed = unicodedata.normalize("NFD", char)
+    base, marks = _LETTER_FOLD.get(decomposed[0], decomposed[0]), decomposed[1:]
+    # Only letters: stripping marks from a digit or symbol would turn a keycap emoji into "1".
+    if not unicodedata.category(base).startswith("L") or gsm7_septets(base) != 1:
+        return None
+    if not all(unicodedata.category(mark).startswith("M") for mark in marks):
+        return None
+    for keep in range(len(marks), -1, -1):
+        candidate = unicodedata.normalize("NFC", base + marks[:keep])
+        if is_gsm7(candidate):
+            return candidate
+    return None  # pragma: no cover - keep == 0 is the GSM-7 base itself
+
+
+def _fold_cluster(cluster: str, expand: bool) -> str:
+    if is_gsm7(cluster):
+        return cluster
+    composed = unicodedata.normalize("NFC", cluster)
+    # A few characters decompose under NFC (composition exclusions); in UCS-2 that costs units.
+    if _utf16_len(composed) > _utf16_len(cluster):
+        composed = cluster
+    if is_gsm7(composed):
+        return composed
+    target = _FOLD.get(composed)
+    if target is not None:
+        return target if expand or len(target) <= 1 else composed
+    return _fold_letter(composed) or composed
+
+
+def _fold(text: str, expand: bool) -> tuple[str, int]:
+    parts, replaced = [], 0
+    for start, end in _clusters(text):
+        cluster = text[start:end]
+        folded = _fold_cluster(cluster, expand)
+        replaced += folded != cluster
+        parts.append(folded)
+    return "".join(parts), replaced
+
+
+def _distinct_culprits(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(chars for _, _, chars in ucs2_culprits(text)))
+
+
+def to_gsm7(text: str) -> Folded:
+    """`text` with look-alikes folded to GSM-7 (see `_FOLD_GROUPS`); what cannot be folded stays.
+
+    Combining marks are composed first (NFC), then letters GSM-7 lacks lose only the accents it
+    lacks (ê → e, ǘ → ü, Ò → O); Greek and Cyrillic are left alone. Text that is already GSM-7
+    comes back unchanged, and the result never needs more segments than the input: the
+    expanding folds (… → "...", œ → "oe") are skipped when they would cost one.
+    """
+    if is_gsm7(text):
+        return Folded(text, 0, ())
+    before = segment_info(text).segments
+    for expand in (True, False):
+        folded, replaced = _fold(text, expand)
+        if segment_info(folded).segments <= before:
+            return Folded(folded, replaced, _distinct_culprits(folded))
+    # Unreachable by the argument above (no other fold costs more), but never make it worse.
+    return Folded(text, 0, _distinct_culprits(text))  # pragma: no cover
+
+
+# --- Price ---------------------------------------------------------------------------------
+
+#: Used when the price table has neither the country nor "default" (Sakari's US list price,
+#: the same default as the `segment_prices` setting).
+DEFAULT_SEGMENT_PRICE = Decimal("0.0079")
+
+# Prices are quoted to a few decimals of the currency; micro-units hold any product exactly.
+_PRICE_QUANTUM = Decimal("0.000001")
+
+_CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$"}
+
+
+def segment_price(segments: int, country: str | None, prices: Mapping[str, float | Decimal]) -> Decimal:
+    """Price of `segments` segments to `country` (ISO code) from `prices`, else its "default".
+
+    Computed in decimal, so 3 × 0.0079 is 0.0237, not 0.023699….
+    """
+    code = (country or "").strip().upper()
+    price = prices.get(code) if code else None
+    if price is None:
+        price = prices.get("default", DEFAULT_SEGMENT_PRICE)
+    return (Decimal(str(price)) * segments).quantize(_PRICE_QUANTUM, ROUND_HALF_UP)
+
+
+def format_cost(amount: Decimal | float, currency: str) -> str:
+    """An estimate for the screen: "≈ $0.0237", "≈ €1.20", or "≈ 0.0237 SEK" without a symbol.
+
+    Four decimals (a segment costs under a cent), trailing zeros trimmed down to the usual two.
+    """
+    value = Decimal(str(amount)).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+    digits = f"{abs(value):.4f}"
+    while digits.endswith("0") and len(digits.partition(".")[2]) > 2:
+        digits = digits[:-1]
+    sign = "-" if value < 0 else ""
+    code = currency.strip().upper()
+    symbol = _CURRENCY_SYMBOLS.get(code)
+    if symbol is not None:
+        return f"≈ {sign}{symbol}{digits}"
+    return f"≈ {sign}{digits} {code}".rstrip()

@@ -64,7 +64,7 @@ def price_for(state: SimulatorState, contact: ContactRecord, segments: int, kind
     if kind == "MMS":
         return state.config.mms_price
     country = contact.country or country_of(contact.mobile) or ""
-    return segment_price(segments, state.config.prices.get(country, state.config.default_price))
+    return float(segment_price(segments, country, {**state.config.prices, "default": state.config.default_price}))
 
 
 def add_message(
