@@ -1,28 +1,46 @@
-"""Local state in SQLite: the cached inbox, drafts and read marks. Never imports Textual."""
+"""Local state in SQLite: the cached inbox, drafts and read marks. Never imports Textual.
+
+Names load on first use (PEP 562): `sakari-tui unread`, run by status bars every few seconds,
+reads the store through `store.unread` alone and must not pay for the API models behind the cache.
+"""
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from .cache import ConversationListing, ConversationRow, InboxCache, ListingOptions, MergeResult
-from .db import StoreError, connect
-from .drafts import Drafts
-from .outbox import Outbox, OutboxEntry, SendState
+_HOMES = {
+    "Store": ".store",
+    "StoreError": ".db",
+    "ConversationListing": ".cache",
+    "ConversationRow": ".cache",
+    "InboxCache": ".cache",
+    "ListingOptions": ".cache",
+    "MergeResult": ".cache",
+    "Drafts": ".drafts",
+    "Outbox": ".outbox",
+    "OutboxEntry": ".outbox",
+    "SendState": ".outbox",
+    "Search": ".search",
+    "SearchHit": ".search",
+    "Snippet": ".search",
+}
+
+__all__ = list(_HOMES)
+
+if TYPE_CHECKING:
+    from .cache import ConversationListing, ConversationRow, InboxCache, ListingOptions, MergeResult
+    from .db import StoreError
+    from .drafts import Drafts
+    from .outbox import Outbox, OutboxEntry, SendState
+    from .search import Search, SearchHit, Snippet
+    from .store import Store
 
 
-class Store:
-    """One database, with one object per concern."""
-
-    def __init__(self, path: Path | str) -> None:
-        self.path = path
-        self.db: sqlite3.Connection = connect(path)
-        self.inbox = InboxCache(self.db)
-        self.drafts = Drafts(self.db)
-        self.outbox = Outbox(self.db)
-
-    def close(self) -> None:
-        self.db.close()
-
-
-__all__ = ["Store", "StoreError", "ConversationListing", "ConversationRow", "ListingOptions", "InboxCache", "MergeResult", "Drafts", "Outbox", "OutboxEntry", "SendState"]
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(home, __name__), name)
+    globals()[name] = value
+    return value

@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 
 from ..api.models import Contact, Conversation, Message
 from ..keywords import is_opt_in_keyword, is_opt_out_keyword
+from .unread import UNREAD_SQL
 
 EPOCH = "0000"
 
@@ -193,7 +194,6 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-UNREAD_SQL = "(c.unread_count > 0 AND (r.read_through IS NULL OR c.last_at > r.read_through))"
 
 
 ROW_SQL = f"""SELECT c.id, c.contact_id, c.contact_name, c.contact_number, c.sender_number, c.closed,
@@ -475,6 +475,14 @@ class InboxCache:
         )
         return tuple(row["id"] for row in rows)
 
+    def messages_since(self, conversation_id: str, message_id: str) -> int:
+        """How many messages of the thread are as new as `message_id` or newer (it included)."""
+        return self.db.execute(
+            """SELECT COUNT(*) FROM messages m, (SELECT created_at, id FROM messages WHERE id = ?) t
+               WHERE m.conversation_id = ? AND (m.created_at > t.created_at OR (m.created_at = t.created_at AND m.id >= t.id))""",
+            (message_id, conversation_id),
+        ).fetchone()[0]
+
     def message_count(self, conversation_id: str) -> int:
         return self.db.execute("SELECT COUNT(*) FROM messages WHERE conversation_id = ?", (conversation_id,)).fetchone()[0]
 
@@ -513,3 +521,44 @@ class InboxCache:
                ON CONFLICT(id) DO UPDATE SET opted_out = excluded.opted_out""",
             (contact_id, state, json.dumps({"id": contact_id})),
         )
+
+    def update_contact_identity(self, contact: Contact) -> list[str]:
+        """Put a contact's edited name and email into its cached conversations (list rows and
+        headers read them from there); returns the ids of all the contact's conversations, whose
+        rows may show differently now (a new name, or the contact's opt-out state).
+
+        The fingerprint follows the new copy, so a later sync that brings the same change from the
+        server finds nothing new, and one that brings something else still replaces it.
+        """
+        if not contact.id:
+            return []
+        ids: list[str] = []
+        names = {"firstName": contact.first_name, "lastName": contact.last_name, "email": contact.email}
+        with self.db:
+            self.db.execute("BEGIN")
+            rows = self.db.execute(
+                "SELECT id, raw FROM conversations WHERE contact_id = ?", (contact.id,)
+            ).fetchall()
+            for row in rows:
+                data = json.loads(row["raw"])
+                embedded = [data.setdefault("contact", {"id": contact.id})]
+                last = data.get("lastMessage")
+                if isinstance(last, dict) and isinstance(last.get("contact"), dict) and last["contact"].get("id") == contact.id:
+                    embedded.append(last["contact"])
+                for identity in embedded:
+                    for key, value in names.items():
+                        if value:
+                            identity[key] = value
+                        else:
+                            identity.pop(key, None)
+                conversation = Conversation.model_validate(data)
+                raw = _dump(conversation)
+                ids.append(row["id"])
+                if raw == row["raw"]:
+                    continue
+                name = conversation.contact.display_name if conversation.contact else ""
+                self.db.execute(
+                    "UPDATE conversations SET contact_name = ?, raw = ?, fingerprint = ? WHERE id = ?",
+                    (name, raw, _fingerprint(raw), row["id"]),
+                )
+        return ids
