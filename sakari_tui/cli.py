@@ -1,30 +1,29 @@
-"""The `sakari-tui` command: the inbox, `--demo`, and the `simulator` and `config` subcommands."""
+"""The `sakari-tui` command: the inbox, `--demo`, and the `simulator`, `config` and `unread` subcommands.
+
+Heavy modules (settings models, the API client, the app) are imported where they are used:
+`sakari-tui unread` runs in a status bar every few seconds and must start in milliseconds.
+"""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import getpass
-import logging
+import os
 import sys
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .config import (
-    ConfigError,
-    SakariSection,
-    Settings,
-    load_settings,
-    permission_problem,
-    secret_from_command,
-    write_config_file,
-)
-from .logs import logging_to_file, redact, setup_logging, silence_logging
 from .paths import config_path, data_dir, log_file
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from .config import SakariSection, Settings
+
+
+def _log():
+    import logging  # not at the top: `unread` has no use for logging's import time
+
+    return logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,6 +55,18 @@ def build_parser() -> argparse.ArgumentParser:
     config_commands = config.add_subparsers(dest="config_command", metavar="SUBCOMMAND", required=True)
     config_commands.add_parser("path", help="print where the settings file is")
     config_commands.add_parser("init", help="ask for the credentials, check them, and write the settings file")
+
+    unread = commands.add_parser(
+        "unread", help="print how many conversations are unread (for a status bar or prompt)",
+        description=(
+            "Print the number of open, unmuted conversations with unread texts, from the local inbox "
+            "(as of the app's last sync; no network). Exits 1 when there is no local inbox to read."
+        ),
+    )
+    unread.add_argument(
+        "--format", dest="template", default="{unread}", metavar="TEMPLATE",
+        help="what to print, with {unread} and {total} (open conversations), e.g. '✉ {unread}'; default '{unread}'",
+    )
     return parser
 
 
@@ -67,7 +78,7 @@ def _fail(message: str) -> int:
 def _warn(message: str, warnings: list[str]) -> None:
     """Print now (visible above the TUI once it exits), log it, and keep it for the app to show."""
     print(f"sakari-tui: warning: {message}", file=sys.stderr)
-    log.warning("%s", message)
+    _log().warning("%s", message)
     warnings.append(message)
 
 
@@ -95,8 +106,16 @@ async def check_credentials(sakari: SakariSection) -> None:
         await client.fetch_all_conversations(limit=1)
 
 
-def run_config_init(ask: Callable[[str], str] = input, ask_secret: Callable[[str], str] = getpass.getpass) -> int:
+def run_config_init(ask: Callable[[str], str] = input, ask_secret: Callable[[str], str] | None = None) -> int:
+    import asyncio
+
     from .api import SakariError
+    from .config import ConfigError, load_settings, secret_from_command, write_config_file
+
+    if ask_secret is None:
+        import getpass
+
+        ask_secret = getpass.getpass
 
     path = config_path()
     try:
@@ -170,10 +189,22 @@ def run_app(
     return app.return_code or 0
 
 
+def demo_store_path(env: Mapping[str, str] | None = None) -> Path:
+    """The demo's local store: started afresh by each demo and left behind, so that
+    `sakari-tui --demo unread` can count it while (or after) a demo runs."""
+    return data_dir(env) / "demo" / "inbox-demo.sqlite3"
+
+
 def run_demo(seed: int, warnings: Sequence[str] = ()) -> int:
+    from .config import SakariSection, Settings
     from .simulator.server import SimulatorServer
 
-    with SimulatorServer(seed=seed, customers=True) as server, tempfile.TemporaryDirectory(prefix="sakari-demo-") as tmp:
+    store_path = demo_store_path()
+    store_path.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in (store_path, store_path.with_name(store_path.name + "-wal"), store_path.with_name(store_path.name + "-shm")):
+        # The simulator's data is new each time: the last demo's cache would not match it.
+        leftover.unlink(missing_ok=True)
+    with SimulatorServer(seed=seed, customers=True) as server:
         settings = Settings(
             sakari=SakariSection(
                 account_id=server.account_id,
@@ -183,10 +214,17 @@ def run_demo(seed: int, warnings: Sequence[str] = ()) -> int:
                 token_url=server.token_url,
             )
         )
-        return run_app(settings, Path(tmp) / "demo.sqlite3", settings_path=None, demo=True, warnings=warnings)
+        return run_app(settings, store_path, settings_path=None, demo=True, warnings=warnings)
+
+
+def account_store_path(account_id: str, env: Mapping[str, str] | None = None) -> Path:
+    """The local store of one account: `<data dir>/inbox-<account id>.sqlite3` (safe characters only)."""
+    safe_account = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in account_id)
+    return data_dir(env) / f"inbox-{safe_account}.sqlite3"
 
 
 def run_inbox(*, strict_perms: bool = False, warnings: list[str] | None = None) -> int:
+    from .config import ConfigError, load_settings, permission_problem
     from .ui.screens.no_config import NoConfigApp
 
     warnings = [] if warnings is None else warnings
@@ -194,7 +232,7 @@ def run_inbox(*, strict_perms: bool = False, warnings: list[str] | None = None) 
     # Before loading: a file others can change must not get to run its client_secret_command.
     problem = permission_problem(path)
     if problem and strict_perms:
-        log.error("%s", problem)
+        _log().error("%s", problem)
         return _fail(problem)
     if problem:
         _warn(problem, warnings)
@@ -207,25 +245,130 @@ def run_inbox(*, strict_perms: bool = False, warnings: list[str] | None = None) 
     if missing:
         NoConfigApp(path, missing).run()
         return 2
-    safe_account = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in settings.sakari.account_id or "")
-    store_path = data_dir() / f"inbox-{safe_account}.sqlite3"
+    store_path = account_store_path(settings.sakari.account_id or "")
     return run_app(settings, store_path, settings_path=path, demo=False, warnings=warnings)
 
 
+# --- unread --------------------------------------------------------------------------------
+# Only light modules here (sqlite3, tomllib): see the module docstring.
+
+UNREAD_FIELDS = ("unread", "total")
+UNREAD_BUSY_TIMEOUT_S = 1.0
+
+
+def _unread_template_problem(template: str) -> str | None:
+    import string
+
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        return f"--format {template!r} is not a valid template ({exc}); use {{unread}} and {{total}}, and {{{{ }}}} for braces."
+    for _, field, spec, conversion in parsed:
+        if field is None:
+            continue
+        if field not in UNREAD_FIELDS or conversion or "{" in (spec or ""):
+            shown = "{" + field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            return f"--format may only use {{unread}} and {{total}}, not {shown}."
+    try:
+        template.format(unread=0, total=0)
+    except ValueError as exc:
+        return f"--format {template!r} is not a valid template ({exc})."
+    return None
+
+
+def _unread_account_id(env: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """The account id (environment, then settings file) without loading the settings model; or a problem."""
+    from_env = env.get("SAKARI_ACCOUNT_ID")
+    if from_env:
+        return from_env, None
+    import tomllib
+
+    path = config_path(env)
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        return None, f"No account is set up yet ({path} does not exist); run 'sakari-tui config init'."
+    except tomllib.TOMLDecodeError as exc:
+        return None, f"{path} is not valid TOML: {exc}."
+    except OSError as exc:
+        return None, f"Cannot read {path}: {exc.strerror or exc}."
+    section = data.get("sakari")
+    account_id = section.get("account_id") if isinstance(section, dict) else None
+    if not isinstance(account_id, str) or not account_id:
+        return None, f"{path} has no sakari.account_id; run 'sakari-tui config init' or set SAKARI_ACCOUNT_ID."
+    return account_id, None
+
+
+def _unread_error(path: Path, exc: Exception) -> str:
+    import sqlite3
+
+    name = getattr(exc, "sqlite_errorname", "")
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return f"The local inbox {path} is busy ({exc}); try again in a moment."
+    if name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")):
+        return f"The local inbox {path} is damaged ({exc}); move it aside and start sakari-tui to sync a new one."
+    if isinstance(exc, sqlite3.OperationalError) and "no such" in str(exc):
+        return f"The local inbox {path} is not ready ({exc}); start sakari-tui once to update it."
+    return f"Cannot read the local inbox {path} ({exc})."
+
+
+def run_unread(template: str = "{unread}", env: Mapping[str, str] | None = None, *, demo: bool = False) -> int:
+    """Print the unread count from the local store, read-only (no migrations, no network)."""
+    import sqlite3
+
+    from .store.unread import unread_counts
+
+    env = os.environ if env is None else env
+    problem = _unread_template_problem(template)
+    if problem:
+        return _fail(problem)
+    if demo:
+        path = demo_store_path(env)
+        if not path.is_file():
+            print(f"sakari-tui: No demo inbox yet ({path}); start one with: sakari-tui --demo", file=sys.stderr)
+            return 1
+    else:
+        account_id, problem = _unread_account_id(env)
+        if account_id is None:
+            print(f"sakari-tui: {problem}", file=sys.stderr)
+            return 1
+        path = account_store_path(account_id, env)
+        if not path.is_file():
+            print(f"sakari-tui: No local inbox yet for account {account_id} ({path}); run sakari-tui once.", file=sys.stderr)
+            return 1
+    try:
+        # mode=ro: never create, migrate or write; the app may be running and owns the file.
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=UNREAD_BUSY_TIMEOUT_S)
+        try:
+            counts = unread_counts(db)
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        print(f"sakari-tui: {_unread_error(path, exc)}", file=sys.stderr)
+        return 1
+    print(template.format(unread=counts.unread, total=counts.total))
+    return 0
+
+
 def _start_logging(debug: bool, warnings: list[str]) -> None:
+    from .logs import setup_logging, silence_logging
+
     try:
         path = setup_logging(debug=debug)
     except OSError as exc:
         silence_logging()
         _warn(f"cannot write the log file {log_file()} ({exc.strerror or exc}); continuing without it.", warnings)
         return
-    log.info("sakari-tui %s starting (log level %s)", __version__, "DEBUG" if debug else "INFO")
+    _log().info("sakari-tui %s starting (log level %s)", __version__, "DEBUG" if debug else "INFO")
     if debug:
         print(f"sakari-tui: debug log in {path}", file=sys.stderr)
 
 
 def _stopped(exc: Exception) -> int:
     """Log an unexpected error with its traceback and tell the user in one sentence."""
+    from .logs import logging_to_file, redact, setup_logging, silence_logging
+
     where = f"details in {log_file()}"
     if not logging_to_file():
         try:
@@ -233,7 +376,7 @@ def _stopped(exc: Exception) -> int:
         except OSError:
             silence_logging()  # else Python's last-resort handler would print the traceback
             where = "the log file could not be written"
-    log.error("sakari-tui stopped unexpectedly", exc_info=exc)
+    _log().error("sakari-tui stopped unexpectedly", exc_info=exc)
     first_line = (str(exc).strip().splitlines() or [""])[0]
     summary = redact(f"{type(exc).__name__}: {first_line}" if first_line else type(exc).__name__)
     print(f"sakari-tui stopped unexpectedly: {summary}; {where}", file=sys.stderr)
@@ -243,6 +386,8 @@ def _stopped(exc: Exception) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "simulator":
         return run_simulator(args)
+    if args.command == "unread":
+        return run_unread(args.template, demo=args.demo)
     if args.command == "config":
         if args.config_command == "init":
             return run_config_init()
