@@ -5,8 +5,12 @@ from __future__ import annotations
 import time
 
 import pytest
+import pytest_asyncio
 
+from sakari_tui.api import SakariClient
 from sakari_tui.simulator import ManualClock, SimulatorServer
+from sakari_tui.store import Store
+from sakari_tui.sync import InboxEngine
 
 SAKARI_ENV = (
     "SAKARI_ACCOUNT_ID",
@@ -46,3 +50,19 @@ def server(sim_clock):
     """The demo account on a loopback socket, customers off, time under the test's control."""
     with SimulatorServer(seed=1, clock=sim_clock, customers=False) as running:
         yield running
+
+
+@pytest_asyncio.fixture
+async def engine(server):
+    """An engine over a fresh in-memory store and the simulator; its events collect in `engine.events`."""
+    client = SakariClient(
+        account_id=server.account_id, client_id=server.client_id, client_secret=server.client_secret,
+        api_url=server.base_url, token_url=server.token_url,
+    )
+    store = Store(":memory:")
+    events = []
+    engine = InboxEngine(client, store, listener=events.append)
+    engine.events = events
+    yield engine
+    await client.aclose()
+    store.close()

@@ -76,6 +76,11 @@ class Pagination(ApiModel):
 
 # --- contacts ------------------------------------------------------------------------------
 
+OPTED_OUT_TAG = "opted-out"
+"""The tag this app puts on a contact the user marked as opted out (Sakari has no call for that)."""
+OPTED_OUT_AT_ATTRIBUTE = "optedOutAt"
+"""The attribute holding when the user marked the contact opted out (ISO 8601, UTC)."""
+
 
 class Mobile(ApiModel):
     number: str | None = None
@@ -129,8 +134,11 @@ class Contact(ContactRequest):
 
     @property
     def opted_out(self) -> bool:
-        """True when the contact has asked for no more texts (Sakari sets `blocked`)."""
-        return self.blocked is not None
+        """True when the contact has asked for no more texts: Sakari sets `blocked`, or a user of
+        this app marked it with the `opted-out` tag (any case)."""
+        if self.blocked is not None:
+            return True
+        return any(tag.tag.strip().casefold() == OPTED_OUT_TAG for tag in self.tags or ())
 
 
 class ContactUploadResult(ApiModel):
@@ -408,5 +416,5 @@ __all__ = [
     "Contact", "ContactUploadResult", "MessageStatus", "MediaItem", "ConversationRef", "Message",
     "SendMessagesRequest", "SendMessagesResult", "PhoneNumber", "Conversation", "TemplateRequest", "Template",
     "CampaignTrigger", "CampaignFilters", "CampaignRequest", "Campaign", "Webhook", "SharedFile", "TokenResponse",
-    "AttributeFilter", "Page",
+    "AttributeFilter", "Page", "OPTED_OUT_TAG", "OPTED_OUT_AT_ATTRIBUTE",
 ]

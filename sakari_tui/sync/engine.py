@@ -9,19 +9,27 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Callable
-from datetime import timedelta
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from ..api import (
+    OPTED_OUT_AT_ATTRIBUTE,
+    OPTED_OUT_TAG,
     ApiUnavailable,
     AuthError,
     BadResponse,
+    Contact,
     ContactRequest,
     Conversation,
     Message,
+    Mobile,
     RateLimited,
     SakariClient,
     SakariError,
+    Tag,
+    Template,
+    TemplateRequest,
 )
 from ..store import MergeResult, OutboxEntry, SendState, Store
 from .events import ConversationsChanged, Event, SendStateChanged, ThreadChanged
@@ -101,6 +109,11 @@ class InboxEngine:
             offset = page.next_offset
         self._walked_once = True
         return ConversationsChanged(tuple(changed), tuple(new_inbound))
+
+    @property
+    def walked_once(self) -> bool:
+        """The first walk through every page of conversations is over."""
+        return self._walked_once
 
     async def _merge_in_chunks(self, conversations: list[Conversation]) -> MergeResult:
         """Merge a page a few conversations at a time, letting the event loop run in between.
@@ -362,3 +375,93 @@ class InboxEngine:
         result = self.store.inbox.merge_conversations([conversation])
         if result.changed:
             self.emit(ConversationsChanged(result.changed, result.new_inbound))
+
+    # --- contacts ----------------------------------------------------------------------------
+
+    async def update_contact(
+        self,
+        contact_id: str,
+        *,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        email: str | None = None,
+        tags: Iterable[str] | None = None,
+        attributes: Mapping[str, Any] | None = None,
+    ) -> Contact:
+        """Change a contact's name, email and tags; returns the contact as Sakari now has it.
+
+        None leaves a field as it is, "" clears it. `tags` replaces the tag list (tags kept keep
+        their visibility); `attributes` are added to the existing ones. The contact is read
+        first and sent whole (mobile and attributes included), because a PUT may replace what it
+        is not given. The store and the cached conversations' names are updated.
+        """
+        current = await self.client.fetch_contact(contact_id)
+        return await self._put_contact(
+            current, first_name=first_name, last_name=last_name, email=email, tags=tags, attributes=attributes
+        )
+
+    async def mark_opted_out(self, contact_id: str) -> Contact:
+        """Record that the contact asked for no more texts: the `opted-out` tag plus an
+        `optedOutAt` attribute (Sakari has no call that opts a contact out for us)."""
+        current = await self.client.fetch_contact(contact_id)
+        names = [tag.tag for tag in current.tags or ()]
+        if not any(name.strip().casefold() == OPTED_OUT_TAG for name in names):
+            names.append(OPTED_OUT_TAG)
+        when = datetime.fromtimestamp(self.clock(), timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+        return await self._put_contact(current, tags=names, attributes={OPTED_OUT_AT_ATTRIBUTE: when})
+
+    async def _put_contact(
+        self,
+        current: Contact,
+        *,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        email: str | None = None,
+        tags: Iterable[str] | None = None,
+        attributes: Mapping[str, Any] | None = None,
+    ) -> Contact:
+        contact_id = current.id or ""
+        if tags is None:
+            new_tags = list(current.tags or [])
+        else:
+            known = {tag.tag: tag for tag in current.tags or ()}
+            new_tags = []
+            for name in dict.fromkeys(name.strip() for name in tags if name and name.strip()):
+                new_tags.append(known.get(name) or Tag(tag=name))
+        request = ContactRequest(
+            mobile=Mobile(number=current.mobile.number, country=current.mobile.country) if current.mobile else None,
+            # "" (not None, which is left out of the body) so that a cleared field is cleared.
+            first_name=(current.first_name or "") if first_name is None else first_name.strip(),
+            last_name=(current.last_name or "") if last_name is None else last_name.strip(),
+            email=(current.email or "") if email is None else email.strip(),
+            attributes={**(current.attributes or {}), **(attributes or {})},
+            tags=new_tags,
+        )
+        updated = await self.client.update_contact(contact_id, request)
+        if not updated.id:
+            updated = updated.model_copy(update={"id": contact_id})
+        self.store.inbox.merge_contact(updated)
+        # Every conversation of the contact, renamed or not: the opt-out mark shows in the rows too.
+        conversations = self.store.inbox.update_contact_identity(updated)
+        if conversations:
+            self.emit(ConversationsChanged(tuple(conversations), ()))
+        return updated
+
+    # --- templates ---------------------------------------------------------------------------
+
+    async def templates(self) -> list[Template]:
+        """Every template of the account, in the API's order."""
+        return [template async for template in self.client.iter_templates()]
+
+    async def save_template(self, template_id: str | None, name: str, text: str) -> Template:
+        """Create a template (`template_id` None) or change an existing one's name and text."""
+        request = TemplateRequest(name=name.strip() or None, template=text)
+        if template_id is None:
+            request.type = "SMS"
+            return await self.client.create_template(request)
+        return await self.client.update_template(template_id, request)
+
+    async def delete_template(self, template_id: str) -> None:
+        """Remove a template for good."""
+        if not await self.client.remove_template(template_id):
+            raise SakariError("The Sakari API did not remove the template; try again.")

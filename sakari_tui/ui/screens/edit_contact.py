@@ -1,0 +1,217 @@
+"""Edit a contact's name, email and tags in a small form (Ctrl+S saves, Esc cancels)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from ...api import SakariError
+from ...api.models import Contact, ContactIdentifiers
+from ...text import one_line, sanitize
+from ..widgets.inputs import SafeInput
+
+log = logging.getLogger(__name__)
+
+# Loose on purpose: one @, something before it, and a dot with something on both sides after it.
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+FIELD_LIMIT = 200
+
+
+def email_problem(email: str) -> str | None:
+    """Why `email` is not an address (one sentence), or None when it is one or is empty."""
+    email = email.strip()
+    if not email or EMAIL.fullmatch(email):
+        return None
+    return f"{one_line(email, 60)!r} is not an email address: it needs one @ and a domain such as example.com."
+
+
+def split_tags(text: str) -> tuple[str, ...]:
+    """Comma-separated tags, trimmed, without empty ones or repeats."""
+    return tuple(dict.fromkeys(tag.strip() for tag in text.split(",") if tag.strip()))
+
+
+@dataclass(frozen=True)
+class ContactEdit:
+    """What the person changed; None leaves a field as it was, "" clears it."""
+
+    contact_id: str
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    tags: tuple[str, ...] | None = None
+
+    @property
+    def changed(self) -> bool:
+        return any(value is not None for value in (self.first_name, self.last_name, self.email, self.tags))
+
+    def as_kwargs(self) -> dict[str, Any]:
+        """Keywords for `InboxEngine.update_contact`."""
+        return {"first_name": self.first_name, "last_name": self.last_name, "email": self.email, "tags": self.tags}
+
+
+def _shown(value: str | None) -> str:
+    # Inputs draw their value raw: untrusted text is made safe, and single-line, first.
+    return one_line(value, FIELD_LIMIT)
+
+
+class EditContactScreen(ModalScreen[ContactEdit | None]):
+    """Returns a `ContactEdit` (only the fields that changed are set), or None when cancelled.
+
+    With `save` (e.g. ``lambda edit: engine.update_contact(edit.contact_id, **edit.as_kwargs())``)
+    the screen saves before closing and shows a refusal inline, keeping the form as typed;
+    without it, the caller saves the returned edit.
+    """
+
+    DEFAULT_CSS = """
+    EditContactScreen { align: center middle; }
+    EditContactScreen > Vertical {
+        width: 64; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    EditContactScreen .field-row { height: 3; }
+    EditContactScreen .field-row > Label { width: 12; padding-top: 1; }
+    EditContactScreen .field-row > Input { width: 1fr; }
+    EditContactScreen #contact-title { margin-bottom: 1; }
+    EditContactScreen #contact-error { color: $error; height: auto; }
+    EditContactScreen #contact-buttons { height: auto; align-horizontal: right; }
+    EditContactScreen #contact-buttons Button { margin-left: 1; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="contact.cancel"),
+        Binding("ctrl+s", "submit", "Save", id="contact.save", priority=True),
+    ]
+
+    FIELDS = ("#contact-first", "#contact-last", "#contact-email", "#contact-tags")
+
+    def __init__(
+        self,
+        contact: Contact | ContactIdentifiers,
+        *,
+        save: Callable[[ContactEdit], Awaitable[object]] | None = None,
+    ) -> None:
+        super().__init__()
+        self.contact = contact
+        self.save = save
+        self.saving = False
+        tags = getattr(contact, "tags", None) or []
+        self.initial = {
+            "#contact-first": _shown(contact.first_name),
+            "#contact-last": _shown(contact.last_name),
+            "#contact-email": _shown(contact.email),
+            "#contact-tags": ", ".join(_shown(tag.tag) for tag in tags),
+        }
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Content.assemble(
+                Content.styled("Edit contact", "bold"), "  ",
+                Content.styled(one_line(self.contact.display_name, 40), "$foreground-muted"),
+            ), id="contact-title")
+            for label, selector, placeholder in (
+                ("First name", "#contact-first", ""),
+                ("Last name", "#contact-last", ""),
+                ("Email", "#contact-email", "name@example.com (optional)"),
+                ("Tags", "#contact-tags", "vip, wholesale (commas between)"),
+            ):
+                with Horizontal(classes="field-row"):
+                    yield Label(Content(label))
+                    yield SafeInput(self.initial[selector], placeholder=placeholder, id=selector[1:])
+            yield Static(Content(""), id="contact-error")
+            with Horizontal(id="contact-buttons"):
+                yield Button("Cancel", id="contact-cancel")
+                yield Button("Save  ^s", id="contact-save", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#contact-first", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "contact-tags":
+            self.action_submit()
+        else:
+            self.focus_next(Input)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "contact-save":
+            self.action_submit()
+        else:
+            self.action_cancel()
+
+    def _value(self, selector: str) -> str:
+        return self.query_one(selector, Input).value
+
+    def _error(self, text: str, focus: str | None = None) -> None:
+        self.query_one("#contact-error", Static).update(Content(text))
+        if focus:
+            self.query_one(focus).focus()
+
+    def build_edit(self) -> ContactEdit | None:
+        """The edit as typed, or None (with the reason shown) when it cannot be saved."""
+        email = self._value("#contact-email").strip()
+        problem = email_problem(email)
+        if problem:
+            self._error(problem, "#contact-email")
+            return None
+
+        def changed(selector: str) -> str | None:
+            value = self._value(selector)
+            return None if value == self.initial[selector] else value.strip()
+
+        tags_text = self._value("#contact-tags")
+        tags = None
+        if split_tags(tags_text) != split_tags(self.initial["#contact-tags"]):
+            tags = split_tags(tags_text)
+        return ContactEdit(
+            self.contact.id or "",
+            first_name=changed("#contact-first"),
+            last_name=changed("#contact-last"),
+            email=changed("#contact-email"),
+            tags=tags,
+        )
+
+    def action_submit(self) -> None:
+        if self.saving:
+            return
+        edit = self.build_edit()
+        if edit is None:
+            return
+        if not edit.changed:
+            self.dismiss(None)
+            return
+        if self.save is None:
+            self.dismiss(edit)
+            return
+        self._error("Saving…")
+        self.saving = True
+        self._save(edit)
+
+    @work(group="contact-edit", exclusive=True, exit_on_error=False)
+    async def _save(self, edit: ContactEdit) -> None:
+        assert self.save is not None
+        try:
+            await self.save(edit)
+        except SakariError as error:
+            self._error(f"Not saved: {one_line(str(error), 240)}")
+            return
+        except Exception as error:  # anything else: one sentence here, the details in the log
+            log.exception("saving contact %s failed", edit.contact_id)
+            self._error(f"Not saved: {one_line(sanitize(type(error).__name__), 60)} (details in the log file).")
+            return
+        finally:
+            self.saving = False
+        self.dismiss(edit)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
