@@ -135,7 +135,7 @@ class ComposeSection(BaseModel):
     send_window_end: str = "21:00"
     """End of the recipient's local hours when texting is fine."""
     editor: str = ""
-    """Command for the external editor (Ctrl+E); empty uses $VISUAL, then $EDITOR, then vi."""
+    """Command for the external editor (Ctrl+O); empty uses $VISUAL, then $EDITOR, then vi."""
 
     @field_validator("send_window_start", "send_window_end")
     @classmethod

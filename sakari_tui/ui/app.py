@@ -19,7 +19,7 @@ from rich.text import Text
 from pathlib import Path
 
 from textual import on, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -29,11 +29,15 @@ from textual.widgets import Footer, Header, Input, Static
 
 from ..api import SakariError
 from ..config import ConfigError, Settings, update_config_file
+from ..editor import EditorError, edit_text, editor_argv
+from ..keywords import reads_like_opt_out
+from ..notify import Notifier
 from ..logs import redact
 from ..paths import log_file
 from ..phones import display_number
+from ..send_guard import send_warnings
 from ..sms import segment_info
-from ..store import ListingOptions, Store
+from ..store import ListingOptions, SearchHit, Store
 from ..sync import (
     Connection,
     ConversationsChanged,
@@ -47,12 +51,17 @@ from ..sync import (
 )
 from ..templates import contact_context, unfilled
 from ..text import one_line
+from .alerts import Alerts
 from .clock import FrozenClock, WallClock
 from .format import ago
 from .screens.confirm import ConfirmScreen
+from .screens.edit_contact import EditContactScreen
 from .screens.new_conversation import NewConversation, NewConversationScreen
+from .screens.search import SearchScreen
 from .screens.template_picker import TemplatePickerScreen
+from .screens.templates import TemplatesScreen
 from .widgets.compose import ComposeBox
+from .widgets.contact_panel import ContactPanel
 from .widgets.conversation_list import ConversationList
 from .widgets.inputs import SafeInput
 from .widgets.thread_log import ThreadLog, bubble_for_message, bubble_for_pending
@@ -76,6 +85,7 @@ class SakariApp(App[None]):
         Binding("ctrl+s", "send", "Send", id="app.send", priority=True),
         Binding("n", "next_unread", "Next unread", id="app.next_unread"),
         Binding("slash", "filter", "Filter", id="app.filter"),
+        Binding("ctrl+f", "search", "Search", id="app.search", priority=True),
         Binding("escape", "escape", "List", id="app.escape"),
         Binding("x", "close_conversation", "Close", id="app.close"),
         Binding("u", "undo_close", "Undo close", id="app.undo_close", show=False),
@@ -84,6 +94,11 @@ class SakariApp(App[None]):
         Binding("m", "toggle_mute", "Mute", id="app.mute", show=False),
         Binding("h", "toggle_closed", "Show closed", id="app.toggle_closed", show=False),
         Binding("o", "toggle_order", "Unread first", id="app.toggle_order", show=False),
+        Binding("ctrl+g", "fold_gsm7", "To GSM-7", id="app.fold_gsm7", show=False),
+        Binding("ctrl+o", "external_editor", "Edit in $EDITOR", id="app.editor", show=False),
+        Binding("O", "mark_opted_out", "Mark opted out", id="app.mark_opted_out", show=False),
+        Binding("c", "toggle_contact", "Contact", id="app.contact"),
+        Binding("T", "manage_templates", "Manage templates", id="app.manage_templates", show=False),
         Binding("R", "retry", "Retry send", id="app.retry", show=False),
         Binding("D", "discard", "Discard failed", id="app.discard", show=False),
         Binding("i", "focus_compose", "Reply", id="app.focus_compose"),
@@ -111,6 +126,10 @@ class SakariApp(App[None]):
         self.settings = settings
         self.engine = engine
         self.store: Store = engine.store
+        self.notifier = Notifier(settings.notifications)
+        # Looked up at each call (not bound now), so a test can stand in for either.
+        self.alerts = Alerts(self.notifier, self.store, bell=lambda: self.bell(),
+                             write_terminal=lambda sequence: self._write_terminal(sequence))
         self.settings_path = settings_path
         self.demo = demo
         self.poll = poll
@@ -155,7 +174,8 @@ class SakariApp(App[None]):
             with Vertical(id="thread-pane"):
                 yield Static(Content(""), id="thread-header")
                 yield ThreadLog(clock=self.clock, id="thread")
-                yield ComposeBox(id="compose")
+                yield ComposeBox(self.settings.compose, id="compose")
+            yield ContactPanel(id="contact-panel")
         yield Static(Content("Starting…"), id="status")
         yield Footer()
 
@@ -168,6 +188,7 @@ class SakariApp(App[None]):
         self.status_line = main.query_one("#status", Static)
         self.thread_header = main.query_one("#thread-header", Static)
         self.filter_box = main.query_one("#filter", Input)
+        self.contact_panel = main.query_one("#contact-panel", ContactPanel)
         try:
             self.theme = self.settings.ui.theme
         except Exception:  # an unknown theme name must not stop the app
@@ -179,7 +200,7 @@ class SakariApp(App[None]):
         self.refresh_list()
         self.conversation_list.focus()
         self.set_interval(1.0, self._tick)
-        for warning in self.startup_warnings:
+        for warning in self.startup_warnings + self.notifier.startup_problems:
             self.notify(warning, severity="warning", timeout=15, markup=False)
         self.engine.resume_outbox()
         if self.poll:
@@ -221,15 +242,18 @@ class SakariApp(App[None]):
     def _on_engine_event(self, event: Event) -> None:
         if isinstance(event, ConversationsChanged):
             self._schedule_list_refresh(event.changed)
+            if self.alerts.quiet_backlog and self.engine.walked_once:
+                self.alerts.backlog_loaded()
             if event.new_inbound:
-                audible = [cid for cid in event.new_inbound if not self.store.inbox.is_muted(cid)]
-                if audible and self.settings.notifications.bell:
-                    self.bell()
+                fresh = self.alerts.new_texts(event.new_inbound)
+                if fresh:
+                    self._deliver_alerts(fresh)
                 if self.open_id in event.new_inbound:
                     self.sync_open_thread()
             if self.open_id in event.changed:
                 # Its newest message came with the conversation and is cached already: draw it now.
                 self.show_thread()
+                self._show_contact()
         elif isinstance(event, ThreadChanged):
             if event.conversation_id == self.open_id:
                 self.show_thread()
@@ -241,6 +265,17 @@ class SakariApp(App[None]):
                 self.notify(f"Not sent: {one_line(event.error, 200)} Press R to retry.", severity="error", markup=False)
         elif isinstance(event, SyncStatusChanged):
             self._render_status()
+
+    @work(group="alerts", exit_on_error=False)
+    async def _deliver_alerts(self, events) -> None:
+        for problem in await self.alerts.deliver(events):
+            self.notify(problem, severity="warning", markup=False)
+
+    def _write_terminal(self, sequence: str) -> None:
+        """A notification escape sequence (built from scrubbed text) straight to the terminal."""
+        driver = self._driver
+        if driver is not None and not self.is_headless:
+            driver.write(sequence)
 
     def _schedule_list_refresh(self, changed: Iterable[str] | None = None) -> None:
         """Redraw the list soon, moving just the `changed` conversations (all when None).
@@ -323,7 +358,11 @@ class SakariApp(App[None]):
 
     def open_conversation(self, conversation_id: str, *, focus_compose: bool = True) -> None:
         self._save_draft_now()
+        if not self.query_one("#thread-pane").display:
+            # A narrow screen showed the contact panel in the thread's place: show the thread asked for.
+            self._hide_contact_panel()
         self.open_id = conversation_id
+        self.thread_log.found_key = None
         self.thread_limit = THREAD_WINDOW
         self._shown_messages = 0
         self._unfilled_warned = None
@@ -331,9 +370,11 @@ class SakariApp(App[None]):
         compose = self.compose_box
         compose.area.disabled = False
         compose.area.placeholder = "Write a reply · Enter adds a line · Ctrl+S sends · Ctrl+T templates"
+        compose.recipient = self._open_number()
         compose.set_text(self.store.drafts.get(conversation_id))
         self.thread_log.pin_to_bottom()
         self.show_thread()
+        self._show_contact()
         # The list (read state, open marker) follows a frame later: the thread is what was asked for.
         self._schedule_list_refresh([conversation_id])
         self.conversation_list.select(conversation_id)
@@ -394,11 +435,14 @@ class SakariApp(App[None]):
         if number and number != name:
             parts.append(Content(f"  {one_line(number, 30)}"))
         if sender:
-            parts.append(Content.styled(f"  via {one_line(sender, 30)}", "$text-muted"))
-        parts.append(Content.styled("  ✓ closed" if conversation.closed else "  open", "$text-muted" if conversation.closed else "$success"))
+            parts.append(Content.styled(f"  via {one_line(sender, 30)}", "$foreground-muted"))
+        parts.append(Content.styled("  ✓ closed" if conversation.closed else "  open", "$foreground-muted" if conversation.closed else "$success"))
         opted_out = self._opted_out(conversation.id)
         if opted_out:
             parts.append(Content.styled("  ⊘ opted out: texts to this contact are refused", "bold $error"))
+        elif conversation.last_message and reads_like_opt_out(conversation.last_message.message) \
+                and not conversation.last_message.outgoing:
+            parts.append(Content.styled("  ⚑ their last text reads like an opt-out · O marks them opted out", "bold $warning"))
         header.update(Content.assemble(*parts))
         compose = self.compose_box
         compose.set_class(opted_out, "disabled-reason")
@@ -486,11 +530,190 @@ class SakariApp(App[None]):
                             severity="warning", markup=False)
                 return
         self._unfilled_warned = None
+        warnings = send_warnings(text, self._open_number(), self.settings.compose, self.clock.now())
+        if warnings:
+            question = "\n".join(warnings) + "\n\nSend it anyway?"
+
+            def answered(send: bool | None) -> None:
+                # The compose box may have changed meanwhile: send what was confirmed, if still there.
+                if send and self.open_id == conversation_id and self.compose_box.text == text:
+                    self._queue_reply(conversation_id, text)
+
+            self.push_screen(ConfirmScreen(question, yes="Send anyway", no="Keep editing"), answered)
+            return
+        self._queue_reply(conversation_id, text)
+
+    def _queue_reply(self, conversation_id: str, text: str) -> None:
         self.thread_log.pin_to_bottom()
         pending = self.engine.queue_reply(conversation_id, text)
         self.compose_box.set_text("")
         self.store.drafts.clear(conversation_id)
         self.deliver(pending.local_id)
+
+    def _open_number(self) -> str | None:
+        conversation = self.store.inbox.conversation(self.open_id) if self.open_id else None
+        contact = conversation.contact if conversation else None
+        return contact.mobile.number if contact and contact.mobile else None
+
+    def action_search(self) -> None:
+        """Full-text search of every cached message and contact (the `/` filter only narrows the list)."""
+        self.push_screen(SearchScreen(self.store.search.search, self.clock.now()), self._search_chosen)
+
+    def _search_chosen(self, hit: SearchHit | None) -> None:
+        if hit is None or hit.conversation_id is None:
+            if hit is not None:
+                self.notify("That contact has no conversation cached here yet.", markup=False)
+            return
+        if self.store.inbox.conversation(hit.conversation_id) is None:
+            return
+        # A closed conversation opens too, though the list (hiding closed ones) has no row for it.
+        self.open_conversation(hit.conversation_id, focus_compose=False)
+        if hit.message_id:
+            # Lay out enough of the thread to hold the message, then bring it into view.
+            newer = self.store.inbox.messages_since(hit.conversation_id, hit.message_id)
+            self.thread_limit = max(THREAD_WINDOW, newer + 10)
+            self.thread_log.found_key = hit.message_id
+            self.show_thread()
+            self.call_after_refresh(self.thread_log.scroll_to_bubble, hit.message_id)
+            self.thread_log.focus()
+
+    # --- contact ---------------------------------------------------------------------------------
+
+    def action_toggle_contact(self) -> None:
+        """Show or hide the open conversation's contact; narrow terminals show it instead of the thread."""
+        panel = self.contact_panel
+        if panel.display:
+            self._hide_contact_panel()
+            self.thread_log.focus()
+            return
+        if self.open_id is None:
+            self.notify("Open a conversation first (Enter on the list).", markup=False)
+            return
+        narrow = self.size.width < 100
+        panel.set_class(narrow, "-full")
+        self.query_one("#thread-pane").display = not narrow
+        panel.display = True
+        self._show_contact()
+        panel.focus()
+
+    def _hide_contact_panel(self) -> None:
+        self.contact_panel.display = False
+        self.query_one("#thread-pane").display = True
+
+    def _show_contact(self) -> None:
+        """Draw the open conversation's contact in the panel, when the panel is shown."""
+        conversation = self.store.inbox.conversation(self.open_id) if self.open_id else None
+        if conversation is None or not self.contact_panel.display:
+            return
+        identifiers = conversation.contact
+        contact = (self.store.inbox.contact(identifiers.id) if identifiers and identifiers.id else None) or identifiers
+        last = conversation.last_message
+        self.contact_panel.show(
+            contact, conversation,
+            first_contact=conversation.created.at if conversation.created else None,
+            last_message=last.created_at if last else None,
+            opted_out=self._opted_out(conversation.id),
+        )
+
+    @on(ContactPanel.EditRequested)
+    def _edit_contact(self, event: ContactPanel.EditRequested) -> None:
+        contact = self.store.inbox.contact(event.contact_id)
+        if contact is None:
+            conversation = self.store.inbox.conversation(self.open_id) if self.open_id else None
+            contact = conversation.contact if conversation else None
+        if contact is None:
+            self.notify("This contact is not cached yet; try again after the next refresh.", markup=False)
+            return
+
+        async def save(edit) -> None:
+            await self.engine.update_contact(edit.contact_id, **edit.as_kwargs())
+
+        def done(edit) -> None:
+            if edit is not None:
+                self.notify("Contact saved.", markup=False)
+                self._show_contact()
+                self._render_header()
+
+        self.push_screen(EditContactScreen(contact, save=save), done)
+
+    @on(ContactPanel.OptOutRequested)
+    def _opt_out_requested(self) -> None:
+        self.action_mark_opted_out()
+
+    # --- templates -------------------------------------------------------------------------------
+
+    def action_manage_templates(self) -> None:
+        """Create, edit and delete the account's templates, previewed against real contacts."""
+        contacts = []
+        if self.open_id and (conversation := self.store.inbox.conversation(self.open_id)) and conversation.contact:
+            contacts.append(conversation.contact)
+        for row in self.conversation_list.rows[:20]:
+            conversation = self.store.inbox.conversation(row.id)
+            if conversation and conversation.contact and conversation.contact not in contacts:
+                contacts.append(conversation.contact)
+        self.push_screen(TemplatesScreen(self.engine, contacts))
+
+    def action_fold_gsm7(self) -> None:
+        if self.open_id is None or self.compose_box.area.disabled:
+            self.notify("Open a conversation and write a reply first.", markup=False)
+            return
+        self.notify(self.compose_box.fold_to_gsm7(), markup=False)
+
+    def action_external_editor(self) -> None:
+        """Write the reply in $VISUAL/$EDITOR: the app steps aside until the editor exits."""
+        if self.open_id is None or self.compose_box.area.disabled:
+            self.notify("Open a conversation you can reply to first.", markup=False)
+            return
+        try:
+            argv = editor_argv(self.settings.compose.editor)
+        except EditorError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        try:
+            with self.suspend():
+                result = edit_text(self.compose_box.text, argv)
+        except SuspendNotSupported:  # e.g. a headless run, or a terminal Textual cannot hand over
+            self.notify("Cannot hand the terminal to an editor here; write the reply in the box.",
+                        severity="error", markup=False)
+            return
+        if result.error:
+            self.notify(result.error, severity="error", markup=False)
+        if result.changed:
+            self.compose_box.set_text(result.text)
+            self._save_draft_now()
+        self.compose_box.area.focus()
+
+    def action_mark_opted_out(self) -> None:
+        conversation = self.store.inbox.conversation(self.open_id) if self.open_id else None
+        contact = conversation.contact if conversation else None
+        if contact is None or not contact.id:
+            self.notify("Open a conversation first.", markup=False)
+            return
+        if self._opted_out(conversation.id):
+            self.notify("This contact is already opted out.", markup=False)
+            return
+        name = one_line(contact.display_name or display_number(contact.mobile.number if contact.mobile else None), 40)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.mark_opted_out(contact.id)
+
+        self.push_screen(ConfirmScreen(
+            f"Mark {name} as opted out? Replies to them will be refused from now on. "
+            f"(Recorded on the contact as the tag 'opted-out'; remove the tag to undo.)",
+            yes="Mark opted out", no="Cancel"), answered)
+
+    @work(group="contact", exit_on_error=False)
+    async def mark_opted_out(self, contact_id: str) -> None:
+        try:
+            await self.engine.mark_opted_out(contact_id)
+        except SakariError as error:
+            self.report_error(error)
+            return
+        self.notify("Marked opted out: replies to this contact are off.", markup=False)
+        self._render_header()
+        self._show_contact()
+        self.refresh_list()
 
     @work(group="send", exit_on_error=False)
     async def deliver(self, local_id: str, resend: bool = False) -> None:

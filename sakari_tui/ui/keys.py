@@ -5,8 +5,12 @@ from __future__ import annotations
 from textual.binding import Binding
 
 from .app import SakariApp
+from .screens.edit_contact import EditContactScreen
 from .screens.new_conversation import NewConversationScreen
+from .screens.search import SearchScreen
 from .screens.template_picker import TemplatePickerScreen
+from .screens.templates import TemplatesScreen
+from .widgets.contact_panel import ContactPanel
 from .widgets.conversation_list import ConversationList
 from .widgets.thread_log import ThreadLog
 
@@ -16,6 +20,10 @@ AREAS = [
     ("thread", ThreadLog),
     ("new conversation dialog", NewConversationScreen),
     ("template picker", TemplatePickerScreen),
+    ("search", SearchScreen),
+    ("contact panel", ContactPanel),
+    ("edit contact dialog", EditContactScreen),
+    ("templates manager", TemplatesScreen),
 ]
 
 _KEY_NAMES = {"slash": "/", "question_mark": "?", "escape": "Esc", "enter": "Enter"}

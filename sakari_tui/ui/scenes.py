@@ -144,11 +144,95 @@ async def prepare_new_conversation(pilot) -> None:
     await _settle(pilot)
 
 
+async def _wait_for_dialog(pilot) -> None:
+    app: SakariApp = pilot.app
+    for _ in range(500):
+        if app.screen is not app.screen_stack[0]:
+            break
+        await pilot.pause(0.01)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    _steady_cursors(app)
+    await pilot.pause()
+
+
+async def prepare_opted_out(pilot) -> None:
+    """A contact who texted STOP: the keyword is labelled, the reason is on screen, replies are off."""
+    await prepare_inbox(pilot)
+    app: SakariApp = pilot.app
+    opted_out = next(row.id for row in app.store.inbox.rows(unread_first=False) if row.opted_out)
+    app.open_conversation(opted_out)
+    await _settle(pilot)
+
+
+async def prepare_opt_out_flag(pilot) -> None:
+    """A text that reads like an opt-out but is no keyword: flagged, with the key that acts on it."""
+    await prepare_inbox(pilot)
+    app: SakariApp = pilot.app
+    conversation_id = scene_conversation(app)
+    app.store.inbox.merge_messages(conversation_id, [
+        _message(conversation_id, 1, 30, "Your table for 4 is booked for Friday at 7pm.", "delivered"),
+        _message(conversation_id, 2, 3, "Please stop texting me, I never booked anything.", "received"),
+    ])
+    conversation = app.store.inbox.conversation(conversation_id)
+    app.store.inbox.merge_conversations([conversation.model_copy(update={"last_message": _message(
+        conversation_id, 2, 3, "Please stop texting me, I never booked anything.", "received")})])
+    app.open_conversation(conversation_id)
+    await _settle(pilot)
+
+
+async def prepare_compose_ucs2(pilot) -> None:
+    """A reply with curly quotes and a dash: highlighted, counted as UCS-2, priced, one key from GSM-7."""
+    await prepare_inbox(pilot)
+    app: SakariApp = pilot.app
+    app.open_conversation(scene_conversation(app))
+    await _settle(pilot)
+    app.compose_box.set_text("Thanks for waiting — it’s “in stock” again, we’ll hold one for you until Friday.")
+    await _settle(pilot)
+
+
+async def prepare_search(pilot) -> None:
+    """Full-text search (Ctrl+F), apart from the list filter, with matches highlighted in context."""
+    await prepare_inbox(pilot)
+    app: SakariApp = pilot.app
+    await pilot.press("ctrl+f")
+    await _wait_for_dialog(pilot)
+    await pilot.press(*"order")
+    await pilot.pause(0.4)
+    await _wait_for_dialog(pilot)
+
+
+async def prepare_contact(pilot) -> None:
+    """The contact panel beside the thread (instead of it at 80 columns)."""
+    await prepare_inbox(pilot)
+    app: SakariApp = pilot.app
+    app.open_conversation(scene_conversation(app), focus_compose=False)
+    await _settle(pilot)
+    await pilot.press("c")
+    await _settle(pilot)
+
+
+async def prepare_templates_manager(pilot) -> None:
+    """The templates manager (T): the account's templates, previewed for a real contact."""
+    await prepare_inbox(pilot)
+    app: SakariApp = pilot.app
+    app.open_conversation(scene_conversation(app), focus_compose=False)
+    await _settle(pilot)
+    await pilot.press("T")
+    await _wait_for_dialog(pilot)
+
+
 SCENES: dict[str, Callable[..., Awaitable[None]]] = {
     "inbox": prepare_inbox,
     "thread": prepare_thread,
     "templates": prepare_templates,
     "new-conversation": prepare_new_conversation,
+    "opted-out": prepare_opted_out,
+    "opt-out-flag": prepare_opt_out_flag,
+    "compose-ucs2": prepare_compose_ucs2,
+    "search": prepare_search,
+    "contact": prepare_contact,
+    "templates-manager": prepare_templates_manager,
 }
 
 

@@ -135,9 +135,14 @@ def child_env(server: SimulatorServer, tmp: Path) -> dict[str, str]:
         SAKARI_ACCOUNT_ID=server.account_id, SAKARI_CLIENT_ID=server.client_id,
         SAKARI_CLIENT_SECRET=server.client_secret, SAKARI_API_URL=server.base_url,
         SAKARI_TOKEN_URL=server.token_url,
-        SAKARI_TUI_CONFIG=str(tmp / "config" / "config.toml"),  # absent: defaults plus the env above
+        SAKARI_TUI_CONFIG=str(tmp / "config" / "config.toml"),
         SAKARI_TUI_DATA=str(tmp / "data"), SAKARI_TUI_LOGS=str(tmp / "logs"),
     )
+    # Defaults plus the environment above, except quiet hours: at some hours of the day a demo
+    # contact's night would make Ctrl+S ask first, and this test types and sends blind.
+    config = tmp / "config" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("[compose]\nquiet_hours = false\n", encoding="utf-8")
     return env
 
 

@@ -20,6 +20,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...api.models import Message, MessageStatus
+from ...keywords import keyword_label, reads_like_opt_out
 from ...sync import PendingSend, SendState
 from ...text import one_line, sanitize
 from ..clock import FrozenClock, WallClock
@@ -40,6 +41,26 @@ class Bubble:
     meta: str
     failed: bool
     media: tuple[str, ...] = ()
+    note: str = ""
+    """A line under the bubble calling attention to it (keywords, texts that read like opt-outs)."""
+
+
+KEYWORD_NOTES = {
+    "opt-out": "STOP keyword: Sakari opts the contact out",
+    "opt-in": "START keyword: Sakari opts the contact back in",
+    "help": "HELP keyword: Sakari answers with your help text",
+}
+LIKE_OPT_OUT_NOTE = "⚑ reads like an opt-out request · O marks the contact opted out"
+
+
+def note_for(message: Message) -> str:
+    """What an inbound text means for compliance, in a few words ('' for an ordinary text)."""
+    if message.outgoing:
+        return ""
+    label = keyword_label(message.message)
+    if label:
+        return KEYWORD_NOTES.get(label, "")
+    return LIKE_OPT_OUT_NOTE if reads_like_opt_out(message.message) else ""
 
 
 def bubble_for_message(message: Message) -> Bubble:
@@ -61,6 +82,7 @@ def bubble_for_message(message: Message) -> Bubble:
         meta=meta,
         failed=message.outgoing and message.status_kind in FAILED_STATUSES,
         media=urls,
+        note=note_for(message),
     )
 
 
@@ -91,6 +113,8 @@ class ThreadLog(ScrollView, can_focus=True):
         "thread-log--day",
         "thread-log--link",
         "thread-log--hint",
+        "thread-log--note",
+        "thread-log--found",
     }
     DEFAULT_CSS = """
     ThreadLog { background: $background; scrollbar-size-vertical: 1; overflow-x: hidden; }
@@ -101,6 +125,8 @@ class ThreadLog(ScrollView, can_focus=True):
     ThreadLog > .thread-log--day { color: $text-muted; text-style: italic; }
     ThreadLog > .thread-log--link { color: $accent; text-style: underline; }
     ThreadLog > .thread-log--hint { color: $text-muted; }
+    ThreadLog > .thread-log--note { color: $warning; text-style: bold; }
+    ThreadLog > .thread-log--found { background: $warning-muted; color: $foreground; }
     """
     BINDINGS = [
         Binding("up,k", "scroll_up", "Up", show=False, id="thread.up"),
@@ -119,6 +145,10 @@ class ThreadLog(ScrollView, can_focus=True):
         self.more_above = False
         self.empty_text = "No conversation open. Pick one on the left and press Enter."
         self._lines: list[Strip] = []
+        self._rows: dict[str, int] = {}
+        """The first line of each bubble, by key."""
+        self.found_key: str | None = None
+        """A bubble to mark (the message a search led to)."""
         self._laid_out_width = -1
         self._pinned = True
 
@@ -145,6 +175,15 @@ class ThreadLog(ScrollView, can_focus=True):
         if more_above and bubbles and len(self._lines) <= self.size.height:
             self.post_message(self.NeedsOlder())  # nothing to scroll: fill the screen now
         self.refresh()
+
+    def scroll_to_bubble(self, key: str) -> bool:
+        """Stop following the newest message and bring bubble `key` into view, a third from the top."""
+        row = self._rows.get(key)
+        if row is None:
+            return False
+        self._pinned = False
+        self.scroll_to(y=max(0, row - self.size.height // 3), animate=False, immediate=True)
+        return True
 
     def refresh_layout(self) -> None:
         self._layout(self.size.width)
@@ -177,6 +216,7 @@ class ThreadLog(ScrollView, can_focus=True):
     def _layout(self, width: int) -> None:
         self._laid_out_width = width
         lines: list[Strip] = []
+        rows: dict[str, int] = {}
         base = self.rich_style
         if width <= 4:
             self._lines = []
@@ -195,8 +235,10 @@ class ThreadLog(ScrollView, can_focus=True):
                 lines.append(self._centered(Text(f"── {day_label(day, today)} ──", self._style("day")), width))
                 previous_day = day
             lines.append(Strip.blank(width, base))
+            rows[bubble.key] = len(lines)
             lines.extend(self._bubble_lines(bubble, width))
         self._lines = lines
+        self._rows = rows
         self.virtual_size = Size(width, len(lines))
         if self._pinned:
             # Also after a resize: the first layout may happen before the widget has its size.
@@ -214,7 +256,7 @@ class ThreadLog(ScrollView, can_focus=True):
     def _bubble_lines(self, bubble: Bubble, width: int) -> list[Strip]:
         console = self.app.console
         inner = max(8, int(width * BUBBLE_SHARE) - 2)
-        fill = self._style("outgoing" if bubble.outgoing else "incoming")
+        fill = self._style("found" if bubble.key == self.found_key else "outgoing" if bubble.outgoing else "incoming")
         body = Text(bubble.text or " ", end="")
         wrapped = list(body.wrap(console, inner, overflow="fold")) if bubble.text else [Text(" ")]
         for url in bubble.media:
@@ -226,6 +268,10 @@ class ThreadLog(ScrollView, can_focus=True):
         # As a span, not the base style, so it wins over the bubble fill applied underneath.
         meta.stylize(self._style("failed") if bubble.failed else self._style("meta"))
         wrapped.extend(meta.wrap(console, inner, overflow="fold"))
+        if bubble.note:
+            note = Text(bubble.note, end="")
+            note.stylize(self._style("note"))
+            wrapped.extend(note.wrap(console, inner, overflow="fold"))
         bubble_width = min(inner, max(line.cell_len for line in wrapped)) + 2
         left = width - bubble_width - 1 if bubble.outgoing else 1
         base = self.rich_style

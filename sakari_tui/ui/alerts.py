@@ -1,0 +1,66 @@
+"""New customer texts get the user's attention: bell, terminal and desktop notifications, the hook.
+
+The notifier (`sakari_tui.notify`) knows how to notify; this decides when. A text in a muted
+conversation makes no sound. The backlog a first sync brings into an empty store is not news,
+so it notifies nothing; and a burst (many conversations at once, e.g. after a night offline)
+shows a few notifications and one summary rather than dozens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from ..notify import NewMessage, Notifier
+from ..store import Store
+
+# Individual desktop/terminal notifications per burst; the rest are counted in one summary.
+NOTIFY_AT_ONCE = 3
+
+
+class Alerts:
+    def __init__(self, notifier: Notifier, store: Store, *, bell: Callable[[], None],
+                 write_terminal: Callable[[str], None]) -> None:
+        self.notifier = notifier
+        self.store = store
+        self.bell = bell
+        self.write_terminal = write_terminal
+        # An empty store at start: the first sync's texts are the account's history, not news.
+        self.quiet_backlog = store.inbox.count() == 0
+
+    def backlog_loaded(self) -> None:
+        """The first full sync is over: from now on new inbound texts are news."""
+        self.quiet_backlog = False
+
+    def new_texts(self, conversation_ids: Sequence[str]) -> list[NewMessage]:
+        """Ring and write terminal notifications now; return what the desktop and hook should get."""
+        if self.quiet_backlog:
+            return []
+        events = [event for event in map(self._event, conversation_ids) if event is not None]
+        if not events:
+            return []
+        if self.notifier.settings.bell:
+            self.bell()
+        shown = events[:NOTIFY_AT_ONCE]
+        if len(events) > NOTIFY_AT_ONCE:
+            shown = shown + [NewMessage("sakari-tui", "", "", f"{len(events) - NOTIFY_AT_ONCE} more new texts")]
+        for event in shown:
+            sequence = self.notifier.terminal_sequence_for(event)
+            if sequence:
+                self.write_terminal(sequence)
+        return events
+
+    async def deliver(self, events: Sequence[NewMessage]) -> list[str]:
+        """Desktop notifications (a few) and the on_message hook (each text); problems as sentences."""
+        problems: list[str] = []
+        for index, event in enumerate(events):
+            problems += await self.notifier.notify(event, desktop=index < NOTIFY_AT_ONCE)
+        return list(dict.fromkeys(problems))
+
+    def _event(self, conversation_id: str) -> NewMessage | None:
+        if self.store.inbox.is_muted(conversation_id):
+            return None
+        rows = self.store.inbox.rows_by_id([conversation_id])
+        row = rows.get(conversation_id)
+        if row is None or row.last_outgoing:
+            return None
+        return NewMessage(row.name or row.number, row.number, conversation_id, row.last_text)
