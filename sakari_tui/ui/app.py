@@ -448,7 +448,7 @@ class SakariApp(App[None]):
         compose.set_class(opted_out, "disabled-reason")
         compose.area.disabled = opted_out
         if opted_out:
-            compose.update_counter("Replies are off: this contact opted out (texted STOP).")
+            compose.update_counter("Replies are off: this contact opted out of texts.")
 
     @on(ThreadLog.NeedsOlder)
     def _needs_older(self) -> None:
@@ -508,6 +508,9 @@ class SakariApp(App[None]):
         if conversation_id is None:
             self.notify("Open a conversation first (Enter on the list).", severity="warning", markup=False)
             return
+        if self._opted_out(conversation_id):
+            self.notify("This contact opted out; texts to them are refused.", severity="error", markup=False)
+            return
         text = self.compose_box.text
         if not text.strip():
             self.notify("Nothing to send: the message is empty.", severity="warning", markup=False)
@@ -515,10 +518,6 @@ class SakariApp(App[None]):
         info = segment_info(text)
         if info.too_long:
             self.notify(f"Too long to send: {info.segments} segments; the limit is 10. Shorten it.",
-                        severity="error", markup=False)
-            return
-        if self._opted_out(conversation_id):
-            self.notify("This contact opted out (texted STOP); Sakari will not deliver texts to them.",
                         severity="error", markup=False)
             return
         missing = unfilled(text)
