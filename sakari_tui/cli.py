@@ -7,7 +7,9 @@ Heavy modules (settings models, the API client, the app) are imported where they
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -195,16 +197,48 @@ def demo_store_path(env: Mapping[str, str] | None = None) -> Path:
     return data_dir(env) / "demo" / "inbox-demo.sqlite3"
 
 
+def _claim_demo_store(path: Path):
+    """Lock the demo store's folder and clear the last demo's files; None if another demo runs.
+
+    Returns the open lock file (the lock lasts while it stays open). Without POSIX locks
+    (Windows) the files are removed if nothing holds them open, else this reports another demo.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = open(path.parent / "demo.lock", "a+")
+    try:
+        import fcntl
+
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except ImportError:
+        pass
+    except OSError:  # another demo holds it
+        lock.close()
+        return None
+    try:
+        for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            # The simulator's data is new each time: the last demo's cache would not match it.
+            leftover.unlink(missing_ok=True)
+    except OSError:
+        lock.close()
+        return None
+    return lock
+
+
 def run_demo(seed: int, warnings: Sequence[str] = ()) -> int:
+    import tempfile
+
     from .config import SakariSection, Settings
     from .simulator.server import SimulatorServer
 
     store_path = demo_store_path()
-    store_path.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in (store_path, store_path.with_name(store_path.name + "-wal"), store_path.with_name(store_path.name + "-shm")):
-        # The simulator's data is new each time: the last demo's cache would not match it.
-        leftover.unlink(missing_ok=True)
-    with SimulatorServer(seed=seed, customers=True) as server:
+    lock = _claim_demo_store(store_path)
+    with contextlib.ExitStack() as stack:
+        if lock is None:
+            # Another demo is running and owns the shared store: this one keeps its own, aside.
+            store_path = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="sakari-demo-"))) / "demo.sqlite3"
+        else:
+            stack.callback(lock.close)
+        server = stack.enter_context(SimulatorServer(seed=seed, customers=True))
         settings = Settings(
             sakari=SakariSection(
                 account_id=server.account_id,
@@ -254,6 +288,7 @@ def run_inbox(*, strict_perms: bool = False, warnings: list[str] | None = None) 
 
 UNREAD_FIELDS = ("unread", "total")
 UNREAD_BUSY_TIMEOUT_S = 1.0
+_PLAIN_SPEC = re.compile(r"(.?[<>^=])?0?\d{0,3}")
 
 
 def _unread_template_problem(template: str) -> str | None:
@@ -266,7 +301,8 @@ def _unread_template_problem(template: str) -> str | None:
     for _, field, spec, conversion in parsed:
         if field is None:
             continue
-        if field not in UNREAD_FIELDS or conversion or "{" in (spec or ""):
+        # A spec may pad or align ('{unread:>3}'), not pick a type: '{unread:c}' would print chr(n).
+        if field not in UNREAD_FIELDS or conversion or not _PLAIN_SPEC.fullmatch(spec or ""):
             shown = "{" + field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
             return f"--format may only use {{unread}} and {{total}}, not {shown}."
     try:

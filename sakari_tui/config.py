@@ -110,13 +110,6 @@ class UiSection(BaseModel):
         return value
 
 
-def _clock_time(value: str) -> str:
-    hours, _, minutes = value.strip().partition(":")
-    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2 and 0 <= int(hours) <= 23 and 0 <= int(minutes) <= 59):
-        raise ValueError(f"{value!r} is not a time of day such as 08:00 or 21:30")
-    return f"{int(hours):02d}:{minutes}"
-
-
 class ComposeSection(BaseModel):
     """[compose]: the guards on what a reply costs, and when it reaches the customer."""
 
@@ -140,7 +133,9 @@ class ComposeSection(BaseModel):
     @field_validator("send_window_start", "send_window_end")
     @classmethod
     def _time_of_day(cls, value: str) -> str:
-        return _clock_time(value)
+        from .quiet_hours import parse_clock
+
+        return parse_clock(value).strftime("%H:%M")
 
     @field_validator("segment_prices")
     @classmethod

@@ -89,12 +89,18 @@ def edit_text(text: str, argv: Sequence[str], *, suffix: str = ".txt") -> EditRe
     if not argv:
         return EditResult(text, error="No editor command is set; set compose.editor, $VISUAL or $EDITOR.")
     program = argv[0]
-    folder = tempfile.mkdtemp(prefix="sakari-tui-draft-")  # mode 0700
+    try:
+        folder = tempfile.mkdtemp(prefix="sakari-tui-draft-")  # mode 0700
+    except OSError as exc:  # no usable temporary folder
+        return EditResult(text, error=f"Cannot write the draft for the editor ({exc.strerror or exc}); the draft is unchanged.")
     try:
         path = Path(folder) / f"draft{suffix}"
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text + "\n")
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text + "\n")
+        except OSError as exc:  # e.g. a full disk
+            return EditResult(text, error=f"Cannot write the draft for the editor ({exc.strerror or exc}); the draft is unchanged.")
         try:
             status = _run_in_foreground([*argv, str(path)])
         except FileNotFoundError:

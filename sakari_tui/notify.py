@@ -198,9 +198,13 @@ class Notifier:
 
     def desktop_argv(self, event: NewMessage) -> list[str] | None:
         """The notifier command for this text, or None when desktop notifications are off or impossible."""
+        return self.desktop_argv_for(self.title_for(event), self.body_for(event))
+
+    def desktop_argv_for(self, title: str, body: str) -> list[str] | None:
+        """The notifier command for a title and body (scrubbed here), or None when off or impossible."""
         if not (self.settings.desktop and self.desktop_program):
             return None
-        title, body = self.title_for(event), self.body_for(event)
+        title, body = scrub(title, TITLE_LIMIT), scrub(body, BODY_LIMIT)
         if self._macos:
             # The text travels as arguments of the script, never inside its source. The first
             # argument is a constant so that osascript's option parser (BSD getopt stops at the
@@ -216,9 +220,22 @@ class Notifier:
         # "--" ends the options, so a name beginning with "-" is not taken for one.
         return [self.desktop_program, f"--app-name={APP_NAME}", "--", title, html.escape(body, quote=False)]
 
+    async def notify_desktop(self, title: str, body: str) -> list[str]:
+        """One desktop notification that is not about a single text (e.g. a burst's summary)."""
+        argv = self.desktop_argv_for(title, body)
+        if not argv:
+            return []
+        problem = await self._run(argv, env=None, timeout=DESKTOP_TIMEOUT_S,
+                                  what=f"The desktop notifier {os.path.basename(argv[0])}")
+        return [problem] if problem else []
+
     def hook_env(self, event: NewMessage) -> dict[str, str]:
-        """The environment of the on_message command: ours plus the message, unsanitised but NUL-free."""
-        env = dict(self._env)
+        """The environment of the on_message command: ours plus the message, unsanitised but NUL-free.
+
+        Our own SAKARI_* variables are left out: they may hold the client secret, which a
+        notification script has no business seeing.
+        """
+        env = {name: value for name, value in self._env.items() if not name.startswith("SAKARI_")}
         env.update(
             SAKARI_CONTACT_NAME=_hook_value(event.contact_name),
             SAKARI_CONTACT_NUMBER=_hook_value(event.number),

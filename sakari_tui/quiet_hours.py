@@ -54,9 +54,10 @@ def recipient_time_zones(number: str) -> tuple[str, ...]:
     return tuple(zone for zone in time_zones_for_number(parsed) if zone != _UNKNOWN_ZONE)
 
 
-def _clock(value: str) -> time:
+def parse_clock(value: str) -> time:
+    """'8:00' or '21:30' as a time of day; ValueError in one sentence otherwise (the settings use it too)."""
     hours, _, minutes = value.strip().partition(":")
-    if not (hours.isdigit() and minutes.isdigit() and int(hours) <= 23 and int(minutes) <= 59):
+    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2 and int(hours) <= 23 and int(minutes) <= 59):
         raise ValueError(f"{value!r} is not a time of day such as 08:00 or 21:30")
     return time(int(hours), int(minutes))
 
@@ -76,7 +77,7 @@ def check(number: str, now_utc: datetime, start: str = "08:00", end: str = "21:0
     `now_utc` may be naive, in which case it is read as UTC. `start` and `end` are "HH:MM" in
     the recipient's local time; `end` is exclusive and start == end means any time is fine.
     """
-    window_start, window_end = _clock(start), _clock(end)
+    window_start, window_end = parse_clock(start), parse_clock(end)
     if window_start == window_end:
         return None
     zones = recipient_time_zones(number)
@@ -109,7 +110,7 @@ def check_zones(
     clock, the message names one of them, preferring one of `home_zones` (the country's own,
     so a UK mobile reads "Europe/London" rather than "Europe/Guernsey").
     """
-    window_start, window_end = _clock(start), _clock(end)
+    window_start, window_end = parse_clock(start), parse_clock(end)
     if now_utc.tzinfo is None:
         now_utc = now_utc.replace(tzinfo=timezone.utc)
     local = _local_times(zones, now_utc)

@@ -213,3 +213,27 @@ def test_demo_counts_the_demo_inbox(isolated_paths, capsys):
     demo.close()
     assert main(["--demo", "unread", "--format", "{unread}/{total}"]) == 0
     assert capsys.readouterr().out == "1/2\n"
+
+
+@pytest.mark.parametrize("template", ["{unread:c}", "{unread:x}", "{total:s}", "{unread!r}"])
+def test_format_may_pad_but_not_change_type(store, capsys, template):
+    code, out, err = run(capsys, "--format", template)
+    assert code == 2 and out == "" and "--format may only use" in err
+
+
+def test_format_padding_is_fine(store, capsys):
+    assert run(capsys, "--format", "[{unread:>3}]") == (0, "[  2]\n", "")
+
+
+def test_a_second_demo_leaves_the_running_demos_store_alone(isolated_paths):
+    from sakari_tui.cli import _claim_demo_store, demo_store_path
+
+    path = demo_store_path()
+    first = _claim_demo_store(path)
+    assert first is not None
+    path.write_text("the running demo's inbox")
+    assert _claim_demo_store(path) is None and path.exists()  # busy: the second demo goes aside
+    first.close()
+    again = _claim_demo_store(path)
+    assert again is not None and not path.exists()  # free: a new demo starts afresh
+    again.close()

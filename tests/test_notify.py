@@ -191,7 +191,7 @@ names = ["SAKARI_CONTACT_NAME", "SAKARI_CONTACT_NUMBER", "SAKARI_CONVERSATION_ID
 out = {name: os.environ.get(name) for name in names}
 out["argv"] = sys.argv[1:]
 out["stdin"] = sys.stdin.read()
-out["inherited"] = os.environ.get("SAKARI_TEST_INHERITED")
+out["inherited"] = os.environ.get("NOTIFY_TEST_INHERITED")
 with open(sys.argv[1], "w", encoding="utf-8") as handle:
     json.dump(out, handle)
 print("noise on stdout"); print("noise on stderr", file=sys.stderr)
@@ -199,7 +199,7 @@ print("noise on stdout"); print("noise on stderr", file=sys.stderr)
 
 
 async def test_hook_gets_the_message_in_env_and_no_shell_runs_it(tmp_path, monkeypatch):
-    monkeypatch.setenv("SAKARI_TEST_INHERITED", "yes")
+    monkeypatch.setenv("NOTIFY_TEST_INHERITED", "yes")
     marker = tmp_path / "pwned"
     payload = f"$(touch {marker}) `touch {marker}`; rm -rf {tmp_path}/nothing | cat && echo\x00 hi \u202e \U0001f44d"
     out = tmp_path / "out.json"
@@ -302,3 +302,11 @@ def test_core_modules_do_not_import_textual():
     probe = "import sys, sakari_tui.notify, sakari_tui.editor; print([m for m in ('textual', 'rich') if m in sys.modules])"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and done.stdout == "[]\n", done.stderr
+
+
+def test_the_hook_never_sees_our_credentials():
+    notifier = Notifier(NotificationsSection(on_message="true"),
+                        env={"PATH": "/bin", "SAKARI_CLIENT_SECRET": "s3cret", "SAKARI_ACCOUNT_ID": "acc"})
+    env = notifier.hook_env(NewMessage("Ann", "+15550100", "c1", "hi"))
+    assert env["PATH"] == "/bin" and env["SAKARI_MESSAGE_TEXT"] == "hi"
+    assert "SAKARI_CLIENT_SECRET" not in env and "SAKARI_ACCOUNT_ID" not in env

@@ -136,8 +136,11 @@ class Contact(ContactRequest):
     def opted_out(self) -> bool:
         """True when the contact has asked for no more texts: Sakari sets `blocked`, or a user of
         this app marked it with the `opted-out` tag (any case)."""
-        if self.blocked is not None:
-            return True
+        return self.blocked is not None or self.marked_opted_out
+
+    @property
+    def marked_opted_out(self) -> bool:
+        """A user of this app marked the contact opted out (the `opted-out` tag, any case)."""
         return any(tag.tag.strip().casefold() == OPTED_OUT_TAG for tag in self.tags or ())
 
 

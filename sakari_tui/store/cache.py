@@ -513,6 +513,11 @@ class InboxCache:
         if is_opt_out_keyword(text):
             state = 1
         elif is_opt_in_keyword(text):
+            cached = self.contact(contact_id)
+            if cached is not None and cached.marked_opted_out:
+                # Marked opted out in this app: that mark stands until someone removes the tag,
+                # or the next fetch of the contact would flip it back (replies allowed meanwhile).
+                return
             state = 0
         else:
             return

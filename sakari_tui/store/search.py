@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -113,8 +114,15 @@ class SearchQuery:
 class Search:
     """Searches one store's database; see the module docstring for how a query is read."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self.db = connection
+    def __init__(self, connection: sqlite3.Connection | Callable[[], sqlite3.Connection]) -> None:
+        # A callable gives the connection when the first search runs (see Store.reader).
+        self._connection = connection
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if not isinstance(self._connection, sqlite3.Connection):
+            self._connection = self._connection()
+        return self._connection
 
     def search(self, query: str, limit: int = 100) -> list[SearchHit]:
         """Contacts first (most recent conversation first), then messages, newest first; at most `limit`."""

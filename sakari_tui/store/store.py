@@ -21,7 +21,26 @@ class Store:
         self.inbox = InboxCache(self.db)
         self.drafts = Drafts(self.db)
         self.outbox = Outbox(self.db)
-        self.search = Search(self.db)
+        self._reader: sqlite3.Connection | None = None
+        self.search = Search(self.reader)
+
+    def reader(self) -> sqlite3.Connection:
+        """A read-only connection of its own, for searches run in a thread.
+
+        On the app's connection a search would hold SQLite's per-connection lock for its whole
+        query, stalling the event loop's next store call, and would read the app's unfinished
+        transactions. With WAL, a second connection reads its own consistent snapshot alongside.
+        An in-memory store has no file to open twice, so it shares its one connection.
+        """
+        if str(self.path) == ":memory:":
+            return self.db
+        if self._reader is None:
+            uri = f"{Path(self.path).resolve().as_uri()}?mode=ro"
+            self._reader = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            self._reader.row_factory = sqlite3.Row
+        return self._reader
 
     def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
         self.db.close()

@@ -405,7 +405,7 @@ class InboxEngine:
         `optedOutAt` attribute (Sakari has no call that opts a contact out for us)."""
         current = await self.client.fetch_contact(contact_id)
         names = [tag.tag for tag in current.tags or ()]
-        if not any(name.strip().casefold() == OPTED_OUT_TAG for name in names):
+        if not current.marked_opted_out:
             names.append(OPTED_OUT_TAG)
         when = datetime.fromtimestamp(self.clock(), timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
         return await self._put_contact(current, tags=names, attributes={OPTED_OUT_AT_ATTRIBUTE: when})

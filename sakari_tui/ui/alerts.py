@@ -40,20 +40,25 @@ class Alerts:
             return []
         if self.notifier.settings.bell:
             self.bell()
-        shown = events[:NOTIFY_AT_ONCE]
+        sequences = [self.notifier.terminal_sequence_for(event) for event in events[:NOTIFY_AT_ONCE]]
         if len(events) > NOTIFY_AT_ONCE:
-            shown = shown + [NewMessage("sakari-tui", "", "", f"{len(events) - NOTIFY_AT_ONCE} more new texts")]
-        for event in shown:
-            sequence = self.notifier.terminal_sequence_for(event)
+            sequences.append(self.notifier.terminal_sequence("sakari-tui", self._more(events)))
+        for sequence in sequences:
             if sequence:
                 self.write_terminal(sequence)
         return events
+
+    @staticmethod
+    def _more(events: Sequence[NewMessage]) -> str:
+        return f"{len(events) - NOTIFY_AT_ONCE} more new texts"
 
     async def deliver(self, events: Sequence[NewMessage]) -> list[str]:
         """Desktop notifications (a few) and the on_message hook (each text); problems as sentences."""
         problems: list[str] = []
         for index, event in enumerate(events):
             problems += await self.notifier.notify(event, desktop=index < NOTIFY_AT_ONCE)
+        if len(events) > NOTIFY_AT_ONCE:
+            problems += await self.notifier.notify_desktop("sakari-tui", self._more(events))
         return list(dict.fromkeys(problems))
 
     def _event(self, conversation_id: str) -> NewMessage | None:

@@ -18,7 +18,7 @@ from typing import Any
 from rich.text import Text
 from pathlib import Path
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -27,7 +27,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
-from ..api import SakariError
+from ..api import Conversation, SakariError
 from ..config import ConfigError, Settings, update_config_file
 from ..editor import EditorError, edit_text, editor_argv
 from ..keywords import reads_like_opt_out
@@ -54,7 +54,7 @@ from ..text import one_line
 from .alerts import Alerts
 from .clock import FrozenClock, WallClock
 from .format import ago
-from .screens.confirm import ConfirmScreen
+from .screens.confirm import ConfirmScreen, SendAnywayScreen
 from .screens.edit_contact import EditContactScreen
 from .screens.new_conversation import NewConversation, NewConversationScreen
 from .screens.search import SearchScreen
@@ -73,6 +73,8 @@ THREAD_WINDOW = 30
 OLDER_PAGE = 50
 DRAFT_SAVE_DELAY_S = 0.4
 UNFILLED_CONFIRM_WINDOW_S = 15.0
+# Narrower than this, the contact panel takes the thread's place instead of sitting beside it.
+CONTACT_BESIDE_MIN_WIDTH = 100
 
 
 class SakariApp(App[None]):
@@ -358,9 +360,7 @@ class SakariApp(App[None]):
 
     def open_conversation(self, conversation_id: str, *, focus_compose: bool = True) -> None:
         self._save_draft_now()
-        if not self.query_one("#thread-pane").display:
-            # A narrow screen showed the contact panel in the thread's place: show the thread asked for.
-            self._hide_contact_panel()
+        self._show_thread_pane()
         self.open_id = conversation_id
         self.thread_log.found_key = None
         self.thread_limit = THREAD_WINDOW
@@ -381,6 +381,10 @@ class SakariApp(App[None]):
         if focus_compose and not self._opted_out(conversation_id):
             compose.area.focus()
         self.sync_open_thread()
+
+    def _open_conversation(self) -> Conversation | None:
+        """The open conversation as cached (None when none is open)."""
+        return self.store.inbox.conversation(self.open_id) if self.open_id else None
 
     def _opted_out(self, conversation_id: str) -> bool:
         conversation = self.store.inbox.conversation(conversation_id)
@@ -421,7 +425,7 @@ class SakariApp(App[None]):
         self._render_header()
 
     def _render_header(self) -> None:
-        conversation = self.store.inbox.conversation(self.open_id) if self.open_id else None
+        conversation = self._open_conversation()
         header = self.thread_header
         if conversation is None:
             header.update(Content(""))
@@ -534,11 +538,17 @@ class SakariApp(App[None]):
             question = "\n".join(warnings) + "\n\nSend it anyway?"
 
             def answered(send: bool | None) -> None:
-                # The compose box may have changed meanwhile: send what was confirmed, if still there.
-                if send and self.open_id == conversation_id and self.compose_box.text == text:
+                if not send:
+                    return
+                # Things may have changed while the question was open: send only what was confirmed.
+                if self.open_id != conversation_id or self.compose_box.text != text:
+                    self.notify("Not sent: the reply changed while you were asked; press Ctrl+S again.", markup=False)
+                elif self._opted_out(conversation_id):
+                    self.notify("Not sent: this contact opted out meanwhile.", severity="error", markup=False)
+                else:
                     self._queue_reply(conversation_id, text)
 
-            self.push_screen(ConfirmScreen(question, yes="Send anyway", no="Keep editing"), answered)
+            self.push_screen(SendAnywayScreen(question), answered)
             return
         self._queue_reply(conversation_id, text)
 
@@ -550,7 +560,7 @@ class SakariApp(App[None]):
         self.deliver(pending.local_id)
 
     def _open_number(self) -> str | None:
-        conversation = self.store.inbox.conversation(self.open_id) if self.open_id else None
+        conversation = self._open_conversation()
         contact = conversation.contact if conversation else None
         return contact.mobile.number if contact and contact.mobile else None
 
@@ -588,7 +598,7 @@ class SakariApp(App[None]):
         if self.open_id is None:
             self.notify("Open a conversation first (Enter on the list).", markup=False)
             return
-        narrow = self.size.width < 100
+        narrow = self.size.width < CONTACT_BESIDE_MIN_WIDTH
         panel.set_class(narrow, "-full")
         self.query_one("#thread-pane").display = not narrow
         panel.display = True
@@ -599,9 +609,23 @@ class SakariApp(App[None]):
         self.contact_panel.display = False
         self.query_one("#thread-pane").display = True
 
+    def _show_thread_pane(self) -> None:
+        """Before anything goes to the thread or the compose box: a narrow screen may show the
+        contact panel in their place, and typing into a hidden box would be typing blind."""
+        if not self.query_one("#thread-pane").display:
+            self._hide_contact_panel()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # The contact panel sits beside the thread when there is room and replaces it when not.
+        panel = getattr(self, "contact_panel", None)  # the first resize comes before on_mount
+        if panel is not None and panel.display:
+            narrow = event.size.width < CONTACT_BESIDE_MIN_WIDTH
+            panel.set_class(narrow, "-full")
+            self.query_one("#thread-pane").display = not narrow
+
     def _show_contact(self) -> None:
         """Draw the open conversation's contact in the panel, when the panel is shown."""
-        conversation = self.store.inbox.conversation(self.open_id) if self.open_id else None
+        conversation = self._open_conversation()
         if conversation is None or not self.contact_panel.display:
             return
         identifiers = conversation.contact
@@ -618,7 +642,7 @@ class SakariApp(App[None]):
     def _edit_contact(self, event: ContactPanel.EditRequested) -> None:
         contact = self.store.inbox.contact(event.contact_id)
         if contact is None:
-            conversation = self.store.inbox.conversation(self.open_id) if self.open_id else None
+            conversation = self._open_conversation()
             contact = conversation.contact if conversation else None
         if contact is None:
             self.notify("This contact is not cached yet; try again after the next refresh.", markup=False)
@@ -663,6 +687,7 @@ class SakariApp(App[None]):
         if self.open_id is None or self.compose_box.area.disabled:
             self.notify("Open a conversation you can reply to first.", markup=False)
             return
+        self._show_thread_pane()
         try:
             argv = editor_argv(self.settings.compose.editor)
         except EditorError as error:
@@ -678,12 +703,13 @@ class SakariApp(App[None]):
         if result.error:
             self.notify(result.error, severity="error", markup=False)
         if result.changed:
-            self.compose_box.set_text(result.text)
+            # Sanitised like a paste (an editor can save control bytes), and undoable with Ctrl+Z.
+            self.compose_box.replace_all(result.text)
             self._save_draft_now()
         self.compose_box.area.focus()
 
     def action_mark_opted_out(self) -> None:
-        conversation = self.store.inbox.conversation(self.open_id) if self.open_id else None
+        conversation = self._open_conversation()
         contact = conversation.contact if conversation else None
         if contact is None or not contact.id:
             self.notify("Open a conversation first.", markup=False)
@@ -777,17 +803,18 @@ class SakariApp(App[None]):
     @work(group="templates", exclusive=True, exit_on_error=False)
     async def pick_template(self) -> None:
         try:
-            templates = [t async for t in self.engine.client.iter_templates()]
+            templates = await self.engine.templates()
         except SakariError as error:
             self.report_error(error)
             return
-        conversation = self.store.inbox.conversation(self.open_id) if self.open_id else None
+        conversation = self._open_conversation()
         contact = None
         if conversation and conversation.contact:
             contact = self.store.inbox.contact(conversation.contact.id or "") or conversation.contact
         name = contact.display_name if contact else "this contact"
         text = await self.push_screen_wait(TemplatePickerScreen(templates, contact_context(contact), name))
         if text:
+            self._show_thread_pane()
             self.compose_box.area.disabled = False
             self.compose_box.insert(text)
             self.compose_box.area.focus()
@@ -916,6 +943,7 @@ class SakariApp(App[None]):
         if self.open_id is None:
             self.conversation_list.action_open()
             return
+        self._show_thread_pane()
         self.compose_box.area.focus()
 
     def action_refresh(self) -> None:

@@ -135,3 +135,10 @@ def test_survives_reopen_and_refuses_a_newer_schema(tmp_path):
     raw.close()
     with pytest.raises(StoreError, match="newer"):
         Store(path)
+
+
+def test_a_start_does_not_undo_an_opt_out_marked_in_the_app(store):
+    store.inbox.merge_contact(Contact.model_validate({"id": "k1", "tags": [{"tag": "Opted-Out"}]}))
+    assert store.inbox.is_opted_out("k1")
+    store.inbox.merge_conversations([conversation("a", text="START", contact_id="k1", message_id="m9")])
+    assert store.inbox.is_opted_out("k1")  # the tag stands until someone removes it

@@ -293,3 +293,18 @@ def test_migration_backfills_a_store_cached_before_search_existed(tmp_path):
         assert index_is_exact(store.db)
     finally:
         store.close()
+
+
+def test_a_file_store_searches_on_its_own_read_only_connection(tmp_path):
+    from sakari_tui.store import Store
+
+    store = Store(tmp_path / "s.sqlite3")
+    store.inbox.merge_conversations([conversation("c1", text="parcel arrived")])
+    # An unfinished write on the app's connection is not what a search sees.
+    store.db.execute("BEGIN")
+    store.db.execute("UPDATE messages SET raw = json_set(raw, '$.message', 'parcel lost')")
+    hits = store.search.search("lost")
+    store.db.execute("ROLLBACK")
+    assert hits == [] and store.search.db is not store.db
+    assert [hit.kind for hit in store.search.search("arrived")] == ["message"]
+    store.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from datetime import datetime, timezone
 
 import pytest
@@ -301,3 +303,27 @@ async def test_without_a_saver_the_edit_is_returned_and_unchanged_means_none():
 def test_region_label_for_odd_numbers():
     assert region_label("") == "" and region_label("not a number") == ""
     assert region_label("+4915112345678").startswith("Germany (DE)")
+
+
+async def test_esc_while_saving_waits_for_sakari_instead_of_cancelling(server, engine):
+    contact = await synced_contact(engine, server)
+    release = asyncio.Event()
+    saved = []
+
+    async def slow_save(edit) -> None:
+        await release.wait()
+        saved.append(edit)
+
+    app = DialogApp(EditContactScreen(contact, save=slow_save))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.dialog
+        await wait_until(lambda: screen.is_attached, pilot)
+        screen.query_one("#contact-email", Input).value = "later@example.org"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and "on its way" in screen.query_one("#contact-error", Static).render().plain
+        release.set()
+        await wait_until(lambda: app.results, pilot)
+    assert saved and app.results[0].email == "later@example.org"

@@ -16,7 +16,7 @@ from sakari_tui.api.models import OPTED_OUT_TAG
 from sakari_tui.quiet_hours import recipient_time_zones
 from sakari_tui.ui.app import SakariApp
 from sakari_tui.ui.clock import FrozenClock
-from sakari_tui.ui.screens.confirm import ConfirmScreen
+from sakari_tui.ui.screens.confirm import ConfirmScreen, SendAnywayScreen
 from sakari_tui.ui.screens.edit_contact import EditContactScreen
 from sakari_tui.ui.screens.search import SearchScreen
 from sakari_tui.ui.screens.templates import TemplatesScreen
@@ -222,17 +222,20 @@ async def test_long_reply_asks_first_then_sends_on_yes(build_app, server):
         before = server_texts(server, row.id)
 
         await pilot.press("ctrl+s")
-        await wait_until(lambda: isinstance(app.screen, ConfirmScreen), pilot)
+        await wait_until(lambda: isinstance(app.screen, SendAnywayScreen), pilot)
         assert "This reply is 2 segments" in app.screen.question and "≈ $" in app.screen.question
-        await pilot.press("n")
+        await pilot.press("y")  # typed on after Ctrl+S: not an answer
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, SendAnywayScreen)
+        await pilot.press("escape")
         await wait_until(lambda: on_base_screen(app), pilot)
         assert app.compose_box.text == text
         await pilot.pause(0.2)
         assert not app.engine.pending and server_texts(server, row.id) == before
 
         await pilot.press("ctrl+s")
-        await wait_until(lambda: isinstance(app.screen, ConfirmScreen), pilot)
-        await pilot.press("y")
+        await wait_until(lambda: isinstance(app.screen, SendAnywayScreen), pilot)
+        await pilot.press("ctrl+s")
         await wait_until(lambda: text in server_texts(server, row.id), pilot)
         assert app.compose_box.text == ""
         assert server_texts(server, row.id).count(text) == 1
@@ -257,10 +260,10 @@ async def test_quiet_hours_ask_at_night_and_can_be_turned_off(build_app, server)
         before = server_texts(server, row.id)
         await pilot.press(*"Your table is booked")
         await pilot.press("ctrl+s")
-        await wait_until(lambda: isinstance(app.screen, ConfirmScreen), pilot)
+        await wait_until(lambda: isinstance(app.screen, SendAnywayScreen), pilot)
         question = app.screen.question
         assert "outside 08:00–21:00" in question and f"It is 03:00 for" in question and zone in question
-        await pilot.press("n")
+        await pilot.press("escape")
         await wait_until(lambda: on_base_screen(app), pilot)
         assert app.compose_box.text == "Your table is booked"
         assert server_texts(server, row.id) == before
@@ -373,6 +376,19 @@ async def test_opening_another_conversation_from_the_narrow_panel_shows_its_thre
         assert app.open_id != first
         assert app.query_one("#thread-pane").display and not app.contact_panel.display
         assert app.focused is app.compose_box.area and app.compose_box.text == "hello"
+
+        await pilot.press("escape", "c")  # the panel again, in the thread's place
+        assert not app.query_one("#thread-pane").display
+        await pilot.press("i")  # to the compose box: the thread comes back first
+        assert app.query_one("#thread-pane").display and app.focused is app.compose_box.area
+
+        await pilot.press("escape", "c")
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert app.contact_panel.display and app.query_one("#thread-pane").display  # side by side
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert app.contact_panel.display and not app.query_one("#thread-pane").display
 
 
 # --- 8. templates manager ------------------------------------------------------------------------

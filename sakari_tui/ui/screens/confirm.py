@@ -28,12 +28,16 @@ class ConfirmScreen(ModalScreen[bool]):
         self.yes = yes
         self.no = no
 
+    # How the buttons name their keys.
+    YES_KEY = "y"
+    NO_KEY = "n"
+
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Content(self.question))
             with Horizontal():
-                yield Button(f"{self.no} (n)", id="confirm-no")
-                yield Button(f"{self.yes} (y)", id="confirm-yes", variant="warning")
+                yield Button(f"{self.no} ({self.NO_KEY})", id="confirm-no")
+                yield Button(f"{self.yes} ({self.YES_KEY})", id="confirm-yes", variant="warning")
 
     def on_mount(self) -> None:
         self.query_one("#confirm-no", Button).focus()
@@ -43,3 +47,18 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
+
+
+class SendAnywayScreen(ConfirmScreen, inherit_bindings=False):
+    """Asks before a reply goes out. Ctrl+S again sends, Esc keeps editing: a "y" typed on
+    after the first Ctrl+S (the compose box had the focus) cannot send by accident."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "answer(True)", "Send anyway", id="send_anyway.yes"),
+        Binding("escape", "answer(False)", "Keep editing", id="send_anyway.no"),
+    ]
+    YES_KEY = "Ctrl+S"
+    NO_KEY = "Esc"
+
+    def __init__(self, question: str) -> None:
+        super().__init__(question, yes="Send anyway", no="Keep editing")

@@ -214,4 +214,8 @@ class EditContactScreen(ModalScreen[ContactEdit | None]):
         self.dismiss(edit)
 
     def action_cancel(self) -> None:
+        if self.saving:
+            # Leaving now would cancel a request Sakari may already have carried out.
+            self._error("Wait a moment: the change is on its way to Sakari.")
+            return
         self.dismiss(None)

@@ -101,6 +101,7 @@ class TemplatesScreen(ModalScreen[None]):
         self.edit_id: str | None = None
         self.edit_original: tuple[str, str] = ("", "")
         self.saving = False
+        self.deleting = False
 
     # --- layout ------------------------------------------------------------------------------
 
@@ -355,6 +356,10 @@ class TemplatesScreen(ModalScreen[None]):
         self._set_status(f"Saved “{_label(saved)}”.")
 
     def action_back(self) -> None:
+        if self.saving or self.deleting:
+            # Leaving now would cancel a request Sakari may already have carried out.
+            self._set_status("Wait a moment: the change is on its way to Sakari.")
+            return
         if self.editing:
             if self.dirty:
                 self.app.push_screen(
@@ -389,6 +394,7 @@ class TemplatesScreen(ModalScreen[None]):
     @work(group="templates-delete", exclusive=True, exit_on_error=False)
     async def _delete(self, template: Template) -> None:
         self._set_status(f"Deleting “{_label(template)}”…")
+        self.deleting = True
         try:
             await self.source.delete_template(template.id or "")
         except SakariError as error:
@@ -398,6 +404,8 @@ class TemplatesScreen(ModalScreen[None]):
             log.exception("deleting template failed")
             self._set_status(f"Not deleted ({type(error).__name__}); details in the log file.", error=True)
             return
+        finally:
+            self.deleting = False
         self.templates = [t for t in self.templates if t.id != template.id]
         self._fill()
         self._set_status(f"Deleted “{_label(template)}”.")

@@ -12,8 +12,9 @@ from textual.widgets import Static, TextArea
 
 from ...config import ComposeSection
 from ...send_guard import cost_estimate
-from ...sms import segment_info, to_gsm7, ucs2_culprits
+from ...sms import is_gsm7, segment_info, to_gsm7, ucs2_culprits
 from ...templates import PLACEHOLDER, unfilled
+from ...text import sanitize
 from ..format import segment_counter
 from .inputs import SafeTextArea
 
@@ -42,7 +43,7 @@ class ComposeArea(SafeTextArea):
             if "{{" in line:
                 for match in PLACEHOLDER.finditer(line):
                     self._highlights[row].append((*span(match.start(), match.end()), "placeholder"))
-            if not line.isascii():
+            if not is_gsm7(line):  # (not just non-ASCII: a backtick or a tab forces UCS-2 too)
                 for start, end, _ in ucs2_culprits(line):
                     self._highlights[row].append((*span(start, end), "ucs2"))
 
@@ -88,6 +89,12 @@ class ComposeBox(Vertical):
         self.area.insert(text)
         self.update_counter()
 
+    def replace_all(self, text: str) -> None:
+        """Put `text` in place of everything, as one edit that Ctrl+Z takes back (unlike set_text)."""
+        self.area.replace(sanitize(text), self.area.document.start, self.area.document.end)
+        self.area.move_cursor(self.area.document.end)
+        self.update_counter()
+
     def fold_to_gsm7(self) -> str:
         """Replace what forces UCS-2 with GSM-7 look-alikes; one sentence on what it did."""
         before = segment_info(self.text)
@@ -95,10 +102,7 @@ class ComposeBox(Vertical):
             return "Already GSM-7: nothing to replace."
         folded = to_gsm7(self.text)
         if folded.replaced:
-            # Through the editor's own edit, so Ctrl+Z brings the original back.
-            self.area.replace(folded.text, self.area.document.start, self.area.document.end)
-            self.area.move_cursor(self.area.document.end)
-            self.update_counter()
+            self.replace_all(folded.text)
         after = segment_info(folded.text)
         saved = before.segments - after.segments
         done = f"Replaced {folded.replaced} character{'s' if folded.replaced != 1 else ''}" if folded.replaced else "Nothing could be replaced"

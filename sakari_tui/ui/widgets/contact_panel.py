@@ -48,7 +48,7 @@ def region_label(number: str | None) -> str:
     from phonenumbers import NumberParseException, geocoder
 
     try:
-        parsed = phonenumbers.parse(number, None if number.startswith("+") else "US")
+        parsed = phonenumbers.parse(number, None)  # E.164, as Sakari sends them (and as phones.region_of reads)
     except NumberParseException:
         return ""
     region = phonenumbers.region_code_for_number(parsed) or phonenumbers.region_code_for_country_code(
