@@ -17,6 +17,32 @@ fcntl = pytest.importorskip("fcntl")
 termios = pytest.importorskip("termios")
 
 ROOT = Path(__file__).resolve().parents[1]
+PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
+
+
+def app_env(server, tmp: Path, *, columns: int, lines: int, **extra: str) -> dict[str, str]:
+    """The environment of the real `sakari-tui` on a pty against the simulator `server`.
+
+    Its settings, data and logs live under `tmp`; none of the caller's SAKARI_*, proxy, EDITOR or
+    NO_COLOR settings leak in. The settings file turns quiet hours off: at some hours of the day a
+    demo contact's night would make Ctrl+S ask first, and these tests type and send blind.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SAKARI_", "NO_COLOR"))}
+    for name in (*PROXY_VARIABLES, "EDITOR", "VISUAL"):
+        env.pop(name, None)
+    config = tmp / "config" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("[compose]\nquiet_hours = false\n", encoding="utf-8")
+    env.update(
+        TERM="xterm-256color", COLORTERM="truecolor", COLUMNS=str(columns), LINES=str(lines),
+        ESCDELAY="25", PYTHONPATH=str(ROOT), NO_PROXY="127.0.0.1,localhost,::1",
+        SAKARI_ACCOUNT_ID=server.account_id, SAKARI_CLIENT_ID=server.client_id,
+        SAKARI_CLIENT_SECRET=server.client_secret, SAKARI_API_URL=server.base_url,
+        SAKARI_TOKEN_URL=server.token_url, SAKARI_TUI_CONFIG=str(config),
+        SAKARI_TUI_DATA=str(tmp / "data"), SAKARI_TUI_LOGS=str(tmp / "logs"),
+        **extra,
+    )
+    return env
 
 
 class PseudoTerminal:

@@ -6,7 +6,6 @@ The editor is a small Python script that replaces the draft file's content. The 
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 import sys
@@ -17,7 +16,7 @@ import pytest
 
 from sakari_tui.simulator.server import SimulatorServer
 
-from .pty_app import PseudoTerminal  # skips this module where there is no pty
+from .pty_app import PseudoTerminal, app_env  # skips this module where there is no pty
 
 ROOT = Path(__file__).resolve().parents[1]
 COLUMNS, LINES = 120, 40
@@ -25,23 +24,6 @@ DEADLINE_S = 20.0
 WRITTEN = "Written in the editor"
 LIST_READY = re.compile(rb"Inbox \d+ unread / [1-9]")
 OPENED = b" via +"  # the thread header appears when a conversation opens
-
-
-def app_env(server: SimulatorServer, tmp: Path, editor: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SAKARI_", "NO_COLOR"))}
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy", "EDITOR"):
-        env.pop(name, None)
-    env.update(
-        TERM="xterm-256color", COLORTERM="truecolor", COLUMNS=str(COLUMNS), LINES=str(LINES),
-        ESCDELAY="25", PYTHONPATH=str(ROOT), NO_PROXY="127.0.0.1,localhost,::1",
-        SAKARI_ACCOUNT_ID=server.account_id, SAKARI_CLIENT_ID=server.client_id,
-        SAKARI_CLIENT_SECRET=server.client_secret, SAKARI_API_URL=server.base_url,
-        SAKARI_TOKEN_URL=server.token_url,
-        SAKARI_TUI_CONFIG=str(tmp / "config" / "config.toml"),  # absent: defaults plus the env above
-        SAKARI_TUI_DATA=str(tmp / "data"), SAKARI_TUI_LOGS=str(tmp / "logs"),
-        VISUAL=f"{sys.executable} {editor}",
-    )
-    return env
 
 
 def drafts(path: Path) -> dict[str, str]:
@@ -67,7 +49,7 @@ def test_ctrl_o_hands_the_draft_to_visual_and_takes_the_text_back(tmp_path):
     with SimulatorServer(seed=1, customers=False) as server:
         store_path = tmp_path / "data" / f"inbox-{server.account_id}.sqlite3"
         terminal = PseudoTerminal(
-            [sys.executable, "-m", "sakari_tui"], app_env(server, tmp_path, editor),
+            [sys.executable, "-m", "sakari_tui"], app_env(server, tmp_path, columns=COLUMNS, lines=LINES, VISUAL=f"{sys.executable} {editor}"),
             columns=COLUMNS, lines=LINES, deadline=DEADLINE_S,
         )
         try:

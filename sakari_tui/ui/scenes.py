@@ -194,7 +194,6 @@ async def prepare_compose_ucs2(pilot) -> None:
 async def prepare_search(pilot) -> None:
     """Full-text search (Ctrl+F), apart from the list filter, with matches highlighted in context."""
     await prepare_inbox(pilot)
-    app: SakariApp = pilot.app
     await pilot.press("ctrl+f")
     await _wait_for_dialog(pilot)
     await pilot.press(*"order")

@@ -35,7 +35,7 @@ import pytest
 
 from sakari_tui.simulator.server import SimulatorServer
 
-from ..pty_app import PseudoTerminal
+from ..pty_app import PseudoTerminal, app_env
 
 ROOT = Path(__file__).resolve().parents[2]
 COLUMNS, LINES = 120, 40
@@ -126,24 +126,7 @@ class Ledger:
 
 
 def child_env(server: SimulatorServer, tmp: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SAKARI_", "NO_COLOR"))}
-    for proxy in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
-        env.pop(proxy, None)
-    env.update(
-        TERM="xterm-256color", COLORTERM="truecolor", COLUMNS=str(COLUMNS), LINES=str(LINES),
-        ESCDELAY="25", PYTHONPATH=str(ROOT), NO_PROXY="127.0.0.1,localhost,::1",
-        SAKARI_ACCOUNT_ID=server.account_id, SAKARI_CLIENT_ID=server.client_id,
-        SAKARI_CLIENT_SECRET=server.client_secret, SAKARI_API_URL=server.base_url,
-        SAKARI_TOKEN_URL=server.token_url,
-        SAKARI_TUI_CONFIG=str(tmp / "config" / "config.toml"),
-        SAKARI_TUI_DATA=str(tmp / "data"), SAKARI_TUI_LOGS=str(tmp / "logs"),
-    )
-    # Defaults plus the environment above, except quiet hours: at some hours of the day a demo
-    # contact's night would make Ctrl+S ask first, and this test types and sends blind.
-    config = tmp / "config" / "config.toml"
-    config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text("[compose]\nquiet_hours = false\n", encoding="utf-8")
-    return env
+    return app_env(server, tmp, columns=COLUMNS, lines=LINES)
 
 
 def words(rng: random.Random, n: int) -> str:

@@ -262,7 +262,7 @@ async def test_quiet_hours_ask_at_night_and_can_be_turned_off(build_app, server)
         await pilot.press("ctrl+s")
         await wait_until(lambda: isinstance(app.screen, SendAnywayScreen), pilot)
         question = app.screen.question
-        assert "outside 08:00–21:00" in question and f"It is 03:00 for" in question and zone in question
+        assert "outside 08:00–21:00" in question and "It is 03:00 for" in question and zone in question
         await pilot.press("escape")
         await wait_until(lambda: on_base_screen(app), pilot)
         assert app.compose_box.text == "Your table is booked"
