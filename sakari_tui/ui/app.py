@@ -667,14 +667,27 @@ class SakariApp(App[None]):
 
     def action_manage_templates(self) -> None:
         """Create, edit and delete the account's templates, previewed against real contacts."""
-        contacts = []
-        if self.open_id and (conversation := self.store.inbox.conversation(self.open_id)) and conversation.contact:
-            contacts.append(conversation.contact)
-        for row in self.conversation_list.rows[:20]:
-            conversation = self.store.inbox.conversation(row.id)
-            if conversation and conversation.contact and conversation.contact not in contacts:
-                contacts.append(conversation.contact)
+        # The open conversation's contact first, then those at the top of the list; the cached
+        # contact (with its attributes) where there is one, so previews fill what sending would.
+        ids = ([self.open_id] if self.open_id else []) + list(self.conversation_list.rows.ids[:20])
+        contacts, seen = [], set()
+        for conversation_id in ids:
+            conversation = self.store.inbox.conversation(conversation_id)
+            identifiers = conversation.contact if conversation else None
+            if identifiers is None or (identifiers.id or id(identifiers)) in seen:
+                continue
+            seen.add(identifiers.id or id(identifiers))
+            contacts.append(self._contact_of(conversation))
         self.push_screen(TemplatesScreen(self.engine, contacts))
+
+    def _contact_of(self, conversation: Conversation):
+        """The conversation's contact as fully as we know it: the cached contact (attributes
+        included) when it is more than the stub an inbound STOP leaves, else the conversation's copy."""
+        identifiers = conversation.contact
+        cached = self.store.inbox.contact(identifiers.id) if identifiers and identifiers.id else None
+        if cached is not None and (cached.first_name or cached.last_name or cached.mobile):
+            return cached
+        return identifiers
 
     def action_fold_gsm7(self) -> None:
         if self.open_id is None or self.compose_box.area.disabled:
@@ -810,7 +823,7 @@ class SakariApp(App[None]):
         conversation = self._open_conversation()
         contact = None
         if conversation and conversation.contact:
-            contact = self.store.inbox.contact(conversation.contact.id or "") or conversation.contact
+            contact = self._contact_of(conversation)
         name = contact.display_name if contact else "this contact"
         text = await self.push_screen_wait(TemplatePickerScreen(templates, contact_context(contact), name))
         if text:

@@ -518,3 +518,19 @@ async def test_ctrl_o_headless_says_it_cannot_and_keeps_the_draft(build_app, mon
         assert shown == ["Cannot hand the terminal to an editor here; write the reply in the box."]
         assert app.compose_box.text == "Half a reply" and app.open_id == row.id
         await wait_until(lambda: app.store.drafts.get(row.id) == "Half a reply", pilot)
+
+
+async def test_templates_fill_from_the_cached_contact_but_never_from_a_bare_stop_stub(build_app):
+    from sakari_tui.api import Contact
+
+    app = await build_app()
+    async with app.run_test(size=(120, 40)):
+        row = app.store.inbox.rows()[0]
+        conversation = app.store.inbox.conversation(row.id)
+        contact_id = conversation.contact.id
+        full = Contact.model_validate({"id": contact_id, "firstName": "Ada", "attributes": {"orderNumber": "77"}})
+        app.store.inbox.merge_contact(full)
+        assert app._contact_of(conversation).attributes == {"orderNumber": "77"}  # attributes fill templates
+        stub = Contact.model_validate({"id": contact_id})  # what an inbound STOP leaves behind
+        app.store.inbox.merge_contact(stub)
+        assert app._contact_of(conversation) == conversation.contact  # the name still comes through
