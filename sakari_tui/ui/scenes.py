@@ -114,6 +114,7 @@ async def prepare_thread(pilot) -> None:
     unknown.error = "Cannot reach the Sakari API at api.sakari.io to check."
     outbox.update(unknown)
     app.compose_box.set_text("Thanks {{ firstName }}! Pay at the desk – cash or card…")
+    app._save_draft_now()  # now, not after the typing pause: the ✎draft marker must not depend on timing
     app.show_thread()
     await _settle(pilot)
 
@@ -188,6 +189,7 @@ async def prepare_compose_ucs2(pilot) -> None:
     app.open_conversation(scene_conversation(app))
     await _settle(pilot)
     app.compose_box.set_text("Thanks for waiting — it’s “in stock” again, we’ll hold one for you until Friday.")
+    app._save_draft_now()  # now, not after the typing pause: the ✎draft marker must not depend on timing
     await _settle(pilot)
 
 

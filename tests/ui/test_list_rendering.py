@@ -65,3 +65,29 @@ async def test_a_sync_page_below_the_view_draws_nothing_and_a_changed_row_in_vie
         await pilot.pause(0.05)
         assert drawn == [shown] * ROW_HEIGHT
         assert "draft" in "".join(s.text for s in listing.render_line(3 * ROW_HEIGHT)._segments)
+
+
+async def test_a_list_shorter_than_the_screen_updates_and_shrinks_in_place(build_app, monkeypatch):
+    drawn: list[str] = []
+    original = ConversationList._render_row_line
+    monkeypatch.setattr(ConversationList, "_render_row_line",
+                        lambda self, row, *rest: (drawn.append(row.id), original(self, row, *rest))[1])
+    app = await build_app()
+    async with app.run_test(size=(120, 200)) as pilot:  # every conversation fits, with room below
+        listing = app.conversation_list
+        await pilot.pause(0.1)
+        assert len(listing.rows) * ROW_HEIGHT < listing.size.height
+        last = listing.rows.ids[-1]
+        app.store.drafts.save(last, "a draft on the bottom row")
+        app.refresh_list([last])  # the bottom row changes, nothing moves
+        await pilot.pause(0.05)
+        assert listing.rows.ids[-1] == last
+        count = len(listing.rows)
+        app.engine.store.inbox.db.execute("UPDATE conversations SET closed = 1 WHERE id = ?", (last,))
+        drawn.clear()
+        app.refresh_list([last])  # the bottom row goes: the list is shorter than what was drawn
+        await pilot.pause(0.05)
+        assert len(listing.rows) == count - 1
+        assert drawn  # redrawn, so the row's old place on screen is cleared too
+        line = "".join(segment.text for segment in listing.render_line((count - 1) * ROW_HEIGHT)._segments)
+        assert line.strip() == ""  # its old place is blank, not a stale row

@@ -109,13 +109,14 @@ class ConversationList(ScrollView, can_focus=True):
         self.rows = rows
         index = rows.index_of(current)
         cursor = self._clamp(index if index is not None else self.cursor)
-        first, last = self._visible_span()
+        first, room = self._visible_span(clamp=False)
         if (
             changed is not None
             and cursor == self.cursor
             and self._marks() == self._drawn_marks
-            and previous.ids[first:last] == rows.ids[first:last]
+            and previous.ids[first:room] == rows.ids[first:room]
         ):
+            last = min(room, len(rows))
             self._set_height(len(rows))
             self._cache = {key: strip for key, strip in self._cache.items() if first <= key[0] < last}
             for position in range(first, last):
@@ -135,9 +136,12 @@ class ConversationList(ScrollView, can_focus=True):
         """What the app marks on rows besides their data: the open one and those being closed."""
         return self.open_id, frozenset(self.closing)
 
-    def _visible_span(self) -> tuple[int, int]:
+    def _visible_span(self, *, clamp: bool = True) -> tuple[int, int]:
+        """The rows on screen, as indexes [first, last) into the rows; with `clamp`, none past
+        the end (without, the screen's room, so a shorter list reads as a change)."""
         first = int(self.scroll_offset.y) // ROW_HEIGHT
-        return first, first + self.size.height // ROW_HEIGHT + 1
+        last = first + self.size.height // ROW_HEIGHT + 1
+        return first, min(len(self.rows), last) if clamp else last
 
     def _set_height(self, count: int) -> None:
         size = Size(self.size.width, count * ROW_HEIGHT)
@@ -166,7 +170,6 @@ class ConversationList(ScrollView, can_focus=True):
 
     def _visible_ages(self, now) -> list[str]:
         first, last = self._visible_span()
-        last = min(len(self.rows), last)
         return [relative_time(self.rows[index].last_at, now) for index in range(first, last)]
 
     @property
