@@ -257,12 +257,18 @@ class InboxCache:
                 last = conversation.last_message
                 if last is not None and not last.outgoing and (previous is None or previous["last_message_id"] != last.id):
                     new_inbound.append(conversation.id)
-                self._upsert_conversation(conversation, raw, fingerprint)
+                flipped = self._upsert_conversation(conversation, raw, fingerprint)
                 if last is not None:
                     self._upsert_message(last, conversation.id)
+                if flipped:
+                    # A STOP or START changed the contact: its other conversations show it too.
+                    changed += [row[0] for row in self.db.execute(
+                        "SELECT id FROM conversations WHERE contact_id = ?", (flipped,)) if row[0] not in changed]
         return MergeResult(tuple(changed), tuple(new_inbound), unchanged)
 
-    def _upsert_conversation(self, conversation: Conversation, raw: str, fingerprint: str) -> None:
+    def _upsert_conversation(self, conversation: Conversation, raw: str, fingerprint: str) -> str | None:
+        """Write one conversation; returns its contact's id when a keyword in it flipped the
+        contact's opt-out state."""
         contact = conversation.contact
         last = conversation.last_message
         last_at = iso(last.created_at if last else None) or iso(conversation.updated.at if conversation.updated else None)
@@ -294,7 +300,9 @@ class InboxCache:
             ),
         )
         if last is not None and not last.outgoing and contact is not None and contact.id:
-            self._note_keyword(contact.id, last.message)
+            if self._note_keyword(contact.id, last.message):
+                return contact.id
+        return None
 
     def conversation(self, conversation_id: str) -> Conversation | None:
         row = self.db.execute("SELECT raw FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
@@ -508,8 +516,8 @@ class InboxCache:
         row = self.db.execute("SELECT opted_out FROM contacts WHERE id = ?", (contact_id,)).fetchone()
         return bool(row and row[0])
 
-    def _note_keyword(self, contact_id: str, text: str | None) -> None:
-        # An inbound STOP/START changes the contact's state before we next fetch the contact.
+    def _note_keyword(self, contact_id: str, text: str | None) -> bool:
+        """Record an inbound STOP or START before we next fetch the contact; True when the state changed."""
         if is_opt_out_keyword(text):
             state = 1
         elif is_opt_in_keyword(text):
@@ -517,15 +525,17 @@ class InboxCache:
             if cached is not None and cached.marked_opted_out:
                 # Marked opted out in this app: that mark stands until someone removes the tag,
                 # or the next fetch of the contact would flip it back (replies allowed meanwhile).
-                return
+                return False
             state = 0
         else:
-            return
+            return False
+        before = self.is_opted_out(contact_id)
         self.db.execute(
             """INSERT INTO contacts (id, opted_out, raw) VALUES (?, ?, ?)
                ON CONFLICT(id) DO UPDATE SET opted_out = excluded.opted_out""",
             (contact_id, state, json.dumps({"id": contact_id})),
         )
+        return before != bool(state)
 
     def update_contact_identity(self, contact: Contact) -> list[str]:
         """Put a contact's edited name and email into its cached conversations (list rows and

@@ -142,3 +142,15 @@ def test_a_start_does_not_undo_an_opt_out_marked_in_the_app(store):
     assert store.inbox.is_opted_out("k1")
     store.inbox.merge_conversations([conversation("a", text="START", contact_id="k1", message_id="m9")])
     assert store.inbox.is_opted_out("k1")  # the tag stands until someone removes it
+
+
+def test_a_stop_reports_the_contacts_other_conversations_as_changed_too(store):
+    store.inbox.merge_conversations([
+        conversation("a", minutes_ago=1, contact_id="k1"),
+        conversation("b", minutes_ago=5, contact_id="k1"),
+        conversation("c", minutes_ago=6, contact_id="k2"),
+    ])
+    result = store.inbox.merge_conversations([conversation("a", text="STOP", contact_id="k1", message_id="m-stop")])
+    assert set(result.changed) == {"a", "b"}  # b's row now shows the opt-out as well
+    again = store.inbox.merge_conversations([conversation("a", text="thanks", contact_id="k1", message_id="m-2")])
+    assert again.changed == ("a",)  # no keyword, no flip: only the conversation itself

@@ -237,7 +237,10 @@ class ConversationList(ScrollView, can_focus=True):
             self.post_message(self.Opened(self.current_id))
 
     def on_click(self, event: Click) -> None:
-        index = (event.y + int(self.scroll_offset.y)) // ROW_HEIGHT
+        offset = event.get_content_offset(self)  # inside the border and padding; None on them
+        if offset is None:
+            return
+        index = (offset.y + int(self.scroll_offset.y)) // ROW_HEIGHT
         if 0 <= index < len(self.rows):
             self.cursor = index
             self.post_message(self.Opened(self.rows.ids[index]))
@@ -245,6 +248,9 @@ class ConversationList(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._cache.clear()
         self.virtual_size = Size(self.size.width, len(self.rows) * ROW_HEIGHT)
+        # Textual moves the scrollbar's thumb only while the bar is shown: one hidden by a taller
+        # window would come back with the thumb where it was before.
+        self.vertical_scrollbar.position = self.scroll_y
 
     # --- drawing -----------------------------------------------------------------------------
 
