@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 # `phonenumbers` is imported where it is used: loading its metadata would delay the first frame.
 
 
@@ -32,8 +34,12 @@ def to_e164(text: str, default_country: str | None = None) -> str:
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
 
 
+@functools.lru_cache(maxsize=512)
 def region_of(number: str) -> str | None:
-    """The ISO country code of an E.164 number, or None if unknown."""
+    """The ISO country code of an E.164 number, or None if unknown.
+
+    Remembered per number: the compose box prices a reply by it on every keystroke.
+    """
     import phonenumbers
     from phonenumbers import NumberParseException
 
