@@ -9,6 +9,7 @@ name them before sending; SMS is plain text, so nothing is HTML-escaped.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -86,3 +87,35 @@ def unfilled(text: str) -> tuple[str, ...]:
         if name not in names:
             names.append(name)
     return tuple(names)
+
+
+def _as_sent(text: str) -> str:
+    """A text as a gateway may store it: NFC, LF line ends, no trailing blanks on lines or at the ends."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip()
+
+
+def sent_text_matches(template: str, body: str | None, context: Mapping[str, str] | None = None) -> bool:
+    """Whether `body`, as Sakari holds a message, can be the text we sent as `template`.
+
+    Sakari fills placeholders itself (`Hi {{firstName}}` arrives as `Hi Sipho`) and may normalise
+    line ends and trailing blanks. A plain text must match exactly after that normalisation; a
+    text with placeholders matches when it does filled from `context`, or when its literal parts
+    match in order with anything in each placeholder's place (Sakari's copy of the contact may
+    differ from ours, and an unknown variable may be left empty).
+    """
+    if body is None:
+        return False
+    sent = _as_sent(body)
+    if not PLACEHOLDER.search(template):
+        return sent == _as_sent(template)
+    if context and sent == _as_sent(render(template, context).text):
+        return True
+    # The literal parts, normalised as the whole text is (NUL cannot occur in an SMS body).
+    # Blanks beside a placeholder are left to it: an empty value next to them may be trimmed away.
+    literals = _as_sent("\x00".join(PLACEHOLDER.split(template)[::3])).split("\x00")
+    last = len(literals) - 1
+    literals = [part.lstrip() if i else part for i, part in enumerate(literals)]
+    literals = [part.rstrip() if i < last else part for i, part in enumerate(literals)]
+    pattern = "(?s)" + ".*?".join(re.escape(part) for part in literals)
+    return re.fullmatch(pattern, sent) is not None

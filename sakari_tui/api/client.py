@@ -8,6 +8,7 @@ shortcuts) walk every page.
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import importlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
@@ -101,6 +102,8 @@ class SakariClient:
         self._transport = transport
         self._http_client: httpx.AsyncClient | None = None
         self._tokens = TokenManager(self._request_token, clock=clock)
+        self._clock = clock
+        self._server_offset: float | None = None
         self.read_retry = read_retry if read_retry is not None else RetryPolicy()
 
     def __repr__(self) -> str:  # credentials stay out of reprs, logs and tracebacks
@@ -150,10 +153,26 @@ class SakariClient:
     async def _send(self, request: httpx.Request) -> httpx.Response:
         import httpx  # loaded by now (see `_http`); a local name keeps start-up free of it
 
+        sent_at = self._clock()
         try:
-            return await self._http.send(request)
+            response = await self._http.send(request)
         except httpx.HTTPError as exc:
             raise error_for_transport(exc, request.url) from None
+        self._note_server_clock(response.headers.get("Date"), (sent_at + self._clock()) / 2)
+        return response
+
+    def _note_server_clock(self, date: str | None, local: float) -> None:
+        if not date:
+            return
+        try:
+            server = email.utils.parsedate_to_datetime(date).timestamp()
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return
+        self._server_offset = server - local
+
+    def server_time(self) -> float | None:
+        """The server's current time (Unix seconds) as its last `Date` header implies; None if unknown."""
+        return None if self._server_offset is None else self._clock() + self._server_offset
 
     async def _request_token(self) -> TokenResponse:
         request = self._http.build_request(
@@ -475,6 +494,31 @@ class SakariClient:
             for item in page.items:
                 yield item
             offset = page.next_offset
+
+    async def collect(self, fetch_page, *, max_items: int | None = None, max_pages: int = 1000, **filters: Any):
+        """Every item of a list operation, within caps (interim; see the api branch)."""
+        from dataclasses import dataclass
+
+        @dataclass(frozen=True)
+        class Collected:
+            items: list
+            complete: bool
+            reason: str | None
+
+        items: list = []
+        offset: int | None = 0
+        pages = 0
+        while offset is not None:
+            page = await fetch_page(offset=offset, limit=MAX_PAGE_SIZE, **filters)
+            pages += 1
+            items += page.items
+            nxt = page.next_offset
+            if max_items is not None and len(items) >= max_items and nxt is not None:
+                return Collected(items[:max_items], False, f"Showing the first {max_items:,}; the Sakari API offers more.")
+            if nxt is not None and (nxt <= offset or pages >= max_pages):
+                return Collected(items, False, "The Sakari API kept offering more pages; showing what came.")
+            offset = nxt
+        return Collected(items, True, None)
 
     def iter_contacts(self, **filters: Any) -> AsyncIterator[Contact]:
         return self.paginate(self.fetch_all_contacts, **filters)

@@ -66,5 +66,9 @@ class ApiUnavailable(SakariError):
         self.request_sent = request_sent
 
 
+class ApiSlow(ApiUnavailable):
+    """A request took longer than the client's overall deadline (e.g. a server dripping bytes)."""
+
+
 class BadResponse(SakariError):
     """The API answered with something that is not the JSON it documents."""

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 _HOMES = {
     "Store": ".store",
     "StoreError": ".db",
+    "StoreLocked": ".lock",
     "ConversationListing": ".cache",
     "ConversationRow": ".cache",
     "InboxCache": ".cache",
@@ -31,6 +32,7 @@ __all__ = list(_HOMES)
 if TYPE_CHECKING:
     from .cache import ConversationListing, ConversationRow, InboxCache, ListingOptions, MergeResult
     from .db import StoreError
+    from .lock import StoreLocked
     from .drafts import Drafts
     from .outbox import Outbox, OutboxEntry, SendState
     from .search import Search, SearchHit, Snippet

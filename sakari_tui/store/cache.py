@@ -473,15 +473,23 @@ class InboxCache:
             ).fetchall()
         return [Message.model_validate_json(row["raw"]) for row in reversed(rows)]
 
-    def outgoing_ids_with_text(self, conversation_id: str, contact_id: str | None, text: str) -> tuple[str, ...]:
-        """Cached outgoing messages to this contact (or conversation) with exactly this text."""
+    def outgoing_texts(self, conversation_id: str, contact_id: str | None) -> list[tuple[str, str, str | None]]:
+        """Cached outgoing messages to this contact (or conversation): (id, text, template) each."""
         rows = self.db.execute(
-            """SELECT m.id FROM messages m JOIN conversations c ON c.id = m.conversation_id
-               WHERE m.outgoing = 1 AND (c.id = ? OR (? IS NOT NULL AND c.contact_id = ?))
-                 AND json_extract(m.raw, '$.message') = ?""",
-            (conversation_id, contact_id, contact_id, text),
+            """SELECT m.id, json_extract(m.raw, '$.message') AS body, json_extract(m.raw, '$.template') AS template
+               FROM messages m JOIN conversations c ON c.id = m.conversation_id
+               WHERE m.outgoing = 1 AND (c.id = ? OR (? IS NOT NULL AND c.contact_id = ?))""",
+            (conversation_id, contact_id, contact_id),
         )
-        return tuple(row["id"] for row in rows)
+        return [(row["id"], row["body"] or "", row["template"]) for row in rows]
+
+    def forget_conversation(self, conversation_id: str) -> None:
+        """Remove a conversation and what hangs on it (a local placeholder that Sakari replaced)."""
+        with self.db:
+            self.db.execute("BEGIN")
+            for table, column in (("messages", "conversation_id"), ("read_marks", "conversation_id"),
+                                  ("mutes", "conversation_id"), ("conversations", "id")):
+                self.db.execute(f"DELETE FROM {table} WHERE {column} = ?", (conversation_id,))
 
     def messages_since(self, conversation_id: str, message_id: str) -> int:
         """How many messages of the thread are as new as `message_id` or newer (it included)."""

@@ -224,6 +224,16 @@ MIGRATIONS: list[list[str]] = [
     ],
     # 6: full-text search over cached messages and contacts (store/search.py); see _search_migration.
     _search_migration(),
+    # 7: what reconciliation needs to find a reply without trusting this machine's clock or resending
+    # blindly (store/outbox.py): the number a new conversation goes to, the server-time bound, the
+    # contact's details the text's placeholders were filled from, and the checks made so far.
+    [
+        "ALTER TABLE outbox ADD COLUMN target TEXT",
+        "ALTER TABLE outbox ADD COLUMN not_before REAL",
+        "ALTER TABLE outbox ADD COLUMN context TEXT NOT NULL DEFAULT '{}'",
+        "ALTER TABLE outbox ADD COLUMN ambiguous_since REAL",
+        "ALTER TABLE outbox ADD COLUMN checks INTEGER NOT NULL DEFAULT 0",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

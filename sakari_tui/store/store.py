@@ -8,6 +8,7 @@ from pathlib import Path
 from .cache import InboxCache
 from .db import connect
 from .drafts import Drafts
+from .lock import StoreLock
 from .outbox import Outbox
 from .search import Search
 
@@ -15,9 +16,18 @@ from .search import Search
 class Store:
     """One database, with one object per concern."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, exclusive: bool = False) -> None:
+        """`exclusive`: this process owns the store (and its outbox) until `close()`; a second
+        owner is refused with `StoreLocked`. The app opens its store so; tools that only read
+        (or tests that look alongside) do not."""
         self.path = path
-        self.db: sqlite3.Connection = connect(path)
+        self._lock = StoreLock(path).acquire() if exclusive and str(path) != ":memory:" else None
+        try:
+            self.db: sqlite3.Connection = connect(path)
+        except BaseException:
+            if self._lock is not None:
+                self._lock.release()
+            raise
         self.inbox = InboxCache(self.db)
         self.drafts = Drafts(self.db)
         self.outbox = Outbox(self.db)
@@ -44,3 +54,5 @@ class Store:
         if self._reader is not None:
             self._reader.close()
         self.db.close()
+        if self._lock is not None:
+            self._lock.release()

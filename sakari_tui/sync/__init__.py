@@ -1,8 +1,10 @@
 """The inbox engine: polling, merging into the store, sending. Never imports Textual."""
 
-from .engine import InboxEngine, PendingSend
+from .backoff import backoff_delay
+from .engine import InboxEngine
 from .events import (
     Connection,
+    ConversationMoved,
     ConversationsChanged,
     Event,
     SendState,
@@ -10,9 +12,9 @@ from .events import (
     SyncStatusChanged,
     ThreadChanged,
 )
-from .poller import Poller, backoff_delay
+from .poller import Poller
 
 __all__ = [
-    "InboxEngine", "PendingSend", "Poller", "backoff_delay", "Connection", "ConversationsChanged", "Event",
+    "InboxEngine", "Poller", "backoff_delay", "Connection", "ConversationMoved", "ConversationsChanged", "Event",
     "SendState", "SendStateChanged", "SyncStatusChanged", "ThreadChanged",
 ]

@@ -9,22 +9,18 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime, timezone
 from typing import Any
 
 from ..api import (
     OPTED_OUT_AT_ATTRIBUTE,
     OPTED_OUT_TAG,
-    ApiUnavailable,
-    AuthError,
-    BadResponse,
     Contact,
     ContactRequest,
     Conversation,
     Message,
     Mobile,
-    RateLimited,
     SakariClient,
     SakariError,
     Tag,
@@ -32,24 +28,19 @@ from ..api import (
     TemplateRequest,
 )
 from ..store import MergeResult, OutboxEntry, SendState, Store
-from .events import ConversationsChanged, Event, SendStateChanged, ThreadChanged
+from ..store.outbox import is_placeholder
+from .delivery import RECONCILE_AT_S, Delivery
+from .events import ConversationsChanged, Event, ThreadChanged
 
 PAGE_SIZE = 100
 # Conversations merged between two turns of the event loop (see `_merge_in_chunks`).
 MERGE_CHUNK = 10
 THREAD_PAGE_SIZE = 50
-# A reply whose fate is unknown is looked for this long after the failure before we conclude it
-# never arrived (the server may still be processing a request that timed out on our side).
-AMBIGUOUS_GRACE_S = 5.0
-AMBIGUOUS_CHECKS = 2
-# Server messages created this long before the reply was recorded can still be it (clock skew).
-CLOCK_SKEW_S = 120.0
-RETRY_BASE_S = 1.0
-RETRY_CAP_S = 60.0
-
-
-# The UI's name for a reply that is not (known to be) sent yet: an outbox row.
-PendingSend = OutboxEntry
+# A walk of the conversation list stops here (200,000 conversations at 100 a page): a server that
+# always says there is more must not keep the inbox fetching forever.
+MAX_SYNC_PAGES = 2000
+# The template picker shows at most this many (a server with endless pages must not fill memory).
+MAX_TEMPLATES = 1000
 
 
 class InboxEngine:
@@ -63,23 +54,25 @@ class InboxEngine:
         listener: Callable[[Event], None] | None = None,
         page_size: int = PAGE_SIZE,
         thread_page_size: int = THREAD_PAGE_SIZE,
-        ambiguous_grace: float = AMBIGUOUS_GRACE_S,
         clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
+        reconcile_at: Sequence[float] = RECONCILE_AT_S,
     ) -> None:
         self.client = client
         self.store = store
         self.listener = listener or (lambda event: None)
         self.page_size = page_size
         self.thread_page_size = thread_page_size
-        self.ambiguous_grace = ambiguous_grace
         self.clock = clock
         self.rng = rng or random.Random()
-        self._delivering: set[str] = set()
-        self._checks: dict[str, int] = {}
+        self.delivery = Delivery(client, store, self.emit, clock=clock, rng=self.rng, reconcile_at=reconcile_at)
         # Whether the API has messages older than those cached, per conversation (None: not known yet).
         self.older_available: dict[str, bool] = {}
         self._walked_once = False
+        self.sync_problem: str | None = None
+        """Why the last walk of the conversation list stopped early (one sentence), or None."""
+        self.templates_note: str | None = None
+        """Why the last `templates()` is not the whole list (one sentence), or None."""
 
     def emit(self, event: Event) -> None:
         self.listener(event)
@@ -95,9 +88,19 @@ class InboxEngine:
         walk_all = full or not self._walked_once
         changed: list[str] = []
         new_inbound: list[str] = []
+        seen: set[str] = set()
+        pages = 0
         offset: int | None = 0
+        self.sync_problem = None
         while offset is not None:
             page = await self.client.fetch_all_conversations(offset=offset, limit=self.page_size)
+            pages += 1
+            ids = [conversation.id for conversation in page.items]
+            if ids and seen.issuperset(ids):
+                # A server that ignores the offset (or loops) would otherwise be walked forever.
+                self.sync_problem = "The Sakari API sent the same conversations again; the list may be incomplete."
+                break
+            seen.update(ids)
             result = await self._merge_in_chunks(page.items)
             changed += result.changed
             new_inbound += result.new_inbound
@@ -106,7 +109,14 @@ class InboxEngine:
                 self.emit(ConversationsChanged(result.changed, result.new_inbound))
             if result.unchanged and not walk_all:
                 break
-            offset = page.next_offset
+            next_offset = page.next_offset
+            if next_offset is not None and next_offset <= offset:
+                self.sync_problem = "The Sakari API's pages do not advance; the list may be incomplete."
+                break
+            if next_offset is not None and pages >= MAX_SYNC_PAGES:
+                self.sync_problem = f"Stopped after {pages:,} pages of conversations; the list may be incomplete."
+                break
+            offset = next_offset
         self._walked_once = True
         return ConversationsChanged(tuple(changed), tuple(new_inbound))
 
@@ -135,6 +145,8 @@ class InboxEngine:
 
     async def sync_thread(self, conversation_id: str) -> bool:
         """Fetch the newest messages of a conversation; True if anything changed."""
+        if is_placeholder(conversation_id):
+            return False  # not on Sakari yet: its thread is the outbox's
         page = await self.client.fetch_all_messages(conversation_id=conversation_id, limit=self.thread_page_size)
         changed = self.store.inbox.merge_messages(conversation_id, page.items)
         if conversation_id not in self.older_available:
@@ -145,6 +157,9 @@ class InboxEngine:
 
     async def load_older(self, conversation_id: str) -> int:
         """Fetch the page of messages older than those cached; returns how many were new."""
+        if is_placeholder(conversation_id):
+            self.older_available[conversation_id] = False
+            return 0
         offset = self.store.inbox.message_count(conversation_id)
         page = await self.client.fetch_all_messages(
             conversation_id=conversation_id, offset=offset, limit=self.thread_page_size
@@ -169,204 +184,70 @@ class InboxEngine:
         messages = self.store.inbox.thread(conversation_id, limit=limit)
         return messages, self.store.outbox.for_conversation(conversation_id)
 
-    # --- commands ----------------------------------------------------------------------------
+    # --- sending (see delivery.py) -----------------------------------------------------------
 
     def queue_reply(self, conversation_id: str, text: str) -> OutboxEntry:
         """Record a reply in the outbox (on disk, before any request); `deliver()` then sends it."""
-        conversation = self.store.inbox.conversation(conversation_id)
-        contact_id = conversation.contact.id if conversation and conversation.contact else None
-        existing = self.store.inbox.outgoing_ids_with_text(conversation_id, contact_id, text)
-        entry = self.store.outbox.add(conversation_id, contact_id, text, existing)
-        self._emit_state(entry)
-        return entry
+        return self.delivery.queue_reply(conversation_id, text)
 
-    def _emit_state(self, entry: OutboxEntry, state: SendState | None = None) -> None:
-        self.emit(SendStateChanged(entry.conversation_id, entry.local_id, state or entry.state, entry.error))
-
-    def _save(self, entry: OutboxEntry) -> None:
-        self.store.outbox.update(entry)
-        self._emit_state(entry)
-
-    def _backoff(self, attempts: int) -> float:
-        ceiling = min(RETRY_CAP_S, RETRY_BASE_S * 2 ** max(0, attempts - 1))
-        return self.rng.uniform(min(RETRY_BASE_S / 2, ceiling), ceiling)
+    def queue_new_conversation(
+        self, number: str, text: str, *, first_name: str | None = None, last_name: str | None = None,
+        country: str | None = None,
+    ) -> OutboxEntry:
+        """Record the first text to a number (E.164); its thread shows under a placeholder
+        conversation until Sakari says which conversation it opened (`ConversationMoved`)."""
+        return self.delivery.queue_new_conversation(
+            number, text, first_name=first_name, last_name=last_name, country=country
+        )
 
     async def deliver(self, local_id: str, *, resend: bool = False) -> Message | None:
-        """Send (or, after an ambiguous failure, look for) one outbox reply.
-
-        Never sends twice blindly: a reply that may already have gone is first looked for among
-        the contact's messages. `resend=True` is the user's explicit choice to send an unknown or
-        failed reply again.
-        """
-        if local_id in self._delivering:
-            return None
-        entry = self.store.outbox.get(local_id)
-        if entry is None:
-            return None
-        self._delivering.add(local_id)
-        try:
-            if entry.state in (SendState.SENDING, SendState.UNKNOWN) and not resend:
-                return await self._reconcile(entry)
-            return await self._send(entry)
-        finally:
-            self._delivering.discard(local_id)
-
-    async def _send(self, entry: OutboxEntry) -> Message | None:
-        entry.state, entry.error = SendState.SENDING, None
-        entry.attempts += 1
-        self._save(entry)  # on disk before the request: a crash now leaves a row to reconcile
-        try:
-            result = await self.client.send_message(template=entry.text, conversations=[entry.conversation_id])
-        except ApiUnavailable as error:
-            if error.request_sent is False:
-                return self._retry_later(entry, error.message)
-            return await self._ambiguous(entry, error)
-        except BadResponse as error:  # a 2xx we could not read: it probably went
-            return await self._ambiguous(entry, error)
-        except RateLimited as error:  # refused before processing: safe to send again later
-            return self._retry_later(entry, error.message, at_least=error.retry_after or 0.0)
-        except (AuthError, SakariError) as error:
-            entry.state, entry.error = SendState.FAILED, str(error)
-            self._save(entry)
-            return None
-        if not result.messages:
-            reason = result.invalid[0].error.text if result.invalid and result.invalid[0].error else None
-            entry.state = SendState.FAILED
-            entry.error = reason or "The Sakari API accepted the request but sent no message."
-            self._save(entry)
-            return None
-        return self._adopt(entry, result.messages[0])
-
-    def _retry_later(self, entry: OutboxEntry, reason: str, *, at_least: float = 0.0) -> None:
-        delay = max(self._backoff(entry.attempts), at_least)
-        entry.state = SendState.QUEUED
-        entry.next_attempt = self.clock() + delay
-        entry.error = f"{reason} It is sent again automatically."
-        self._save(entry)
-        return None
-
-    async def _ambiguous(self, entry: OutboxEntry, error: SakariError) -> Message | None:
-        """The request may have reached Sakari: look for the message before anything else."""
-        entry.state = SendState.UNKNOWN
-        entry.error = f"{error.message} Checking whether it was sent…"
-        self._save(entry)
-        return await self._reconcile(entry)
-
-    async def _reconcile(self, entry: OutboxEntry) -> Message | None:
-        """Find the reply among the contact's newest messages; decide sent, retry, or unknown."""
-        try:
-            if entry.contact_id:
-                page = await self.client.fetch_all_messages(contact_id=entry.contact_id, limit=50)
-            else:
-                page = await self.client.fetch_all_messages(conversation_id=entry.conversation_id, limit=50)
-        except SakariError as error:
-            entry.state = SendState.UNKNOWN
-            entry.error = f"Unknown whether it was sent: cannot check ({error.message}) Check before resending."
-            entry.next_attempt = self.clock() + self.ambiguous_grace
-            self._save(entry)
-            return None
-        match = self._find_match(entry, page.items)
-        if match is not None:
-            return self._adopt(entry, match)
-        checks = self._checks.get(entry.local_id, 0) + 1
-        self._checks[entry.local_id] = checks
-        if checks < AMBIGUOUS_CHECKS:
-            # Not there yet: the server may still be working on it. Look again after a grace period.
-            entry.state = SendState.UNKNOWN
-            entry.error = "Not found yet; checking again shortly before sending it again."
-            entry.next_attempt = self.clock() + self.ambiguous_grace
-            self._save(entry)
-            return None
-        # Looked twice, a grace period apart, and it is not there: it never reached Sakari.
-        self._checks.pop(entry.local_id, None)
-        entry.state = SendState.QUEUED
-        entry.next_attempt = self.clock()
-        entry.error = "It did not reach Sakari; sending again."
-        self._save(entry)
-        return await self._send(entry)
-
-    def _find_match(self, entry: OutboxEntry, messages: list[Message]) -> Message | None:
-        earliest = entry.created_at - timedelta(seconds=CLOCK_SKEW_S)
-        candidates = [
-            m for m in messages
-            if m.outgoing and m.id and m.message == entry.text and m.id not in entry.exclude_ids
-            and (m.created_at is None or m.created_at >= earliest)
-        ]
-        candidates.sort(key=lambda m: (m.created_at is None, m.created_at))
-        return candidates[0] if candidates else None
-
-    def _adopt(self, entry: OutboxEntry, message: Message) -> Message:
-        """The API has the reply: cache the message, let no other reply claim it, drop the row."""
-        conversation_id = (message.conversation.id if message.conversation else None) or entry.conversation_id
-        self.store.inbox.merge_messages(conversation_id, [message])
-        if message.id:
-            self.store.outbox.exclude_everywhere(message.id, entry.text, entry.contact_id)
-        self.store.outbox.remove(entry.local_id)
-        self._checks.pop(entry.local_id, None)
-        self._emit_state(entry, SendState.SENT)
-        self.emit(ThreadChanged(conversation_id))
-        if conversation_id != entry.conversation_id:
-            self.emit(ThreadChanged(entry.conversation_id))
-        return message
+        """Send (or, after an unclear outcome, look for) one outbox row; never sends twice blindly.
+        `resend=True` is the user's explicit choice to send an unknown or failed reply again."""
+        return await self.delivery.deliver(local_id, resend=resend)
 
     async def reply(self, conversation_id: str, text: str) -> Message | None:
         """Queue and send in one go (for scripts and tests)."""
         return await self.deliver(self.queue_reply(conversation_id, text).local_id)
 
     def resume_outbox(self) -> None:
-        """At start-up: a reply found 'sending' may have gone before the app stopped; check it first."""
-        for entry in self.store.outbox.all():
-            if entry.state is SendState.SENDING:
-                entry.state = SendState.UNKNOWN
-                entry.error = "The app stopped while sending this; checking whether it was sent…"
-                entry.next_attempt = 0.0
-                self._save(entry)
+        self.delivery.resume_outbox()
 
     async def retry_due(self) -> int:
-        """Send queued replies and re-check unknown ones whose time has come; returns how many ran."""
-        now = self.clock()
-        due = [
-            e for e in self.store.outbox.all()
-            if e.state in (SendState.QUEUED, SendState.UNKNOWN) and e.next_attempt <= now
-            and e.local_id not in self._delivering
-        ]
-        for entry in due:
-            await self.deliver(entry.local_id)
-        return len(due)
+        return await self.delivery.retry_due()
 
     def in_flight(self) -> list[OutboxEntry]:
         """Replies that have not reached a final state (for the quit confirmation)."""
-        return [e for e in self.store.outbox.all() if e.state is not SendState.FAILED]
+        return self.delivery.in_flight()
+
+    def gave_up(self, entry: OutboxEntry) -> bool:
+        """An unknown reply that was looked for over the whole window: the user decides now."""
+        return self.delivery.gave_up(entry)
 
     def discard(self, local_id: str) -> OutboxEntry | None:
         """Drop a reply from the outbox (its text is returned so the UI can put it back)."""
-        entry = self.store.outbox.get(local_id)
-        if entry is not None:
-            self.store.outbox.remove(local_id)
-            self._checks.pop(local_id, None)
-            self.emit(ThreadChanged(entry.conversation_id))
-        return entry
+        return self.delivery.discard(local_id)
 
     async def start_conversation(
         self, number: str, text: str, *, first_name: str | None = None, last_name: str | None = None,
         country: str | None = None,
     ) -> str:
-        """Text a number (E.164) and return the id of the conversation that the text opened."""
-        contact = ContactRequest(mobile={"number": number, "country": country}, first_name=first_name, last_name=last_name)
-        result = await self.client.send_message(template=text, contacts=[contact])
-        if not result.messages:
-            reason = result.invalid[0].error.text if result.invalid and result.invalid[0].error else None
-            raise SakariError(reason or "The Sakari API did not send the message.")
-        message = result.messages[0]
-        conversation_id = message.conversation.id if message.conversation else None
-        if not conversation_id:
-            raise SakariError("The Sakari API sent the message but did not say which conversation it opened.")
-        conversation = await self.client.fetch_conversation(conversation_id)
-        self._merge_one(conversation)
-        self.store.inbox.merge_messages(conversation_id, [message])
-        return conversation_id
+        """Text a number (E.164) through the outbox and return the id of the conversation it opened
+        (the placeholder's id while that is not known yet). A refusal raises `SakariError`."""
+        entry = self.queue_new_conversation(number, text, first_name=first_name, last_name=last_name, country=country)
+        message = await self.deliver(entry.local_id)
+        if message is not None:
+            return (message.conversation.id if message.conversation else None) or entry.conversation_id
+        left = self.store.outbox.get(entry.local_id)
+        if left is not None and left.state is SendState.FAILED:
+            # A script's call: the refusal is the answer, and nothing is left waiting in the inbox.
+            self.discard(entry.local_id)
+            raise self.delivery.refusals.pop(entry.local_id, None) or SakariError(
+                left.error or "The Sakari API did not send the message.")
+        return entry.conversation_id
 
     async def close_conversation(self, conversation_id: str) -> Conversation:
+        if is_placeholder(conversation_id):
+            raise SakariError("This conversation has not reached Sakari yet; close it once its first text is sent.")
         conversation = await self.client.close_conversation(conversation_id)
         self._merge_one(conversation)
         return conversation
@@ -450,8 +331,10 @@ class InboxEngine:
     # --- templates ---------------------------------------------------------------------------
 
     async def templates(self) -> list[Template]:
-        """Every template of the account, in the API's order."""
-        return [template async for template in self.client.iter_templates()]
+        """The account's templates in the API's order (at most `MAX_TEMPLATES`; see `templates_note`)."""
+        collected = await self.client.collect(self.client.fetch_all_templates, max_items=MAX_TEMPLATES)
+        self.templates_note = collected.reason
+        return list(collected.items)
 
     async def save_template(self, template_id: str | None, name: str, text: str) -> Template:
         """Create a template (`template_id` None) or change an existing one's name and text."""

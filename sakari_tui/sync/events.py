@@ -20,6 +20,14 @@ class ThreadChanged:
 
 
 @dataclass(frozen=True)
+class ConversationMoved:
+    """A new conversation's placeholder (`new:+1…`) gave way to the conversation Sakari opened."""
+
+    placeholder_id: str
+    conversation_id: str
+
+
+@dataclass(frozen=True)
 class SendStateChanged:
     conversation_id: str
     local_id: str
@@ -33,6 +41,7 @@ class Connection(str, Enum):
     OFFLINE = "offline"
     RATE_LIMITED = "rate_limited"
     AUTH_FAILED = "auth_failed"
+    SLOW = "slow"
 
 
 @dataclass(frozen=True)
@@ -45,4 +54,4 @@ class SyncStatusChanged:
     message: str = ""
 
 
-Event = ConversationsChanged | ThreadChanged | SendStateChanged | SyncStatusChanged
+Event = ConversationsChanged | ThreadChanged | SendStateChanged | SyncStatusChanged | ConversationMoved

@@ -1,8 +1,12 @@
-"""The polling loop: conversations every `interval`, the open thread more often, with backoff.
+"""The polling loops: conversations every `interval`, the open thread more often, the outbox
+whenever a reply comes due, each with its own backoff.
 
-On a failure it backs off (full-jitter exponential, honouring Retry-After) and reports
-offline / rate-limited; it recovers by itself when the API answers again. `wake()` makes the
-next cycle start now (the user pressed refresh).
+They run side by side (`run`): a conversation sync that is slow or long (a big account, a
+server that pages badly) never holds up the open thread or a reply waiting to go. On a failure
+a loop backs off (full-jitter exponential, honouring Retry-After) and the status reports offline /
+rate-limited / slow; it recovers by itself when the API answers again. `wake()` makes the next
+round start now (the user pressed refresh). `cycle()` runs one round of all three in order, for
+tests and scripts.
 """
 
 from __future__ import annotations
@@ -11,24 +15,19 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
-from ..api import ApiUnavailable, AuthError, RateLimited, SakariError
+from ..api import ApiSlow, ApiUnavailable, AuthError, RateLimited, SakariError
+from .backoff import backoff_delay
 from .engine import InboxEngine
 from .events import Connection, SyncStatusChanged
 
 log = logging.getLogger(__name__)
 
-MAX_BACKOFF_S = 60.0
-BASE_BACKOFF_S = 1.0
 # Even when nothing changes, walk the whole list now and then to see changes deep in it.
 FULL_RESYNC_EVERY_S = 15 * 60.0
-
-
-def backoff_delay(failures: int, rng: random.Random, *, base: float = BASE_BACKOFF_S, cap: float = MAX_BACKOFF_S) -> float:
-    """Full-jitter exponential backoff: uniform in [base/2, min(cap, base * 2**failures)]."""
-    ceiling = min(cap, base * (2 ** max(0, failures - 1)))
-    return rng.uniform(min(base / 2, ceiling), ceiling)
+# The outbox is looked at this often for replies whose (re)try or check has come due.
+OUTBOX_EVERY_S = 1.0
 
 
 class Poller:
@@ -54,6 +53,7 @@ class Poller:
         self._wake = asyncio.Event()
         self._next_conversations = 0.0
         self._next_thread = 0.0
+        self._thread_failures = 0
         self._next_full = clock() + FULL_RESYNC_EVERY_S
 
     def wake(self) -> None:
@@ -65,43 +65,84 @@ class Poller:
         self.status = status
         self.engine.emit(status)
 
-    async def cycle(self) -> float:
-        """One round of due polls; returns seconds until the next one is due."""
+    # --- one step of each loop -----------------------------------------------------------------
+
+    async def poll_conversations(self) -> float:
+        """Sync the list if due; returns seconds until it is due again."""
         now = self.clock()
-        try:
-            if now >= self._next_conversations:
-                full = now >= self._next_full
-                await self.engine.sync_conversations(full=full)
-                if full:
-                    self._next_full = now + FULL_RESYNC_EVERY_S
-                self._next_conversations = now + self.interval
-            open_id = self.open_conversation()
-            if open_id and now >= self._next_thread:
-                await self.engine.sync_thread(open_id)
-                self._next_thread = now + self.thread_interval
-        except RateLimited as error:
-            return self._failed(Connection.RATE_LIMITED, error, error.retry_after)
-        except AuthError as error:
-            return self._failed(Connection.AUTH_FAILED, error, None)
-        except ApiUnavailable as error:
-            return self._failed(Connection.OFFLINE, error, None)
-        except SakariError as error:
-            return self._failed(Connection.OFFLINE, error, None)
-        except Exception as error:  # a bug must not stop the inbox from updating: log it, retry later
-            log.exception("poll cycle failed")
-            return self._failed(Connection.OFFLINE, SakariError(f"Updating failed unexpectedly ({type(error).__name__}); see the log."), None)
+        if now < self._next_conversations:
+            return self._next_conversations - now
+        full = now >= self._next_full
+        error = await self._guarded(lambda: self.engine.sync_conversations(full=full))
+        if error is not None:
+            delay = self._failed(error)
+            self._next_conversations = self.clock() + delay
+            return delay
+        if full:
+            self._next_full = now + FULL_RESYNC_EVERY_S
+        self._next_conversations = now + self.interval
         self.failures = 0
         self.last_success = self.clock()
-        self._set_status(SyncStatusChanged(Connection.ONLINE, self.last_success))
-        # Replies waiting for a retry or a check go only when the API is answering.
-        await self.engine.retry_due()
-        return max(0.05, min(self._next_conversations, self._next_thread if self.open_conversation() else float("inf")) - self.clock())
+        self._set_status(SyncStatusChanged(Connection.ONLINE, self.last_success, message=self.engine.sync_problem or ""))
+        return self.interval
 
-    def _failed(self, connection: Connection, error: SakariError, retry_after: float | None) -> float:
+    async def poll_thread(self) -> float:
+        """Sync the open conversation's newest messages if due; returns seconds until due again."""
+        open_id = self.open_conversation()
+        now = self.clock()
+        if not open_id:
+            return self.thread_interval
+        if now < self._next_thread:
+            return self._next_thread - now
+        error = await self._guarded(lambda: self.engine.sync_thread(open_id))
+        if error is not None:
+            # The list's loop reports the connection; this one only keeps out of its way.
+            self._thread_failures += 1
+            delay = max(self.thread_interval, backoff_delay(self._thread_failures, self.rng))
+        else:
+            self._thread_failures = 0
+            delay = self.thread_interval
+        self._next_thread = self.clock() + delay
+        return delay
+
+    async def send_due(self) -> float:
+        """Send the replies whose (re)try or check has come due."""
+        await self._guarded(self.engine.retry_due)
+        return OUTBOX_EVERY_S
+
+    async def cycle(self) -> float:
+        """One round of due polls (list, open thread, outbox); returns seconds until the next."""
+        delay = await self.poll_conversations()
+        if self.status.connection is Connection.ONLINE:
+            delay = min(delay, await self.poll_thread())
+            await self.send_due()
+        return max(0.05, delay)
+
+    # --- failures ------------------------------------------------------------------------------
+
+    async def _guarded(self, call: Callable[[], Awaitable[object]]) -> SakariError | None:
+        try:
+            await call()
+        except SakariError as error:
+            return error
+        except Exception as error:  # a bug must not stop the inbox from updating: log it, retry later
+            log.exception("polling failed")
+            return SakariError(f"Updating failed unexpectedly ({type(error).__name__}); see the log.")
+        return None
+
+    def _failed(self, error: SakariError) -> float:
+        if isinstance(error, RateLimited):
+            connection = Connection.RATE_LIMITED
+        elif isinstance(error, AuthError):
+            connection = Connection.AUTH_FAILED
+        elif isinstance(error, ApiSlow):
+            connection = Connection.SLOW
+        else:
+            connection = Connection.OFFLINE
         self.failures += 1
         delay = backoff_delay(self.failures, self.rng)
-        if retry_after is not None:
-            delay = max(delay, retry_after)
+        if isinstance(error, RateLimited) and error.retry_after is not None:
+            delay = max(delay, error.retry_after)
         if connection is Connection.AUTH_FAILED:
             delay = max(delay, 30.0)  # bad credentials will not fix themselves quickly
         retry_at = self.clock() + delay
@@ -109,12 +150,22 @@ class Poller:
         self._set_status(SyncStatusChanged(connection, self.last_success, retry_at, error.message))
         return delay
 
+    # --- running -------------------------------------------------------------------------------
+
     async def run(self) -> None:
-        """Poll until cancelled."""
+        """Poll until cancelled: the three loops side by side."""
+        async with asyncio.TaskGroup() as loops:
+            loops.create_task(self._loop(self.poll_conversations))
+            loops.create_task(self._loop(self.poll_thread))
+            loops.create_task(self._loop(self.send_due))
+
+    async def _loop(self, step: Callable[[], Awaitable[float]]) -> None:
         while True:
-            delay = await self.cycle()
-            self._wake.clear()
+            delay = await step()
             try:
-                await asyncio.wait_for(self._wake.wait(), timeout=delay)
+                await asyncio.wait_for(self._wake.wait(), timeout=max(0.05, delay))
             except TimeoutError:
                 pass
+            else:
+                await asyncio.sleep(0)  # let every loop see the wake-up before it is cleared
+                self._wake.clear()

@@ -15,7 +15,7 @@ def on_server(server, text):
 @pytest.fixture
 async def row(engine):
     await engine.sync_conversations()
-    engine.ambiguous_grace = 0.0
+    engine.delivery.reconcile_at = (0.0, 0.0)
     return next(r for r in engine.store.inbox.rows() if not r.opted_out and not r.closed)
 
 
@@ -65,29 +65,36 @@ async def test_ambiguous_failure_after_commit_is_found_not_resent(server, engine
     assert len(on_server(server, text)) == 1
 
 
-async def test_server_error_before_commit_is_sent_once_after_checking(server, engine, row):
+async def test_a_server_error_is_looked_for_and_never_resent_by_itself(server, engine, row):
+    # A 5xx may come after Sakari saved the text: only the user sends it again, and only once asked.
     server.state.set_faults(error_rate=1.0, operations=(SEND,))
     local_id = engine.queue_reply(row.id, "refused by a 503").local_id
     await engine.deliver(local_id)
     assert engine.store.outbox.get(local_id).state is SendState.UNKNOWN
     server.state.set_faults(error_rate=0.0)
     await settle(engine)
-    assert engine.store.outbox.get(local_id) is None
+    entry = engine.store.outbox.get(local_id)
+    assert engine.gave_up(entry) and "R sends it again" in entry.error
+    assert on_server(server, "refused by a 503") == [] and engine.in_flight() == []
+    assert await engine.deliver(local_id, resend=True) is not None
     assert len(on_server(server, "refused by a 503")) == 1
 
 
-async def test_unknown_when_it_cannot_check_then_recovers(server, engine, row):
+async def test_unknown_when_it_cannot_check_then_looks_again(server, engine, row):
     server.state.set_faults(error_rate=1.0)  # the send and the check both fail
     local_id = engine.queue_reply(row.id, "cannot tell").local_id
     await engine.deliver(local_id)
     entry = engine.store.outbox.get(local_id)
-    assert entry.state is SendState.UNKNOWN and "Check before resending" in entry.error
-    await settle(engine)  # still failing: stays unknown, never resent blindly
-    assert engine.store.outbox.get(local_id).state is SendState.UNKNOWN
+    assert entry.state is SendState.UNKNOWN and "cannot check" in entry.error and entry.checks == 0
+    engine.store.outbox.update(entry.__class__(**{**entry.__dict__, "next_attempt": 0.0}))
+    await settle(engine)  # still failing: stays unknown, a failed look does not count, never resent
+    assert engine.store.outbox.get(local_id).checks == 0
     assert on_server(server, "cannot tell") == []
     server.state.set_faults(error_rate=0.0)
+    entry = engine.store.outbox.get(local_id)
+    engine.store.outbox.update(entry.__class__(**{**entry.__dict__, "next_attempt": 0.0}))
     await settle(engine)
-    assert engine.store.outbox.get(local_id) is None and len(on_server(server, "cannot tell")) == 1
+    assert engine.gave_up(engine.store.outbox.get(local_id)) and on_server(server, "cannot tell") == []
 
 
 async def test_identical_replies_are_each_sent_once(server, engine, row):

@@ -21,7 +21,8 @@ from textual.strip import Strip
 
 from ...api.models import Message, MessageStatus
 from ...keywords import keyword_label, reads_like_opt_out
-from ...sync import PendingSend, SendState
+from ...store import OutboxEntry
+from ...sync import SendState
 from ...text import one_line, sanitize
 from ..clock import FrozenClock, WallClock
 from ..format import FAILED_STATUSES, day_label, status_words
@@ -86,7 +87,7 @@ def bubble_for_message(message: Message) -> Bubble:
     )
 
 
-def bubble_for_pending(pending: PendingSend) -> Bubble:
+def bubble_for_pending(pending: OutboxEntry) -> Bubble:
     """A reply still in the outbox: sending, waiting to retry, refused, or of unknown fate."""
     at = pending.created_at
     reason = one_line(pending.error, 160)

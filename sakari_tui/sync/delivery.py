@@ -1,0 +1,365 @@
+"""Sending through the outbox: every text goes once, or is visibly of unknown fate.
+
+`POST /messages` has no idempotency key, so a send whose answer was lost (a timeout, a cut
+connection, a 5xx, a 2xx we cannot read) may or may not have reached Sakari. Such a send is
+never repeated by itself: it is looked for among the recipient's messages at widening intervals
+(`RECONCILE_AT_S`), and when it has not turned up by the end, it waits for the user, who is
+asked before it goes again. Only a failure that certainly happened before the request left
+(a refused connection, a 429) is retried by itself.
+
+Finding our text without trusting this machine's clock: each row keeps a lower bound in the
+server's own time (`not_before`, from the `Date` headers of its answers, or else the newest
+cached message), and the ids of look-alike messages that were there before it (`exclude_ids`).
+A text with placeholders is matched as Sakari renders it (`templates.sent_text_matches`).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
+
+from ..api import (
+    ApiUnavailable,
+    BadResponse,
+    ContactRequest,
+    Conversation,
+    ContactIdentifiers,
+    Message,
+    Mobile,
+    RateLimited,
+    SakariClient,
+    SakariError,
+)
+from ..api.models import Updated
+from ..store import OutboxEntry, SendState, Store
+from ..store.outbox import is_placeholder, placeholder_id
+from ..templates import contact_context, sent_text_matches
+from .backoff import backoff_delay
+from .events import ConversationMoved, ConversationsChanged, Event, SendStateChanged, ThreadChanged
+
+# When to look for a send of unknown fate, in seconds after the unclear outcome: at once, then
+# at widening gaps over half an hour (Sakari may commit long after our request timed out).
+RECONCILE_AT_S: tuple[float, ...] = (0.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1200.0, 1800.0)
+# A looked-for message may carry a server time this much before our estimate of the send:
+# Date headers have one-second resolution and a server farm's clocks differ a little.
+MATCH_MARGIN_S = 60.0
+RECONCILE_PAGE = 50
+# A failed look (the API unreachable) is tried again this soon; it does not count as a look.
+LOOK_AGAIN_S = 15.0
+
+
+class Delivery:
+    """The outbox's state machine over one client and one store (used through `InboxEngine`)."""
+
+    def __init__(
+        self,
+        client: SakariClient,
+        store: Store,
+        emit: Callable[[Event], None],
+        *,
+        clock: Callable[[], float],
+        rng: random.Random,
+        reconcile_at: Sequence[float] = RECONCILE_AT_S,
+    ) -> None:
+        self.client = client
+        self.store = store
+        self.emit = emit
+        self.clock = clock
+        self.rng = rng
+        self.reconcile_at = tuple(reconcile_at)
+        self._delivering: set[str] = set()
+        # The API's refusal of a row that failed in this process, for callers that want the error itself.
+        self.refusals: dict[str, SakariError] = {}
+
+    # --- queueing ----------------------------------------------------------------------------
+
+    def queue_reply(self, conversation_id: str, text: str) -> OutboxEntry:
+        """Record a reply (on disk, before any request); `deliver()` then sends it."""
+        if is_placeholder(conversation_id):
+            # Sakari has not said which conversation the first text opened: this one goes to the number too.
+            first = next((e for e in self.store.outbox.for_conversation(conversation_id) if e.target), None)
+            conversation = self.store.inbox.conversation(conversation_id)
+            number = conversation_id.removeprefix("new:")
+            target = dict(first.target) if first and first.target else {"number": number}
+            return self._add(conversation_id, None, text, target=target,
+                             contact=conversation.contact if conversation else None)
+        conversation = self.store.inbox.conversation(conversation_id)
+        identifiers = conversation.contact if conversation else None
+        contact_id = identifiers.id if identifiers else None
+        contact = (self.store.inbox.contact(contact_id) if contact_id else None) or identifiers
+        return self._add(conversation_id, contact_id, text, contact=contact)
+
+    def queue_new_conversation(
+        self, number: str, text: str, *, first_name: str | None = None, last_name: str | None = None,
+        country: str | None = None,
+    ) -> OutboxEntry:
+        """Record the first text to a number under a placeholder conversation that the list and
+        the thread show until Sakari says which conversation it opened."""
+        target = {"number": number, "firstName": first_name, "lastName": last_name, "country": country}
+        target = {key: value for key, value in target.items() if value}
+        contact = ContactIdentifiers(first_name=first_name, last_name=last_name, mobile=Mobile(number=number))
+        entry = self._add(placeholder_id(number), None, text, target=target, contact=contact)
+        self._ensure_placeholder(entry)
+        return entry
+
+    def _add(self, conversation_id: str, contact_id: str | None, text: str, *, target=None, contact=None) -> OutboxEntry:
+        context = contact_context(contact)
+        existing = tuple(
+            message_id for message_id, body, template in self.store.inbox.outgoing_texts(conversation_id, contact_id)
+            if _same_text(text, body, template, context)
+        )
+        entry = self.store.outbox.add(conversation_id, contact_id, text, existing, target=target, context=context)
+        self._emit_state(entry)
+        return entry
+
+    def _ensure_placeholder(self, entry: OutboxEntry) -> None:
+        if not entry.target or self.store.inbox.conversation(entry.conversation_id) is not None:
+            return
+        target = entry.target
+        placeholder = Conversation(
+            id=entry.conversation_id,
+            contact=ContactIdentifiers(first_name=target.get("firstName"), last_name=target.get("lastName"),
+                                       mobile=Mobile(number=target["number"], country=target.get("country"))),
+            updated=Updated(at=entry.created_at),
+            last_message=Message(message=entry.text, outgoing=True, created=Updated(at=entry.created_at)),
+        )
+        result = self.store.inbox.merge_conversations([placeholder])
+        self.store.inbox.mark_read(entry.conversation_id)
+        self.emit(ConversationsChanged(result.changed, ()))
+
+    # --- sending -----------------------------------------------------------------------------
+
+    async def deliver(self, local_id: str, *, resend: bool = False) -> Message | None:
+        """Send one outbox row, or (after an unclear outcome) look for it. `resend=True` is the
+        user's explicit choice to send again a row that failed or whose fate is unknown."""
+        if local_id in self._delivering:
+            return None
+        entry = self.store.outbox.get(local_id)
+        if entry is None:
+            return None
+        self._delivering.add(local_id)
+        try:
+            if entry.state in (SendState.SENDING, SendState.UNKNOWN) and not resend:
+                return await self._reconcile(entry)
+            if resend:
+                entry.ambiguous_since, entry.checks = None, 0
+            return await self._send(entry)
+        finally:
+            self._delivering.discard(local_id)
+
+    async def _send(self, entry: OutboxEntry) -> Message | None:
+        entry.state, entry.error = SendState.SENDING, None
+        entry.attempts += 1
+        if entry.not_before is None:
+            entry.not_before = self._send_time_bound(entry)
+        self._save(entry)  # on disk before the request: a crash now leaves a row to look for
+        try:
+            if entry.target:
+                target = entry.target
+                result = await self.client.send_message(template=entry.text, contacts=[ContactRequest(
+                    mobile={"number": target["number"], "country": target.get("country")},
+                    first_name=target.get("firstName"), last_name=target.get("lastName"),
+                )])
+            else:
+                result = await self.client.send_message(template=entry.text, conversations=[entry.conversation_id])
+        except ApiUnavailable as error:
+            if error.request_sent is False:
+                return self._retry_later(entry, error.message)
+            return await self._unclear(entry, error.message)
+        except BadResponse as error:  # a 2xx we could not read: it may well have gone
+            return await self._unclear(entry, error.message)
+        except RateLimited as error:  # refused before processing: safe to send again later
+            return self._retry_later(entry, error.message, at_least=error.retry_after or 0.0)
+        except SakariError as error:  # refused (auth, invalid, opted out): nothing was sent
+            self.refusals[entry.local_id] = error
+            entry.state, entry.error = SendState.FAILED, str(error)
+            self._save(entry)
+            return None
+        sent = next((m for m in result.messages if m.id), None)
+        if sent is None:
+            reason = next((item.error.text for item in result.invalid if item.error and item.error.text), None)
+            if reason:
+                entry.state, entry.error = SendState.FAILED, reason
+                self._save(entry)
+                return None
+            # A 2xx without the message (an empty or odd body): as unclear as a lost answer.
+            return await self._unclear(entry, "The Sakari API answered without saying what it sent.")
+        return await self._adopt(entry, sent)
+
+    def _send_time_bound(self, entry: OutboxEntry) -> float | None:
+        """Server time before which the message cannot have been created (None: no bound)."""
+        server_now = self.client.server_time()
+        if server_now is not None:
+            return server_now - MATCH_MARGIN_S
+        # No Date header seen yet: the newest message cached from the server is older than ours.
+        newest = self.store.inbox.thread(entry.conversation_id, limit=1)
+        if newest and newest[-1].created_at is not None:
+            return newest[-1].created_at.timestamp() - MATCH_MARGIN_S
+        return None
+
+    def _retry_later(self, entry: OutboxEntry, reason: str, *, at_least: float = 0.0) -> None:
+        entry.state = SendState.QUEUED
+        entry.next_attempt = self.clock() + max(backoff_delay(entry.attempts, self.rng), at_least)
+        entry.error = f"{reason} It is sent again automatically."
+        self._save(entry)
+        return None
+
+    async def _unclear(self, entry: OutboxEntry, reason: str) -> Message | None:
+        """The request may have reached Sakari: look for the message, never send it again by itself."""
+        entry.state = SendState.UNKNOWN
+        if entry.ambiguous_since is None:
+            entry.ambiguous_since, entry.checks = self.clock(), 0
+        entry.error = f"{reason} Checking whether it reached Sakari…"
+        self._save(entry)
+        return await self._reconcile(entry)
+
+    # --- looking for an unclear send ---------------------------------------------------------
+
+    def gave_up(self, entry: OutboxEntry) -> bool:
+        """Looked for over the whole window and not found: only the user decides now."""
+        return entry.state is SendState.UNKNOWN and entry.checks >= len(self.reconcile_at)
+
+    async def _reconcile(self, entry: OutboxEntry) -> Message | None:
+        if entry.ambiguous_since is None:
+            entry.ambiguous_since, entry.checks = self.clock(), 0
+        entry.state = SendState.UNKNOWN
+        try:
+            messages = await self._recent_messages(entry)
+        except SakariError as error:
+            entry.error = f"Unknown whether it was sent: cannot check ({error.message}) Checking again shortly."
+            if not self.gave_up(entry):
+                entry.next_attempt = self.clock() + LOOK_AGAIN_S
+            self._save(entry)
+            return None
+        match = self._find_match(entry, messages)
+        if match is not None:
+            return await self._adopt(entry, match)
+        entry.checks = min(entry.checks + 1, len(self.reconcile_at))
+        if self.gave_up(entry):
+            minutes = max(1, round(self.reconcile_at[-1] / 60))
+            entry.error = (f"Not found on Sakari after looking for {minutes} minutes: it may not have been sent. "
+                           "Check the conversation; R sends it again (you are asked first).")
+        else:
+            entry.error = "Not found on Sakari yet; looking again (it is not sent again by itself)."
+            entry.next_attempt = max(self.clock(), entry.ambiguous_since + self.reconcile_at[entry.checks])
+        self._save(entry)
+        return None
+
+    async def _recent_messages(self, entry: OutboxEntry) -> list[Message]:
+        if entry.contact_id:
+            page = await self.client.fetch_all_messages(contact_id=entry.contact_id, limit=RECONCILE_PAGE)
+            return page.items
+        if entry.target:
+            # A first text: Sakari made (or reused) a contact for the number; its messages hold ours.
+            number = entry.target["number"]
+            contacts = await self.client.fetch_all_contacts(mobile=number, limit=10)
+            messages: list[Message] = []
+            for contact in contacts.items:
+                if contact.id and contact.mobile and _digits(contact.mobile.number) == _digits(number):
+                    page = await self.client.fetch_all_messages(contact_id=contact.id, limit=RECONCILE_PAGE)
+                    messages += page.items
+            return messages
+        page = await self.client.fetch_all_messages(conversation_id=entry.conversation_id, limit=RECONCILE_PAGE)
+        return page.items
+
+    def _find_match(self, entry: OutboxEntry, messages: list[Message]) -> Message | None:
+        candidates = [
+            m for m in messages
+            if m.outgoing and m.id and m.id not in entry.exclude_ids
+            and _same_text(entry.text, m.message, m.template, entry.context)
+            and (entry.not_before is None or m.created_at is None or m.created_at.timestamp() >= entry.not_before)
+        ]
+        candidates.sort(key=lambda m: (m.created_at is None, m.created_at or datetime.min.replace(tzinfo=timezone.utc)))
+        return candidates[0] if candidates else None
+
+    async def _adopt(self, entry: OutboxEntry, message: Message) -> Message:
+        """Sakari has the text: cache the message, let no other row claim it, drop the row."""
+        conversation_id = (message.conversation.id if message.conversation else None) or entry.conversation_id
+        self.store.inbox.merge_messages(conversation_id, [message])
+        self.store.outbox.adopted(entry.local_id, message.id)
+        self._emit_state(entry, SendState.SENT)
+        if is_placeholder(entry.conversation_id) and conversation_id != entry.conversation_id:
+            contact_id = message.contact.id if message.contact else None
+            await self._replace_placeholder(entry.conversation_id, conversation_id, contact_id)
+        self.emit(ThreadChanged(conversation_id))
+        if conversation_id != entry.conversation_id:
+            self.emit(ThreadChanged(entry.conversation_id))
+        return message
+
+    async def _replace_placeholder(self, placeholder: str, conversation_id: str, contact_id: str | None) -> None:
+        """The first text opened `conversation_id`: what waited under the placeholder moves there."""
+        self.store.outbox.move_conversation(placeholder, conversation_id, contact_id)
+        draft = self.store.drafts.get(placeholder)
+        if draft and not self.store.drafts.get(conversation_id):
+            self.store.drafts.save(conversation_id, draft)
+        self.store.drafts.clear(placeholder)
+        try:
+            conversation = await self.client.fetch_conversation(conversation_id)
+        except SakariError:
+            conversation = None  # the next poll brings it
+        if conversation is not None:
+            self.store.inbox.merge_conversations([conversation])
+        self.store.inbox.forget_conversation(placeholder)
+        self.emit(ConversationsChanged((placeholder, conversation_id), ()))
+        self.emit(ConversationMoved(placeholder, conversation_id))
+
+    # --- housekeeping ------------------------------------------------------------------------
+
+    def resume_outbox(self) -> None:
+        """At start-up (this process owns the store): a row found 'sending' belonged to a process
+        that stopped mid-send, so it is looked for like any unclear send."""
+        for entry in self.store.outbox.all():
+            if entry.state is SendState.SENDING:
+                entry.state = SendState.UNKNOWN
+                if entry.ambiguous_since is None:
+                    entry.ambiguous_since, entry.checks = self.clock(), 0
+                entry.error = "The app stopped while sending this; checking whether it reached Sakari…"
+                entry.next_attempt = 0.0
+                self._save(entry)
+            if entry.target:
+                self._ensure_placeholder(entry)
+
+    async def retry_due(self) -> int:
+        """Send queued rows and look for unclear ones whose time has come; returns how many ran."""
+        now = self.clock()
+        due = [
+            e for e in self.store.outbox.all()
+            if e.state in (SendState.QUEUED, SendState.UNKNOWN) and e.next_attempt <= now
+            and not self.gave_up(e) and e.local_id not in self._delivering
+        ]
+        for entry in due:
+            await self.deliver(entry.local_id)
+        return len(due)
+
+    def in_flight(self) -> list[OutboxEntry]:
+        """Rows still being sent or looked for (those waiting for the user are not)."""
+        return [e for e in self.store.outbox.all() if e.state is not SendState.FAILED and not self.gave_up(e)]
+
+    def discard(self, local_id: str) -> OutboxEntry | None:
+        """Drop a row (its text is returned so the UI can put it back)."""
+        entry = self.store.outbox.get(local_id)
+        if entry is None:
+            return None
+        self.store.outbox.remove(local_id)
+        if is_placeholder(entry.conversation_id) and not self.store.outbox.for_conversation(entry.conversation_id):
+            self.store.inbox.forget_conversation(entry.conversation_id)
+            self.emit(ConversationsChanged((entry.conversation_id,), ()))
+        self.emit(ThreadChanged(entry.conversation_id))
+        return entry
+
+    def _emit_state(self, entry: OutboxEntry, state: SendState | None = None) -> None:
+        self.emit(SendStateChanged(entry.conversation_id, entry.local_id, state or entry.state, entry.error))
+
+    def _save(self, entry: OutboxEntry) -> None:
+        self.store.outbox.update(entry)
+        self._emit_state(entry)
+
+
+def _same_text(sent: str, body: str | None, template: str | None, context) -> bool:
+    # Sakari keeps the text as sent in `template` on some answers; the rendered body is always there.
+    return (template is not None and template == sent) or sent_text_matches(sent, body, context)
+
+
+def _digits(number: str | None) -> str:
+    return "".join(ch for ch in number or "" if ch.isdigit())
