@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import email.utils
 import logging
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .config import SimulatorConfig
 from .endpoints import admin, auth, campaigns, contacts, conversations, messages, templates, tools, webhooks
@@ -33,6 +36,32 @@ def _hide_deliberate_drops() -> None:
     logger = logging.getLogger("uvicorn.error")
     if not any(isinstance(existing, _HideDeliberateDrops) for existing in logger.filters):
         logger.addFilter(_HideDeliberateDrops())
+
+
+class DateHeader:
+    """Every answer's `Date` comes from the simulator's clock (skew and manual time included).
+
+    Clients may estimate the server's clock from it, so it must not be the wall clock that
+    uvicorn would put there (the server turns uvicorn's own header off).
+    """
+
+    def __init__(self, app: ASGIApp, state: SimulatorState) -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_date(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(key, value) for key, value in message.get("headers", []) if key.lower() != b"date"]
+                headers.append((b"date", email.utils.formatdate(self.state.now(), usegmt=True).encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_date)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -83,7 +112,8 @@ def create_app(config: SimulatorConfig | None = None) -> Starlette:
         *templates.routes(), *campaigns.routes(), *webhooks.routes(), *tools.routes(), *admin.routes(),
     ]
     handlers = {HTTPException: _http_error, Exception: _internal_error}
-    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers)
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers,
+                    middleware=[Middleware(DateHeader, state=state)])
     app.state.sim = state
     app.state.webhooks = dispatcher
     return app

@@ -42,8 +42,9 @@ def _url_host(host: str) -> str:
 
 def _uvicorn_config(app: object) -> uvicorn.Config:
     # log_config=None: leave the process's logging alone (tests, the TUI's log file).
+    # date_header=False: the app sets Date from the simulator's clock, which may be skewed on purpose.
     return uvicorn.Config(app, log_config=None, log_level="warning", access_log=False, lifespan="on",
-                          timeout_graceful_shutdown=2)
+                          timeout_graceful_shutdown=2, date_header=False)
 
 
 class SimulatorServer:

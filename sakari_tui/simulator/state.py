@@ -73,8 +73,8 @@ class SimulatorState:
     # -- time ---------------------------------------------------------------------------------
 
     def now(self) -> float:
-        """The simulator clock's current time."""
-        return self.clock.now()
+        """The account's current time: the simulator clock plus the `clock_offset` fault (server skew)."""
+        return self.clock.now() + self.faults.settings.clock_offset
 
     def advance(self) -> int:
         """Apply everything due by now (status changes, customer texts); return how many ran."""
@@ -138,10 +138,15 @@ class SimulatorState:
         with self.lock:
             self.customers.set_enabled(enabled)
 
+    def fault_counts(self) -> dict[str, dict[str, int]]:
+        """Faults that really fired so far: {kind: {"METHOD /path/template": count}}."""
+        return self.faults.fired_counts()
+
     def request_counts(self) -> dict[str, int]:
         """API requests so far by "METHOD /path/template"."""
         return self.requests.snapshot()
 
     def reset_request_counts(self) -> None:
-        """Start counting requests from zero."""
+        """Start counting requests (and fired faults) from zero."""
         self.requests.reset()
+        self.faults.reset_fired_counts()

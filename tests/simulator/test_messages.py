@@ -39,6 +39,15 @@ async def test_template_styles_and_custom_attribute_are_rendered(sim):
     assert data["messages"][0]["message"] == "Zoë|Zoë|Zoë|Ng|4471|4471|"
 
 
+async def test_a_reply_with_a_placeholder_is_listed_rendered_as_sakari_stores_it(sim):
+    contact = await _contact(sim, firstName="Sipho")
+    sim.inbound(ANN, "Is it ready?")
+    conversation_id = next(iter(sim.state.conversations))
+    await sim.send(conversations=[conversation_id], template="Hi {{firstName}}, it is ready")
+    listed = (await sim.call("GET", "/messages", params={"contactId": contact["id"]})).json()["data"]
+    assert listed[0]["message"] == "Hi Sipho, it is ready"
+
+
 async def test_reply_by_conversation_id_goes_into_that_conversation(sim):
     sim.inbound(ANN, "Where is my order?")
     conversation_id = next(iter(sim.state.conversations))

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from sakari_tui.simulator import SimulatorConfig, SimulatorServer
+from sakari_tui.simulator import ManualClock, SimulatorConfig, SimulatorServer
 from sakari_tui.simulator.server import banner, serve
 
 from .conftest import wait_until
@@ -108,6 +108,24 @@ def test_dropped_connection_after_commit_is_a_remote_protocol_error(caplog):
         listed = client.get(f"/v1/accounts/{server.account_id}/messages").json()["data"]
         assert [m["message"] for m in listed] == ["did this go out?"]
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING and r.name.startswith("uvicorn")]
+
+
+def test_a_write_held_past_the_clients_timeout_still_commits_later():
+    with SimulatorServer(demo_data=False) as server, _client(server) as client:
+        server.state.set_faults(commit_delay=0.5, commit_delay_rate=1.0, operations=["POST /v1/accounts/{accountId}/messages"])
+        with pytest.raises(httpx.ReadTimeout):
+            client.post(f"/v1/accounts/{server.account_id}/messages", timeout=0.1, json={
+                "contacts": [{"mobile": {"number": "+14155550142"}}], "template": "saved after you gave up"})
+        # The client has given up; the server still saves the text a little later.
+        wait_until(lambda: [m.text for m in server.state.messages.values()] == ["saved after you gave up"])
+
+
+def test_the_date_header_is_the_simulators_clock_and_only_once():
+    clock = ManualClock(start=1_000_000_000.0)  # 2001: far from the wall clock
+    with SimulatorServer(demo_data=False, clock=clock) as server, _client(server) as client:
+        server.state.set_faults(clock_offset=-600.0)
+        response = client.get(f"/v1/accounts/{server.account_id}/contacts")
+        assert response.headers.get_list("date") == ["Sun, 09 Sep 2001 01:36:40 GMT"]
 
 
 def test_a_taken_port_is_an_os_error():

@@ -2,7 +2,8 @@
 
 | method & path                      | body / answer                                                   |
 |------------------------------------|-----------------------------------------------------------------|
-| GET    /_sim                       | summary: account, clock, counts, customers, faults, rate limit |
+| GET    /_sim                       | summary: account, clock, counts, customers, faults (and those  |
+|                                    | fired so far), rate limit                                       |
 | POST   /_sim/inbound               | `{from, to?, text, media?: [{url, type?}]}` -> 201 the message |
 | GET    /_sim/faults                | current fault settings                                          |
 | PUT    /_sim/faults                | partial `FaultSettings` (latency, error_rate, ...)              |
@@ -10,7 +11,7 @@
 | GET    /_sim/rate-limit            | `{rate, burst}`                                                 |
 | PUT    /_sim/rate-limit            | `{rate: number|null, burst?}`                                   |
 | GET    /_sim/requests              | request counts by "METHOD /path/template"                       |
-| DELETE /_sim/requests              | reset the counts                                                |
+| DELETE /_sim/requests              | reset the counts (requests and fired faults)                    |
 | POST   /_sim/clock/advance         | `{seconds}`; ManualClock only (else 409 SIM-002)                |
 | PUT    /_sim/customers             | `{enabled: bool}`                                               |
 | GET    /_sim/webhook-deliveries    | recent webhook delivery attempts and their results              |
@@ -69,6 +70,7 @@ def _summary(state: SimulatorState) -> dict:
                        "webhooks": len(state.webhooks), "files": len(state.files)},
             "customers": state.customers.enabled,
             "faults": state.faults.settings.to_json(),
+            "faultsFired": state.fault_counts(),
             "rateLimit": {"rate": state.rate_limiter.settings.rate, "burst": state.rate_limiter.settings.burst},
         }
 

@@ -1,9 +1,10 @@
 """What every API endpoint shares: envelopes, paging, body parsing, and the request pipeline.
 
 The pipeline of each API request, in order: count it, rate limit (429 RATE-001), draw faults
-(latency; 500/503 before anything happens), apply due time-based changes, authenticate
-(401 AUTH-*), check the account (403 ACCT-008), run the handler, then maybe turn a committed
-write into a 500 or a dropped connection, and kick webhook delivery.
+(latency; 500/503 before anything happens; a write held `commit_delay` seconds before it
+commits), apply due time-based changes, authenticate (401 AUTH-*), check the account
+(403 ACCT-008), run the handler, then maybe turn a committed write into a 500, a dropped
+connection or an odd 200, and kick webhook delivery.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from ..errors import ApiError
+from ..faults import FaultDecision, FiredFault, GarbageBody
 from ..serialize import View
 
 if TYPE_CHECKING:
@@ -130,6 +132,37 @@ class DroppedResponse:
         raise DroppedConnection("connection dropped by the simulator after the write was committed")
 
 
+_GARBAGE_HTML = (b"<!DOCTYPE html>\n<html><head><title>200 OK</title></head>"
+                 b"<body><h1>Request received</h1><p>Your request is being processed.</p></body></html>\n")
+
+
+def garbage_response(kind: GarbageBody, original: Response) -> Response:
+    """A 200 a client cannot read as the answer it expected, for a write that was committed."""
+    if kind is GarbageBody.EMPTY_DATA:
+        return JSONResponse({"success": True, "data": {}}, 200)
+    if kind is GarbageBody.NO_DATA:
+        return JSONResponse({"success": True}, 200)
+    if kind is GarbageBody.HTML:
+        return Response(_GARBAGE_HTML, 200, media_type="text/html")
+    if kind is GarbageBody.EMPTY:
+        return Response(b"", 200)
+    body = bytes(original.body)
+    return Response(body[: len(body) // 2], 200, media_type="application/json")
+
+
+def _after_commit(state: SimulatorState, operation: str, faults: FaultDecision, response: Response) -> Response:
+    """The answer a committed write gets under the drawn faults (the first that applies wins)."""
+    if faults.fail_after_commit:
+        state.faults.fired(FiredFault.ERROR_AFTER_COMMIT, operation)
+        return error_response(500, "SRV-001", "Internal server error (simulated, after the change was saved)")
+    if faults.drop_after_commit:
+        state.faults.fired(FiredFault.DROP_AFTER_COMMIT, operation)
+        return DroppedResponse(response)  # type: ignore[return-value]
+    assert faults.garbage is not None
+    state.faults.fired(FiredFault.GARBAGE_AFTER_COMMIT, operation)
+    return garbage_response(faults.garbage, response)
+
+
 def _check_account(request: Request, claims: dict) -> None:
     account = request.path_params.get("accountId")
     if account is not None and account != claims.get("accountId"):
@@ -150,11 +183,20 @@ def api_route(method: str, path: str, handler: Handler, *, auth: bool = True) ->
                                   {"Retry-After": str(retry_after)})
         faults = state.faults.draw(operation, method)
         if faults.latency:
+            state.faults.fired(FiredFault.LATENCY, operation)
             await asyncio.sleep(faults.latency)
+        if faults.fail_before:
+            state.faults.fired(FiredFault.ERROR_BEFORE, operation)
         if faults.fail_before == 503:
             return error_response(503, "SRV-002", "Service temporarily unavailable (simulated)", {"Retry-After": "1"})
         if faults.fail_before:
             return error_response(500, "SRV-001", "Internal server error (simulated)")
+        if faults.commit_delay:
+            # Read the body first: once the client has given up, the server can no longer read
+            # it, and the point is that the write still commits after the client's timeout.
+            await request.body()
+            state.faults.fired(FiredFault.COMMIT_DELAY, operation)
+            await asyncio.sleep(faults.commit_delay)  # other requests are served meanwhile
         try:
             state.advance()
             if auth:
@@ -163,10 +205,8 @@ def api_route(method: str, path: str, handler: Handler, *, auth: bool = True) ->
         except ApiError as exc:
             response = error_response(exc.status, exc.code, exc.message, exc.headers)
         request.app.state.webhooks.kick()
-        if response.status_code < 400 and faults.fail_after_commit:
-            return error_response(500, "SRV-001", "Internal server error (simulated, after the change was saved)")
-        if response.status_code < 400 and faults.drop_after_commit:
-            return DroppedResponse(response)  # type: ignore[return-value]
+        if response.status_code < 400 and faults.any_after_commit:
+            return _after_commit(state, operation, faults, response)
         return response
 
     endpoint.__name__ = operation
