@@ -237,9 +237,8 @@ class Delivery:
             return await self._adopt(entry, match)
         entry.checks = min(entry.checks + 1, len(self.reconcile_at))
         if self.gave_up(entry):
-            minutes = max(1, round(self.reconcile_at[-1] / 60))
-            entry.error = (f"Not found on Sakari after looking for {minutes} minutes: it may not have been sent. "
-                           "Check the conversation; R sends it again (you are asked first).")
+            entry.error = (f"Not found on Sakari after {_duration(self.reconcile_at[-1])} of looking; it may not "
+                           "have been sent. Check the conversation before sending it again.")
         else:
             entry.error = "Not found on Sakari yet; looking again (it is not sent again by itself)."
             entry.next_attempt = max(self.clock(), entry.ambiguous_since + self.reconcile_at[entry.checks])
@@ -359,6 +358,12 @@ class Delivery:
 def _same_text(sent: str, body: str | None, template: str | None, context) -> bool:
     # Sakari keeps the text as sent in `template` on some answers; the rendered body is always there.
     return (template is not None and template == sent) or sent_text_matches(sent, body, context)
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 120:
+        return f"{round(seconds / 60)} minutes"
+    return f"{round(seconds)} seconds"
 
 
 def _digits(number: str | None) -> str:

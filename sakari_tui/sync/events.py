@@ -42,6 +42,7 @@ class Connection(str, Enum):
     RATE_LIMITED = "rate_limited"
     AUTH_FAILED = "auth_failed"
     SLOW = "slow"
+    STORE_FAILED = "store_failed"
 
 
 @dataclass(frozen=True)

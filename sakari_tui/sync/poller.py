@@ -18,6 +18,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from ..api import ApiSlow, ApiUnavailable, AuthError, RateLimited, SakariError
+from ..store import StoreError
 from .backoff import backoff_delay
 from .engine import InboxEngine
 from .events import Connection, SyncStatusChanged
@@ -28,6 +29,10 @@ log = logging.getLogger(__name__)
 FULL_RESYNC_EVERY_S = 15 * 60.0
 # The outbox is looked at this often for replies whose (re)try or check has come due.
 OUTBOX_EVERY_S = 1.0
+
+
+class _StoreFailed(SakariError):
+    """A poll whose answer could not be written to the local store."""
 
 
 class Poller:
@@ -125,13 +130,17 @@ class Poller:
             await call()
         except SakariError as error:
             return error
+        except StoreError as error:  # e.g. the disk is full: what was fetched could not be kept
+            return _StoreFailed(str(error))
         except Exception as error:  # a bug must not stop the inbox from updating: log it, retry later
             log.exception("polling failed")
             return SakariError(f"Updating failed unexpectedly ({type(error).__name__}); see the log.")
         return None
 
     def _failed(self, error: SakariError) -> float:
-        if isinstance(error, RateLimited):
+        if isinstance(error, _StoreFailed):
+            connection = Connection.STORE_FAILED
+        elif isinstance(error, RateLimited):
             connection = Connection.RATE_LIMITED
         elif isinstance(error, AuthError):
             connection = Connection.AUTH_FAILED

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -37,9 +38,11 @@ from ..paths import log_file
 from ..phones import display_number
 from ..send_guard import send_warnings
 from ..sms import segment_info
-from ..store import ListingOptions, SearchHit, Store
+from ..store import ListingOptions, SearchHit, Store, StoreError
+from ..store.outbox import is_placeholder
 from ..sync import (
     Connection,
+    ConversationMoved,
     ConversationsChanged,
     Event,
     InboxEngine,
@@ -149,6 +152,8 @@ class SakariApp(App[None]):
         self._list_title = ""
         self._unfilled_warned: tuple[str, float] | None = None
         self._status_shown: Content | None = None
+        # The last local store write that failed (one sentence), shown in the status line until one works.
+        self.store_problem: str | None = None
         self.poller = Poller(
             engine,
             interval=settings.sync.poll_interval,
@@ -205,9 +210,35 @@ class SakariApp(App[None]):
         for warning in self.startup_warnings + self.notifier.startup_problems:
             self.notify(warning, severity="warning", timeout=15, markup=False)
         self.engine.resume_outbox()
+        self._handle_exit_signals()
         if self.poll:
             # After the first frame: the inbox shows from the store first, then the network loads.
             self.call_after_refresh(self._start_polling)
+
+    def _handle_exit_signals(self) -> None:
+        """SIGTERM (a shutdown, `kill`) and SIGHUP (the terminal closed, SSH dropped) end the app
+        the orderly way, so the draft typed in the last moments is saved first."""
+        if self.is_headless:
+            return
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+            if number is None:
+                continue
+            try:
+                loop.add_signal_handler(number, self._exit_on_signal)
+            except (NotImplementedError, RuntimeError, ValueError):  # Windows, or not the main thread
+                return
+
+    def _exit_on_signal(self) -> None:
+        log.info("signal received: saving the draft and stopping")
+        self._save_draft_now()
+        self.exit()
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """Every notification is plain text with secrets redacted: much of what is shown comes from
+        the server (error texts may quote a request), and markup in it would be acted on."""
+        super().notify(redact(str(message)), title=redact(title), severity=severity, timeout=timeout, markup=False)
 
     def _start_polling(self) -> None:
         # What exists now (modules, widgets, styles) lives as long as the app. Frozen, the garbage
@@ -265,6 +296,10 @@ class SakariApp(App[None]):
                 self.show_thread()
             if event.state is SendState.FAILED:
                 self.notify(f"Not sent: {one_line(event.error, 200)} Press R to retry.", severity="error", markup=False)
+        elif isinstance(event, ConversationMoved):
+            # The first text reached Sakari: its thread is now the conversation Sakari opened.
+            if self.open_id == event.placeholder_id:
+                self.open_conversation(event.conversation_id, focus_compose=self.focused is self.compose_box.area)
         elif isinstance(event, SyncStatusChanged):
             self._render_status()
 
@@ -331,8 +366,13 @@ class SakariApp(App[None]):
     def _render_status(self) -> None:
         status = self.poller.status
         now = self.monotonic()
-        if status.connection is Connection.ONLINE and status.last_success is not None:
-            text = Content.assemble(Content.styled("● online", "$success"), f" · updated {ago(now - status.last_success)}")
+        if self.store_problem:
+            text = Content.assemble(Content.styled("○ not saving", "bold $error"),
+                                    f" · {one_line(redact(self.store_problem), 160)} Unsent text stays on screen.")
+        elif status.connection is Connection.ONLINE and status.last_success is not None:
+            note = f" · {one_line(redact(status.message), 120)}" if status.message else ""
+            text = Content.assemble(Content.styled("● online", "$success"),
+                                    f" · updated {ago(now - status.last_success)}{note}")
         elif status.connection is Connection.CONNECTING:
             text = Content("○ connecting…")
         else:
@@ -340,12 +380,14 @@ class SakariApp(App[None]):
                 Connection.OFFLINE: "offline",
                 Connection.RATE_LIMITED: "rate-limited",
                 Connection.AUTH_FAILED: "credentials refused",
+                Connection.SLOW: "slow",
+                Connection.STORE_FAILED: "cannot save",
             }[status.connection]
             wait = max(0, int((status.retry_at or now) - now + 0.999))
             seen = f" · last updated {ago(now - status.last_success)}" if status.last_success else ""
             text = Content.assemble(
                 Content.styled(f"○ {label}, retrying in {wait}s", "bold $error"),
-                f" · {one_line(status.message, 120)}{seen}",
+                f" · {one_line(redact(status.message), 120)}{seen}",
             )
         if text != self._status_shown:
             # One line of fixed size: no layout pass (which would repaint the whole screen).
@@ -366,7 +408,7 @@ class SakariApp(App[None]):
         self.thread_limit = THREAD_WINDOW
         self._shown_messages = 0
         self._unfilled_warned = None
-        self.store.inbox.mark_read(conversation_id)
+        self._store_write(self.store.inbox.mark_read, conversation_id)
         compose = self.compose_box
         compose.area.disabled = False
         compose.area.placeholder = "Write a reply · Enter adds a line · Ctrl+S sends · Ctrl+T templates"
@@ -406,8 +448,7 @@ class SakariApp(App[None]):
             return
         if conversation_id == self.open_id:
             # New messages were drawn as they merged (ThreadChanged); here only what else may differ.
-            if self.store.inbox.is_unread(conversation_id):
-                self.store.inbox.mark_read(conversation_id)
+            if self.store.inbox.is_unread(conversation_id) and self._store_write(self.store.inbox.mark_read, conversation_id):
                 self._schedule_list_refresh([conversation_id])
             self._render_header()
 
@@ -495,9 +536,28 @@ class SakariApp(App[None]):
             self._draft_timer = None
         if self.open_id is not None:
             had = bool(self.store.drafts.get(self.open_id))
-            self.store.drafts.save(self.open_id, self.compose_box.text)
+            if not self._store_write(self.store.drafts.save, self.open_id, self.compose_box.text):
+                return  # the text stays in the box; the status line says it is not saved
             if had != bool(self.compose_box.text.strip()):
                 self.refresh_list([self.open_id])
+
+    def _store_failed(self, error: StoreError) -> None:
+        log.warning("store write failed: %s", error)
+        self.store_problem = str(error)
+        self._render_status()
+
+    def _store_write(self, write: Callable[..., object], *args: object) -> bool:
+        """Run one local store write; when the disk is full (or the store read-only or damaged)
+        say so in the status line and go on running. True if it was written."""
+        try:
+            write(*args)
+        except StoreError as error:
+            self._store_failed(error)
+            return False
+        if self.store_problem:
+            self.store_problem = None
+            self._render_status()
+        return True
 
     # --- sending -----------------------------------------------------------------------------
 
@@ -554,9 +614,14 @@ class SakariApp(App[None]):
 
     def _queue_reply(self, conversation_id: str, text: str) -> None:
         self.thread_log.pin_to_bottom()
-        pending = self.engine.queue_reply(conversation_id, text)
+        try:
+            pending = self.engine.queue_reply(conversation_id, text)
+        except StoreError as error:
+            # Not recorded, so not sent: nothing may go that a crash could lose track of.
+            self._store_failed(error)
+            self.notify(f"Not sent: {error} The reply stays in the compose box.", severity="error")
+            return
         self.compose_box.set_text("")
-        self.store.drafts.clear(conversation_id)
         self.deliver(pending.local_id)
 
     def _open_number(self) -> str | None:
@@ -755,7 +820,10 @@ class SakariApp(App[None]):
 
     @work(group="send", exit_on_error=False)
     async def deliver(self, local_id: str, resend: bool = False) -> None:
-        await self.engine.deliver(local_id, resend=resend)
+        try:
+            await self.engine.deliver(local_id, resend=resend)
+        except StoreError as error:  # its row is on disk: it is looked for once the store can be written
+            self._store_failed(error)
         self.refresh_list()
 
     def _latest_failed(self):
@@ -769,7 +837,18 @@ class SakariApp(App[None]):
         if pending is None:
             self.notify("No failed message to retry here.", markup=False)
             return
-        self.deliver(pending.local_id, resend=True)
+        if pending.state is SendState.FAILED:  # refused by Sakari: certainly not sent
+            self.deliver(pending.local_id, resend=True)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes and self.store.outbox.get(pending.local_id) is not None:  # not found meanwhile
+                self.deliver(pending.local_id, resend=True)
+
+        self.push_screen(ConfirmScreen(
+            "Sakari may already have this text: the answer to sending it was lost, and it has not been found "
+            "among the contact's messages. Check the conversation first. Send it again anyway?",
+            yes="Send again", no="Keep waiting"), answered)
 
     def action_discard(self) -> None:
         pending = self._latest_failed()
@@ -777,6 +856,13 @@ class SakariApp(App[None]):
             self.notify("No failed message to discard here.", markup=False)
             return
         self.engine.discard(pending.local_id)
+        if is_placeholder(pending.conversation_id) and self.store.inbox.conversation(pending.conversation_id) is None:
+            # The first text of a conversation that never opened: back into its dialog, nothing lost.
+            target = pending.target or {}
+            self.open_id = None
+            self.show_new_conversation(NewConversation(target.get("number", ""), target.get("firstName"),
+                                                       target.get("lastName"), pending.text))
+            return
         if not self.compose_box.text.strip():
             self.compose_box.set_text(pending.text)
             self.notify("Discarded; its text is back in the compose box.", markup=False)
@@ -785,25 +871,28 @@ class SakariApp(App[None]):
     # --- new conversation --------------------------------------------------------------------
 
     def action_new_conversation(self) -> None:
-        self.push_screen(NewConversationScreen(self.settings.ui.default_country), self._new_conversation_chosen)
+        self.show_new_conversation()
+
+    def show_new_conversation(self, filled: NewConversation | None = None) -> None:
+        self.push_screen(NewConversationScreen(self.settings.ui.default_country, filled), self._new_conversation_chosen)
 
     def _new_conversation_chosen(self, result: NewConversation | None) -> None:
-        if result is not None:
-            self.start_conversation(result)
-
-    @work(group="new-conversation", exit_on_error=False)
-    async def start_conversation(self, request: NewConversation) -> None:
-        self.notify(f"Texting {display_number(request.number)}…", markup=False)
+        if result is None:
+            return
+        # Through the outbox like any reply: on disk first, then sent, looked for if the answer is lost;
+        # its thread shows (under a placeholder) until Sakari says which conversation it opened.
         try:
-            conversation_id = await self.engine.start_conversation(
-                request.number, request.text, first_name=request.first_name, last_name=request.last_name
+            entry = self.engine.queue_new_conversation(
+                result.number, result.text, first_name=result.first_name, last_name=result.last_name
             )
-        except SakariError as error:
-            self.report_error(error)
-            self.push_screen(NewConversationScreen(self.settings.ui.default_country), self._new_conversation_chosen)
+        except StoreError as error:
+            self._store_failed(error)
+            self.notify(f"Not sent: {error}", severity="error")
+            self.show_new_conversation(result)  # number, name and text kept
             return
         self.refresh_list()
-        self.open_conversation(conversation_id)
+        self.open_conversation(entry.conversation_id, focus_compose=False)
+        self.deliver(entry.local_id)
 
     # --- templates ---------------------------------------------------------------------------
 
@@ -820,6 +909,8 @@ class SakariApp(App[None]):
         except SakariError as error:
             self.report_error(error)
             return
+        if self.engine.templates_note:
+            self.notify(self.engine.templates_note, severity="warning")
         conversation = self._open_conversation()
         contact = None
         if conversation and conversation.contact:
@@ -970,7 +1061,8 @@ class SakariApp(App[None]):
         if conversation_id is None:
             return
         muted = not self.store.inbox.is_muted(conversation_id)
-        self.store.inbox.set_muted(conversation_id, muted)
+        if not self._store_write(self.store.inbox.set_muted, conversation_id, muted):
+            return
         self.refresh_list()
         self.notify("Muted: no bell for this conversation." if muted else "Unmuted.", markup=False)
 

@@ -84,7 +84,7 @@ async def test_nothing_found_in_the_whole_window_waits_for_the_user(server, engi
     await looks_until_settled(engine, now, rounds=10)
     entry = engine.store.outbox.get(local_id)
     assert engine.gave_up(entry) and entry.attempts == 1
-    assert "R sends it again" in entry.error and engine.in_flight() == []
+    assert "before sending it again" in entry.error and engine.in_flight() == []
     assert await engine.retry_due() == 0  # no more looks, and certainly no resend
 
 

@@ -74,7 +74,7 @@ async def test_a_server_error_is_looked_for_and_never_resent_by_itself(server, e
     server.state.set_faults(error_rate=0.0)
     await settle(engine)
     entry = engine.store.outbox.get(local_id)
-    assert engine.gave_up(entry) and "R sends it again" in entry.error
+    assert engine.gave_up(entry) and "before sending it again" in entry.error
     assert on_server(server, "refused by a 503") == [] and engine.in_flight() == []
     assert await engine.deliver(local_id, resend=True) is not None
     assert len(on_server(server, "refused by a 503")) == 1

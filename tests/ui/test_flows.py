@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from sakari_tui.api import MessageStatus
+from sakari_tui.store.outbox import is_placeholder
 from sakari_tui.sync import SendState
 from sakari_tui.templates import unfilled
+from sakari_tui.ui.screens.confirm import ConfirmScreen
 
 from .conftest import settings_for, wait_until
 
@@ -71,9 +73,11 @@ async def test_refused_send_keeps_text_and_reason_then_retry(build_app, server):
         assert any(m.message == "Are you there?" for m in app.store.inbox.thread(row.id))
 
 
-async def test_unknown_send_is_checked_then_sent_once(build_app, server):
+async def test_unknown_send_is_looked_for_then_resent_only_when_confirmed(build_app, server):
     app = await build_app()
-    app.engine.ambiguous_grace = 0.0
+    now = [1_000_000.0]
+    app.engine.clock = app.engine.delivery.clock = lambda: now[0]
+    app.engine.delivery.reconcile_at = (0.0, 10.0)
     async with app.run_test(size=(120, 40)) as pilot:
         row = open_row(app, lambda r: not r.opted_out)
         await pilot.press("enter")
@@ -82,13 +86,20 @@ async def test_unknown_send_is_checked_then_sent_once(build_app, server):
         await wait_until(lambda: any(p.state is SendState.UNKNOWN for p in app.engine.pending.values()), pilot)
         await wait_until(lambda: "unknown, check before resending" in thread_text(app), pilot)
         server.state.set_faults(error_rate=0.0)
-        for _ in range(100):  # what the poller does in the background: cycle until the outbox is empty
-            if not app.engine.pending:
+        for _ in range(100):  # what the poller does in the background, over the whole window
+            if all(app.engine.gave_up(p) for p in app.engine.pending.values()):
                 break
-            app.poller.wake()
-            await app.poller.cycle()
+            now[0] += 30.0
+            await app.poller.send_due()
             await pilot.pause(0.05)
-        assert not app.engine.pending
+        assert [m for m in server.state.messages.values() if m.text == "Hello?"] == []  # never resent by itself
+        await wait_until(lambda: "before sending it again" in " ".join(thread_text(app).split()), pilot)
+        await pilot.press("escape", "R")
+        assert isinstance(app.screen, ConfirmScreen) and "Send it again anyway?" in app.screen.question
+        await pilot.press("n")  # keep waiting: still nothing sent
+        assert app.engine.pending and not [m for m in server.state.messages.values() if m.text == "Hello?"]
+        await pilot.press("R", "y")
+        await wait_until(lambda: not app.engine.pending, pilot)
         assert len([m for m in server.state.messages.values() if m.text == "Hello?"]) == 1
 
 
@@ -233,7 +244,8 @@ async def test_new_conversation_validates_number_then_sends(build_app, server):
         number_input = app.screen.query_one("#new-number")
         number_input.value = "(415) 555-0142"
         await pilot.press("ctrl+s")
-        await wait_until(lambda: app.open_id is not None, pilot)
+        # The thread opens at once under a placeholder, then moves to the conversation Sakari opened.
+        await wait_until(lambda: app.open_id is not None and not is_placeholder(app.open_id), pilot)
         conversation = app.store.inbox.conversation(app.open_id)
         assert conversation.contact.mobile.number == "+14155550142"
         assert conversation.contact.first_name == "Nia"

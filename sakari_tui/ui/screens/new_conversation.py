@@ -45,9 +45,11 @@ class NewConversationScreen(ModalScreen[NewConversation | None]):
         Binding("ctrl+s", "submit", "Send", id="new.send", priority=True),
     ]
 
-    def __init__(self, default_country: str) -> None:
+    def __init__(self, default_country: str, filled: NewConversation | None = None) -> None:
+        """`filled`: what the user wrote last time (a first text that did not go), so nothing is retyped."""
         super().__init__()
         self.default_country = default_country
+        self.filled = filled
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -65,6 +67,11 @@ class NewConversationScreen(ModalScreen[NewConversation | None]):
                 yield Button("Send  ^s", id="new-send", variant="primary")
 
     def on_mount(self) -> None:
+        if self.filled is not None:
+            name = " ".join(part for part in (self.filled.first_name, self.filled.last_name) if part)
+            self.query_one("#new-number", Input).value = self.filled.number
+            self.query_one("#new-name", Input).value = name
+            self.query_one("#new-text", TextArea).text = self.filled.text
         self.query_one("#new-number", Input).focus()
         self._update_counter()
 
