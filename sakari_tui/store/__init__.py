@@ -12,6 +12,10 @@ from typing import TYPE_CHECKING, Any
 _HOMES = {
     "Store": ".store",
     "StoreError": ".db",
+    "StoreWriteError": ".db",
+    "StoreDamaged": ".db",
+    "Salvage": ".salvage",
+    "move_aside": ".salvage",
     "ConversationListing": ".cache",
     "ConversationRow": ".cache",
     "InboxCache": ".cache",
@@ -30,9 +34,10 @@ __all__ = list(_HOMES)
 
 if TYPE_CHECKING:
     from .cache import ConversationListing, ConversationRow, InboxCache, ListingOptions, MergeResult
-    from .db import StoreError
+    from .db import StoreDamaged, StoreError, StoreWriteError
     from .drafts import Drafts
     from .outbox import Outbox, OutboxEntry, SendState
+    from .salvage import Salvage, move_aside
     from .search import Search, SearchHit, Snippet
     from .store import Store
 
