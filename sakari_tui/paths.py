@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -41,3 +43,30 @@ def log_dir(env: Mapping[str, str] | None = None) -> Path:
 def log_file(env: Mapping[str, str] | None = None) -> Path:
     """The current log file, `<log dir>/sakari-tui.log` (older ones get .1, .2, .3 on rotation)."""
     return log_dir(env) / "sakari-tui.log"
+
+
+PRIVATE_DIR_MODE = 0o700
+
+
+def secure_store_folder(store_path: Path, env: Mapping[str, str] | None = None) -> None:
+    """Create a store's folder (and its missing parents) 0700; make the data folder and every
+    folder from it down to the store's private, as the log's folder is (the store holds the same
+    texts, names and numbers).
+
+    Folders outside the data folder that exist already are left as they are: a store given by
+    path may sit in a folder shared on purpose (a tmp dir, say), whose mode is not ours to change.
+    """
+    folder = Path(store_path).parent
+    missing = [folder, *folder.parents]
+    for parent in reversed(missing[: next((i for i, p in enumerate(missing) if p.exists()), len(missing))]):
+        with contextlib.suppress(FileExistsError):  # another process made it meanwhile
+            parent.mkdir(mode=PRIVATE_DIR_MODE)
+    top = data_dir(env).resolve()
+    here = folder.resolve()
+    if here != top and top not in here.parents:
+        return
+    for mine in [here, *here.parents][: len(here.parents) - len(top.parents) + 1]:
+        mode = stat.S_IMODE(mine.stat().st_mode)
+        if mode & 0o077:
+            with contextlib.suppress(PermissionError):  # not the owner: SQLite will still open it
+                os.chmod(mine, mode & ~0o077)

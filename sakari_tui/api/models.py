@@ -9,12 +9,40 @@ errors with `description` or `message`.
 
 from __future__ import annotations
 
-from datetime import datetime
+import logging
+from datetime import datetime, timezone
 from enum import Enum
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
+
+_log = logging.getLogger(__name__)
+
+EARLIEST = datetime(1000, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(9998, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
+"""The range of times the app takes from the API; see `_within_years`."""
+
+
+def _within_years(value: datetime) -> datetime:
+    """A time from the API as an aware datetime within the years 1000-9998 (UTC when it gave no zone).
+
+    Sakari's Go backend sends its zero time (0001-01-01T00:00:00Z) for unset times and may send
+    9999-12-31T23:59:59Z for "never": such years overflow local time (year 0 west of UTC, 10000
+    east of it) and do not keep four digits in every strftime. Clamped to the bounds rather than
+    dropped to None, so that what a value means stays: a contact with any `blocked` time is opted
+    out, a zero time sorts oldest and "never" newest; only the (meaningless) exact moment moves.
+    """
+    moment = value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+    if EARLIEST <= moment <= LATEST:
+        return moment
+    bound = EARLIEST if moment < EARLIEST else LATEST
+    _log.info("A time from the API outside the years 1000-9998 (%s) is taken as %s.", value.isoformat(), bound.isoformat())
+    return bound
+
+
+Moment = Annotated[datetime, AfterValidator(_within_years)]
+"""Every time a wire model reads: aware, within the years 1000-9998 (see `_within_years`)."""
 
 
 class ApiModel(BaseModel):
@@ -50,7 +78,7 @@ class Actor(ApiModel):
 class Updated(ApiModel):
     """A timestamp and the actor behind it (`created`, `updated`)."""
 
-    at: datetime | None = None
+    at: Moment | None = None
     by: Actor | None = None
 
 
@@ -85,7 +113,7 @@ OPTED_OUT_AT_ATTRIBUTE = "optedOutAt"
 class Mobile(ApiModel):
     number: str | None = None
     country: str | None = None
-    verified: datetime | None = None
+    verified: Moment | None = None
     valid: bool | None = None
     line_type: str | None = None
 
@@ -129,8 +157,8 @@ class Contact(ContactRequest):
     updated: Updated | None = None
     error: EmbeddedError | None = None
     valid: bool | None = None
-    opt_in: datetime | None = None
-    blocked: datetime | None = None
+    opt_in: Moment | None = None
+    blocked: Moment | None = None
 
     @property
     def opted_out(self) -> bool:
@@ -210,7 +238,7 @@ class Message(ApiModel):
     created: Updated | None = None
     updated: Updated | None = None
     type: str | None = None
-    send_at: datetime | None = None
+    send_at: Moment | None = None
 
     @field_validator("phone_number", mode="before")
     @classmethod
@@ -278,7 +306,7 @@ class Conversation(ApiModel):
     phone_number: PhoneNumber | None = None
     last_message: Message | None = None
     closed: bool = False
-    closed_at: datetime | None = None
+    closed_at: Moment | None = None
     unread: list[str] = Field(default_factory=list)
     created: Updated | None = None
     updated: Updated | None = None
@@ -363,7 +391,7 @@ class Webhook(ApiModel):
 
 class SharedFile(ApiModel):
     link: str
-    expires: datetime | None = None
+    expires: Moment | None = None
 
 
 class TokenResponse(ApiModel):

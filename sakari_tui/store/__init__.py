@@ -13,6 +13,10 @@ _HOMES = {
     "Store": ".store",
     "StoreError": ".db",
     "StoreLocked": ".lock",
+    "StoreWriteError": ".db",
+    "StoreDamaged": ".db",
+    "Salvage": ".salvage",
+    "move_aside": ".salvage",
     "ConversationListing": ".cache",
     "ConversationRow": ".cache",
     "InboxCache": ".cache",
@@ -31,10 +35,11 @@ __all__ = list(_HOMES)
 
 if TYPE_CHECKING:
     from .cache import ConversationListing, ConversationRow, InboxCache, ListingOptions, MergeResult
-    from .db import StoreError
+    from .db import StoreDamaged, StoreError, StoreWriteError
     from .lock import StoreLocked
     from .drafts import Drafts
     from .outbox import Outbox, OutboxEntry, SendState
+    from .salvage import Salvage, move_aside
     from .search import Search, SearchHit, Snippet
     from .store import Store
 

@@ -11,27 +11,14 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from ..api.models import Contact, Conversation, Message
 from ..keywords import is_opt_in_keyword, is_opt_out_keyword
+from .times import iso, parse_iso
 from .unread import UNREAD_SQL
 
 EPOCH = "0000"
-
-
-def iso(moment: datetime | None) -> str:
-    """A sortable UTC timestamp string ('' when unknown)."""
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def parse_iso(text: str | None) -> datetime | None:
-    # fromisoformat reads our own 'Z' timestamps (3.11+) thirty times faster than strptime.
-    return datetime.fromisoformat(text) if text else None
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Literal
 
 from ..text import sanitize
+from .times import parse_iso
 
 MAX_WORDS = 16
 SNIPPET_WIDTH = 100
@@ -166,7 +167,7 @@ class Search:
             contact_id = row["contact_id"] if conversation_id else row["source_id"]
             hits.append(SearchHit(
                 kind="contact", conversation_id=conversation_id, message_id=None, name=name,
-                number=_one_line(number), created_at=_parse_time(row["last_at"]), outgoing=None,
+                number=_one_line(number), created_at=parse_iso(row["last_at"]), outgoing=None,
                 snippet=contact_snippet(_name(row["name"], row["number"]), row["number"], row["email"], terms), contact_id=contact_id,
             ))
             if len(hits) == limit:
@@ -191,7 +192,7 @@ class Search:
             SearchHit(
                 kind="message", conversation_id=row["conversation_id"], message_id=row["id"],
                 name=_name(row["contact_name"], row["contact_number"]), number=_one_line(row["contact_number"]),
-                created_at=_parse_time(row["created_at"]), outgoing=bool(row["outgoing"]),
+                created_at=parse_iso(row["created_at"]), outgoing=bool(row["outgoing"]),
                 snippet=message_snippet(row["body"], terms), contact_id=row["contact_id"],
             )
             for row in rows
@@ -332,10 +333,3 @@ def _name(name: str | None, number: str | None) -> str:
     # The cached contact_name falls back to the number when the contact has no name.
     name = _one_line(name)
     return "" if name == _one_line(number) else name
-
-
-def _parse_time(text: str | None) -> datetime | None:
-    try:
-        return datetime.fromisoformat(text) if text else None
-    except ValueError:  # a message cached without a time sorts as '0000'
-        return None

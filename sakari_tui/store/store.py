@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from .cache import InboxCache
-from .db import connect
+from .db import connect, open_reader
 from .drafts import Drafts
 from .lock import StoreLock
 from .outbox import Outbox
@@ -45,9 +45,8 @@ class Store:
         if str(self.path) == ":memory:":
             return self.db
         if self._reader is None:
-            uri = f"{Path(self.path).resolve().as_uri()}?mode=ro"
-            self._reader = sqlite3.connect(uri, uri=True, check_same_thread=False)
-            self._reader.row_factory = sqlite3.Row
+            # A StoreConnection too: a damaged page met by a search is StoreDamaged, as anywhere else.
+            self._reader = open_reader(self.path)
         return self._reader
 
     def close(self) -> None:

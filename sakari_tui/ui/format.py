@@ -1,8 +1,12 @@
-"""Pure formatting for the screen: ages, day labels, delivery states, the segment counter."""
+"""Pure formatting for the screen: ages, day labels, delivery states, the segment counter.
+
+The time functions are total: any datetime (naive or aware, year 1 to 9999) gives a label, even
+where local time would fall outside datetime's years (9999-12-31 east of UTC, year 1 west of it).
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timezone
 
 from ..api.models import EmbeddedError, MessageStatus
 from ..sms import MAX_SEGMENTS, SegmentInfo
@@ -45,11 +49,35 @@ STATUS_WORDS = {
 FAILED_STATUSES = {MessageStatus.UNDELIVERED, MessageStatus.ERROR, MessageStatus.INVALID}
 
 
+def local_time(when: datetime) -> datetime:
+    """`when` in the local zone; as given where that would leave datetime's years (so never raises)."""
+    try:
+        return when.astimezone()
+    except (OverflowError, ValueError, OSError):
+        return when
+
+
+def local_day(when: datetime) -> date:
+    """The local calendar day of `when` (see `local_time`)."""
+    return local_time(when).date()
+
+
+def clock_label(when: datetime) -> str:
+    """'14:05' in local time."""
+    local = local_time(when)
+    return f"{local.hour:02d}:{local.minute:02d}"
+
+
+def _aware(when: datetime) -> datetime:
+    return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
+
+
 def relative_time(when: datetime | None, now: datetime) -> str:
     """A short age for list rows: 'now', '5m', '3h', '2d', then a date like '4 Mar'."""
     if when is None:
         return ""
-    seconds = max(0, int((now - when).total_seconds()))
+    # A difference of aware datetimes never overflows (a timedelta spans all of their years).
+    seconds = max(0, int((_aware(now) - _aware(when)).total_seconds()))
     if seconds < 60:
         return "now"
     if seconds < 3600:
@@ -58,8 +86,8 @@ def relative_time(when: datetime | None, now: datetime) -> str:
         return f"{seconds // 3600}h"
     if seconds < 7 * 86400:
         return f"{seconds // 86400}d"
-    local = when.astimezone()
-    if local.year == now.astimezone().year:
+    local = local_time(when)
+    if local.year == local_time(now).year:
         return f"{local.day} {local:%b}"
     return f"{local:%b} {local.year}"
 
@@ -76,11 +104,13 @@ def ago(seconds: float) -> str:
 
 def day_label(day: date, today: date) -> str:
     """'Today', 'Yesterday', a weekday within the week, else a full date."""
-    if day == today:
+    # By ordinals, not `today - timedelta(...)`, which overflows near date.min.
+    days_ago = today.toordinal() - day.toordinal()
+    if days_ago == 0:
         return "Today"
-    if day == today - timedelta(days=1):
+    if days_ago == 1:
         return "Yesterday"
-    if today - timedelta(days=6) <= day < today:
+    if 1 < days_ago <= 6:
         return f"{day:%A}"
     if day.year == today.year:
         return f"{day:%A} {day.day} {day:%B}"

@@ -25,7 +25,7 @@ from ...store import OutboxEntry
 from ...sync import SendState
 from ...text import one_line, sanitize
 from ..clock import FrozenClock, WallClock
-from ..format import FAILED_STATUSES, day_label, status_words
+from ..format import FAILED_STATUSES, clock_label, day_label, local_day, status_words
 
 BUBBLE_SHARE = 0.75
 MAX_URL = 2048
@@ -66,7 +66,7 @@ def note_for(message: Message) -> str:
 
 def bubble_for_message(message: Message) -> Bubble:
     at = message.created_at or datetime.now(timezone.utc)
-    meta = f"{at.astimezone():%H:%M}"
+    meta = clock_label(at)
     if message.outgoing:
         # The status string and the error's description come from the API as well.
         state = one_line(status_words(message.status, message.error), 200)
@@ -92,13 +92,13 @@ def bubble_for_pending(pending: OutboxEntry) -> Bubble:
     at = pending.created_at
     reason = one_line(pending.error, 160)
     if pending.state is SendState.FAILED:
-        meta = f"{at.astimezone():%H:%M} · not sent: {reason} · R retries, D discards"
+        meta = f"{clock_label(at)} · not sent: {reason} · R retries, D discards"
     elif pending.state is SendState.UNKNOWN:
-        meta = f"{at.astimezone():%H:%M} · unknown, check before resending: {reason} · R resends, D discards"
+        meta = f"{clock_label(at)} · unknown, check before resending: {reason} · R resends, D discards"
     elif pending.state is SendState.QUEUED and pending.attempts:
-        meta = f"{at.astimezone():%H:%M} · waiting: {reason}"
+        meta = f"{clock_label(at)} · waiting: {reason}"
     else:
-        meta = f"{at.astimezone():%H:%M} · sending…"
+        meta = f"{clock_label(at)} · sending…"
     stuck = pending.state in (SendState.FAILED, SendState.UNKNOWN)
     return Bubble(pending.local_id, sanitize(pending.text), True, at, meta, stuck)
 
@@ -227,10 +227,10 @@ class ThreadLog(ScrollView, can_focus=True):
             lines.append(self._centered(Text(self.empty_text, self._style("hint")), width))
         elif self.more_above:
             lines.append(self._centered(Text("↑ older messages load as you scroll up", self._style("hint")), width))
-        today = self.clock.now().astimezone().date()
+        today = local_day(self.clock.now())
         previous_day: date | None = None
         for bubble in self.bubbles:
-            day = bubble.at.astimezone().date()
+            day = local_day(bubble.at)
             if day != previous_day:
                 lines.append(Strip.blank(width, base))
                 lines.append(self._centered(Text(f"── {day_label(day, today)} ──", self._style("day")), width))
