@@ -57,6 +57,7 @@ class SoakPlan:
     """How many replies, and how often each fault strikes (per send request, or per reply)."""
 
     replies: int = 500
+    client_timeout: float = CLIENT_TIMEOUT_S
     error_rate: float = 0.05
     error_after_commit_rate: float = 0.05
     drop_after_commit_rate: float = 0.05
@@ -101,8 +102,9 @@ class SoakRun:
     def count(self, event: str) -> None:
         self.events[event] = self.events.get(event, 0) + 1
 
-    def _client(self, timeout: float = CLIENT_TIMEOUT_S, connect_error_rate: float | None = None,
+    def _client(self, timeout: float | None = None, connect_error_rate: float | None = None,
                 ) -> tuple[SakariClient, FlakyTransport]:
+        timeout = self.plan.client_timeout if timeout is None else timeout
         rate = self.plan.connect_error_rate if connect_error_rate is None else connect_error_rate
         transport = FlakyTransport(rate, random.Random(self.rng.random()), self.network)
         client = SakariClient(
@@ -330,7 +332,8 @@ async def test_five_hundred_replies_through_every_fault_are_sent_exactly_once_or
 
 async def test_the_soak_finds_nothing_wrong_in_a_calm_run(tmp_path):
     """The harness itself: no lost answers, so nothing may be flagged (placeholders, "OK" and skew included)."""
-    report = await run_soak(tmp_path, SoakPlan(replies=150, **CALM))
+    # A roomy timeout: on a busy machine a 0.15 s one could expire by itself, and that is a fault.
+    report = await run_soak(tmp_path, SoakPlan(replies=150, client_timeout=10.0, **CALM))
     verdict = report["verdict"]
     assert verdict["copies_per_send"] == {"0": 0, "1": 150, "2+": 0}
     assert verdict["final_states"] == {"sent": 150}
