@@ -554,10 +554,13 @@ class SakariApp(App[None]):
         except StoreError as error:
             self._store_failed(error)
             return False
+        self._store_ok()
+        return True
+
+    def _store_ok(self) -> None:
         if self.store_problem:
             self.store_problem = None
             self._render_status()
-        return True
 
     # --- sending -----------------------------------------------------------------------------
 
@@ -621,6 +624,7 @@ class SakariApp(App[None]):
             self._store_failed(error)
             self.notify(f"Not sent: {error} The reply stays in the compose box.", severity="error")
             return
+        self._store_ok()
         self.compose_box.set_text("")
         self.deliver(pending.local_id)
 
@@ -890,6 +894,7 @@ class SakariApp(App[None]):
             self.notify(f"Not sent: {error}", severity="error")
             self.show_new_conversation(result)  # number, name and text kept
             return
+        self._store_ok()
         self.refresh_list()
         self.open_conversation(entry.conversation_id, focus_compose=False)
         self.deliver(entry.local_id)

@@ -47,10 +47,10 @@ def build_app(server):
     """Returns an async factory: the app over a store already synced from the simulator."""
     stores: list[Store] = []
 
-    async def build(*, poll: bool = False, sync: bool = True, **kwargs) -> SakariApp:
+    async def build(*, poll: bool = False, sync: bool = True, store_path=":memory:", **kwargs) -> SakariApp:
         settings = kwargs.pop("settings", None) or settings_for(server, close_undo_seconds=kwargs.pop("undo", 0.0))
         client = settings.sakari.make_client()
-        store = Store(":memory:")
+        store = Store(store_path)
         stores.append(store)
         engine = InboxEngine(client, store)
         if sync:

@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from sakari_tui.store.outbox import is_placeholder
 from sakari_tui.sync import Connection, SyncStatusChanged
 
+from ..tiny_disk import tiny_disk  # noqa: F401  (a fixture)
 from .conftest import wait_until
 from .test_flows import open_row, thread_text
 
 SEND = "POST /v1/accounts/{accountId}/messages"
-
-
-def fill_the_disk(store) -> None:
-    """No page left: the database may not grow, as on a full disk (SQLite reports SQLITE_FULL)."""
-    db = store.db
-    db.execute("CREATE TABLE IF NOT EXISTS ballast (junk TEXT)")
-    pages = db.execute("PRAGMA page_count").fetchone()[0]
-    db.execute(f"PRAGMA max_page_count = {pages}")
-    try:
-        while True:
-            db.execute("INSERT INTO ballast VALUES (?)", ("x" * 500,))
-    except sqlite3.DatabaseError:
-        pass
-
-
-def free_the_disk(store) -> None:
-    store.db.execute("PRAGMA max_page_count = 1073741823")
 
 
 def status_text(app) -> str:
@@ -48,12 +30,13 @@ async def test_a_new_conversation_whose_answer_is_lost_shows_once_in_its_thread(
         assert "Ines" in str(app.thread_header.render())
 
 
-async def test_a_full_disk_keeps_the_app_running_and_the_reply_on_screen(build_app, server):
-    app = await build_app()
+async def test_a_full_disk_keeps_the_app_running_and_the_reply_on_screen(build_app, server, tiny_disk):
+    app = await build_app(store_path=tiny_disk.path / "inbox.sqlite3")
     async with app.run_test(size=(120, 40)) as pilot:
         open_row(app, lambda r: not r.opted_out)
         await pilot.press("enter")
-        fill_the_disk(app.store)
+        await pilot.pause(0.2)
+        tiny_disk.fill()
         await pilot.press(*"Kept on screen", "ctrl+s")
         await wait_until(lambda: "not saving" in status_text(app), pilot)
         assert "disk is full" in status_text(app)
@@ -61,17 +44,17 @@ async def test_a_full_disk_keeps_the_app_running_and_the_reply_on_screen(build_a
         assert not [m for m in server.state.messages.values() if m.text == "Kept on screen"]
         await pilot.pause(0.5)  # the draft timer runs into the full disk too, and the app goes on
         assert app.compose_box.text == "Kept on screen" and app.is_running
-        free_the_disk(app.store)
+        tiny_disk.free()
         await pilot.press("ctrl+s")
         await wait_until(lambda: not app.engine.pending, pilot)
         assert "not saving" not in status_text(app)
         assert len([m for m in server.state.messages.values() if m.text == "Kept on screen"]) == 1
 
 
-async def test_a_first_text_that_cannot_be_recorded_keeps_its_dialog_filled(build_app, server):
-    app = await build_app()
+async def test_a_first_text_that_cannot_be_recorded_keeps_its_dialog_filled(build_app, server, tiny_disk):
+    app = await build_app(store_path=tiny_disk.path / "inbox.sqlite3")
     async with app.run_test(size=(120, 40)) as pilot:
-        fill_the_disk(app.store)
+        tiny_disk.fill()
         await pilot.press("N", *"+14155550176", "tab", *"Ines", "tab", *"Hello there", "ctrl+s")
         await wait_until(lambda: "not saving" in status_text(app), pilot)
         assert app.screen.query_one("#new-number").value == "+14155550176"
