@@ -1,8 +1,9 @@
 """The typed async Sakari API client. Knows nothing of Textual or the local store."""
 
 from .client import DEFAULT_API_URL, DEFAULT_TOKEN_URL, SakariClient
-from .errors import ApiUnavailable, AuthError, BadResponse, InvalidRequest, NotFound, RateLimited, SakariError
+from .errors import ApiSlow, ApiUnavailable, AuthError, BadResponse, InvalidRequest, NotFound, RateLimited, SakariError
 from .retry import NO_RETRY, RetryPolicy
+from .paging import Collected
 from .models import *  # noqa: F403  (the models are part of the public API)
 from .models import __all__ as _models_all  # type: ignore[attr-defined]
 
@@ -12,12 +13,14 @@ __all__ = [
     "DEFAULT_TOKEN_URL",
     "SakariError",
     "ApiUnavailable",
+    "ApiSlow",
     "AuthError",
     "BadResponse",
     "InvalidRequest",
     "NotFound",
     "RateLimited",
     "RetryPolicy",
+    "Collected",
     "NO_RETRY",
     *_models_all,
 ]
