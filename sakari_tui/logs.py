@@ -8,6 +8,8 @@ anything shaped like a bearer token or a JWT is scrubbed even if nobody register
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import os
 import re
@@ -35,45 +37,84 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # the API client) must be masked in records from every logger.
 _secrets: set[str] = set()
 _tokens: deque[str] = deque(maxlen=MAX_TOKENS)
+# One alternation of every registered value, longest first (so a secret holding another is masked
+# whole); rebuilt only when a value is registered, as redact() runs on every log line.
+_known: re.Pattern[str] | None = None
+
+# A quote as it appears in JSON, in JSON inside a JSON string, or URL-encoded.
+_QUOTE = r"""(?:\\?["']|%2[27])"""
+# What joins a name to its value: "name": "v", name=v, name%3Dv, \"name\":\"v\"
+_ASSIGN = rf"{_QUOTE}?\s*(?:[:=]|%3[aAdD])\s*{_QUOTE}?"
+# A value runs to a quote, a separator, a closing bracket or whitespace (URL-encoded quotes too).
+_VALUE = r"""(?:(?!%2[27])[^\s"'&,;)\]}>\\])+"""
+_BASE64URL = "[A-Za-z0-9_-]"
+
+
+def _mask_if_jwt(match: re.Match[str]) -> str:
+    """A JWT's first part is base64url JSON ('{...'); other dotted words (hosts, versions,
+    module paths) are left alone."""
+    header = match.group(1)
+    try:
+        decoded = base64.urlsafe_b64decode(header + "=" * (-len(header) % 4))
+    except (binascii.Error, ValueError):
+        return match.group(0)
+    return MASK if decoded.lstrip().startswith(b"{") else match.group(0)
+
 
 _PATTERNS = (
-    # "Authorization: Bearer abc…", "bearer=abc…"
-    (re.compile(r"(?i)\b(bearer)(\s+|=)[A-Za-z0-9\-._~+/]+=*"), rf"\1\2{MASK}"),
+    # "Authorization: Bearer abc…", "bearer=abc…", "Bearer%20abc…"
+    (re.compile(r"(?i)\b(bearer)(\s+|=|%20|\+)[A-Za-z0-9\-._~+/]+=*"), rf"\1\2{MASK}"),
     # JWTs: a base64url JSON header always starts with "eyJ" ('{"'); the signature may be empty.
     (re.compile(r"\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"), MASK),
-    # "Authorization: Basic …" and other schemes: keep the scheme word, mask the credential
-    (re.compile(r"""(?i)\b(authorization["']?\s*[:=]\s*["']?(?:[A-Za-z]+\s+)?)[^\s"',}]+"""), rf"\1{MASK}"),
-    # client_secret=…, "access_token": "…" in query strings, JSON or reprs
+    # Other JWT-looking strings: three long base64url parts whose first decodes to JSON.
     (
-        re.compile(r"""(?i)\b(client_secret|access_token|refresh_token|password)(["']?\s*[:=]\s*["']?)[^\s"'&,}]+"""),
+        re.compile(rf"(?<![A-Za-z0-9_.-])({_BASE64URL}{{8,}})\.{_BASE64URL}{{8,}}\.{_BASE64URL}{{8,}}(?![A-Za-z0-9_.-])"),
+        _mask_if_jwt,
+    ),
+    # "Authorization: Basic …" and other schemes, proxy-authorization too: keep the scheme word
+    (re.compile(rf"(?i)\b(authorization{_ASSIGN}(?:[A-Za-z]+\s+)?){_VALUE}"), rf"\1{MASK}"),
+    # client_secret=…, "clientSecret": "…", "access_token": "…" in query strings, JSON or reprs
+    (
+        re.compile(rf"(?i)\b(client[_-]?secret|access[_-]?token|refresh[_-]?token|password|api[_-]?key)({_ASSIGN}){_VALUE}"),
         rf"\1\2{MASK}",
     ),
 )
 
 
+def _registered_changed() -> None:
+    global _known
+    values = sorted({*_secrets, *_tokens}, key=len, reverse=True)
+    _known = re.compile("|".join(map(re.escape, values))) if values else None
+
+
 def register_secret(value: str | None) -> None:
     """Mask `value` wherever it appears in the log from now on (kept for the whole process)."""
-    if value and len(value) >= MIN_SECRET_LENGTH:
+    if value and len(value) >= MIN_SECRET_LENGTH and value not in _secrets:
         _secrets.add(value)
+        _registered_changed()
 
 
 def register_token(value: str | None) -> None:
     """Mask an access token from now on; only the most recent few are kept."""
     if value and len(value) >= MIN_SECRET_LENGTH and value not in _tokens:
         _tokens.append(value)
+        _registered_changed()
 
 
 def forget_secrets() -> None:
     """Drop every registered secret and token (for tests)."""
     _secrets.clear()
     _tokens.clear()
+    _registered_changed()
 
 
 def redact(text: str) -> str:
-    """`text` with registered secrets, bearer tokens, JWTs and secret-looking assignments masked."""
-    # Longest first, so a secret containing another one is masked whole.
-    for value in sorted({*_secrets, *_tokens}, key=len, reverse=True):
-        text = text.replace(value, MASK)
+    """`text` with registered secrets, bearer tokens, JWTs and secret-looking assignments masked.
+
+    Used for the log and for every error text built from what a server said (see `api.errors`).
+    """
+    if _known is not None:
+        text = _known.sub(MASK, text)
     for pattern, replacement in _PATTERNS:
         text = pattern.sub(replacement, text)
     return text

@@ -2,14 +2,18 @@
 
 Method names follow the Ballerina `ballerinax/sakari` connector in snake_case so people coming
 from it find them. List operations return one `Page`; `paginate()` (and the `iter_*`
-shortcuts) walk every page.
+shortcuts) walk every page, and `collect()` gathers a whole list under a cap.
+
+Every request has one overall deadline (connect, send and the whole answer) besides httpx's
+per-chunk timeout, and every answer a cap on its decoded size: a server that drips, inflates
+or never ends its lists costs a bounded time and memory.
 """
 
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import importlib
+import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
@@ -18,8 +22,10 @@ from urllib.parse import quote
 from pydantic import BaseModel, ValidationError
 
 from .. import __version__
+from ..logs import register_secret
 from .auth import TokenManager
-from .errors import AuthError, BadResponse, SakariError
+from .body import ACCEPT_ENCODING, DEFAULT_MAX_RESPONSE_BYTES, read_body
+from .errors import ApiSlow, AuthError, BadResponse, SakariError
 from .models import (
     Campaign,
     CampaignRequest,
@@ -39,7 +45,9 @@ from .models import (
     Webhook,
     build_validators,
 )
+from .paging import DEFAULT_MAX_PAGES, Collected, WalkOutcome, check_caps, walk_pages
 from .retry import RetryPolicy, with_retries
+from .server_clock import ServerClock
 from .transport import error_for_response, error_for_transport, success_body
 
 if TYPE_CHECKING:
@@ -49,12 +57,19 @@ DEFAULT_API_URL = "https://api.sakari.io"
 # The token endpoint has no /v1 prefix (older copies of the spec got this wrong).
 DEFAULT_TOKEN_URL = "https://api.sakari.io/oauth2/token"
 DEFAULT_TIMEOUT_S = 20.0
+# For a whole exchange; `timeout` bounds each network read, and a drip of one byte a second
+# passes every one of those.
+DEFAULT_DEADLINE_S = 30.0
 MAX_PAGE_SIZE = 100
 # What httpx loads on its first connection, not on import (see `prepare`).
 _FIRST_REQUEST_MODULES = ("anyio._backends._asyncio", "httpcore._backends.anyio")
 
 M = TypeVar("M", bound=BaseModel)
 MergeStrategy = Literal["append", "core", "remove"]
+# Headers that describe the body as it travelled, not the decoded body a response is rebuilt with.
+_WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+_log = logging.getLogger(__name__)
 
 
 def _body(value: BaseModel | Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -89,21 +104,30 @@ class SakariClient:
         api_url: str = DEFAULT_API_URL,
         token_url: str = DEFAULT_TOKEN_URL,
         timeout: float = DEFAULT_TIMEOUT_S,
+        deadline: float = DEFAULT_DEADLINE_S,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Callable[[], float] = time.time,
         read_retry: RetryPolicy | None = None,
     ) -> None:
+        if deadline <= 0 or max_response_bytes <= 0:
+            raise ValueError("deadline and max_response_bytes must be positive")
+        register_secret(client_secret)  # whatever quotes it (a log line, a server's error) is masked
         self.account_id = account_id
         self.api_url = api_url.rstrip("/")
         self.token_url = token_url
+        self.deadline = deadline
+        """Seconds one request may take in all, connect to last byte; past it, `ApiSlow`."""
+        self.max_response_bytes = max_response_bytes
+        """The largest decoded answer read (a call may allow more, e.g. a file download)."""
         self._client_id = client_id
         self._client_secret = client_secret
         self._timeout = timeout
         self._transport = transport
         self._http_client: httpx.AsyncClient | None = None
-        self._tokens = TokenManager(self._request_token, clock=clock)
         self._clock = clock
-        self._server_offset: float | None = None
+        self._server_clock = ServerClock(clock)
+        self._tokens = TokenManager(self._request_token, clock=clock)
         self.read_retry = read_retry if read_retry is not None else RetryPolicy()
 
     def __repr__(self) -> str:  # credentials stay out of reprs, logs and tracebacks
@@ -129,7 +153,11 @@ class SakariClient:
             self._http_client = httpx.AsyncClient(
                 timeout=httpx.Timeout(self._timeout, connect=min(self._timeout, 10.0)),
                 transport=self._transport,
-                headers={"User-Agent": f"sakari-tui/{__version__}", "Accept": "application/json"},
+                headers={
+                    "User-Agent": f"sakari-tui/{__version__}",
+                    "Accept": "application/json",
+                    "Accept-Encoding": ACCEPT_ENCODING,
+                },
                 follow_redirects=False,
             )
         return self._http_client
@@ -150,29 +178,52 @@ class SakariClient:
 
     # --- plumbing ----------------------------------------------------------------------------
 
-    async def _send(self, request: httpx.Request) -> httpx.Response:
+    async def _send(self, request: httpx.Request, *, max_response_bytes: int | None = None) -> httpx.Response:
+        """One exchange within the deadline, its body read (and decoded) under the size cap."""
+        limit = max_response_bytes if max_response_bytes is not None else self.max_response_bytes
+        progress = _SendProgress()
+        request.extensions["trace"] = progress.trace
+        try:
+            async with asyncio.timeout(self.deadline):
+                return await self._exchange(request, limit)
+        except TimeoutError:
+            host = request.url.host or str(request.url)
+            raise ApiSlow(
+                f"The Sakari API at {host} took longer than {self.deadline:g} s to answer.",
+                request_sent=progress.may_have_sent,
+            ) from None
+
+    async def _exchange(self, request: httpx.Request, limit: int) -> httpx.Response:
         import httpx  # loaded by now (see `_http`); a local name keeps start-up free of it
 
-        sent_at = self._clock()
+        asked_at = self._clock()
         try:
-            response = await self._http.send(request)
+            streamed = await self._http.send(request, stream=True)
         except httpx.HTTPError as exc:
             raise error_for_transport(exc, request.url) from None
-        self._note_server_clock(response.headers.get("Date"), (sent_at + self._clock()) / 2)
-        return response
-
-    def _note_server_clock(self, date: str | None, local: float) -> None:
-        if not date:
-            return
         try:
-            server = email.utils.parsedate_to_datetime(date).timestamp()
-        except (TypeError, ValueError, IndexError, OverflowError):
-            return
-        self._server_offset = server - local
+            if streamed.status_code < 500:  # a 5xx may come from a gateway, on another clock
+                self._server_clock.observe(streamed.headers.get("Date"), asked_at, self._clock())
+            try:
+                body = await read_body(streamed, limit)
+            except BadResponse:
+                if streamed.status_code < 400:
+                    raise
+                body = b""  # an error's status says enough; its oversized or garbled text is not needed
+            except httpx.HTTPError as exc:
+                raise error_for_transport(exc, request.url) from None
+        finally:
+            await streamed.aclose()
+        headers = [(name, value) for name, value in streamed.headers.multi_items() if name.lower() not in _WIRE_HEADERS]
+        return httpx.Response(
+            streamed.status_code, headers=headers, content=body, request=request, extensions=streamed.extensions
+        )
 
     def server_time(self) -> float | None:
-        """The server's current time (Unix seconds) as its last `Date` header implies; None if unknown."""
-        return None if self._server_offset is None else self._clock() + self._server_offset
+        """An estimate of the Sakari server's current Unix time, from the `Date` headers of the
+        latest answers (None until one carried a readable Date). Use it, not the local clock, to
+        compare with times the server wrote: this machine's clock may be minutes off."""
+        return self._server_clock.now()
 
     async def _request_token(self) -> TokenResponse:
         request = self._http.build_request(
@@ -211,8 +262,11 @@ class SakariClient:
         content: bytes | None = None,
         files: Any = None,
         headers: Mapping[str, str] | None = None,
+        max_response_bytes: int | None = None,
     ) -> httpx.Response:
-        """One authenticated call; a 401 renews the token once and retries once."""
+        """One authenticated call; a 401 renews the token once and retries once.
+
+        `max_response_bytes` overrides the client's cap for this call (a file download)."""
         token = await self._tokens.get()
         for attempt in range(2):
             request = self._http.build_request(
@@ -224,7 +278,7 @@ class SakariClient:
                 files=files,
                 headers={**(headers or {}), "Authorization": f"Bearer {token}"},
             )
-            response = await self._send(request)
+            response = await self._send(request, max_response_bytes=max_response_bytes)
             if response.status_code != 401 or attempt == 1:
                 break
             token = await self._tokens.renew_after_rejection(token)
@@ -485,40 +539,49 @@ class SakariClient:
         *,
         page_size: int = MAX_PAGE_SIZE,
         start: int = 0,
+        max_pages: int = DEFAULT_MAX_PAGES,
+        max_items: int | None = None,
         **filters: Any,
     ) -> AsyncIterator[M]:
-        """Every item of a list operation, page by page: ``async for c in client.paginate(client.fetch_all_contacts)``."""
-        offset: int | None = start
-        while offset is not None:
-            page = await fetch_page(offset=offset, limit=page_size, **filters)
-            for item in page.items:
-                yield item
-            offset = page.next_offset
+        """Every item of a list operation, page by page: ``async for c in client.paginate(client.fetch_all_contacts)``.
 
-    async def collect(self, fetch_page, *, max_items: int | None = None, max_pages: int = 1000, **filters: Any):
-        """Every item of a list operation, within caps (interim; see the api branch)."""
-        from dataclasses import dataclass
+        Each item comes once (by id). The walk stops when a page brings only items already seen,
+        when the offset would not advance, or after `max_pages` pages (`max_items` items): the
+        server is not trusted to end its list. `collect()` says which of these happened.
+        """
+        outcome = WalkOutcome()
+        async for item in walk_pages(
+            fetch_page, outcome, page_size=page_size, start=start, max_pages=max_pages, max_items=max_items,
+            filters=filters,
+        ):
+            yield item
+        if outcome.reason:
+            _log.warning("%s", outcome.reason)
 
-        @dataclass(frozen=True)
-        class Collected:
-            items: list
-            complete: bool
-            reason: str | None
-
-        items: list = []
-        offset: int | None = 0
-        pages = 0
-        while offset is not None:
-            page = await fetch_page(offset=offset, limit=MAX_PAGE_SIZE, **filters)
-            pages += 1
-            items += page.items
-            nxt = page.next_offset
-            if max_items is not None and len(items) >= max_items and nxt is not None:
-                return Collected(items[:max_items], False, f"Showing the first {max_items:,}; the Sakari API offers more.")
-            if nxt is not None and (nxt <= offset or pages >= max_pages):
-                return Collected(items, False, "The Sakari API kept offering more pages; showing what came.")
-            offset = nxt
-        return Collected(items, True, None)
+    async def collect(
+        self,
+        fetch_page: Callable[..., Awaitable[Page[M]]],
+        *,
+        max_items: int | None = None,
+        max_pages: int = DEFAULT_MAX_PAGES,
+        page_size: int = MAX_PAGE_SIZE,
+        **filters: Any,
+    ) -> Collected[M]:
+        """A whole list, under the caps of `paginate()`; `complete` False and a one-sentence
+        `reason` when the walk stopped before the end (e.g. "Stopped after 1,000 templates; the
+        Sakari API kept offering more.")."""
+        check_caps(max_pages, max_items)
+        outcome = WalkOutcome()
+        items = [
+            item
+            async for item in walk_pages(
+                fetch_page, outcome, page_size=page_size, start=0, max_pages=max_pages, max_items=max_items,
+                filters=filters,
+            )
+        ]
+        if outcome.reason:
+            _log.warning("%s", outcome.reason)
+        return Collected(items, complete=outcome.reason is None, reason=outcome.reason)
 
     def iter_contacts(self, **filters: Any) -> AsyncIterator[Contact]:
         return self.paginate(self.fetch_all_contacts, **filters)
@@ -537,6 +600,25 @@ class SakariClient:
 
     def iter_webhooks(self, **filters: Any) -> AsyncIterator[Webhook]:
         return self.paginate(self.fetch_all_webhooks, **filters)
+
+
+class _SendProgress:
+    """Follows an exchange through httpcore's trace events, to tell whether the request may have
+    reached the server when the deadline cut it short."""
+
+    def __init__(self) -> None:
+        self._events = 0
+        self._sending = False
+
+    async def trace(self, name: str, info: Mapping[str, Any]) -> None:
+        self._events += 1
+        if name.endswith("send_request_headers.started"):
+            self._sending = True
+
+    @property
+    def may_have_sent(self) -> bool:
+        # No events at all: a transport that does not trace (or a wait for the pool); say maybe.
+        return self._sending or self._events == 0
 
 
 __all__ = ["SakariClient", "SakariError", "DEFAULT_API_URL", "DEFAULT_TOKEN_URL"]

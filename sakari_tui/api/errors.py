@@ -1,19 +1,24 @@
 """One exception family for everything that can go wrong talking to Sakari.
 
 Callers catch `SakariError` (or a subclass) and never see an httpx or pydantic exception.
-Messages are plain sentences fit to show a person; they never contain secrets or tokens.
+Messages are plain sentences fit to show a person; they never contain secrets or tokens: many
+quote the server, and a gateway echoing the request would quote our credentials back, so every
+message and code passes through the log's redaction on the way in.
 """
 
 from __future__ import annotations
+
+from ..logs import redact
 
 
 class SakariError(Exception):
     """An API call failed. `code` is Sakari's error code (e.g. ``CONT-001``) when it sent one."""
 
     def __init__(self, message: str, *, code: str | None = None, status: int | None = None) -> None:
+        message = redact(message)
         super().__init__(message)
         self.message = message
-        self.code = code
+        self.code = redact(code) if code else code
         self.status = status
 
     def __str__(self) -> str:
@@ -67,7 +72,10 @@ class ApiUnavailable(SakariError):
 
 
 class ApiSlow(ApiUnavailable):
-    """A request took longer than the client's overall deadline (e.g. a server dripping bytes)."""
+    """A request ran past the client's overall deadline (e.g. an answer dripping in byte by byte).
+
+    The server is there but too slow to use: the status line says "slow", not "offline".
+    """
 
 
 class BadResponse(SakariError):

@@ -421,11 +421,12 @@ class Page(BaseModel, Generic[T]):
         """The offset of the next page, or None when this was the last.
 
         Uses `hasNext` when the API sent it, else `totalCount`, else whether the page was full.
+        Counted from the offset we asked for, not the one the server echoed: an echo that is
+        ignored, negative or absurd must not send the next request backwards or in place.
         """
-        start = self.pagination.offset if self.pagination.offset is not None else self.requested_offset
-        after = start + len(self.items)
         if not self.items:
             return None
+        after = max(self.requested_offset, 0) + len(self.items)
         if self.pagination.has_next is not None:
             return after if self.pagination.has_next else None
         if self.pagination.total_count is not None:

@@ -11,6 +11,7 @@ import re
 import time
 from typing import TYPE_CHECKING, Any
 
+from ..logs import redact
 from .errors import ApiUnavailable, AuthError, BadResponse, InvalidRequest, NotFound, RateLimited, SakariError
 
 if TYPE_CHECKING:
@@ -68,13 +69,31 @@ def _json_body(response: httpx.Response) -> Any:
     return _without_surrogates(body) if _MAY_HOLD_SURROGATES.search(content) else body
 
 
+# Server text shown to a person is cut to this many characters: one sentence, not a page.
+MAX_SERVER_TEXT = 200
+# Sakari's codes look like "CONT-001"; anything else in that field (an echoed request) is dropped.
+_ERROR_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,31}")
+
+
 def _envelope_error(body: Any) -> tuple[str | None, str | None]:
+    """Sakari's error code and message, made safe to show: redacted, one short sentence."""
     if isinstance(body, dict) and isinstance(body.get("error"), dict):
         error = body["error"]
-        code = error.get("code")
+        code = str(error.get("code") or "")
         message = error.get("message") or error.get("description")
-        return (str(code) if code else None, str(message) if message else None)
+        return (code if _ERROR_CODE.fullmatch(code) else None, _server_text(str(message)) if message else None)
     return None, None
+
+
+def _server_text(text: str) -> str:
+    """What a server wrote, on one line, without credentials, at most MAX_SERVER_TEXT long.
+
+    Redacted before it is cut, so a cut cannot leave half a token that no longer matches.
+    """
+    text = " ".join(redact(text).split())
+    if len(text) > MAX_SERVER_TEXT:
+        text = text[:MAX_SERVER_TEXT].rsplit(" ", 1)[0].rstrip(".,;:") + "…"
+    return text
 
 
 _DEFAULT_MESSAGES = {
@@ -111,7 +130,7 @@ def error_for_response(response: httpx.Response) -> SakariError:
 
 def _sentence(text: str) -> str:
     text = " ".join(text.split())
-    return text if text.endswith((".", "!", "?")) else text + "."
+    return text if text.endswith((".", "!", "?", "…")) else text + "."
 
 
 def error_for_transport(exc: httpx.HTTPError, url: httpx.URL | str) -> SakariError:

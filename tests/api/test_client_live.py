@@ -808,7 +808,7 @@ def test_every_client_operation_is_covered():
     }
     assert len(operations) == 26
     public = {name for name in vars(SakariClient) if not name.startswith("_") and callable(getattr(SakariClient, name))}
-    helpers = {"aclose", "paginate", "prepare"} | {name for name in public if name.startswith("iter_")}
+    helpers = {"aclose", "paginate", "collect", "prepare", "server_time"} | {name for name in public if name.startswith("iter_")}
     assert public - helpers == operations
     source = open(__file__, encoding="utf-8").read()
     assert all(f".{name}(" in source for name in operations)

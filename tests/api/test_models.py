@@ -65,7 +65,9 @@ def test_to_wire_is_camel_case_without_unset_fields():
 
 
 def _page(n, **pagination):
-    return Page[int](items=list(range(n)), pagination=Pagination(**pagination))
+    # A server that echoes the offset it was asked for.
+    requested = pagination.get("offset", 0)
+    return Page[int](items=list(range(n)), pagination=Pagination(**pagination), requested_offset=requested)
 
 
 def test_next_offset_uses_has_next_then_total_then_full_page():
