@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .api.client import DEFAULT_API_URL, DEFAULT_TOKEN_URL, SakariClient
 from .logs import register_secret
 from .paths import config_path
+from .subprocesses import child_environment
 
 # Long enough for a password manager to unlock, short enough that a hung command is noticed.
 SECRET_COMMAND_TIMEOUT_S = 10.0
@@ -264,14 +265,16 @@ def load_settings(
         raise ConfigError(_describe(exc.errors()[0], path, from_env)) from None
     sakari = settings.sakari
     if run_secret_command and not sakari.client_secret and sakari.client_secret_command:
-        secret = secret_from_command(sakari.client_secret_command, path)
+        secret = secret_from_command(sakari.client_secret_command, path, env)
         settings = settings.model_copy(update={"sakari": sakari.model_copy(update={"client_secret": secret})})
     register_secret(settings.sakari.client_secret)
     return settings
 
 
-def secret_from_command(command: str, path: Path) -> str:
+def secret_from_command(command: str, path: Path, env: Mapping[str, str] | None = None) -> str:
     """Run `command` (no shell, with a timeout) and return the first line it prints, stripped.
+
+    It gets `env` (default: ours) without the credential variables (`child_environment`).
 
     Failures become a ConfigError naming the file and key; neither the secret nor anything the
     command printed is put in the message, because either could hold the secret.
@@ -286,7 +289,8 @@ def secret_from_command(command: str, path: Path) -> str:
     try:
         # stdin is closed so a command waiting for input fails fast instead of eating the keyboard.
         done = subprocess.run(
-            argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=SECRET_COMMAND_TIMEOUT_S, check=False
+            argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=SECRET_COMMAND_TIMEOUT_S, check=False,
+            env=child_environment(base=env),
         )
     except FileNotFoundError:
         raise ConfigError(f"{where}: the program {argv[0]!r} was not found; check the command.") from None

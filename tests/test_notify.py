@@ -285,7 +285,7 @@ async def test_hook_and_desktop_run_side_by_side(tmp_path):
     )
     await both.notify(event("the text"))
     desktop, hook = run.calls
-    assert desktop["env"] is None and desktop["argv"][-1] == HIDDEN_TEXT
+    assert desktop["env"] == {"PATH": "/bin"} and desktop["argv"][-1] == HIDDEN_TEXT  # the scrubbed environment
     assert hook["argv"] == ["my-hook", "--x"] and hook["timeout"] == 7
     assert hook["env"]["PATH"] == "/bin" and hook["env"]["SAKARI_MESSAGE_TEXT"] == "the text"  # show_text is for screens
 
