@@ -169,6 +169,8 @@ class NotificationsSection(BaseModel):
     """Command run for each new inbound text, without a shell; it gets SAKARI_CONTACT_NAME, SAKARI_CONTACT_NUMBER, SAKARI_CONVERSATION_ID and SAKARI_MESSAGE_TEXT."""
     on_message_timeout: float = Field(default=10.0, gt=0.0, le=300.0)
     """Seconds the on_message command may run before it is stopped."""
+    hook_text: Literal["scrubbed", "raw"] = "scrubbed"
+    """How on_message gets the customer's text and name: `scrubbed` (control and escape characters removed) or `raw` (exactly as received: bytes from customers reach your script)."""
     show_text: bool = True
     """Put the message text in desktop and terminal notifications (off: only who wrote)."""
 

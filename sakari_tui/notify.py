@@ -2,8 +2,9 @@
 
 Everything about the message is untrusted. What goes to the terminal (OSC 9 / OSC 777) or to a
 desktop notifier passes through the one sanitiser first; the `on_message` hook gets the text in
-environment variables, never through a shell. Every process runs as an asyncio subprocess, so the
-app's event loop never waits, and every failure comes back as one sentence instead of an exception.
+environment variables (sanitised too, unless `hook_text = "raw"`), never through a shell. Every
+process runs as an asyncio subprocess, so the app's event loop never waits, and every failure
+comes back as one sentence instead of an exception.
 
 No Textual here: the app writes `terminal_sequence_for()` to the terminal itself and awaits `notify()`.
 """
@@ -232,15 +233,19 @@ class Notifier:
         return [problem] if problem else []
 
     def hook_env(self, event: NewMessage) -> dict[str, str]:
-        """The environment of the on_message command: ours without the credentials, plus the message
-        (unsanitised but NUL-free).
+        """The environment of the on_message command: ours without the credentials, plus the message.
+
+        The message's values pass through the one sanitiser unless `hook_text` is "raw" (then
+        they are only made NUL-free): a script that echoes them must not hand the terminal an
+        escape sequence a customer wrote. Line breaks and tabs stay either way.
         """
+        value = _hook_value if self.settings.hook_text == "raw" else sanitize
         return child_environment(
             {
-                "SAKARI_CONTACT_NAME": _hook_value(event.contact_name),
-                "SAKARI_CONTACT_NUMBER": _hook_value(event.number),
-                "SAKARI_CONVERSATION_ID": _hook_value(event.conversation_id),
-                "SAKARI_MESSAGE_TEXT": _hook_value(event.text),
+                "SAKARI_CONTACT_NAME": value(event.contact_name),
+                "SAKARI_CONTACT_NUMBER": value(event.number),
+                "SAKARI_CONVERSATION_ID": value(event.conversation_id),
+                "SAKARI_MESSAGE_TEXT": value(event.text),
             },
             base=self._env,
         )
