@@ -40,7 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="write detailed records to the log file")
     parser.add_argument(
         "--strict-perms", action="store_true",
-        help="refuse to start if the settings file with the client secret is readable by other users",
+        help="refuse to start if other users can read the client secret in the settings file, "
+        "or change the file or its folder",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 

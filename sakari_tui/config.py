@@ -321,23 +321,31 @@ def permission_problem(path: Path) -> str | None:
     """One sentence if the settings file is open to other users in a way that matters, else None.
 
     That is: it holds a client secret others can read, or a client_secret_command others could
-    change (and so run their command as you).
+    change (and so run their command as you), or it lies in a folder others can write to (they
+    could replace the file, e.g. with an api_url of theirs that receives the secret).
     """
     if os.name == "nt":
         return None
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
+        folder_mode = stat.S_IMODE(path.parent.stat().st_mode)
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):  # absent or malformed: load_settings reports that
         return None
     section = data.get("sakari")
-    if not isinstance(section, dict):
-        return None
+    section = section if isinstance(section, dict) else {}
     fix = f"fix it with: chmod 600 {shlex.quote(str(path))}"
     if section.get("client_secret") and mode & _SHARED_READ:
         return f"{path} holds the client secret but other users can read it; {fix}"
     if section.get("client_secret_command") and mode & _SHARED_WRITE:
         return f"{path} sets client_secret_command but other users can change it; {fix}"
+    if folder_mode & _SHARED_WRITE:
+        # Any group or other write bit, sticky or not: simple to explain, and simple to fix.
+        folder = path.parent
+        return (
+            f"{folder}, the folder of the settings file, can be changed by other users (they could replace "
+            f"the file); fix it with: chmod go-w {shlex.quote(str(folder))}"
+        )
     return None
 
 
@@ -361,7 +369,8 @@ def write_config_file(path: Path, data: Mapping[str, Any]) -> None:
     """Write a whole settings file atomically with mode 0600."""
     import tomli_w
 
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # Private: others who can write to the folder could replace the file (permission_problem).
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, temporary = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
     try:
         os.fchmod(fd, stat.S_IRUSR | stat.S_IWUSR)

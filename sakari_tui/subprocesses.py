@@ -28,7 +28,9 @@ def is_credential_variable(name: str) -> bool:
     return name.upper().startswith(CREDENTIAL_PREFIX) and not name.upper().startswith(KEPT_PREFIX)
 
 
-def child_environment(extra: Mapping[str, str] | None = None, *, base: Mapping[str, str] | None = None) -> dict[str, str]:
+def child_environment(
+    extra: Mapping[str, str] | None = None, *, base: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """`base` (default: this process's environment) without our credential variables, plus `extra`.
 
     `extra` is added last and unfiltered: it is what the caller means the child to have (the

@@ -78,6 +78,30 @@ def test_absent_or_malformed_files_are_left_to_the_loader(isolated_paths):
     assert permission_problem(path) is None
 
 
+@pytest.mark.parametrize("folder_mode", [0o777, 0o775, 0o757, 0o1777])
+def test_a_folder_others_can_write_is_one_sentence_naming_it(isolated_paths, folder_mode):
+    path = settings_file(isolated_paths, 0o600, account_id="acc")  # nothing secret in the file itself
+    os.chmod(path.parent, folder_mode)
+    problem = permission_problem(path)
+    assert problem == (
+        f"{path.parent}, the folder of the settings file, can be changed by other users (they could replace "
+        f"the file); fix it with: chmod go-w {path.parent}"
+    )
+
+
+@pytest.mark.parametrize("folder_mode", [0o700, 0o755, 0o750])
+def test_a_folder_only_you_can_write_is_fine(isolated_paths, folder_mode):
+    path = settings_file(isolated_paths, 0o600, **FULL)
+    os.chmod(path.parent, folder_mode)
+    assert permission_problem(path) is None
+
+
+def test_the_settings_folder_is_created_private(isolated_paths):
+    path = isolated_paths / "config" / "config.toml"
+    write_config_file(path, {"sakari": {"account_id": "acc"}})
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
 @pytest.fixture
 def app_runs(monkeypatch):
     """Replace the TUI with a recorder of what run_app was given."""
@@ -119,6 +143,18 @@ def test_strict_perms_does_not_run_a_command_others_could_have_changed(isolated_
     settings_file(isolated_paths, 0o666, account_id="acc", client_id="cid", client_secret_command=command)
     assert cli.main(["--strict-perms"]) == 2
     assert not marker.exists() and app_runs == []
+
+
+def test_a_shared_folder_is_a_warning_and_with_strict_perms_a_refusal(isolated_paths, app_runs, capsys):
+    path = settings_file(isolated_paths, 0o600, **FULL)
+    os.chmod(path.parent, 0o777)
+    problem = permission_problem(path)
+    assert problem and str(path.parent) in problem
+    assert cli.main([]) == 0 and app_runs[0]["warnings"] == [problem]
+    assert capsys.readouterr().err == f"sakari-tui: warning: {problem}\n"
+    app_runs.clear()
+    assert cli.main(["--strict-perms"]) == 2 and app_runs == []
+    assert capsys.readouterr().err == f"sakari-tui: {problem}\n"
 
 
 def test_run_app_passes_warnings_to_the_app(monkeypatch, tmp_path):
