@@ -28,6 +28,14 @@ def _log():
     return logging.getLogger(__name__)
 
 
+def port_number(text: str) -> int:
+    """argparse type for a TCP port: 0 to 65535 (0 lets the system pick a free one)."""
+    port = int(text) if text.isdigit() else -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number; use 0 to 65535 (0 picks a free one)")
+    return port
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sakari-tui",
@@ -50,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Serve the Sakari API simulator on a loopback address until Ctrl+C.",
     )
     simulator.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    simulator.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
+    simulator.add_argument("--port", type=port_number, default=8765, help="port (default 8765; 0 picks a free one)")
     simulator.add_argument("--seed", type=int, default=1, help="demo data seed (default 1)")
     simulator.add_argument("--no-customers", action="store_true", help="no simulated customer replies")
 
@@ -94,10 +102,29 @@ def run_simulator(args: argparse.Namespace) -> int:
     try:
         serve(host=args.host, port=args.port, seed=args.seed, customers=not args.no_customers)
     except OSError as exc:
-        return _fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}.")
+        return _fail(listen_problem(args.host, args.port, exc))
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def listen_problem(host: str, port: int, exc: OSError) -> str:
+    """One sentence for a socket that could not listen on `host`:`port`."""
+    import errno
+    import socket
+
+    if isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL:
+        return f"{host} is not an address of this machine; use 127.0.0.1 (the default) or one of its own."
+    if exc.errno == errno.EADDRINUSE:
+        return (
+            f"port {port} on {host} is already in use; stop the program using it, "
+            "or choose another --port (0 picks a free one)."
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        if 0 < port < 1024:
+            return f"port {port} needs administrator rights; choose a port above 1023 with --port (0 picks a free one)."
+        return f"listening on {host}:{port} is not allowed here (permission denied); choose another --port."
+    return f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --host or --port."
 
 
 # --- config ----------------------------------------------------------------------------------
