@@ -430,20 +430,16 @@ def _start_logging(debug: bool, warnings: list[str]) -> None:
 
 
 def _stopped(exc: Exception) -> int:
-    """Log an unexpected error with its traceback and tell the user in one sentence."""
-    from .logs import logging_to_file, redact, setup_logging, silence_logging
+    """Log an unexpected error with its traceback and tell the user in one sentence (without its text)."""
+    from .logs import crash_summary, logging_to_file, setup_logging, silence_logging
 
-    where = f"details in {log_file()}"
     if not logging_to_file():
         try:
             setup_logging()
         except OSError:
             silence_logging()  # else Python's last-resort handler would print the traceback
-            where = "the log file could not be written"
     _log().error("sakari-tui stopped unexpectedly", exc_info=exc)
-    first_line = (str(exc).strip().splitlines() or [""])[0]
-    summary = redact(f"{type(exc).__name__}: {first_line}" if first_line else type(exc).__name__)
-    print(f"sakari-tui stopped unexpectedly: {summary}; {where}", file=sys.stderr)
+    print(crash_summary(exc), file=sys.stderr)
     return 1
 
 

@@ -438,7 +438,7 @@ def test_an_unexpected_error_is_one_sentence_on_screen_and_a_traceback_in_the_lo
     monkeypatch.setattr(cli, "run_inbox", explode)
     assert cli.main([]) == 1
     err = capsys.readouterr().err
-    assert err == f"sakari-tui stopped unexpectedly: RuntimeError: kaboom near Bearer ***; details in {log_file()}\n"
+    assert err == f"sakari-tui stopped unexpectedly (RuntimeError); details in {log_file()}\n"
     logs.stop_logging()
     text = log_file().read_text()
     assert "Traceback (most recent call last)" in text and "kaboom" in text and JWT not in text
@@ -447,7 +447,7 @@ def test_an_unexpected_error_is_one_sentence_on_screen_and_a_traceback_in_the_lo
 def test_an_unexpected_error_outside_the_inbox_is_logged_too(monkeypatch, isolated_paths, capsys):
     monkeypatch.setattr(cli, "run_config_init", lambda: 1 / 0)
     assert cli.main(["config", "init"]) == 1
-    assert "ZeroDivisionError: division by zero; details in" in capsys.readouterr().err
+    assert capsys.readouterr().err == f"sakari-tui stopped unexpectedly (ZeroDivisionError); details in {log_file()}\n"
     logs.stop_logging()
     assert "ZeroDivisionError" in log_file().read_text()
 
@@ -469,9 +469,73 @@ def test_an_unexpected_error_without_a_log_file_is_still_one_sentence(monkeypatc
     monkeypatch.setattr(cli, "run_config_init", lambda: 1 / 0)
     assert cli.main(["config", "init"]) == 1
     err = capsys.readouterr().err
-    assert err == "sakari-tui stopped unexpectedly: ZeroDivisionError: division by zero; the log file could not be written\n"
+    assert err == "sakari-tui stopped unexpectedly (ZeroDivisionError); the log file could not be written\n"
     logs.stop_logging()
     assert not logging.getLogger().handlers or all(h.get_name() != logs.HANDLER_NAME for h in logging.getLogger().handlers)
+
+
+PERSONAL = "Sipho Dlamini +27 82 555 0199"
+
+
+@pytest.mark.parametrize("error", [
+    lambda: sqlite3_error(),
+    lambda: pydantic_error(),
+    lambda: ValueError(f"bad row ('conv-1', '{PERSONAL}', 'Is my order ready?')"),
+])
+def test_a_crash_never_shows_the_exception_text(monkeypatch, isolated_paths, capsys, error):
+    exc = error()
+    assert "Sipho" in str(exc) and "0199" in str(exc)
+
+    def explode(**kwargs):
+        raise exc
+
+    monkeypatch.setattr(cli, "run_inbox", explode)
+    assert cli.main([]) == 1
+    err = capsys.readouterr().err
+    assert err == f"sakari-tui stopped unexpectedly ({type(exc).__name__}); details in {log_file()}\n"
+    logs.stop_logging()
+    assert "Sipho" in log_file().read_text()  # the log (private, 0600) keeps the details
+
+
+def sqlite3_error():
+    import sqlite3
+
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE contacts (name TEXT PRIMARY KEY)")
+    db.execute("INSERT INTO contacts VALUES (?)", (PERSONAL,))
+    try:
+        db.execute(f"SELECT [{PERSONAL}] FROM contacts")  # "no such column: Sipho Dlamini +27…"
+    except sqlite3.Error as exc:
+        return exc
+    raise AssertionError("no error")
+
+
+def pydantic_error():
+    from pydantic import BaseModel, ValidationError
+
+    class Contact(BaseModel):
+        mobile: int
+
+    try:
+        Contact(mobile=PERSONAL)
+    except ValidationError as exc:
+        return exc
+    raise AssertionError("no error")
+
+
+def test_our_own_sentences_are_shown_redacted(isolated_paths):
+    from sakari_tui.store import StoreError
+
+    logs.register_secret(SECRET)
+    summary = logs.crash_summary(SakariError(f"The API refused the secret {SECRET}.", code="AUTH-1"))
+    assert summary == "sakari-tui stopped unexpectedly: The API refused the secret ***. (AUTH-1); the log file could not be written"
+    assert logs.crash_summary(StoreError("The local inbox was made by a newer sakari-tui.\nupgrade")) == (
+        "sakari-tui stopped unexpectedly: The local inbox was made by a newer sakari-tui. upgrade; "
+        "the log file could not be written"
+    )
+    assert logs.crash_summary(ConfigError("x.toml: key 'a': bad.")).startswith("sakari-tui stopped unexpectedly: x.toml: key 'a': bad;")
+    path = logs.setup_logging()
+    assert logs.crash_summary(KeyError(PERSONAL)) == f"sakari-tui stopped unexpectedly (KeyError); details in {path}"
 
 
 @pytest.mark.parametrize("exc", [KeyboardInterrupt, SystemExit])
