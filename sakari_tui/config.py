@@ -191,7 +191,7 @@ class Settings(BaseModel):
     notifications: NotificationsSection = Field(default_factory=NotificationsSection)
     """Attention."""
     keys: dict[str, str] = Field(default_factory=dict)
-    """Key overrides by binding id, e.g. `"app.send" = "ctrl+s"` (see the README for the ids)."""
+    """Key overrides by binding id, e.g. `"app.refresh" = "f5"` (ids in the README); an unknown id, a name that is no key or a key taken in the same place is refused with a warning."""
 
 
 ENV_KEYS = {
