@@ -58,7 +58,8 @@ def key_reference() -> str:
 # the README's reference but their ids can be remapped all the same.
 KEYMAP_OWNERS: tuple[type[DOMNode], ...] = (*(owner for _, owner in AREAS), ConfirmScreen, SendAnywayScreen)
 
-# The modifiers Textual's key parser produces; it sorts them, so "shift+ctrl+x" would never fire.
+# The modifiers Textual's key parser produces. It sorts them, so "shift+ctrl+x" is sorted here too:
+# as written it would never match an event.
 MODIFIERS = frozenset({"alt", "ctrl", "hyper", "meta", "shift", "super"})
 # Named keys from Textual's Keys (f1, pagedown, tab…), without the modifiers and the internal
 # pseudo-keys such as "<any>".
@@ -69,6 +70,8 @@ _NAMED_KEYS = frozenset(
 
 def keymap_scopes(owners: Iterable[type[DOMNode]] = KEYMAP_OWNERS) -> list[list[Binding]]:
     """The bindings of each owner, inherited ones included, as Textual merges them for one node."""
+    # Textual's own merge (private, but Textual is pinned to one version): App's ctrl+c, the
+    # scroll keys of ScrollView…, minus what `inherit_bindings=False` drops.
     return [[binding for _key, binding in owner._merged_bindings] for owner in owners]
 
 
