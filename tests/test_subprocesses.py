@@ -135,3 +135,29 @@ def test_load_settings_gives_the_command_the_environment_it_was_given(tmp_path):
     settings = load_settings(config, env)
     assert settings.sakari.client_secret == "printed-secret-value" and settings.sakari.account_id == "account-42"
     assert_no_credentials(dumped)
+
+
+def test_every_process_started_in_the_package_is_given_an_environment():
+    """A new subprocess call without env= would inherit the secret again: this finds it."""
+    import ast
+
+    import sakari_tui
+
+    starters = {
+        "subprocess": {"run", "Popen", "call", "check_call", "check_output", "getoutput", "getstatusoutput"},
+        "asyncio": {"create_subprocess_exec", "create_subprocess_shell"},
+        "os": {"system", "popen", "posix_spawn", "posix_spawnp", "spawnv", "spawnve", "spawnvp", "spawnvpe",
+               "execv", "execve", "execvp", "execvpe", "execl", "execle", "execlp", "execlpe"},
+    }
+    package = Path(sakari_tui.__file__).parent
+    found, without_env = [], []
+    for module in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                owner = node.func.value
+                if isinstance(owner, ast.Name) and node.func.attr in starters.get(owner.id, ()):
+                    where = f"{module.relative_to(package)}:{node.lineno}"
+                    found.append(where)
+                    if not any(keyword.arg == "env" for keyword in node.keywords):
+                        without_env.append(where)
+    assert len(found) == 3 and without_env == []  # the notifier/hook, the editor, client_secret_command
