@@ -28,6 +28,14 @@ def _log():
     return logging.getLogger(__name__)
 
 
+def port_number(text: str) -> int:
+    """argparse type for a TCP port: 0 to 65535 (0 lets the system pick a free one)."""
+    port = int(text) if text.isdigit() else -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number; use 0 to 65535 (0 picks a free one)")
+    return port
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sakari-tui",
@@ -40,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="write detailed records to the log file")
     parser.add_argument(
         "--strict-perms", action="store_true",
-        help="refuse to start if the settings file with the client secret is readable by other users",
+        help="refuse to start if other users can read the client secret in the settings file, "
+        "or change the file or its folder",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -49,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Serve the Sakari API simulator on a loopback address until Ctrl+C.",
     )
     simulator.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    simulator.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
+    simulator.add_argument("--port", type=port_number, default=8765, help="port (default 8765; 0 picks a free one)")
     simulator.add_argument("--seed", type=int, default=1, help="demo data seed (default 1)")
     simulator.add_argument("--no-customers", action="store_true", help="no simulated customer replies")
 
@@ -93,10 +102,29 @@ def run_simulator(args: argparse.Namespace) -> int:
     try:
         serve(host=args.host, port=args.port, seed=args.seed, customers=not args.no_customers)
     except OSError as exc:
-        return _fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}.")
+        return _fail(listen_problem(args.host, args.port, exc))
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def listen_problem(host: str, port: int, exc: OSError) -> str:
+    """One sentence for a socket that could not listen on `host`:`port`."""
+    import errno
+    import socket
+
+    if isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL:
+        return f"{host} is not an address of this machine; use 127.0.0.1 (the default) or one of its own."
+    if exc.errno == errno.EADDRINUSE:
+        return (
+            f"port {port} on {host} is already in use; stop the program using it, "
+            "or choose another --port (0 picks a free one)."
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        if 0 < port < 1024:
+            return f"port {port} needs administrator rights; choose a port above 1023 with --port (0 picks a free one)."
+        return f"listening on {host}:{port} is not allowed here (permission denied); choose another --port."
+    return f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --host or --port."
 
 
 # --- config ----------------------------------------------------------------------------------
@@ -402,20 +430,16 @@ def _start_logging(debug: bool, warnings: list[str]) -> None:
 
 
 def _stopped(exc: Exception) -> int:
-    """Log an unexpected error with its traceback and tell the user in one sentence."""
-    from .logs import logging_to_file, redact, setup_logging, silence_logging
+    """Log an unexpected error with its traceback and tell the user in one sentence (without its text)."""
+    from .logs import crash_summary, logging_to_file, setup_logging, silence_logging
 
-    where = f"details in {log_file()}"
     if not logging_to_file():
         try:
             setup_logging()
         except OSError:
             silence_logging()  # else Python's last-resort handler would print the traceback
-            where = "the log file could not be written"
     _log().error("sakari-tui stopped unexpectedly", exc_info=exc)
-    first_line = (str(exc).strip().splitlines() or [""])[0]
-    summary = redact(f"{type(exc).__name__}: {first_line}" if first_line else type(exc).__name__)
-    print(f"sakari-tui stopped unexpectedly: {summary}; {where}", file=sys.stderr)
+    print(crash_summary(exc), file=sys.stderr)
     return 1
 
 

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .api.client import DEFAULT_API_URL, DEFAULT_TOKEN_URL, SakariClient
 from .logs import register_secret
 from .paths import config_path
+from .subprocesses import child_environment
 
 # Long enough for a password manager to unlock, short enough that a hung command is noticed.
 SECRET_COMMAND_TIMEOUT_S = 10.0
@@ -168,6 +169,8 @@ class NotificationsSection(BaseModel):
     """Command run for each new inbound text, without a shell; it gets SAKARI_CONTACT_NAME, SAKARI_CONTACT_NUMBER, SAKARI_CONVERSATION_ID and SAKARI_MESSAGE_TEXT."""
     on_message_timeout: float = Field(default=10.0, gt=0.0, le=300.0)
     """Seconds the on_message command may run before it is stopped."""
+    hook_text: Literal["scrubbed", "raw"] = "scrubbed"
+    """How on_message gets the customer's text and name: `scrubbed` (control and escape characters removed) or `raw` (exactly as received: bytes from customers reach your script)."""
     show_text: bool = True
     """Put the message text in desktop and terminal notifications (off: only who wrote)."""
 
@@ -188,7 +191,7 @@ class Settings(BaseModel):
     notifications: NotificationsSection = Field(default_factory=NotificationsSection)
     """Attention."""
     keys: dict[str, str] = Field(default_factory=dict)
-    """Key overrides by binding id, e.g. `"app.send" = "ctrl+s"` (see the README for the ids)."""
+    """Key overrides by binding id, e.g. `"app.refresh" = "f5"` (ids in the README); an unknown id, a name that is no key or a key taken in the same place is refused with a warning."""
 
 
 ENV_KEYS = {
@@ -264,14 +267,16 @@ def load_settings(
         raise ConfigError(_describe(exc.errors()[0], path, from_env)) from None
     sakari = settings.sakari
     if run_secret_command and not sakari.client_secret and sakari.client_secret_command:
-        secret = secret_from_command(sakari.client_secret_command, path)
+        secret = secret_from_command(sakari.client_secret_command, path, env)
         settings = settings.model_copy(update={"sakari": sakari.model_copy(update={"client_secret": secret})})
     register_secret(settings.sakari.client_secret)
     return settings
 
 
-def secret_from_command(command: str, path: Path) -> str:
+def secret_from_command(command: str, path: Path, env: Mapping[str, str] | None = None) -> str:
     """Run `command` (no shell, with a timeout) and return the first line it prints, stripped.
+
+    It gets `env` (default: ours) without the credential variables (`child_environment`).
 
     Failures become a ConfigError naming the file and key; neither the secret nor anything the
     command printed is put in the message, because either could hold the secret.
@@ -286,7 +291,8 @@ def secret_from_command(command: str, path: Path) -> str:
     try:
         # stdin is closed so a command waiting for input fails fast instead of eating the keyboard.
         done = subprocess.run(
-            argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=SECRET_COMMAND_TIMEOUT_S, check=False
+            argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=SECRET_COMMAND_TIMEOUT_S, check=False,
+            env=child_environment(base=env),
         )
     except FileNotFoundError:
         raise ConfigError(f"{where}: the program {argv[0]!r} was not found; check the command.") from None
@@ -315,23 +321,31 @@ def permission_problem(path: Path) -> str | None:
     """One sentence if the settings file is open to other users in a way that matters, else None.
 
     That is: it holds a client secret others can read, or a client_secret_command others could
-    change (and so run their command as you).
+    change (and so run their command as you), or it lies in a folder others can write to (they
+    could replace the file, e.g. with an api_url of theirs that receives the secret).
     """
     if os.name == "nt":
         return None
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
+        folder_mode = stat.S_IMODE(path.parent.stat().st_mode)
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):  # absent or malformed: load_settings reports that
         return None
     section = data.get("sakari")
-    if not isinstance(section, dict):
-        return None
+    section = section if isinstance(section, dict) else {}
     fix = f"fix it with: chmod 600 {shlex.quote(str(path))}"
     if section.get("client_secret") and mode & _SHARED_READ:
         return f"{path} holds the client secret but other users can read it; {fix}"
     if section.get("client_secret_command") and mode & _SHARED_WRITE:
         return f"{path} sets client_secret_command but other users can change it; {fix}"
+    if folder_mode & _SHARED_WRITE:
+        # Any group or other write bit, sticky or not: simple to explain, and simple to fix.
+        folder = path.parent
+        return (
+            f"{folder}, the folder of the settings file, can be changed by other users (they could replace "
+            f"the file); fix it with: chmod go-w {shlex.quote(str(folder))}"
+        )
     return None
 
 
@@ -355,7 +369,8 @@ def write_config_file(path: Path, data: Mapping[str, Any]) -> None:
     """Write a whole settings file atomically with mode 0600."""
     import tomli_w
 
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # Private: others who can write to the folder could replace the file (permission_problem).
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, temporary = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
     try:
         os.fchmod(fd, stat.S_IRUSR | stat.S_IWUSR)

@@ -1,4 +1,4 @@
-"""Editing a draft in the user's own editor (Ctrl+E).
+"""Editing a draft in the user's own editor (Ctrl+O).
 
 The app calls `edit_text` inside `App.suspend()`, so the editor owns the terminal until it exits.
 Whatever goes wrong, the draft is never lost: a failure returns the original text with one sentence.
@@ -17,6 +17,8 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from .subprocesses import child_environment
 
 DEFAULT_EDITOR = "vi"
 
@@ -65,7 +67,7 @@ def _strip_one_newline(text: str) -> str:
 
 def _run_in_foreground(argv: Sequence[str]) -> int:
     """Run the editor and wait; Ctrl+C reaching us too (same process group) must not abandon it."""
-    process = subprocess.Popen(list(argv))
+    process = subprocess.Popen(list(argv), env=child_environment())
     # Ignore SIGINT only after the start: an ignored signal is inherited across exec.
     previous = None
     if threading.current_thread() is threading.main_thread():

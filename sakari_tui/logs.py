@@ -198,3 +198,38 @@ def silence_logging() -> None:
         handler = logging.NullHandler()
         handler.set_name(HANDLER_NAME)  # so stop_logging() removes it too
         root.addHandler(handler)
+
+
+# Exceptions whose text is a sentence of ours, written for the screen: (module, class). Looked up
+# in sys.modules rather than imported: an exception from a module never loaded cannot be one of
+# these, and the log module must not pull in the API client, the store or pydantic.
+_OWN_SENTENCES = (
+    ("sakari_tui.api.errors", "SakariError"),
+    ("sakari_tui.store.db", "StoreError"),
+    ("sakari_tui.config", "ConfigError"),
+)
+
+
+def crash_summary(exc: BaseException) -> str:
+    """The one line to show for an unexpected error: its type and where the details are.
+
+    Never the exception's text: a sqlite or pydantic error can quote a stored contact's name and
+    number, and the screen (or a terminal's scrollback) is no place for it; the private log
+    file has it. Only our own sentences (SakariError, StoreError, ConfigError) are shown,
+    redacted. Says where the log is, or that it could not be written.
+    """
+    import sys
+
+    from .text import one_line
+
+    handlers = [h for h in logging.getLogger().handlers if isinstance(h, PrivateRotatingFileHandler)]
+    where = f"details in {handlers[0].baseFilename}" if handlers else "the log file could not be written"
+    own = tuple(
+        cls for module, name in _OWN_SENTENCES
+        if isinstance(cls := getattr(sys.modules.get(module), name, None), type)
+    )
+    if own and isinstance(exc, own):
+        sentence = one_line(redact(str(exc)), 300).rstrip(".")
+        if sentence:
+            return f"sakari-tui stopped unexpectedly: {sentence}; {where}"
+    return f"sakari-tui stopped unexpectedly ({type(exc).__name__}); {where}"

@@ -2,8 +2,9 @@
 
 Everything about the message is untrusted. What goes to the terminal (OSC 9 / OSC 777) or to a
 desktop notifier passes through the one sanitiser first; the `on_message` hook gets the text in
-environment variables, never through a shell. Every process runs as an asyncio subprocess, so the
-app's event loop never waits, and every failure comes back as one sentence instead of an exception.
+environment variables (sanitised too, unless `hook_text = "raw"`), never through a shell. Every
+process runs as an asyncio subprocess, so the app's event loop never waits, and every failure
+comes back as one sentence instead of an exception.
 
 No Textual here: the app writes `terminal_sequence_for()` to the terminal itself and awaits `notify()`.
 """
@@ -21,7 +22,8 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from .text import one_line
+from .subprocesses import child_environment
+from .text import one_line, sanitize
 
 if TYPE_CHECKING:
     from .config import NotificationsSection
@@ -73,7 +75,8 @@ async def run_command(
 
     The process gets no stdin and its output is discarded: it must never read the keyboard or
     draw over the app. It runs in its own session, away from the terminal, and on timeout the
-    whole session is killed (a shell script's children too).
+    whole session is killed (a shell script's children too). With `env` None it gets ours
+    without the credentials (`child_environment()`), never ours as it is.
     """
     program = argv[0]
     try:
@@ -82,7 +85,7 @@ async def run_command(
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.DEVNULL,
-            env=dict(env) if env is not None else None,
+            env=child_environment() if env is None else dict(env),
             start_new_session=True,
         )
     except FileNotFoundError:
@@ -225,24 +228,27 @@ class Notifier:
         argv = self.desktop_argv_for(title, body)
         if not argv:
             return []
-        problem = await self._run(argv, env=None, timeout=DESKTOP_TIMEOUT_S,
+        problem = await self._run(argv, env=child_environment(base=self._env), timeout=DESKTOP_TIMEOUT_S,
                                   what=f"The desktop notifier {os.path.basename(argv[0])}")
         return [problem] if problem else []
 
     def hook_env(self, event: NewMessage) -> dict[str, str]:
-        """The environment of the on_message command: ours plus the message, unsanitised but NUL-free.
+        """The environment of the on_message command: ours without the credentials, plus the message.
 
-        Our own SAKARI_* variables are left out: they may hold the client secret, which a
-        notification script has no business seeing.
+        The message's values pass through the one sanitiser unless `hook_text` is "raw" (then
+        they are only made NUL-free): a script that echoes them must not hand the terminal an
+        escape sequence a customer wrote. Line breaks and tabs stay either way.
         """
-        env = {name: value for name, value in self._env.items() if not name.startswith("SAKARI_")}
-        env.update(
-            SAKARI_CONTACT_NAME=_hook_value(event.contact_name),
-            SAKARI_CONTACT_NUMBER=_hook_value(event.number),
-            SAKARI_CONVERSATION_ID=_hook_value(event.conversation_id),
-            SAKARI_MESSAGE_TEXT=_hook_value(event.text),
+        value = _hook_value if self.settings.hook_text == "raw" else sanitize
+        return child_environment(
+            {
+                "SAKARI_CONTACT_NAME": value(event.contact_name),
+                "SAKARI_CONTACT_NUMBER": value(event.number),
+                "SAKARI_CONVERSATION_ID": value(event.conversation_id),
+                "SAKARI_MESSAGE_TEXT": value(event.text),
+            },
+            base=self._env,
         )
-        return env
 
     async def notify(self, event: NewMessage, *, desktop: bool = True) -> list[str]:
         """Send the desktop notification (unless `desktop` is False) and run the hook, side by
@@ -254,7 +260,8 @@ class Notifier:
         desktop = self.desktop_argv(event) if desktop else None
         if desktop:
             notifier = os.path.basename(desktop[0])
-            jobs.append(self._run(desktop, env=None, timeout=DESKTOP_TIMEOUT_S, what=f"The desktop notifier {notifier}"))
+            jobs.append(self._run(desktop, env=child_environment(base=self._env), timeout=DESKTOP_TIMEOUT_S,
+                                  what=f"The desktop notifier {notifier}"))
         if self.hook_argv:
             jobs.append(
                 self._run(

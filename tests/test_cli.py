@@ -162,3 +162,63 @@ def test_malformed_settings_open_the_explaining_screen_with_file_and_key(monkeyp
     path.write_text('[sync]\npoll_interval = "often"\n')
     assert main([]) == 2
     assert str(path) in shown["problem"] and "sync.poll_interval" in shown["problem"]
+
+
+# --- simulator --port: one sentence for each way listening can fail -----------------------------
+
+
+@pytest.mark.parametrize("port", ["70000", "65536", "-1", "http", "80.5"])
+def test_a_port_outside_the_range_is_refused_by_the_parser(port, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["simulator", "--port", port])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument --port: {port!r} is not a port number; use 0 to 65535 (0 picks a free one)" in err
+    assert "unexpectedly" not in err and "Traceback" not in err
+
+
+def test_a_port_in_use_is_one_sentence(capsys):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        assert main(["simulator", "--port", str(port)]) == 2
+    assert capsys.readouterr().err == (
+        f"sakari-tui: port {port} on 127.0.0.1 is already in use; stop the program using it, "
+        "or choose another --port (0 picks a free one).\n"
+    )
+
+
+@pytest.mark.parametrize("port, expected", [
+    (80, "port 80 needs administrator rights; choose a port above 1023 with --port (0 picks a free one)."),
+    (8080, "listening on 127.0.0.1:8080 is not allowed here (permission denied); choose another --port."),
+])
+def test_a_port_needing_privileges_is_one_sentence(monkeypatch, capsys, port, expected):
+    import errno
+
+    from sakari_tui.simulator import server
+
+    def refuse(**kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(server, "serve", refuse)
+    assert main(["simulator", "--port", str(port)]) == 2
+    assert capsys.readouterr().err == f"sakari-tui: {expected}\n"
+
+
+@pytest.mark.parametrize("host, expected", [
+    ("192.0.2.1", "192.0.2.1 is not an address of this machine; use 127.0.0.1 (the default) or one of its own."),
+    ("no-such-host.invalid", "no-such-host.invalid is not an address of this machine; use 127.0.0.1 (the default) or one of its own."),
+])
+def test_an_address_that_is_not_ours_is_one_sentence(monkeypatch, capsys, host, expected):
+    import socket
+
+    if host.endswith(".invalid"):  # never ask a real resolver
+        def unknown(*args, **kwargs):
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+        monkeypatch.setattr(socket, "getaddrinfo", unknown)
+    assert main(["simulator", "--host", host, "--port", "0"]) == 2
+    assert capsys.readouterr().err == f"sakari-tui: {expected}\n"

@@ -204,7 +204,8 @@ async def test_hook_gets_the_message_in_env_and_no_shell_runs_it(tmp_path, monke
     payload = f"$(touch {marker}) `touch {marker}`; rm -rf {tmp_path}/nothing | cat && echo\x00 hi \u202e \U0001f44d"
     out = tmp_path / "out.json"
     hooked = Notifier(
-        NotificationsSection(on_message=hook_command(hook_script(tmp_path, DUMP), str(out), "$HOME", ";", "*")),
+        NotificationsSection(on_message=hook_command(hook_script(tmp_path, DUMP), str(out), "$HOME", ";", "*"),
+                             hook_text="raw"),
     )
     assert await hooked.notify(event(payload, name="Zoë; rm -rf /", number="+44 7700 900123", cid="c-9")) == []
     seen = json.loads(out.read_text(encoding="utf-8"))
@@ -285,15 +286,42 @@ async def test_hook_and_desktop_run_side_by_side(tmp_path):
     )
     await both.notify(event("the text"))
     desktop, hook = run.calls
-    assert desktop["env"] is None and desktop["argv"][-1] == HIDDEN_TEXT
+    assert desktop["env"] == {"PATH": "/bin"} and desktop["argv"][-1] == HIDDEN_TEXT  # the scrubbed environment
     assert hook["argv"] == ["my-hook", "--x"] and hook["timeout"] == 7
     assert hook["env"]["PATH"] == "/bin" and hook["env"]["SAKARI_MESSAGE_TEXT"] == "the text"  # show_text is for screens
 
 
-def test_hook_env_survives_lone_surrogates():
-    env = Notifier(NotificationsSection(), env={}).hook_env(event("bad \ud800 half"))
-    assert env["SAKARI_MESSAGE_TEXT"] == "bad ? half"
+@pytest.mark.parametrize("hook_text, expected", [("raw", "bad ? half"), ("scrubbed", "bad \N{REPLACEMENT CHARACTER} half")])
+def test_hook_env_survives_lone_surrogates(hook_text, expected):
+    env = Notifier(NotificationsSection(hook_text=hook_text), env={}).hook_env(event("bad \ud800 half"))
+    assert env["SAKARI_MESSAGE_TEXT"] == expected
     os.fsencode(env["SAKARI_MESSAGE_TEXT"])
+
+
+async def test_the_hook_gets_scrubbed_text_by_default(tmp_path):
+    out = tmp_path / "out.json"
+    hooked = Notifier(NotificationsSection(on_message=hook_command(hook_script(tmp_path, DUMP), str(out))))
+    assert hooked.settings.hook_text == "scrubbed"
+    assert await hooked.notify(event(EVIL, name="Eve\x1b[2J\x1b]0;pwned\x07", number="+1555\x9b0001", cid="c\x1b-9")) == []
+    seen = json.loads(out.read_text(encoding="utf-8"))
+    for name in ("SAKARI_CONTACT_NAME", "SAKARI_CONTACT_NUMBER", "SAKARI_CONVERSATION_ID", "SAKARI_MESSAGE_TEXT"):
+        assert not FORBIDDEN.search(seen[name].replace("\n", "")), (name, seen[name])
+    # The one sanitiser: the words and the line break stay, the introducers go.
+    assert seen["SAKARI_MESSAGE_TEXT"] == "Mallory]52;c;ZXZpbA==; 2J\N{REPLACEMENT CHARACTER}gpj.exe\nsecond line"
+    assert seen["SAKARI_CONTACT_NAME"] == "Eve[2J]0;pwned" and seen["SAKARI_CONTACT_NUMBER"] == "+15550001"
+    assert seen["SAKARI_CONVERSATION_ID"] == "c-9"
+
+
+def test_raw_hook_text_passes_the_customer_bytes_through():
+    env = Notifier(NotificationsSection(hook_text="raw"), env={}).hook_env(event(EVIL, name="Eve\x1b[2J"))
+    assert env["SAKARI_MESSAGE_TEXT"] == EVIL and env["SAKARI_CONTACT_NAME"] == "Eve\x1b[2J"
+
+
+def test_hook_text_accepts_only_scrubbed_or_raw():
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        NotificationsSection(hook_text="sanitised")
 
 
 def test_core_modules_do_not_import_textual():

@@ -78,6 +78,30 @@ def test_absent_or_malformed_files_are_left_to_the_loader(isolated_paths):
     assert permission_problem(path) is None
 
 
+@pytest.mark.parametrize("folder_mode", [0o777, 0o775, 0o757, 0o1777])
+def test_a_folder_others_can_write_is_one_sentence_naming_it(isolated_paths, folder_mode):
+    path = settings_file(isolated_paths, 0o600, account_id="acc")  # nothing secret in the file itself
+    os.chmod(path.parent, folder_mode)
+    problem = permission_problem(path)
+    assert problem == (
+        f"{path.parent}, the folder of the settings file, can be changed by other users (they could replace "
+        f"the file); fix it with: chmod go-w {path.parent}"
+    )
+
+
+@pytest.mark.parametrize("folder_mode", [0o700, 0o755, 0o750])
+def test_a_folder_only_you_can_write_is_fine(isolated_paths, folder_mode):
+    path = settings_file(isolated_paths, 0o600, **FULL)
+    os.chmod(path.parent, folder_mode)
+    assert permission_problem(path) is None
+
+
+def test_the_settings_folder_is_created_private(isolated_paths):
+    path = isolated_paths / "config" / "config.toml"
+    write_config_file(path, {"sakari": {"account_id": "acc"}})
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
 @pytest.fixture
 def app_runs(monkeypatch):
     """Replace the TUI with a recorder of what run_app was given."""
@@ -119,6 +143,18 @@ def test_strict_perms_does_not_run_a_command_others_could_have_changed(isolated_
     settings_file(isolated_paths, 0o666, account_id="acc", client_id="cid", client_secret_command=command)
     assert cli.main(["--strict-perms"]) == 2
     assert not marker.exists() and app_runs == []
+
+
+def test_a_shared_folder_is_a_warning_and_with_strict_perms_a_refusal(isolated_paths, app_runs, capsys):
+    path = settings_file(isolated_paths, 0o600, **FULL)
+    os.chmod(path.parent, 0o777)
+    problem = permission_problem(path)
+    assert problem and str(path.parent) in problem
+    assert cli.main([]) == 0 and app_runs[0]["warnings"] == [problem]
+    assert capsys.readouterr().err == f"sakari-tui: warning: {problem}\n"
+    app_runs.clear()
+    assert cli.main(["--strict-perms"]) == 2 and app_runs == []
+    assert capsys.readouterr().err == f"sakari-tui: {problem}\n"
 
 
 def test_run_app_passes_warnings_to_the_app(monkeypatch, tmp_path):
@@ -402,7 +438,7 @@ def test_an_unexpected_error_is_one_sentence_on_screen_and_a_traceback_in_the_lo
     monkeypatch.setattr(cli, "run_inbox", explode)
     assert cli.main([]) == 1
     err = capsys.readouterr().err
-    assert err == f"sakari-tui stopped unexpectedly: RuntimeError: kaboom near Bearer ***; details in {log_file()}\n"
+    assert err == f"sakari-tui stopped unexpectedly (RuntimeError); details in {log_file()}\n"
     logs.stop_logging()
     text = log_file().read_text()
     assert "Traceback (most recent call last)" in text and "kaboom" in text and JWT not in text
@@ -411,7 +447,7 @@ def test_an_unexpected_error_is_one_sentence_on_screen_and_a_traceback_in_the_lo
 def test_an_unexpected_error_outside_the_inbox_is_logged_too(monkeypatch, isolated_paths, capsys):
     monkeypatch.setattr(cli, "run_config_init", lambda: 1 / 0)
     assert cli.main(["config", "init"]) == 1
-    assert "ZeroDivisionError: division by zero; details in" in capsys.readouterr().err
+    assert capsys.readouterr().err == f"sakari-tui stopped unexpectedly (ZeroDivisionError); details in {log_file()}\n"
     logs.stop_logging()
     assert "ZeroDivisionError" in log_file().read_text()
 
@@ -433,9 +469,73 @@ def test_an_unexpected_error_without_a_log_file_is_still_one_sentence(monkeypatc
     monkeypatch.setattr(cli, "run_config_init", lambda: 1 / 0)
     assert cli.main(["config", "init"]) == 1
     err = capsys.readouterr().err
-    assert err == "sakari-tui stopped unexpectedly: ZeroDivisionError: division by zero; the log file could not be written\n"
+    assert err == "sakari-tui stopped unexpectedly (ZeroDivisionError); the log file could not be written\n"
     logs.stop_logging()
     assert not logging.getLogger().handlers or all(h.get_name() != logs.HANDLER_NAME for h in logging.getLogger().handlers)
+
+
+PERSONAL = "Sipho Dlamini +27 82 555 0199"
+
+
+@pytest.mark.parametrize("error", [
+    lambda: sqlite3_error(),
+    lambda: pydantic_error(),
+    lambda: ValueError(f"bad row ('conv-1', '{PERSONAL}', 'Is my order ready?')"),
+])
+def test_a_crash_never_shows_the_exception_text(monkeypatch, isolated_paths, capsys, error):
+    exc = error()
+    assert "Sipho" in str(exc) and "0199" in str(exc)
+
+    def explode(**kwargs):
+        raise exc
+
+    monkeypatch.setattr(cli, "run_inbox", explode)
+    assert cli.main([]) == 1
+    err = capsys.readouterr().err
+    assert err == f"sakari-tui stopped unexpectedly ({type(exc).__name__}); details in {log_file()}\n"
+    logs.stop_logging()
+    assert "Sipho" in log_file().read_text()  # the log (private, 0600) keeps the details
+
+
+def sqlite3_error():
+    import sqlite3
+
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE contacts (name TEXT PRIMARY KEY)")
+    db.execute("INSERT INTO contacts VALUES (?)", (PERSONAL,))
+    try:
+        db.execute(f"SELECT [{PERSONAL}] FROM contacts")  # "no such column: Sipho Dlamini +27…"
+    except sqlite3.Error as exc:
+        return exc
+    raise AssertionError("no error")
+
+
+def pydantic_error():
+    from pydantic import BaseModel, ValidationError
+
+    class Contact(BaseModel):
+        mobile: int
+
+    try:
+        Contact(mobile=PERSONAL)
+    except ValidationError as exc:
+        return exc
+    raise AssertionError("no error")
+
+
+def test_our_own_sentences_are_shown_redacted(isolated_paths):
+    from sakari_tui.store import StoreError
+
+    logs.register_secret(SECRET)
+    summary = logs.crash_summary(SakariError(f"The API refused the secret {SECRET}.", code="AUTH-1"))
+    assert summary == "sakari-tui stopped unexpectedly: The API refused the secret ***. (AUTH-1); the log file could not be written"
+    assert logs.crash_summary(StoreError("The local inbox was made by a newer sakari-tui.\nupgrade")) == (
+        "sakari-tui stopped unexpectedly: The local inbox was made by a newer sakari-tui. upgrade; "
+        "the log file could not be written"
+    )
+    assert logs.crash_summary(ConfigError("x.toml: key 'a': bad.")).startswith("sakari-tui stopped unexpectedly: x.toml: key 'a': bad;")
+    path = logs.setup_logging()
+    assert logs.crash_summary(KeyError(PERSONAL)) == f"sakari-tui stopped unexpectedly (KeyError); details in {path}"
 
 
 @pytest.mark.parametrize("exc", [KeyboardInterrupt, SystemExit])

@@ -163,7 +163,11 @@ class SakariApp(App[None]):
         )
         engine.listener = self._on_engine_event
         if settings.keys:
-            self.set_keymap(settings.keys)
+            from .keys import checked_keymap, keymap_scopes  # here, not at the top: keys.py imports this module
+
+            keymap, problems = checked_keymap(settings.keys, *keymap_scopes(), source=settings_path)
+            self.startup_warnings += problems
+            self.set_keymap(keymap)
 
     # --- layout ------------------------------------------------------------------------------
 
