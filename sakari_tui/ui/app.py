@@ -33,8 +33,7 @@ from ..config import ConfigError, Settings, update_config_file
 from ..editor import EditorError, edit_text, editor_argv
 from ..keywords import reads_like_opt_out
 from ..notify import Notifier
-from ..logs import redact
-from ..paths import log_file
+from ..logs import crash_summary, redact
 from ..phones import display_number
 from ..send_guard import send_warnings
 from ..sms import segment_info
@@ -154,6 +153,7 @@ class SakariApp(App[None]):
         self._status_shown: Content | None = None
         # The last local store write that failed (one sentence), shown in the status line until one works.
         self.store_problem: str | None = None
+        self.fatal_error: BaseException | None = None
         self.poller = Poller(
             engine,
             interval=settings.sync.poll_interval,
@@ -1114,10 +1114,9 @@ class SakariApp(App[None]):
         error = sys.exc_info()[1] or self._exception
         log.error("the app stopped on an unhandled error", exc_info=error)
         self.bell()
-        first_line = redact(str(error).splitlines()[0] if str(error) else "")
-        self._exit_renderables.append(
-            Text(f"sakari-tui stopped unexpectedly: {type(error).__name__}: {first_line}; details in {log_file()}")
-        )
+        self.fatal_error = error  # the CLI offers to move a damaged store aside after the app is gone
+        # Never the error's own text (a sqlite or pydantic error can quote a stored contact).
+        self._exit_renderables.append(Text(crash_summary(error)))
         self._close_messages_no_wait()
 
     def report_error(self, error: Exception, *, quiet: bool = False) -> None:

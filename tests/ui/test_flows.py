@@ -446,8 +446,8 @@ async def test_a_crash_shows_one_sentence_without_locals(build_app, server):
             await pilot.press("n")
             await pilot.pause()
     rendered = " ".join(shown) + " ".join(str(r) for r in app._exit_renderables)
-    assert "sakari-tui stopped unexpectedly: RuntimeError: boom" in rendered
-    assert secret not in rendered
+    assert "sakari-tui stopped unexpectedly (RuntimeError)" in rendered
+    assert secret not in rendered and "boom" not in rendered  # an error's text may quote stored data
 
 
 async def test_muted_conversation_does_not_ring(build_app, server, monkeypatch):

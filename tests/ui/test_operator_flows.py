@@ -440,6 +440,7 @@ def hook_settings(server, tmp_path):
         "    f.write(os.environ['SAKARI_MESSAGE_TEXT'] + '|' + os.environ['SAKARI_CONTACT_NUMBER'] + '\\n')\n"
     )
     settings = settings_for(server)
+    settings.notifications.hook_text = "raw"  # the test checks the bytes reach the hook as sent
     settings.notifications.terminal = "osc9"
     settings.notifications.on_message = " ".join(shlex.quote(p) for p in (sys.executable, str(script), str(out)))
     return settings, out
