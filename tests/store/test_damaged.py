@@ -213,3 +213,33 @@ def test_json_that_is_not_json_is_damage_and_its_text_is_not_shown(tmp_path):
         store.inbox.conversation("c151")
     assert str(caught.value) == f"The local store at {path} is damaged."
     store.close()
+
+
+CRASH_AFTER_QUEUEING = """
+import os, sys
+from sakari_tui.store import Store
+store = Store(sys.argv[1])
+store.outbox.add("c002", "k002", "queued just before the crash", ())
+os._exit(0)  # no close: the reply is only in the -wal file
+"""
+
+
+def test_move_aside_reads_the_replies_still_in_the_wal_file(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    import sakari_tui
+
+    path = tmp_path / "inbox.sqlite3"
+    filled_store(path, replies=1)
+    damage(path, middle(pages_of(path, "conversations")))
+    root = Path(sakari_tui.__file__).resolve().parents[1]
+    subprocess.run([sys.executable, "-c", CRASH_AFTER_QUEUEING, str(path)], check=True, timeout=60,
+                   env={**os.environ, "PYTHONPATH": str(root)})
+    assert Path(f"{path}-wal").stat().st_size > 0
+    salvage = move_aside(path)
+    assert Path(f"{salvage.damaged}-wal").is_file()
+    fresh = Store(path)
+    assert sorted(entry.text for entry in fresh.outbox.all()) == ["queued just before the crash", "reply number 0"]
+    fresh.close()
