@@ -51,6 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="refuse to start if other users can read the client secret in the settings file, "
         "or change the file or its folder",
     )
+    parser.add_argument(
+        "--reset-damaged-store", action="store_true",
+        help="if the local store is damaged, move it aside and start a fresh one (keeping unsent replies), without asking",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     simulator = commands.add_parser(
@@ -201,13 +205,20 @@ def run_app(
     settings_path: Path | None,
     demo: bool,
     warnings: Sequence[str] = (),
+    reset_damaged_store: bool = False,
 ) -> int:
-    from .store import Store, StoreError
+    from .store import Store, StoreDamaged, StoreError
     from .sync import InboxEngine
     from .ui.app import make_app
 
     try:
-        store = Store(store_path)
+        try:
+            store = Store(store_path)
+        except StoreDamaged as damaged:
+            code = offer_fresh_store(store_path, damaged, reset=reset_damaged_store)
+            if code:
+                return code
+            store = Store(store_path)
     except StoreError as exc:
         return _fail(str(exc))
     engine = InboxEngine(settings.sakari.make_client(), store)
@@ -217,6 +228,56 @@ def run_app(
     finally:
         store.close()
     return app.return_code or 0
+
+
+FRESH_STORE_QUESTION = "Move it aside and start fresh? Replies still waiting to be sent are kept. [y/N] "
+
+
+def offer_fresh_store(
+    path: Path | str,
+    error: Exception,
+    *,
+    reset: bool = False,
+    ask: Callable[[str], str] = input,
+    interactive: bool | None = None,
+) -> int:
+    """Say that the store at `path` is damaged (`error`'s one sentence) and offer to move it aside.
+
+    On a terminal it asks; with `reset` (--reset-damaged-store) it does not; otherwise it says how.
+    Returns 0 when a fresh store is in place (the app may open it now), else the exit code (2).
+    Nothing may have the store open: close it first.
+    """
+    from .store import StoreError, move_aside
+
+    print(f"sakari-tui: {error}", file=sys.stderr)
+    if not reset:
+        if not (sys.stdin.isatty() if interactive is None else interactive):
+            return _fail(
+                "to move it aside and start fresh, keeping the replies still waiting to be sent, "
+                "run: sakari-tui --reset-damaged-store"
+            )
+        try:
+            answer = ask(FRESH_STORE_QUESTION)
+        except (EOFError, KeyboardInterrupt):
+            print()
+            answer = ""
+        if answer.strip().lower() not in ("y", "yes"):
+            return _fail(f"nothing was changed; the damaged store is still at {path}.")
+    try:
+        salvage = move_aside(path)
+    except (OSError, StoreError) as exc:
+        detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        return _fail(f"could not move the damaged store aside ({detail}).")
+    replies = "1 reply" if salvage.replies_kept == 1 else f"{salvage.replies_kept} replies"
+    lost = f" ({salvage.replies_lost} could not be read)" if salvage.replies_lost else ""
+    print(
+        f"sakari-tui: moved the damaged store to {salvage.damaged} and started a fresh one; "
+        f"kept {replies} waiting to be sent{lost} and {salvage.drafts_kept} drafts. The inbox syncs again.",
+        file=sys.stderr,
+    )
+    _log().warning("moved a damaged store to %s: kept %d replies (%d lost) and %d drafts",
+                   salvage.damaged, salvage.replies_kept, salvage.replies_lost, salvage.drafts_kept)
+    return 0
 
 
 def demo_store_path(env: Mapping[str, str] | None = None) -> Path:

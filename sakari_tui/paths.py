@@ -57,16 +57,22 @@ def secure_store_folder(store_path: Path, env: Mapping[str, str] | None = None) 
     path may sit in a folder shared on purpose (a tmp dir, say), whose mode is not ours to change.
     """
     folder = Path(store_path).parent
-    missing = [folder, *folder.parents]
-    for parent in reversed(missing[: next((i for i, p in enumerate(missing) if p.exists()), len(missing))]):
+    missing: list[Path] = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for new in reversed(missing):
         with contextlib.suppress(FileExistsError):  # another process made it meanwhile
-            parent.mkdir(mode=PRIVATE_DIR_MODE)
+            new.mkdir(mode=PRIVATE_DIR_MODE)
     top = data_dir(env).resolve()
-    here = folder.resolve()
-    if here != top and top not in here.parents:
+    mine = Path(store_path).parent.resolve()
+    if not mine.is_relative_to(top):
         return
-    for mine in [here, *here.parents][: len(here.parents) - len(top.parents) + 1]:
+    while True:
         mode = stat.S_IMODE(mine.stat().st_mode)
         if mode & 0o077:
             with contextlib.suppress(PermissionError):  # not the owner: SQLite will still open it
                 os.chmod(mine, mode & ~0o077)
+        if mine == top:
+            return
+        mine = mine.parent

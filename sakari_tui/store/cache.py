@@ -12,9 +12,13 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
+
+from pydantic import ValidationError
 
 from ..api.models import Contact, Conversation, Message
 from ..keywords import is_opt_in_keyword, is_opt_out_keyword
+from .db import store_damaged
 from .times import iso, parse_iso
 from .unread import UNREAD_SQL
 
@@ -177,6 +181,21 @@ def _dump(model: Conversation | Message | Contact) -> str:
     return json.dumps(model.model_dump(mode="json", by_alias=True, exclude_none=True), sort_keys=True, ensure_ascii=False)
 
 
+_Model = TypeVar("_Model", Conversation, Message, Contact)
+
+
+def _load(model: type[_Model], raw: str | bytes, db: sqlite3.Connection) -> _Model:
+    """A cached model from its raw JSON; StoreDamaged when that is not what we wrote.
+
+    Only damage makes a row we wrote unreadable, and a ValidationError quotes the row's text (a
+    contact's name and number) in its message: the one sentence of StoreDamaged never does.
+    """
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError:
+        raise store_damaged(getattr(db, "store_path", "(memory)")) from None
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -293,7 +312,7 @@ class InboxCache:
 
     def conversation(self, conversation_id: str) -> Conversation | None:
         row = self.db.execute("SELECT raw FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
-        return Conversation.model_validate_json(row["raw"]) if row else None
+        return _load(Conversation, row["raw"], self.db) if row else None
 
     def _where(self, show_closed: bool, query: str) -> tuple[str, list[object]]:
         where = ["1=1"]
@@ -458,7 +477,7 @@ class InboxCache:
                 "SELECT raw FROM messages WHERE conversation_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
                 (conversation_id, limit),
             ).fetchall()
-        return [Message.model_validate_json(row["raw"]) for row in reversed(rows)]
+        return [_load(Message, row["raw"], self.db) for row in reversed(rows)]
 
     def outgoing_texts(self, conversation_id: str, contact_id: str | None) -> list[tuple[str, str, str | None]]:
         """Cached outgoing messages to this contact (or conversation): (id, text, template) each."""
@@ -503,7 +522,7 @@ class InboxCache:
 
     def contact(self, contact_id: str) -> Contact | None:
         row = self.db.execute("SELECT raw FROM contacts WHERE id = ?", (contact_id,)).fetchone()
-        return Contact.model_validate_json(row["raw"]) if row else None
+        return _load(Contact, row["raw"], self.db) if row else None
 
     def is_opted_out(self, contact_id: str | None) -> bool:
         if not contact_id:
@@ -550,7 +569,10 @@ class InboxCache:
                 "SELECT id, raw FROM conversations WHERE contact_id = ?", (contact.id,)
             ).fetchall()
             for row in rows:
-                data = json.loads(row["raw"])
+                try:
+                    data = json.loads(row["raw"])
+                except ValueError:  # see _load
+                    raise store_damaged(getattr(self.db, "store_path", "(memory)")) from None
                 embedded = [data.setdefault("contact", {"id": contact.id})]
                 last = data.get("lastMessage")
                 if isinstance(last, dict) and isinstance(last.get("contact"), dict) and last["contact"].get("id") == contact.id:

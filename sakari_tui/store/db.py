@@ -249,7 +249,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 class StoreError(Exception):
-    """The local store cannot be opened or is from a newer sakari-tui."""
+    """The local store cannot be opened, written or read, or is from a newer sakari-tui (one sentence)."""
 
 
 class StoreWriteError(StoreError):
