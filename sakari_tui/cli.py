@@ -213,12 +213,13 @@ def run_app(
 
     try:
         try:
-            store = Store(store_path)
+            # Exclusive: this process owns the outbox; a second inbox on the same store is refused.
+            store = Store(store_path, exclusive=True)
         except StoreDamaged as damaged:
             code = offer_fresh_store(store_path, damaged, reset=reset_damaged_store)
             if code:
                 return code
-            store = Store(store_path)
+            store = Store(store_path, exclusive=True)
     except StoreError as exc:
         return _fail(str(exc))
     engine = InboxEngine(settings.sakari.make_client(), store)
@@ -227,6 +228,8 @@ def run_app(
         app.run()  # the app closes the client on its own event loop when it unmounts
     finally:
         store.close()
+    if isinstance(app.fatal_error, StoreDamaged):  # found while running: the same offer as at start
+        return offer_fresh_store(store_path, app.fatal_error, reset=reset_damaged_store) or 1
     return app.return_code or 0
 
 
@@ -360,7 +363,12 @@ def run_inbox(*, strict_perms: bool = False, warnings: list[str] | None = None) 
     if problem:
         _warn(problem, warnings)
     try:
-        settings = load_settings(path)
+        # A command others could have written is never run, --strict-perms or not: it would run as you.
+        settings = load_settings(path, run_secret_command=not problem)
+        if problem and settings.sakari.client_secret_command and not settings.sakari.client_secret:
+            message = f"{problem}. Until then sakari-tui does not run its client_secret_command."
+            _log().error("%s", message)
+            return _fail(message)
     except ConfigError as exc:
         NoConfigApp(path, [], problem=str(exc)).run()
         return 2

@@ -546,3 +546,22 @@ def test_interrupts_and_exits_pass_through(monkeypatch, exc):
     monkeypatch.setattr(cli, "run_inbox", stop)
     with pytest.raises(exc):
         cli.main([])
+
+
+def test_a_secret_command_in_a_file_others_can_change_is_never_run(monkeypatch, tmp_path, capsys):
+    from sakari_tui import cli
+
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    folder.chmod(0o777)
+    ran = tmp_path / "ran"
+    config = folder / "config.toml"
+    config.write_text(
+        f'[sakari]\naccount_id = "a"\nclient_id = "c"\nclient_secret_command = "touch {ran}"\n', encoding="utf-8")
+    config.chmod(0o600)
+    monkeypatch.setenv("SAKARI_TUI_CONFIG", str(config))
+    for name in ("SAKARI_CLIENT_SECRET", "SAKARI_ACCOUNT_ID", "SAKARI_CLIENT_ID"):
+        monkeypatch.delenv(name, raising=False)
+    assert cli.run_inbox(strict_perms=False) == 2
+    assert not ran.exists()
+    assert "does not run its client_secret_command" in capsys.readouterr().err

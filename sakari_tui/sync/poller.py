@@ -18,7 +18,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from ..api import ApiSlow, ApiUnavailable, AuthError, RateLimited, SakariError
-from ..store import StoreError
+from ..store import StoreDamaged, StoreError
 from .backoff import backoff_delay
 from .engine import InboxEngine
 from .events import Connection, SyncStatusChanged
@@ -59,6 +59,7 @@ class Poller:
         self._next_conversations = 0.0
         self._next_thread = 0.0
         self._thread_failures = 0
+        self.store_damaged: StoreDamaged | None = None
         self._next_full = clock() + FULL_RESYNC_EVERY_S
 
     def wake(self) -> None:
@@ -131,6 +132,8 @@ class Poller:
         except SakariError as error:
             return error
         except StoreError as error:  # e.g. the disk is full: what was fetched could not be kept
+            if isinstance(error, StoreDamaged):
+                self.store_damaged = error  # no point going on: the app stops and offers a fresh store
             return _StoreFailed(str(error))
         except Exception as error:  # a bug must not stop the inbox from updating: log it, retry later
             log.exception("polling failed")

@@ -37,7 +37,7 @@ from ..logs import crash_summary, redact
 from ..phones import display_number
 from ..send_guard import send_warnings
 from ..sms import segment_info
-from ..store import ListingOptions, SearchHit, Store, StoreError
+from ..store import ListingOptions, SearchHit, Store, StoreDamaged, StoreError
 from ..store.outbox import is_placeholder
 from ..sync import (
     Connection,
@@ -305,6 +305,8 @@ class SakariApp(App[None]):
             if self.open_id == event.placeholder_id:
                 self.open_conversation(event.conversation_id, focus_compose=self.focused is self.compose_box.area)
         elif isinstance(event, SyncStatusChanged):
+            if self.poller.store_damaged is not None:
+                self._stop_damaged(self.poller.store_damaged)
             self._render_status()
 
     @work(group="alerts", exit_on_error=False)
@@ -546,6 +548,9 @@ class SakariApp(App[None]):
                 self.refresh_list([self.open_id])
 
     def _store_failed(self, error: StoreError) -> None:
+        if isinstance(error, StoreDamaged):
+            self._stop_damaged(error)
+            return
         log.warning("store write failed: %s", error)
         self.store_problem = str(error)
         self._render_status()
@@ -560,6 +565,13 @@ class SakariApp(App[None]):
             return False
         self._store_ok()
         return True
+
+    def _stop_damaged(self, error: StoreDamaged) -> None:
+        """A damaged store only gets worse with use: stop, and let the CLI offer a fresh one."""
+        if self.fatal_error is None:
+            log.error("%s", error)
+            self.fatal_error = error
+            self.exit(return_code=1)
 
     def _store_ok(self) -> None:
         if self.store_problem:
