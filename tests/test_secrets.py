@@ -164,6 +164,7 @@ def test_run_app_passes_warnings_to_the_app(monkeypatch, tmp_path):
 
     class FakeApp:
         return_code = 0
+        fatal_error = None
 
         def run(self):
             pass
