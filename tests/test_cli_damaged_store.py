@@ -32,6 +32,7 @@ def settings() -> Settings:
 
 class FakeApp:
     return_code = 0
+    fatal_error = None
 
     def __init__(self, engine) -> None:
         self.engine = engine
