@@ -349,7 +349,9 @@ def account_store_path(account_id: str, env: Mapping[str, str] | None = None) ->
     return data_dir(env) / f"inbox-{safe_account}.sqlite3"
 
 
-def run_inbox(*, strict_perms: bool = False, warnings: list[str] | None = None) -> int:
+def run_inbox(
+    *, strict_perms: bool = False, warnings: list[str] | None = None, reset_damaged_store: bool = False
+) -> int:
     from .config import ConfigError, load_settings, permission_problem
     from .ui.screens.no_config import NoConfigApp
 
@@ -377,7 +379,8 @@ def run_inbox(*, strict_perms: bool = False, warnings: list[str] | None = None) 
         NoConfigApp(path, missing).run()
         return 2
     store_path = account_store_path(settings.sakari.account_id or "")
-    return run_app(settings, store_path, settings_path=path, demo=False, warnings=warnings)
+    return run_app(settings, store_path, settings_path=path, demo=False, warnings=warnings,
+                   reset_damaged_store=reset_damaged_store)
 
 
 # --- unread --------------------------------------------------------------------------------
@@ -526,7 +529,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     _start_logging(args.debug, warnings)
     if args.demo:
         return run_demo(args.seed, warnings)
-    return run_inbox(strict_perms=args.strict_perms, warnings=warnings)
+    return run_inbox(strict_perms=args.strict_perms, warnings=warnings, reset_damaged_store=args.reset_damaged_store)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -463,7 +463,9 @@ class SakariApp(App[None]):
         if conversation_id is None:
             return
         messages, pending = self.engine.thread(conversation_id, limit=self.thread_limit)
-        bubbles = [bubble_for_message(m) for m in messages] + [bubble_for_pending(p) for p in pending]
+        bubbles = [bubble_for_message(m) for m in messages] + [
+            bubble_for_pending(p, checking=p.state is SendState.UNKNOWN and not self.engine.gave_up(p)) for p in pending
+        ]
         self._shown_messages = len(messages)
         more = self.store.inbox.message_count(conversation_id) > len(messages) or bool(
             self.engine.older_available.get(conversation_id)

@@ -112,6 +112,7 @@ async def prepare_thread(pilot) -> None:
     unknown = outbox.add(conversation_id, None, "We close at 6pm.", (), created_at=FIXED_NOW)
     unknown.state = SendState.UNKNOWN
     unknown.error = "Cannot reach the Sakari API at api.sakari.io to check."
+    unknown.checks = len(app.engine.delivery.reconcile_at)  # looked for over the whole window: the user decides
     outbox.update(unknown)
     app.compose_box.set_text("Thanks {{ firstName }}! Pay at the desk – cash or card…")
     app._save_draft_now()  # now, not after the typing pause: the ✎draft marker must not depend on timing

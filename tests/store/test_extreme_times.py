@@ -181,3 +181,12 @@ def test_local_day_and_clock_label_follow_the_local_zone(local_zone):
         assert (local_day(when), clock_label(when)) == (date(2026, 3, 5), "05:30")
     else:
         assert (local_day(when), clock_label(when)) == (date(2026, 3, 4), "12:30")
+
+
+def test_contact_attribute_times_render_in_any_zone(local_zone):
+    # Attributes (e.g. optedOutAt) are the user's data, not API times: they are not clamped.
+    from sakari_tui.ui.widgets.contact_panel import format_moment
+
+    assert format_moment(datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc)).startswith(("31 Dec 9999", "1 Jan"))
+    assert "0001" in format_moment(datetime(1, 1, 1, tzinfo=timezone.utc)) or "Dec" in format_moment(
+        datetime(1, 1, 1, tzinfo=timezone.utc))

@@ -84,7 +84,7 @@ async def test_unknown_send_is_looked_for_then_resent_only_when_confirmed(build_
         server.state.set_faults(error_rate=1.0)
         await pilot.press(*"Hello?", "ctrl+s")
         await wait_until(lambda: any(p.state is SendState.UNKNOWN for p in app.engine.pending.values()), pilot)
-        await wait_until(lambda: "unknown, check before resending" in thread_text(app), pilot)
+        await wait_until(lambda: "checking whether it was sent" in thread_text(app), pilot)
         server.state.set_faults(error_rate=0.0)
         for _ in range(100):  # what the poller does in the background, over the whole window
             if all(app.engine.gave_up(p) for p in app.engine.pending.values()):
@@ -94,6 +94,7 @@ async def test_unknown_send_is_looked_for_then_resent_only_when_confirmed(build_
             await pilot.pause(0.05)
         assert [m for m in server.state.messages.values() if m.text == "Hello?"] == []  # never resent by itself
         await wait_until(lambda: "before sending it again" in " ".join(thread_text(app).split()), pilot)
+        assert "unknown, check before resending" in thread_text(app)
         await pilot.press("escape", "R")
         assert isinstance(app.screen, ConfirmScreen) and "Send it again anyway?" in app.screen.question
         await pilot.press("n")  # keep waiting: still nothing sent

@@ -20,6 +20,7 @@ from textual.widgets import Static
 from ...api.models import OPTED_OUT_AT_ATTRIBUTE, Contact, ContactIdentifiers, Conversation
 from ...phones import display_number
 from ...store import ConversationRow
+from ..format import local_time
 from ...text import one_line
 
 # `$text-muted` inside Content renders as plain white in Textual 8.2.8; this one is a solid colour.
@@ -35,8 +36,8 @@ def format_moment(when: datetime | None) -> str:
     """'4 Mar 2026, 14:05' in local time ('' when unknown)."""
     if when is None:
         return ""
-    local = when.astimezone()
-    return f"{local.day} {local:%b} {local.year}, {local:%H:%M}"
+    local = local_time(when)  # attribute values are not clamped like API times: year 9999 east of UTC
+    return f"{local.day} {local:%b} {local.year:04d}, {local:%H:%M}"
 
 
 def region_label(number: str | None) -> str:

@@ -87,19 +87,25 @@ def bubble_for_message(message: Message) -> Bubble:
     )
 
 
-def bubble_for_pending(pending: OutboxEntry) -> Bubble:
-    """A reply still in the outbox: sending, waiting to retry, refused, or of unknown fate."""
+def bubble_for_pending(pending: OutboxEntry, *, checking: bool = False) -> Bubble:
+    """A reply still in the outbox: sending, waiting to retry, refused, or of unknown fate.
+
+    `checking`: its fate is unknown and the app is still looking for it on Sakari (the user
+    need do nothing yet); otherwise an unknown reply waits for the user.
+    """
     at = pending.created_at
     reason = one_line(pending.error, 160)
     if pending.state is SendState.FAILED:
         meta = f"{clock_label(at)} · not sent: {reason} · R retries, D discards"
+    elif pending.state is SendState.UNKNOWN and checking:
+        meta = f"{clock_label(at)} · checking whether it was sent: {reason}"
     elif pending.state is SendState.UNKNOWN:
         meta = f"{clock_label(at)} · unknown, check before resending: {reason} · R resends, D discards"
     elif pending.state is SendState.QUEUED and pending.attempts:
         meta = f"{clock_label(at)} · waiting: {reason}"
     else:
         meta = f"{clock_label(at)} · sending…"
-    stuck = pending.state in (SendState.FAILED, SendState.UNKNOWN)
+    stuck = pending.state is SendState.FAILED or (pending.state is SendState.UNKNOWN and not checking)
     return Bubble(pending.local_id, sanitize(pending.text), True, at, meta, stuck)
 
 
