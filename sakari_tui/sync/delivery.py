@@ -324,8 +324,12 @@ class Delivery:
         now = self.clock()
         due = [
             e for e in self.store.outbox.all()
-            if e.state in (SendState.QUEUED, SendState.UNKNOWN) and e.next_attempt <= now
-            and not self.gave_up(e) and e.local_id not in self._delivering
+            if e.local_id not in self._delivering and (
+                (e.state in (SendState.QUEUED, SendState.UNKNOWN) and e.next_attempt <= now and not self.gave_up(e))
+                # 'sending' with no delivery running: this process owns the store, so its own delivery
+                # was cut short (a full disk after the request, a cancelled worker): look for it.
+                or e.state is SendState.SENDING
+            )
         ]
         for entry in due:
             await self.deliver(entry.local_id)

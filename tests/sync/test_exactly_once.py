@@ -11,7 +11,7 @@ import pytest
 
 from sakari_tui.api import ApiUnavailable, BadResponse, SakariClient, SendMessagesResult
 from sakari_tui.simulator import ManualClock, SimulatorServer
-from sakari_tui.store import SendState, Store, StoreLocked
+from sakari_tui.store import SendState, Store, StoreLocked, StoreWriteError
 from sakari_tui.sync import ConversationMoved, InboxEngine
 
 SEND = "POST /v1/accounts/{accountId}/messages"
@@ -32,6 +32,15 @@ async def looks_until_settled(engine, now, rounds=6, step=60.0):
     for _ in range(rounds):
         now[0] += step
         await engine.retry_due()
+
+
+def lose_every_answer(engine, monkeypatch) -> None:
+    """Every send's answer is lost after the request left, and nothing reaches the server."""
+
+    async def lost(**kwargs):
+        raise ApiUnavailable("The connection was cut.", request_sent=True)
+
+    monkeypatch.setattr(engine.client, "send_message", lost)
 
 
 def engine_clock(engine, start=1_000_000.0):
@@ -75,10 +84,7 @@ async def test_a_commit_after_our_timeout_is_found_later_and_never_resent(server
 async def test_nothing_found_in_the_whole_window_waits_for_the_user(server, engine, row, monkeypatch):
     now = engine_clock(engine)
 
-    async def lost(**kwargs):
-        raise ApiUnavailable("The connection was cut.", request_sent=True)
-
-    monkeypatch.setattr(engine.client, "send_message", lost)
+    lose_every_answer(engine, monkeypatch)
     local_id = engine.queue_reply(row.id, "never arrived").local_id
     await engine.deliver(local_id)
     await looks_until_settled(engine, now, rounds=10)
@@ -108,10 +114,7 @@ async def test_an_older_identical_text_is_not_taken_for_the_new_one(server, engi
     await engine.sync_thread(row.id)
     now = engine_clock(engine)
 
-    async def lost(**kwargs):
-        raise ApiUnavailable("The connection was cut.", request_sent=True)
-
-    monkeypatch.setattr(engine.client, "send_message", lost)
+    lose_every_answer(engine, monkeypatch)
     local_id = engine.queue_reply(row.id, "OK").local_id
     await engine.deliver(local_id)
     await looks_until_settled(engine, now)
@@ -169,10 +172,7 @@ async def test_a_new_conversation_of_unknown_fate_waits_under_its_placeholder(se
     now = engine_clock(engine)
     engine.delivery.reconcile_at = (0.0, 10.0, 30.0)
 
-    async def lost(**kwargs):
-        raise ApiUnavailable("The connection was cut.", request_sent=True)
-
-    monkeypatch.setattr(engine.client, "send_message", lost)
+    lose_every_answer(engine, monkeypatch)
     entry = engine.queue_new_conversation("+14155550198", "Are you coming?")
     await engine.deliver(entry.local_id)
     await looks_until_settled(engine, now, rounds=12)
@@ -194,3 +194,24 @@ async def test_a_reply_queued_in_a_placeholder_goes_to_the_number_and_moves_with
     assert engine.pending == {}
     real = next(e for e in engine.events if isinstance(e, ConversationMoved)).conversation_id
     assert [m.message for m in engine.thread(real)[0]][-2:] == ["First", "Second"]
+
+
+async def test_a_send_cut_short_after_the_request_is_looked_for_not_resent(server, engine, row, monkeypatch):
+    # The server took the text, then writing down the answer failed (say, the disk filled up).
+    real_adopted = engine.store.outbox.adopted
+    broken = [True]
+
+    def disk_full_once(*args):
+        if broken[0]:
+            broken[0] = False
+            raise StoreWriteError("Cannot write the local store at :memory:: the disk is full.")
+        return real_adopted(*args)
+
+    monkeypatch.setattr(engine.store.outbox, "adopted", disk_full_once)
+    local_id = engine.queue_reply(row.id, "answer not written down").local_id
+    with pytest.raises(StoreWriteError):
+        await engine.deliver(local_id)
+    assert engine.store.outbox.get(local_id).state is SendState.SENDING
+    await engine.retry_due()  # the same process, disk fine again: found, not sent a second time
+    assert engine.store.outbox.get(local_id) is None
+    assert len(copies(server, "answer not written down")) == 1
