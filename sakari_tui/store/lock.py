@@ -33,7 +33,9 @@ class StoreLock:
 
     def acquire(self) -> StoreLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(self.path, "a+", encoding="utf-8")
+        # Private like the store beside it (it holds only a process id, but nothing there is shared).
+        handle = os.fdopen(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600), "r+", encoding="utf-8")
+        os.chmod(self.path, 0o600)
         try:
             _lock(handle)
         except OSError:

@@ -144,6 +144,7 @@ async def test_a_second_instance_cannot_take_the_store(tmp_path):
     with pytest.raises(StoreLocked) as refused:
         Store(path, exclusive=True)
     assert "Another sakari-tui is already using the local store" in str(refused.value)
+    assert oct((tmp_path / "inbox.sqlite3.lock").stat().st_mode & 0o777) == "0o600"
     first.close()
     second = Store(path, exclusive=True)  # the first is gone: now its rows are this one's to recover
     assert [e.text for e in second.outbox.all()] == ["in flight"]
