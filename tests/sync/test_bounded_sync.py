@@ -73,3 +73,16 @@ async def test_the_outbox_and_the_open_thread_do_not_wait_behind_a_stuck_sync(se
         await asyncio.gather(task, return_exceptions=True)
     assert threads and threads[0] == row.id
     assert any(m.text == "goes while the list is stuck" for m in server.state.messages.values())
+
+
+async def test_the_template_picker_gets_what_is_there_when_pages_never_end(server, engine, monkeypatch):
+    from sakari_tui.api import Template
+
+    async def fetch_all_templates(*, offset=None, limit=None, **filters):
+        items = [Template(id=f"t{offset + i}", name=f"T{offset + i}", template="Hi") for i in range(limit)]
+        return Page[Template](items=items, pagination=Pagination(offset=offset, has_next=True),
+                              requested_offset=offset)
+
+    monkeypatch.setattr(engine.client, "fetch_all_templates", fetch_all_templates)
+    templates = await engine.templates()
+    assert len(templates) == 1000 and "1,000 templates" in engine.templates_note
