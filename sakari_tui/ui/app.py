@@ -882,6 +882,9 @@ class SakariApp(App[None]):
             # The first text of a conversation that never opened: back into its dialog, nothing lost.
             target = pending.target or {}
             self.open_id = None
+            self.thread_log.show([], more_above=False)
+            self._render_header()
+            self.compose_box.area.disabled = True
             self.show_new_conversation(NewConversation(target.get("number", ""), target.get("firstName"),
                                                        target.get("lastName"), pending.text))
             return

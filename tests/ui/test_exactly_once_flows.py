@@ -82,3 +82,25 @@ async def test_a_slow_api_shows_slow_not_online(build_app):
                                                  "The Sakari API at 127.0.0.1 took longer than 30 s to answer."))
         await pilot.pause(0.05)
         assert "slow, retrying" in status_text(app) and "online" not in status_text(app)
+
+
+async def test_discarding_a_refused_first_text_puts_it_back_in_its_dialog(build_app, server, monkeypatch):
+    from sakari_tui.api import InvalidRequest
+    from sakari_tui.sync import SendState
+    from sakari_tui.ui.screens.new_conversation import NewConversationScreen
+
+    app = await build_app()
+
+    async def refused(**kwargs):
+        raise InvalidRequest("The number cannot receive texts.", code="CONT-002", status=422)
+
+    monkeypatch.setattr(app.engine.client, "send_message", refused)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("N", *"+14155550175", "tab", *"Ines", "tab", *"Hello there", "ctrl+s")
+        await wait_until(lambda: any(p.state is SendState.FAILED for p in app.engine.pending.values()), pilot)
+        await wait_until(lambda: "cannot receive texts" in thread_text(app), pilot)
+        await pilot.press("escape", "D")
+        await wait_until(lambda: isinstance(app.screen, NewConversationScreen), pilot)
+        assert app.screen.query_one("#new-number").value == "+14155550175"
+        assert app.screen.query_one("#new-text").text == "Hello there"
+        assert not app.engine.pending and not any(is_placeholder(r.id) for r in app.store.inbox.rows())
