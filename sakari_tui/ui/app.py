@@ -56,6 +56,7 @@ from ..text import one_line
 from .alerts import Alerts
 from .clock import FrozenClock, WallClock
 from .format import ago
+from .styles import stylesheet
 from .screens.confirm import ConfirmScreen, SendAnywayScreen
 from .screens.edit_contact import EditContactScreen
 from .screens.new_conversation import NewConversation, NewConversationScreen
@@ -83,7 +84,7 @@ class SakariApp(App[None]):
     """The inbox: conversation list, thread, compose box, status line."""
 
     TITLE = "sakari-tui"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = stylesheet("app.tcss")
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("ctrl+s", "send", "Send", id="app.send", priority=True),
