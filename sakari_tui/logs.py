@@ -210,6 +210,12 @@ _OWN_SENTENCES = (
 )
 
 
+def where_details() -> str:
+    """'details in <the log file>', or that it could not be written (for one-sentence errors)."""
+    handlers = [h for h in logging.getLogger().handlers if isinstance(h, PrivateRotatingFileHandler)]
+    return f"details in {handlers[0].baseFilename}" if handlers else "the log file could not be written"
+
+
 def crash_summary(exc: BaseException) -> str:
     """The one line to show for an unexpected error: its type and where the details are.
 
@@ -222,8 +228,7 @@ def crash_summary(exc: BaseException) -> str:
 
     from .text import one_line
 
-    handlers = [h for h in logging.getLogger().handlers if isinstance(h, PrivateRotatingFileHandler)]
-    where = f"details in {handlers[0].baseFilename}" if handlers else "the log file could not be written"
+    where = where_details()
     own = tuple(
         cls for module, name in _OWN_SENTENCES
         if isinstance(cls := getattr(sys.modules.get(module), name, None), type)

@@ -20,6 +20,7 @@ from rich.text import Text
 from pathlib import Path
 
 from textual import events, on, work
+from textual.worker import Worker, WorkerState
 from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -33,7 +34,7 @@ from ..config import ConfigError, Settings, update_config_file
 from ..editor import EditorError, edit_text, editor_argv
 from ..keywords import reads_like_opt_out
 from ..notify import Notifier
-from ..logs import crash_summary, redact
+from ..logs import crash_summary, redact, where_details
 from ..phones import display_number
 from ..send_guard import send_warnings
 from ..sms import segment_info
@@ -1136,6 +1137,26 @@ class SakariApp(App[None]):
         # Never the error's own text (a sqlite or pydantic error can quote a stored contact).
         self._exit_renderables.append(Text(crash_summary(error)))
         self._close_messages_no_wait()
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        """The one owner of worker failures: a worker that raises says so in one sentence.
+
+        Without this, a worker with exit_on_error=False that raises anything but what it catches
+        itself would fail silently (Textual only writes it to its devtools log).
+        """
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if isinstance(error, StoreDamaged):
+            self._stop_damaged(error)
+        elif isinstance(error, StoreError):
+            self._store_failed(error)
+        elif isinstance(error, SakariError):
+            self.report_error(error)
+        else:
+            log.error("the %r worker failed", event.worker.group, exc_info=error)
+            self.notify(f"Something went wrong; {where_details()}.", severity="error")
 
     def report_error(self, error: Exception, *, quiet: bool = False) -> None:
         """One plain sentence on screen; the poller's status line already covers connectivity."""

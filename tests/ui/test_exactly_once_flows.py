@@ -104,3 +104,19 @@ async def test_discarding_a_refused_first_text_puts_it_back_in_its_dialog(build_
         assert app.screen.query_one("#new-number").value == "+14155550175"
         assert app.screen.query_one("#new-text").text == "Hello there"
         assert not app.engine.pending and not any(is_placeholder(r.id) for r in app.store.inbox.rows())
+
+
+async def test_a_worker_that_fails_unexpectedly_says_so_and_logs_the_traceback(build_app, caplog, monkeypatch):
+    app = await build_app()
+
+    async def broken(conversation_id):
+        raise RuntimeError("a bug with Sipho Dlamini +27 82 555 0199 in its text")
+
+    monkeypatch.setattr(app.engine, "sync_thread", broken)
+    async with app.run_test(size=(120, 40)) as pilot:
+        open_row(app, lambda r: not r.opted_out)
+        await pilot.press("enter")  # opening syncs the thread in a worker, which raises
+        await wait_until(lambda: any("Something went wrong" in str(n.message) for n in app._notifications), pilot)
+        shown = " ".join(str(n.message) for n in app._notifications)
+        assert "Sipho" not in shown and app.is_running
+    assert any(r.exc_info and "a bug with" in str(r.exc_info[1]) for r in caplog.records)
