@@ -13,13 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from ...api import SakariError
 from ...api.models import Contact, ContactIdentifiers
 from ...text import one_line, sanitize
 from ..widgets.inputs import SafeInput
+from .dialog import Dialog
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def _shown(value: str | None) -> str:
     return one_line(value, FIELD_LIMIT)
 
 
-class EditContactScreen(ModalScreen[ContactEdit | None]):
+class EditContactScreen(Dialog[ContactEdit | None]):
     """Returns a `ContactEdit` (only the fields that changed are set), or None when cancelled.
 
     With `save` (e.g. ``lambda edit: engine.update_contact(edit.contact_id, **edit.as_kwargs())``)
@@ -74,10 +74,9 @@ class EditContactScreen(ModalScreen[ContactEdit | None]):
     """
 
     DEFAULT_CSS = """
-    EditContactScreen { align: center middle; }
-    EditContactScreen > Vertical {
+    EditContactScreen > .dialog {
         width: 64; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $primary; background: $surface; padding: 0 1;
+        padding: 0 1;
     }
     EditContactScreen .field-row { height: 3; }
     EditContactScreen .field-row > Label { width: 12; padding-top: 1; }
@@ -113,7 +112,7 @@ class EditContactScreen(ModalScreen[ContactEdit | None]):
         }
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="dialog"):
             yield Static(Content.assemble(
                 Content.styled("Edit contact", "bold"), "  ",
                 Content.styled(one_line(self.contact.display_name, 40), "$foreground-muted"),

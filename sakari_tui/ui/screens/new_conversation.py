@@ -8,13 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static, TextArea
 
 from ...phones import InvalidNumber, to_e164
 from ...sms import segment_info
 from ..format import segment_counter
 from ..widgets.inputs import SafeInput, SafeTextArea
+from .dialog import Dialog
 
 
 @dataclass(frozen=True)
@@ -26,12 +26,11 @@ class NewConversation:
     text: str
 
 
-class NewConversationScreen(ModalScreen[NewConversation | None]):
+class NewConversationScreen(Dialog[NewConversation | None]):
     DEFAULT_CSS = """
-    NewConversationScreen { align: center middle; }
-    NewConversationScreen > Vertical {
+    NewConversationScreen > .dialog {
         width: 70; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $primary; background: $surface; padding: 1 2;
+        padding: 1 2;
     }
     NewConversationScreen Label { margin-top: 1; }
     NewConversationScreen #new-text { height: 5; }
@@ -52,7 +51,7 @@ class NewConversationScreen(ModalScreen[NewConversation | None]):
         self.filled = filled
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="dialog"):
             yield Static(Content.styled("New conversation", "bold"))
             yield Label(Content(f"Phone number (+country code, or a {self.default_country} number)"))
             yield SafeInput(placeholder="+1 415 555 0100", id="new-number")

@@ -10,7 +10,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -21,6 +20,7 @@ from ...store.search import SearchHit
 from ...text import one_line
 from ..format import relative_time
 from ..widgets.inputs import SafeInput
+from .dialog import Dialog
 
 DEBOUNCE_SECONDS = 0.15
 SHOWN_LIMIT = 100
@@ -60,13 +60,12 @@ def _flat(text: str) -> bool:
     return text == one_line(text, max(len(text), 1))
 
 
-class SearchScreen(ModalScreen[SearchHit | None]):
+class SearchScreen(Dialog[SearchHit | None]):
     """Returns the chosen hit, or None."""
 
     DEFAULT_CSS = """
-    SearchScreen { align: center middle; }
-    SearchScreen > Vertical {
-        width: 100; max-width: 100%; height: 90%; max-height: 40; border: thick $primary; background: $surface; padding: 0 1;
+    SearchScreen > .dialog {
+        width: 100; max-width: 100%; height: 90%; max-height: 40; padding: 0 1;
     }
     SearchScreen #search-results { height: 1fr; border: none; text-wrap: nowrap; text-overflow: ellipsis; }
     SearchScreen #search-status { height: 1; color: $text-muted; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
@@ -91,7 +90,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="dialog"):
             yield Static(Content.assemble(Content.styled("Search", "bold"), Content.styled("  messages and contacts", "$foreground-muted")))
             yield SafeInput(value=self.initial_query, placeholder="Words, names or digits of a number", id="search-input")
             yield Static(Content(""), id="search-status")

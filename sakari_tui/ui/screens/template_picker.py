@@ -6,14 +6,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...api.models import Template
 from ...templates import Rendered, render
-from ..widgets.inputs import SafeInput
 from ...text import one_line, sanitize
+from ..widgets.inputs import SafeInput
+from .dialog import Dialog
 
 
 def preview_content(rendered: Rendered) -> Content:
@@ -27,13 +27,12 @@ def preview_content(rendered: Rendered) -> Content:
     return content
 
 
-class TemplatePickerScreen(ModalScreen[str | None]):
+class TemplatePickerScreen(Dialog[str | None]):
     """Returns the filled-in template text, or None."""
 
     DEFAULT_CSS = """
-    TemplatePickerScreen { align: center middle; }
-    TemplatePickerScreen > Vertical {
-        width: 90; max-width: 100%; height: 80%; border: thick $primary; background: $surface; padding: 0 1;
+    TemplatePickerScreen > .dialog {
+        width: 90; max-width: 100%; height: 80%; padding: 0 1;
     }
     TemplatePickerScreen #template-list { height: 1fr; border: none; }
     TemplatePickerScreen #template-preview { height: auto; max-height: 10; border-top: solid $primary-muted; padding: 0 1; }
@@ -53,7 +52,7 @@ class TemplatePickerScreen(ModalScreen[str | None]):
         self.shown: list[Template] = []
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="dialog"):
             yield Static(Content.assemble(Content.styled("Templates", "bold"), f" for {one_line(self.contact_name, 40)}"))
             yield SafeInput(placeholder="Type to filter by name or text", id="template-filter")
             yield OptionList(id="template-list")

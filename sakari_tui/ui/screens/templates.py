@@ -12,7 +12,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
@@ -24,6 +23,7 @@ from ...text import one_line, sanitize
 from ..format import segment_counter
 from ..widgets.inputs import SafeInput, SafeTextArea
 from .confirm import ConfirmScreen
+from .dialog import Dialog
 from .template_picker import preview_content
 
 log = logging.getLogger(__name__)
@@ -47,16 +47,15 @@ def _label(template: Template) -> str:
     return one_line(template.name, 60) or "(unnamed)"
 
 
-class TemplatesScreen(ModalScreen[None]):
+class TemplatesScreen(Dialog[None]):
     """The template manager. `source` is the engine (or anything with its three template methods);
     `contacts` are sample contacts for the preview (e.g. those of the cached conversations, the
     open one first). Dismisses with None; saved changes are already at Sakari by then."""
 
     DEFAULT_CSS = """
-    TemplatesScreen { align: center middle; }
     TemplatesScreen > #tpl-dialog {
         width: 100%; max-width: 120; height: 100%; max-height: 40;
-        border: thick $primary; background: $surface; padding: 0 1;
+        padding: 0 1;
     }
     TemplatesScreen #tpl-title { height: 1; }
     TemplatesScreen #tpl-body { height: 1fr; }
@@ -106,7 +105,7 @@ class TemplatesScreen(ModalScreen[None]):
     # --- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="tpl-dialog"):
+        with Vertical(id="tpl-dialog", classes="dialog"):
             yield Static(Content.styled("Templates", "bold"), id="tpl-title")
             with Horizontal(id="tpl-body"):
                 with Vertical(id="tpl-left"):
