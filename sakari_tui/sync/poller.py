@@ -17,7 +17,7 @@ import random
 import time
 from collections.abc import Awaitable, Callable
 
-from ..api import ApiSlow, ApiUnavailable, AuthError, RateLimited, SakariError
+from ..api import ApiSlow, AuthError, RateLimited, SakariError
 from ..store import StoreDamaged, StoreError
 from .backoff import backoff_delay
 from .engine import InboxEngine
