@@ -17,7 +17,7 @@ from typing import TypeVar
 from pydantic import ValidationError
 
 from ..api.models import Contact, Conversation, Message
-from ..keywords import is_opt_in_keyword, is_opt_out_keyword
+from ..sms.keywords import is_opt_in_keyword, is_opt_out_keyword
 from .db import store_damaged
 from .times import iso, parse_iso
 from .unread import UNREAD_SQL

@@ -34,7 +34,7 @@ from ..api import (
 from ..api.models import Updated
 from ..store import OutboxEntry, SendState, Store
 from ..store.outbox import is_placeholder, placeholder_id
-from ..templates import contact_context, sent_text_matches
+from ..sms.templates import contact_context, sent_text_matches
 from .backoff import backoff_delay
 from .events import ConversationMoved, ConversationsChanged, Event, SendStateChanged, ThreadChanged
 

@@ -31,12 +31,12 @@ from textual.widgets import Footer, Header, Input, Static
 from ..api import Conversation, SakariError
 from ..config import ConfigError, Settings, update_config_file
 from ..editor import EditorError, edit_text, editor_argv
-from ..keywords import reads_like_opt_out
+from ..sms.keywords import reads_like_opt_out
 from ..notify import Notifier
 from ..logs import crash_summary, redact
-from ..phones import display_number
-from ..send_guard import send_warnings
-from ..sms import segment_info
+from ..sms.phones import display_number
+from ..sms.guard import send_warnings
+from ..sms.segments import segment_info
 from ..store import ListingOptions, SearchHit, Store, StoreDamaged, StoreError
 from ..store.outbox import is_placeholder
 from ..sync import (
@@ -51,7 +51,7 @@ from ..sync import (
     SyncStatusChanged,
     ThreadChanged,
 )
-from ..templates import contact_context, unfilled
+from ..sms.templates import contact_context, unfilled
 from ..text import one_line
 from .alerts import Alerts
 from .clock import FrozenClock, WallClock

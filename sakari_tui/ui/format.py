@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from ..api.models import EmbeddedError, MessageStatus
-from ..sms import MAX_SEGMENTS, SegmentInfo
+from ..sms.segments import MAX_SEGMENTS, SegmentInfo
 
 # Plain words for the error codes Sakari documents on undelivered messages.
 ERROR_WORDS = {

@@ -11,8 +11,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static, TextArea
 
-from ...phones import InvalidNumber, to_e164
-from ...sms import segment_info
+from ...sms.phones import InvalidNumber, to_e164
+from ...sms.segments import segment_info
 from ..format import segment_counter
 from ..widgets.inputs import SafeInput, SafeTextArea
 

@@ -11,7 +11,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...api.models import Template
-from ...templates import Rendered, render
+from ...sms.templates import Rendered, render
 from ..widgets.inputs import SafeInput
 from ...text import one_line, sanitize
 

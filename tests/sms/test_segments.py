@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sakari_tui.sms import (
+from sakari_tui.sms.segments import (
     GSM7,
     MAX_SEGMENTS,
     UCS2,

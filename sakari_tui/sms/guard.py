@@ -10,11 +10,14 @@ Core code: never imports Textual.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from .config import ComposeSection
 from .phones import region_of
 from .quiet_hours import check
-from .sms import SegmentInfo, format_cost, segment_info, segment_price
+from .segments import SegmentInfo, format_cost, segment_info, segment_price
+
+if TYPE_CHECKING:  # only for annotations: at run time the message domain stays below the settings
+    from ..config import ComposeSection
 
 
 def cost_estimate(info: SegmentInfo, number: str | None, compose: ComposeSection) -> str:
@@ -27,8 +30,11 @@ def cost_estimate(info: SegmentInfo, number: str | None, compose: ComposeSection
 
 def send_warnings(text: str, number: str | None, compose: ComposeSection, now_utc: datetime) -> list[str]:
     """Sentences to confirm before sending `text` to `number`; empty when it can simply go."""
+    return _warnings(segment_info(text), number, compose, now_utc)
+
+
+def _warnings(info: SegmentInfo, number: str | None, compose: ComposeSection, now_utc: datetime) -> list[str]:
     warnings: list[str] = []
-    info = segment_info(text)
     limit = compose.confirm_over_segments
     if limit and info.segments > limit:
         why = " (UCS-2)" if info.forcing_chars else ""
@@ -41,3 +47,4 @@ def send_warnings(text: str, number: str | None, compose: ComposeSection, now_ut
         if quiet is not None:
             warnings.append(quiet.message)
     return warnings
+
