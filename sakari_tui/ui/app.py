@@ -32,7 +32,7 @@ from ..api import Conversation, SakariError
 from ..config import ConfigError, Settings, update_config_file
 from ..editor import EditorError, edit_text, editor_argv
 from ..sms.keywords import reads_like_opt_out
-from ..notify import Notifier
+from ..notify import Alerts, Notifier
 from ..logs import crash_summary, redact
 from ..sms.phones import display_number
 from ..sms.guard import send_warnings
@@ -53,7 +53,6 @@ from ..sync import (
 )
 from ..sms.templates import contact_context, unfilled
 from ..text import one_line
-from .alerts import Alerts
 from .clock import FrozenClock, WallClock
 from .format import ago
 from .screens.confirm import ConfirmScreen, SendAnywayScreen

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from sakari_tui.config import NotificationsSection
-from sakari_tui.notify import BODY_LIMIT, HIDDEN_TEXT, NewMessage, Notifier, scrub
+from sakari_tui.notify.notifier import BODY_LIMIT, HIDDEN_TEXT, NewMessage, Notifier, scrub
 from tests.security.hostile import HOSTILE
 
 # What must never be inside an OSC payload: C0 and C1 controls (ESC, BEL, ST 0x9c, CSI 0x9b,
