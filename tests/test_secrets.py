@@ -109,7 +109,7 @@ def app_runs(monkeypatch):
     """Replace the TUI with a recorder of what run_app was given."""
     calls = []
 
-    def fake_run_app(settings, store_path, *, settings_path, demo, warnings=()):
+    def fake_run_app(settings, store_path, *, settings_path, demo, warnings=(), reset_damaged_store=False):
         calls.append({"settings": settings, "warnings": list(warnings), "level": logging.getLogger().level})
         return 0
 
