@@ -13,9 +13,9 @@ import httpx
 import pytest
 
 from sakari_tui import cli, config, logs
+from sakari_tui.api import SakariError
 from sakari_tui.cli import inbox as cli_inbox
 from sakari_tui.cli import setup as cli_setup
-from sakari_tui.api import SakariError
 from sakari_tui.config import ConfigError, SakariSection, Settings, load_settings, permission_problem, write_config_file
 from sakari_tui.paths import log_file
 from sakari_tui.simulator import SimulatorServer

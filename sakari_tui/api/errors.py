@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ..logs import redact
 
+
 class SakariError(Exception):
     """An API call failed. `code` is Sakari's error code (e.g. ``CONT-001``) when it sent one."""
 

@@ -97,7 +97,7 @@ async def run_command(
         return f"{what}: the program {program!r} cannot be run ({reason})."
     try:
         code = await asyncio.wait_for(process.wait(), timeout)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         await _kill(process)
         limit = f"{timeout:g} second" + ("" if timeout == 1 else "s")
         return f"{what}: the command did not finish within {limit} and was stopped."

@@ -12,8 +12,8 @@ from textual.widgets.option_list import Option
 
 from ...api.models import Template
 from ...sms.templates import Rendered, render
-from ..widgets.inputs import SafeInput
 from ...text import one_line, sanitize
+from ..widgets.inputs import SafeInput
 
 
 def preview_content(rendered: Rendered) -> Content:

@@ -20,8 +20,8 @@ from textual.widgets import Static
 from ...api.models import OPTED_OUT_AT_ATTRIBUTE, Contact, ContactIdentifiers, Conversation
 from ...sms.phones import display_number, region_label
 from ...store import ConversationRow
-from ..format import local_time
 from ...text import one_line
+from ..format import local_time
 
 # `$text-muted` inside Content renders as plain white in Textual 8.2.8; this one is a solid colour.
 MUTED = "$foreground-muted"
