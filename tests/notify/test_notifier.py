@@ -324,14 +324,6 @@ def test_hook_text_accepts_only_scrubbed_or_raw():
         NotificationsSection(hook_text="sanitised")
 
 
-def test_core_modules_do_not_import_textual():
-    import subprocess
-
-    probe = "import sys, sakari_tui.notify, sakari_tui.editor; print([m for m in ('textual', 'rich') if m in sys.modules])"
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0 and done.stdout == "[]\n", done.stderr
-
-
 def test_the_hook_never_sees_our_credentials():
     notifier = Notifier(NotificationsSection(on_message="true"),
                         env={"PATH": "/bin", "SAKARI_CLIENT_SECRET": "s3cret", "SAKARI_ACCOUNT_ID": "acc"})
