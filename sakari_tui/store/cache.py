@@ -178,7 +178,7 @@ def _fingerprint(raw: str) -> str:
 
 
 def _dump(model: Conversation | Message | Contact) -> str:
-    return json.dumps(model.model_dump(mode="json", by_alias=True, exclude_none=True), sort_keys=True, ensure_ascii=False)
+    return json.dumps(model.to_wire(), sort_keys=True, ensure_ascii=False)
 
 
 _Model = TypeVar("_Model", Conversation, Message, Contact)
