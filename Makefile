@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench screenshots simulator clean
+.PHONY: demo test lint bench screenshots simulator clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,13 @@ $(STAMP): $(BIN)/python pyproject.toml
 demo: $(STAMP)
 	$(BIN)/sakari-tui --demo
 
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest
+
+# Lint rules and the import contracts (pyproject.toml): the core never imports Textual, layers import downwards.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 simulator: $(STAMP)
 	$(BIN)/sakari-tui simulator --port 8765
@@ -31,4 +36,4 @@ screenshots: $(STAMP)
 	TZ=UTC $(BIN)/python -m sakari_tui.ui.scenes screenshots
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .import_linter_cache

@@ -23,7 +23,7 @@ PRESSES = 240
 OPENS = 5
 SYNC_RUNS = 3
 # The name on the first row of both stores (conversation #0 is the newest and unread).
-TOP_NAME = "Avery Abbott0".encode()
+TOP_NAME = b"Avery Abbott0"
 
 
 def log(message: str) -> None:

@@ -134,7 +134,7 @@ class ComposeSection(BaseModel):
     @field_validator("send_window_start", "send_window_end")
     @classmethod
     def _time_of_day(cls, value: str) -> str:
-        from .quiet_hours import parse_clock
+        from .sms.quiet_hours import parse_clock
 
         return parse_clock(value).strftime("%H:%M")
 

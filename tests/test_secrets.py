@@ -14,6 +14,8 @@ import pytest
 
 from sakari_tui import cli, config, logs
 from sakari_tui.api import SakariError
+from sakari_tui.cli import inbox as cli_inbox
+from sakari_tui.cli import setup as cli_setup
 from sakari_tui.config import ConfigError, SakariSection, Settings, load_settings, permission_problem, write_config_file
 from sakari_tui.paths import log_file
 from sakari_tui.simulator import SimulatorServer
@@ -111,7 +113,7 @@ def app_runs(monkeypatch):
         calls.append({"settings": settings, "warnings": list(warnings), "level": logging.getLogger().level})
         return 0
 
-    monkeypatch.setattr(cli, "run_app", fake_run_app)
+    monkeypatch.setattr(cli_inbox, "run_app", fake_run_app)
     return calls
 
 
@@ -175,7 +177,7 @@ def test_run_app_passes_warnings_to_the_app(monkeypatch, tmp_path):
 
     monkeypatch.setattr(ui_app, "make_app", fake_make_app)
     settings = Settings(sakari=SakariSection(account_id="a", client_id="b", client_secret=SECRET))
-    assert cli.run_app(settings, tmp_path / "s.sqlite3", settings_path=None, demo=True, warnings=["careful"]) == 0
+    assert cli_inbox.run_app(settings, tmp_path / "s.sqlite3", settings_path=None, demo=True, warnings=["careful"]) == 0
     assert received == {"warnings": ["careful"]}
 
 
@@ -323,8 +325,8 @@ def test_setup_twice_keeps_one_handler_and_stop_restores_levels(isolated_paths):
 @pytest.mark.parametrize("argv, level", [([], logging.INFO), (["--debug"], logging.DEBUG), (["--demo", "--debug"], logging.DEBUG)])
 def test_debug_flag_sets_the_level_for_inbox_and_demo(isolated_paths, monkeypatch, argv, level):
     seen = []
-    monkeypatch.setattr(cli, "run_inbox", lambda **kw: seen.append(logging.getLogger().level) or 0)
-    monkeypatch.setattr(cli, "run_demo", lambda seed, warnings: seen.append(logging.getLogger().level) or 0)
+    monkeypatch.setattr(cli_inbox, "run_inbox", lambda **kw: seen.append(logging.getLogger().level) or 0)
+    monkeypatch.setattr(cli_inbox, "run_demo", lambda seed, warnings: seen.append(logging.getLogger().level) or 0)
     assert cli.main(argv) == 0
     assert seen == [level]
     assert "starting" in log_file().read_text()
@@ -436,7 +438,7 @@ def test_an_unexpected_error_is_one_sentence_on_screen_and_a_traceback_in_the_lo
     def explode(**kwargs):
         raise RuntimeError(f"kaboom near Bearer {JWT}\nsecond line")
 
-    monkeypatch.setattr(cli, "run_inbox", explode)
+    monkeypatch.setattr(cli_inbox, "run_inbox", explode)
     assert cli.main([]) == 1
     err = capsys.readouterr().err
     assert err == f"sakari-tui stopped unexpectedly (RuntimeError); details in {log_file()}\n"
@@ -446,7 +448,7 @@ def test_an_unexpected_error_is_one_sentence_on_screen_and_a_traceback_in_the_lo
 
 
 def test_an_unexpected_error_outside_the_inbox_is_logged_too(monkeypatch, isolated_paths, capsys):
-    monkeypatch.setattr(cli, "run_config_init", lambda: 1 / 0)
+    monkeypatch.setattr(cli_setup, "run_config_init", lambda: 1 / 0)
     assert cli.main(["config", "init"]) == 1
     assert capsys.readouterr().err == f"sakari-tui stopped unexpectedly (ZeroDivisionError); details in {log_file()}\n"
     logs.stop_logging()
@@ -467,7 +469,7 @@ def test_an_unexpected_error_without_a_log_file_is_still_one_sentence(monkeypatc
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("")
     monkeypatch.setenv("SAKARI_TUI_LOGS", str(blocker / "logs"))
-    monkeypatch.setattr(cli, "run_config_init", lambda: 1 / 0)
+    monkeypatch.setattr(cli_setup, "run_config_init", lambda: 1 / 0)
     assert cli.main(["config", "init"]) == 1
     err = capsys.readouterr().err
     assert err == "sakari-tui stopped unexpectedly (ZeroDivisionError); the log file could not be written\n"
@@ -490,7 +492,7 @@ def test_a_crash_never_shows_the_exception_text(monkeypatch, isolated_paths, cap
     def explode(**kwargs):
         raise exc
 
-    monkeypatch.setattr(cli, "run_inbox", explode)
+    monkeypatch.setattr(cli_inbox, "run_inbox", explode)
     assert cli.main([]) == 1
     err = capsys.readouterr().err
     assert err == f"sakari-tui stopped unexpectedly ({type(exc).__name__}); details in {log_file()}\n"
@@ -544,13 +546,13 @@ def test_interrupts_and_exits_pass_through(monkeypatch, exc):
     def stop(**kwargs):
         raise exc()
 
-    monkeypatch.setattr(cli, "run_inbox", stop)
+    monkeypatch.setattr(cli_inbox, "run_inbox", stop)
     with pytest.raises(exc):
         cli.main([])
 
 
 def test_a_secret_command_in_a_file_others_can_change_is_never_run(monkeypatch, tmp_path, capsys):
-    from sakari_tui import cli
+    from sakari_tui.cli import inbox
 
     folder = tmp_path / "shared"
     folder.mkdir()
@@ -563,6 +565,6 @@ def test_a_secret_command_in_a_file_others_can_change_is_never_run(monkeypatch, 
     monkeypatch.setenv("SAKARI_TUI_CONFIG", str(config))
     for name in ("SAKARI_CLIENT_SECRET", "SAKARI_ACCOUNT_ID", "SAKARI_CLIENT_ID"):
         monkeypatch.delenv(name, raising=False)
-    assert cli.run_inbox(strict_perms=False) == 2
+    assert inbox.run_inbox(strict_perms=False) == 2
     assert not ran.exists()
     assert "does not run its client_secret_command" in capsys.readouterr().err

@@ -13,7 +13,7 @@ import pytest
 
 from sakari_tui.config import ENV_KEYS, NotificationsSection, SakariSection, load_settings, secret_from_command
 from sakari_tui.editor import edit_text
-from sakari_tui.notify import NewMessage, Notifier, run_command
+from sakari_tui.notify.notifier import NewMessage, Notifier, run_command
 from sakari_tui.subprocesses import child_environment, is_credential_variable
 
 SECRET = "s3cret-in-the-environment-0123456789"

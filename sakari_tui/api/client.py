@@ -27,6 +27,7 @@ from .auth import TokenManager
 from .body import ACCEPT_ENCODING, DEFAULT_MAX_RESPONSE_BYTES, read_body
 from .errors import ApiSlow, AuthError, BadResponse, SakariError
 from .models import (
+    ApiModel,
     Campaign,
     CampaignRequest,
     Contact,
@@ -72,11 +73,11 @@ _WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encod
 _log = logging.getLogger(__name__)
 
 
-def _body(value: BaseModel | Mapping[str, Any] | None) -> dict[str, Any] | None:
+def _body(value: ApiModel | Mapping[str, Any] | None) -> dict[str, Any] | None:
     if value is None:
         return None
-    if isinstance(value, BaseModel):
-        return value.model_dump(by_alias=True, exclude_none=True, mode="json")
+    if isinstance(value, ApiModel):
+        return value.to_wire()
     return dict(value)
 
 

@@ -3,7 +3,8 @@
 Callers catch `SakariError` (or a subclass) and never see an httpx or pydantic exception.
 Messages are plain sentences fit to show a person; they never contain secrets or tokens: many
 quote the server, and a gateway echoing the request would quote our credentials back, so every
-message and code passes through the log's redaction on the way in.
+message and code passes through the log's redaction on the way in. `describe(code)` puts the codes
+Sakari reports on undelivered messages into plain words.
 """
 
 from __future__ import annotations
@@ -80,3 +81,31 @@ class ApiSlow(ApiUnavailable):
 
 class BadResponse(SakariError):
     """The API answered with something that is not the JSON it documents."""
+
+
+# Plain words for the error codes Sakari documents on undelivered messages (a message's `error.code`).
+ERROR_WORDS = {
+    "MSG-006": "the carrier reported an unknown error",
+    "MSG-008": "the carrier flagged it as spam",
+    "MSG-009": "the carrier prohibits this content",
+    "MSG-018": "the number cannot be reached",
+    "MSG-019": "the carrier could not deliver it",
+    "MSG-020": "the number is a landline",
+    "MSG-023": "the carrier rejected it",
+    "MSG-024": "it was a duplicate",
+    "MSG-025": "the carrier reported an unknown error",
+    "MSG-026": "delivery timed out",
+    "MSG-028": "throttled; it will be retried",
+    "MSG-029": "the daily sending limit was reached",
+    "MSG-033": "the carrier failed",
+    "MSG-036": "toll-free sending is blocked",
+    "MSG-037": "the number has no carrier",
+    "MSG-043": "free URL shorteners are blocked",
+    "CONT-010": "the contact has opted out",
+    "ACCT-006": "the account is out of credit",
+}
+
+
+def describe(code: str | None) -> str | None:
+    """Plain words for one of Sakari's error codes ('MSG-020' -> 'the number is a landline'); None if unknown."""
+    return ERROR_WORDS.get(code) if code else None

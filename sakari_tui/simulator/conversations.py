@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..sms import segment_info, segment_price
+from ..sms.segments import segment_info, segment_price
 from .phones import country_of
 from .records import Actor, ContactRecord, ConversationRecord, MessageRecord
 from .webhooks import queue_conversation_event, queue_message_event

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..sms import MAX_SEGMENTS, segment_info
+from ..sms.segments import MAX_SEGMENTS, segment_info
 from .config import SenderNumber
 from .contacts import create_or_merge, normalise_mobile, parse_contact_fields
 from .conversations import add_message, conversation_for, queue_outgoing

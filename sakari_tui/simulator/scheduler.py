@@ -35,7 +35,3 @@ class Scheduler:
             callback(due)
             ran += 1
         return ran
-
-    def next_due(self) -> float | None:
-        """When the next callback is due, or None."""
-        return self._queue[0][0] if self._queue else None

@@ -128,7 +128,8 @@ class SimulatorServer:
 def banner(config: SimulatorConfig, base_url: str) -> str:
     """The text `sakari-tui simulator` prints: credentials, URLs and a curl example."""
     token_url = base_url + "/oauth2/token"
-    body = ('{"grant_type":"client_credentials","client_id":"%s","client_secret":"%s"}'
+    # %-formatting: the JSON's own braces would need doubling in an f-string or str.format.
+    body = ('{"grant_type":"client_credentials","client_id":"%s","client_secret":"%s"}'  # noqa: UP031
             % (config.client_id, config.client_secret))
     return f"""Sakari API simulator: a local sandbox. No real texts are sent.
 

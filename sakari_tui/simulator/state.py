@@ -11,9 +11,9 @@ import random
 import threading
 from collections import deque
 
+from .bulk_data import load_bulk_data
 from .config import SenderNumber, SimulatorConfig
 from .customers import SimulatedCustomers
-from .bulk_data import load_bulk_data
 from .demo_data import load_demo_data
 from .faults import FaultInjector, FaultSettings, RequestCounter
 from .ids import IdFactory

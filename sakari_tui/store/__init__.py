@@ -36,8 +36,8 @@ __all__ = list(_HOMES)
 if TYPE_CHECKING:
     from .cache import ConversationListing, ConversationRow, InboxCache, ListingOptions, MergeResult
     from .db import StoreDamaged, StoreError, StoreWriteError
-    from .lock import StoreLocked
     from .drafts import Drafts
+    from .lock import StoreLocked
     from .outbox import Outbox, OutboxEntry, SendState
     from .salvage import Salvage, move_aside
     from .search import Search, SearchHit, Snippet

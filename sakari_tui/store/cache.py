@@ -17,7 +17,7 @@ from typing import TypeVar
 from pydantic import ValidationError
 
 from ..api.models import Contact, Conversation, Message
-from ..keywords import is_opt_in_keyword, is_opt_out_keyword
+from ..sms.keywords import is_opt_in_keyword, is_opt_out_keyword
 from .db import store_damaged
 from .times import iso, parse_iso
 from .unread import UNREAD_SQL
@@ -178,7 +178,7 @@ def _fingerprint(raw: str) -> str:
 
 
 def _dump(model: Conversation | Message | Contact) -> str:
-    return json.dumps(model.model_dump(mode="json", by_alias=True, exclude_none=True), sort_keys=True, ensure_ascii=False)
+    return json.dumps(model.to_wire(), sort_keys=True, ensure_ascii=False)
 
 
 _Model = TypeVar("_Model", Conversation, Message, Contact)

@@ -1,6 +1,7 @@
 """The inbox engine: polling, merging into the store, sending. Never imports Textual."""
 
 from .backoff import backoff_delay
+from .closes import PendingCloses
 from .engine import InboxEngine
 from .events import (
     Connection,
@@ -15,6 +16,6 @@ from .events import (
 from .poller import Poller
 
 __all__ = [
-    "InboxEngine", "Poller", "backoff_delay", "Connection", "ConversationMoved", "ConversationsChanged", "Event",
-    "SendState", "SendStateChanged", "SyncStatusChanged", "ThreadChanged",
+    "InboxEngine", "Poller", "PendingCloses", "backoff_delay", "Connection", "ConversationMoved", "ConversationsChanged",
+    "Event", "SendState", "SendStateChanged", "SyncStatusChanged", "ThreadChanged",
 ]

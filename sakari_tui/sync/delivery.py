@@ -22,9 +22,9 @@ from datetime import datetime, timezone
 from ..api import (
     ApiUnavailable,
     BadResponse,
+    ContactIdentifiers,
     ContactRequest,
     Conversation,
-    ContactIdentifiers,
     Message,
     Mobile,
     RateLimited,
@@ -32,9 +32,9 @@ from ..api import (
     SakariError,
 )
 from ..api.models import Updated
+from ..sms.templates import contact_context, sent_text_matches
 from ..store import OutboxEntry, SendState, Store
 from ..store.outbox import is_placeholder, placeholder_id
-from ..templates import contact_context, sent_text_matches
 from .backoff import backoff_delay
 from .events import ConversationMoved, ConversationsChanged, Event, SendStateChanged, ThreadChanged
 

@@ -14,11 +14,10 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
-from pathlib import Path
-
 from textual import events, on, work
 from textual.worker import Worker, WorkerState
 from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
@@ -32,12 +31,13 @@ from textual.widgets import Footer, Header, Input, Static
 from ..api import Conversation, SakariError
 from ..config import ConfigError, Settings, update_config_file
 from ..editor import EditorError, edit_text, editor_argv
-from ..keywords import reads_like_opt_out
-from ..notify import Notifier
 from ..logs import crash_summary, redact, where_details
-from ..phones import display_number
-from ..send_guard import send_warnings
-from ..sms import segment_info
+from ..notify import Alerts, Notifier
+from ..sms.guard import send_warnings
+from ..sms.keywords import reads_like_opt_out
+from ..sms.phones import display_number
+from ..sms.segments import segment_info
+from ..sms.templates import contact_context, unfilled
 from ..store import ListingOptions, SearchHit, Store, StoreDamaged, StoreError
 from ..store.outbox import is_placeholder
 from ..sync import (
@@ -52,9 +52,7 @@ from ..sync import (
     SyncStatusChanged,
     ThreadChanged,
 )
-from ..templates import contact_context, unfilled
 from ..text import one_line
-from .alerts import Alerts
 from .clock import FrozenClock, WallClock
 from .format import ago
 from .styles import stylesheet

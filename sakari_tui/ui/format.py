@@ -8,30 +8,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
+from ..api.errors import ERROR_WORDS
 from ..api.models import EmbeddedError, MessageStatus
-from ..sms import MAX_SEGMENTS, SegmentInfo
-
-# Plain words for the error codes Sakari documents on undelivered messages.
-ERROR_WORDS = {
-    "MSG-006": "the carrier reported an unknown error",
-    "MSG-008": "the carrier flagged it as spam",
-    "MSG-009": "the carrier prohibits this content",
-    "MSG-018": "the number cannot be reached",
-    "MSG-019": "the carrier could not deliver it",
-    "MSG-020": "the number is a landline",
-    "MSG-023": "the carrier rejected it",
-    "MSG-024": "it was a duplicate",
-    "MSG-025": "the carrier reported an unknown error",
-    "MSG-026": "delivery timed out",
-    "MSG-028": "throttled; it will be retried",
-    "MSG-029": "the daily sending limit was reached",
-    "MSG-033": "the carrier failed",
-    "MSG-036": "toll-free sending is blocked",
-    "MSG-037": "the number has no carrier",
-    "MSG-043": "free URL shorteners are blocked",
-    "CONT-010": "the contact has opted out",
-    "ACCT-006": "the account is out of credit",
-}
+from ..sms.segments import MAX_SEGMENTS, SegmentInfo
 
 STATUS_WORDS = {
     MessageStatus.NEW: "queued",

@@ -20,6 +20,7 @@ import pytest_asyncio
 from sakari_tui.api import SakariClient
 from sakari_tui.simulator import ManualClock, SimulatorServer
 
+
 async def wait_until(
     predicate: Callable[[], Any | Awaitable[Any]], timeout: float = 5.0, interval: float = 0.01
 ) -> Any:

@@ -12,7 +12,7 @@ import pytest
 
 from sakari_tui.api import NO_RETRY, ApiUnavailable, BadResponse, SakariClient
 
-from .hostile import HostileServer, RawRequest, gzip_bomb, head, send, send_json
+from .hostile import HostileServer, RawRequest, gzip_bomb, head, send
 
 TOO_LARGE = "The Sakari API sent an answer larger than 8 MB; it was not read."
 CONVERSATION = {"success": True, "data": {"id": "c1"}}

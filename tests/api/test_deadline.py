@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from sakari_tui.api import ApiSlow, ApiUnavailable, NO_RETRY, SakariClient
+from sakari_tui.api import NO_RETRY, ApiSlow, ApiUnavailable, SakariClient
 
 from .hostile import HostileServer, RawRequest, head, send_json
 

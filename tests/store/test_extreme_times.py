@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from sakari_tui.api import Contact, Conversation, Message
-from sakari_tui.api.models import LATEST, EARLIEST
+from sakari_tui.api.models import EARLIEST, LATEST
 from sakari_tui.store import Store
 from sakari_tui.store.cache import iso, parse_iso
 from sakari_tui.ui.format import clock_label, day_label, local_day, relative_time

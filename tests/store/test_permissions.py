@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sakari_tui.cli import demo_store_path
+from sakari_tui.cli.inbox import demo_store_path
 from sakari_tui.paths import data_dir, secure_store_folder
 from sakari_tui.store import Store
 

@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 import sakari_tui
-
 from sakari_tui.api import Contact, Conversation, Message
 from sakari_tui.store import Store, StoreError, StoreWriteError
 from sakari_tui.store.db import classify_error

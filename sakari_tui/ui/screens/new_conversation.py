@@ -10,8 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Input, Label, Static, TextArea
 
-from ...phones import InvalidNumber, to_e164
-from ...sms import segment_info
+from ...sms.phones import InvalidNumber, to_e164
+from ...sms.segments import segment_info
 from ..format import segment_counter
 from ..widgets.inputs import SafeInput, SafeTextArea
 from .dialog import Dialog

@@ -15,7 +15,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from ...phones import display_number
+from ...sms.phones import display_number
 from ...store.search import SearchHit
 from ...text import one_line
 from ..format import relative_time

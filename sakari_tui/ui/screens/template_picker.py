@@ -10,7 +10,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...api.models import Template
-from ...templates import Rendered, render
+from ...sms.templates import Rendered, render
 from ...text import one_line, sanitize
 from ..widgets.inputs import SafeInput
 from .dialog import Dialog

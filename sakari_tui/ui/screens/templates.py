@@ -17,8 +17,8 @@ from textual.widgets.option_list import Option
 
 from ...api import SakariError
 from ...api.models import ContactIdentifiers, Template
-from ...sms import segment_info
-from ...templates import contact_context, render
+from ...sms.segments import segment_info
+from ...sms.templates import contact_context, render
 from ...text import one_line, sanitize
 from ..format import segment_counter
 from ..widgets.inputs import SafeInput, SafeTextArea

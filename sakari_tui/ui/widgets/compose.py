@@ -11,9 +11,9 @@ from textual.content import Content
 from textual.widgets import Static, TextArea
 
 from ...config import ComposeSection
-from ...send_guard import cost_estimate
-from ...sms import is_gsm7, segment_info, to_gsm7, ucs2_culprits
-from ...templates import PLACEHOLDER, unfilled
+from ...sms.guard import cost_estimate
+from ...sms.segments import is_gsm7, segment_info, to_gsm7, ucs2_culprits
+from ...sms.templates import PLACEHOLDER, unfilled
 from ...text import sanitize
 from ..format import segment_counter
 from .inputs import SafeTextArea

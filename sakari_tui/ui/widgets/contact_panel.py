@@ -18,10 +18,10 @@ from textual.message import Message
 from textual.widgets import Static
 
 from ...api.models import OPTED_OUT_AT_ATTRIBUTE, Contact, ContactIdentifiers, Conversation
-from ...phones import display_number
+from ...sms.phones import display_number, region_label
 from ...store import ConversationRow
-from ..format import local_time
 from ...text import one_line
+from ..format import local_time
 
 # `$text-muted` inside Content renders as plain white in Textual 8.2.8; this one is a solid colour.
 MUTED = "$foreground-muted"
@@ -38,36 +38,6 @@ def format_moment(when: datetime | None) -> str:
         return ""
     local = local_time(when)  # attribute values are not clamped like API times: year 9999 east of UTC
     return f"{local.day} {local:%b} {local.year:04d}, {local:%H:%M}"
-
-
-def region_label(number: str | None) -> str:
-    """Where a number is from, e.g. 'United States (US) · San Francisco, CA' ('' when unknown)."""
-    if not number:
-        return ""
-    # Loaded here, not at import: phonenumbers' metadata would delay the first frame.
-    import phonenumbers
-    from phonenumbers import NumberParseException, geocoder
-
-    try:
-        parsed = phonenumbers.parse(number, None)  # E.164, as Sakari sends them (and as phones.region_of reads)
-    except NumberParseException:
-        return ""
-    region = phonenumbers.region_code_for_number(parsed) or phonenumbers.region_code_for_country_code(
-        parsed.country_code
-    )
-    if not region or region in ("ZZ", "001"):
-        return ""
-    country = geocoder.country_name_for_number(parsed, "en")
-    if not country:
-        try:  # numbers in test or fictional ranges are not "valid"; their country still is known
-            country = geocoder._region_display_name(region, "en", None, None)
-        except Exception:  # a private helper: a newer phonenumbers may have moved it
-            country = ""
-    label = f"{country} ({region})" if country else region
-    place = geocoder.description_for_number(parsed, "en") if phonenumbers.is_valid_number(parsed) else ""
-    if place and place != country:
-        label += f" · {place}"
-    return label
 
 
 def _attribute_text(value: Any) -> str:

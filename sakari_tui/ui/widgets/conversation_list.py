@@ -21,7 +21,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ...phones import display_number
+from ...sms.phones import display_number
 from ...store import ConversationListing, ConversationRow
 from ...text import one_line
 from ..clock import FrozenClock, WallClock

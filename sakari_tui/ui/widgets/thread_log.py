@@ -20,7 +20,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...api.models import Message, MessageStatus
-from ...keywords import keyword_label, reads_like_opt_out
+from ...sms.keywords import keyword_label, reads_like_opt_out
 from ...store import OutboxEntry
 from ...sync import SendState
 from ...text import one_line, sanitize

@@ -22,11 +22,11 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from .subprocesses import child_environment
-from .text import one_line, sanitize
+from ..subprocesses import child_environment
+from ..text import one_line, sanitize
 
 if TYPE_CHECKING:
-    from .config import NotificationsSection
+    from ..config import NotificationsSection
 
 # Terminals and notification daemons show a line or two; a whole long SMS would only be cut there.
 TITLE_LIMIT = 80
@@ -97,7 +97,7 @@ async def run_command(
         return f"{what}: the program {program!r} cannot be run ({reason})."
     try:
         code = await asyncio.wait_for(process.wait(), timeout)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         await _kill(process)
         limit = f"{timeout:g} second" + ("" if timeout == 1 else "s")
         return f"{what}: the command did not finish within {limit} and was stopped."

@@ -7,7 +7,8 @@ import tomllib
 import pytest
 
 from sakari_tui import __version__, logs
-from sakari_tui.cli import main, run_config_init
+from sakari_tui.cli import main
+from sakari_tui.cli.setup import run_config_init
 from sakari_tui.config import load_settings, update_config_file, write_config_file
 from sakari_tui.simulator.server import SimulatorServer
 

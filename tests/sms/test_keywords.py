@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sakari_tui.keywords import keyword_label, reads_like_opt_out
+from sakari_tui.sms.keywords import keyword_label, reads_like_opt_out
 
 
 @pytest.mark.parametrize(

@@ -26,10 +26,6 @@ def is_opt_in_keyword(text: str | None) -> bool:
     return _keyword(text) in OPT_IN
 
 
-def is_help_keyword(text: str | None) -> bool:
-    return _keyword(text) in HELP
-
-
 OPT_OUT_LABEL = "opt-out"
 OPT_IN_LABEL = "opt-in"
 HELP_LABEL = "help"

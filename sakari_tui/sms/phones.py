@@ -1,4 +1,4 @@
-"""Phone numbers: parse what a person typed into E.164, and format numbers for display."""
+"""Phone numbers: parse what a person typed into E.164, format numbers for display, say where they are from."""
 
 from __future__ import annotations
 
@@ -64,3 +64,32 @@ def display_number(number: str | None) -> str:
     if not phonenumbers.is_possible_number(parsed):
         return number
     return phonenumbers.format_number(parsed, PhoneNumberFormat.INTERNATIONAL)
+
+
+def region_label(number: str | None) -> str:
+    """Where a number is from, e.g. 'United States (US) · San Francisco, CA' ('' when unknown)."""
+    if not number:
+        return ""
+    import phonenumbers
+    from phonenumbers import NumberParseException, geocoder
+
+    try:
+        parsed = phonenumbers.parse(number, None)  # E.164, as Sakari sends them (and as region_of reads them)
+    except NumberParseException:
+        return ""
+    region = phonenumbers.region_code_for_number(parsed) or phonenumbers.region_code_for_country_code(
+        parsed.country_code
+    )
+    if not region or region in ("ZZ", "001"):
+        return ""
+    country = geocoder.country_name_for_number(parsed, "en")
+    if not country:
+        try:  # numbers in test or fictional ranges are not "valid"; their country still is known
+            country = geocoder._region_display_name(region, "en", None, None)
+        except Exception:  # a private helper: a newer phonenumbers may have moved it
+            country = ""
+    label = f"{country} ({region})" if country else region
+    place = geocoder.description_for_number(parsed, "en") if phonenumbers.is_valid_number(parsed) else ""
+    if place and place != country:
+        label += f" · {place}"
+    return label

@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta, timezone
 
 import pytest
 
-from sakari_tui.quiet_hours import QuietHours, check, check_zones, in_window, recipient_time_zones
+from sakari_tui.sms.quiet_hours import QuietHours, check, check_zones, in_window, recipient_time_zones
 
 UTC = timezone.utc
 LONDON = "+442079460000"  # landline: Europe/London only

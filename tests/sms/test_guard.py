@@ -3,8 +3,8 @@
 from datetime import datetime, timezone
 
 from sakari_tui.config import ComposeSection
-from sakari_tui.send_guard import cost_estimate, send_warnings
-from sakari_tui.sms import segment_info
+from sakari_tui.sms.guard import cost_estimate, send_warnings
+from sakari_tui.sms.segments import segment_info
 
 NEW_YORK = "+12125550123"
 NOON_IN_NEW_YORK = datetime(2026, 6, 1, 16, 0, tzinfo=timezone.utc)

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from sakari_tui import cli
-from sakari_tui.cli import build_parser, offer_fresh_store, run_app
+from sakari_tui.cli import build_parser
+from sakari_tui.cli.inbox import offer_fresh_store, run_app
 from sakari_tui.config import SakariSection, Settings
 from sakari_tui.store import Store, StoreDamaged
 

@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sakari_tui.sms import (
+from sakari_tui.sms.segments import (
+    DEFAULT_SEGMENT_PRICE,
     GSM7,
     MAX_SEGMENTS,
     UCS2,
-    DEFAULT_SEGMENT_PRICE,
     Folded,
     format_cost,
     is_gsm7,

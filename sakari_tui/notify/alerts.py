@@ -1,6 +1,6 @@
 """New customer texts get the user's attention: bell, terminal and desktop notifications, the hook.
 
-The notifier (`sakari_tui.notify`) knows how to notify; this decides when. A text in a muted
+The notifier (`notify.notifier`) knows how to notify; this decides when. A text in a muted
 conversation makes no sound. The backlog a first sync brings into an empty store is not news,
 so it notifies nothing; and a burst (many conversations at once, e.g. after a night offline)
 shows a few notifications and one summary rather than dozens.
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from ..notify import NewMessage, Notifier
 from ..store import Store
+from .notifier import NewMessage, Notifier
 
 # Individual desktop/terminal notifications per burst; the rest are counted in one summary.
 NOTIFY_AT_ONCE = 3

@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sakari_tui.templates import sent_text_matches
+from sakari_tui.sms.templates import sent_text_matches
 
 
 def test_placeholders_match_as_rendered():

@@ -1,0 +1,131 @@
+"""The `sakari-tui` command: the inbox, `--demo`, and the `simulator`, `config` and `unread` subcommands.
+
+One module per subcommand (`inbox`, `setup`, `unread`), each imported only when its command runs,
+and heavy modules (settings models, the API client, the app) only where they are used:
+`sakari-tui unread` runs in a status bar every few seconds and must start in milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+from ..paths import log_file
+from .output import logger, warn
+
+
+def port_number(text: str) -> int:
+    """argparse type for a TCP port: 0 to 65535 (0 lets the system pick a free one)."""
+    port = int(text) if text.isdigit() else -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number; use 0 to 65535 (0 picks a free one)")
+    return port
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sakari-tui",
+        description="A terminal inbox for the Sakari SMS platform.",
+        epilog="Run 'sakari-tui --demo' to try it against a built-in simulator, with no account and no network.",
+    )
+    parser.add_argument("--version", action="version", version=f"sakari-tui {__version__}")
+    parser.add_argument("--demo", action="store_true", help="run against the built-in Sakari simulator")
+    parser.add_argument("--seed", type=int, default=1, help="demo data seed (with --demo; default 1)")
+    parser.add_argument("--debug", action="store_true", help="write detailed records to the log file")
+    parser.add_argument(
+        "--strict-perms", action="store_true",
+        help="refuse to start if other users can read the client secret in the settings file, "
+        "or change the file or its folder",
+    )
+    parser.add_argument(
+        "--reset-damaged-store", action="store_true",
+        help="if the local store is damaged, move it aside and start a fresh one (keeping unsent replies), without asking",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    simulator = commands.add_parser(
+        "simulator", help="serve the Sakari API simulator (a local sandbox)",
+        description="Serve the Sakari API simulator on a loopback address until Ctrl+C.",
+    )
+    simulator.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    simulator.add_argument("--port", type=port_number, default=8765, help="port (default 8765; 0 picks a free one)")
+    simulator.add_argument("--seed", type=int, default=1, help="demo data seed (default 1)")
+    simulator.add_argument("--no-customers", action="store_true", help="no simulated customer replies")
+
+    config = commands.add_parser("config", help="create or locate the settings file")
+    config_commands = config.add_subparsers(dest="config_command", metavar="SUBCOMMAND", required=True)
+    config_commands.add_parser("path", help="print where the settings file is")
+    config_commands.add_parser("init", help="ask for the credentials, check them, and write the settings file")
+
+    unread = commands.add_parser(
+        "unread", help="print how many conversations are unread (for a status bar or prompt)",
+        description=(
+            "Print the number of open, unmuted conversations with unread texts, from the local inbox "
+            "(as of the app's last sync; no network). Exits 1 when there is no local inbox to read."
+        ),
+    )
+    unread.add_argument(
+        "--format", dest="template", default="{unread}", metavar="TEMPLATE",
+        help="what to print, with {unread} and {total} (open conversations), e.g. '✉ {unread}'; default '{unread}'",
+    )
+    return parser
+
+
+def _start_logging(debug: bool, warnings: list[str]) -> None:
+    from ..logs import setup_logging, silence_logging
+
+    try:
+        path = setup_logging(debug=debug)
+    except OSError as exc:
+        silence_logging()
+        warn(f"cannot write the log file {log_file()} ({exc.strerror or exc}); continuing without it.", warnings)
+        return
+    logger().info("sakari-tui %s starting (log level %s)", __version__, "DEBUG" if debug else "INFO")
+    if debug:
+        print(f"sakari-tui: debug log in {path}", file=sys.stderr)
+
+
+def _stopped(exc: Exception) -> int:
+    """Log an unexpected error with its traceback and tell the user in one sentence (without its text)."""
+    from ..logs import crash_summary, logging_to_file, setup_logging, silence_logging
+
+    if not logging_to_file():
+        try:
+            setup_logging()
+        except OSError:
+            silence_logging()  # else Python's last-resort handler would print the traceback
+    logger().error("sakari-tui stopped unexpectedly", exc_info=exc)
+    print(crash_summary(exc), file=sys.stderr)
+    return 1
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "simulator":
+        from .setup import run_simulator
+
+        return run_simulator(args)
+    if args.command == "unread":
+        from .unread import run_unread
+
+        return run_unread(args.template, demo=args.demo)
+    if args.command == "config":
+        from .setup import run_config_init, run_config_path
+
+        return run_config_init() if args.config_command == "init" else run_config_path()
+    from .inbox import run_demo, run_inbox
+
+    warnings: list[str] = []
+    _start_logging(args.debug, warnings)
+    if args.demo:
+        return run_demo(args.seed, warnings)
+    return run_inbox(strict_perms=args.strict_perms, warnings=warnings, reset_damaged_store=args.reset_damaged_store)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except Exception as exc:  # SystemExit and KeyboardInterrupt are not Exceptions: they pass through
+        return _stopped(exc)
