@@ -9,7 +9,6 @@ from sakari_tui.sync import InboxEngine
 from sakari_tui.ui.app import SakariApp, make_app
 
 from ..support.factories import settings_for
-from ..support.waiting import wait_until  # noqa: F401  (tests/security/conftest.py imports it from here)
 
 
 @pytest.fixture
