@@ -21,6 +21,7 @@ from sakari_tui.phones import display_number
 from sakari_tui.text import one_line, sanitize
 from sakari_tui.ui.screens.template_picker import TemplatePickerScreen
 
+from ..support.factories import message
 from ..support.hostile import HOSTILE, MARKUP_LITERALS, MEDIA_HOST, SCREEN_FORBIDDEN
 from ..support.inbox import Inbox
 from ..support.screen import assert_screen_safe, screen_text, squash
@@ -133,12 +134,11 @@ async def test_header_and_row_with_hostile_numbers(build_hostile_app):
 
 
 def _outgoing(conversation_id: str, n: int, text: str, status: str, error: dict | None) -> Message:
-    return Message.model_validate({
-        "id": f"hostile-out-{n}", "conversation": {"id": conversation_id}, "message": text, "outgoing": True,
-        "status": status, "error": error, "created": {"at": datetime.now(timezone.utc).isoformat()},
-        "media": [{"url": f"{MEDIA_HOST}/\x1b]52;c;ZXZpbA==\x07 x\ny", "filename": text[:50]},
-                  {"url": f"{MEDIA_HOST}/\x1b]8;;x\x07/\u202e/\x9b2J{n}.png", "filename": text[:50]}],
-    })
+    return message(
+        f"hostile-out-{n}", text, cid=conversation_id, at=datetime.now(timezone.utc), outgoing=True, status=status,
+        error=error, media=[{"url": f"{MEDIA_HOST}/\x1b]52;c;ZXZpbA==\x07 x\ny", "filename": text[:50]},
+                            {"url": f"{MEDIA_HOST}/\x1b]8;;x\x07/\u202e/\x9b2J{n}.png", "filename": text[:50]}],
+    )
 
 
 async def test_outgoing_status_and_error_text_from_the_api(build_hostile_app):
@@ -381,7 +381,7 @@ async def test_pastes_into_our_text_boxes_are_sanitised(build_hostile_app):
         await wait_until(lambda: inbox.on_top(), pilot)
         inbox.list.focus()
         await pilot.press("N")
-        await wait_until(lambda: app.screen is not app.screen_stack[0], pilot)
+        await wait_until(lambda: not inbox.on_top(), pilot)
         dialog = app.screen
         hostile = HOSTILE["osc52_bel"] + HOSTILE["osc0_title"] + HOSTILE["c1_osc"]
         for field in ("#new-number", "#new-name", "#new-text"):

@@ -42,7 +42,7 @@ def message(mid: str, text: str = "hello", *, cid: str = "a", at: datetime | Non
     created = at or NOW - timedelta(minutes=minutes_ago)
     return Message.model_validate({
         "id": mid, "message": text, "outgoing": outgoing,
-        "status": status or ("delivered" if outgoing else "received"),
+        "status": status if status is not None else ("delivered" if outgoing else "received"),
         "created": {"at": created.isoformat()}, "conversation": {"id": cid}, **fields,
     })
 
