@@ -36,7 +36,8 @@ class PanelHost(Host):
     def requests(self) -> list[tuple[str, str]]:
         """What the panel asked the app for: ("edit" | "opt_out", contact id), in order."""
         asked = self.messages_of(ContactPanel.EditRequested, ContactPanel.OptOutRequested)
-        return [("edit" if isinstance(m, ContactPanel.EditRequested) else "opt_out", m.contact_id) for m in asked]
+        return [("edit" if isinstance(asking, ContactPanel.EditRequested) else "opt_out", asking.contact_id)
+                for asking in asked]
 
 
 def panel_text(app: PanelHost) -> str:
