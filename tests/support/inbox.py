@@ -125,7 +125,7 @@ class Inbox:
         return str(self.compose.counter.render())
 
     def notifications(self) -> list[str]:
-        """The texts of the notifications (toasts) shown so far."""
+        """The texts of the notifications (toasts) the app holds: not yet expired or cleared."""
         return [str(notification.message) for notification in self.app._notifications]
 
     def command_titles(self) -> list[str]:
