@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 
 import tomli_w
-
 from tests.pty_app import PseudoTerminal
 
 from .datasets import Endpoint, copy_store

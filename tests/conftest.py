@@ -12,6 +12,8 @@ from sakari_tui.simulator import ManualClock, SimulatorServer
 from sakari_tui.store import Store
 from sakari_tui.sync import InboxEngine
 
+from .support.disk import tiny_disk  # noqa: F401  (a fixture, for every test)
+
 SAKARI_ENV = (
     "SAKARI_ACCOUNT_ID",
     "SAKARI_CLIENT_ID",

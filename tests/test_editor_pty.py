@@ -16,7 +16,7 @@ import pytest
 
 from sakari_tui.simulator.server import SimulatorServer
 
-from .pty_app import PseudoTerminal, app_env  # skips this module where there is no pty
+from .support.pty import PseudoTerminal, app_env  # skips this module where there is no pty
 
 ROOT = Path(__file__).resolve().parents[1]
 COLUMNS, LINES = 120, 40

@@ -19,7 +19,6 @@ from typing import Any
 
 from rich.text import Text
 from textual import events, on, work
-from textual.worker import Worker, WorkerState
 from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -27,6 +26,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
+from textual.worker import Worker, WorkerState
 
 from ..api import Conversation, SakariError
 from ..config import ConfigError, Settings, update_config_file
@@ -55,13 +55,13 @@ from ..sync import (
 from ..text import one_line
 from .clock import FrozenClock, WallClock
 from .format import ago
-from .styles import stylesheet
 from .screens.confirm import ConfirmScreen, SendAnywayScreen
 from .screens.edit_contact import EditContactScreen
 from .screens.new_conversation import NewConversation, NewConversationScreen
 from .screens.search import SearchScreen
 from .screens.template_picker import TemplatePickerScreen
 from .screens.templates import TemplatesScreen
+from .styles import stylesheet
 from .widgets.compose import ComposeBox
 from .widgets.contact_panel import ContactPanel
 from .widgets.conversation_list import ConversationList

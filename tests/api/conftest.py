@@ -6,11 +6,8 @@ shares, so token lifetimes, rate limits and message statuses move only when a te
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import threading
-import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -20,21 +17,7 @@ import pytest_asyncio
 from sakari_tui.api import SakariClient
 from sakari_tui.simulator import ManualClock, SimulatorServer
 
-
-async def wait_until(
-    predicate: Callable[[], Any | Awaitable[Any]], timeout: float = 5.0, interval: float = 0.01
-) -> Any:
-    """Poll `predicate` (sync or async) until it returns something truthy, and return that."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = predicate()
-        if inspect.isawaitable(result):
-            result = await result
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
-        await asyncio.sleep(interval)
+from ..support.waiting import wait_until  # noqa: F401  (the API tests import it from here)
 
 
 class RecordingTransport(httpx.AsyncBaseTransport):

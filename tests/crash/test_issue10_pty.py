@@ -21,8 +21,7 @@ from starlette.routing import Route
 
 from sakari_tui.simulator.server import SimulatorServer
 
-from ..pty_app import PseudoTerminal, app_env
-from ..tiny_disk import tiny_disk  # noqa: F401  (a fixture)
+from ..support.pty import PseudoTerminal, app_env
 from .test_kill9 import LIST_READY, OPENED, read_store
 
 COLUMNS, LINES = 120, 40
@@ -82,7 +81,7 @@ def test_a_store_with_years_0001_and_9999_opens_even_offline(tmp_path):
         env["SAKARI_API_URL"] = env["SAKARI_TOKEN_URL"] = "http://127.0.0.1:9"  # nothing listens: offline
         path = store_of(tmp_path, server)
         store = Store(path)
-        for cid, name, year in (("c-zero", "Zero Time", "0001-01-01T00:00:00Z"), ("c-end", "End Time", "9999-12-31T23:59:59Z")):
+        for cid, name in (("c-zero", "Zero Time"), ("c-end", "End Time")):
             store.inbox.merge_conversations([Conversation.model_validate({
                 "id": cid, "contact": {"id": f"k-{cid}", "firstName": name, "mobile": {"number": "+14155550100"}},
                 "lastMessage": {"id": f"m-{cid}", "message": f"{name} says hi", "outgoing": False,
@@ -116,7 +115,7 @@ def test_a_store_with_years_0001_and_9999_opens_even_offline(tmp_path):
         assert b"stopped unexpectedly" not in app.output and b"Traceback" not in app.output
 
 
-def test_a_full_disk_keeps_the_app_running_and_the_text_on_screen(tmp_path, tiny_disk):  # noqa: F811
+def test_a_full_disk_keeps_the_app_running_and_the_text_on_screen(tmp_path, tiny_disk):
     with SimulatorServer(seed=1, customers=False) as server:
         env = app_env(server, tmp_path, columns=COLUMNS, lines=LINES)
         env["SAKARI_TUI_DATA"] = str(tiny_disk.path)

@@ -36,9 +36,8 @@ import pytest
 
 from sakari_tui.simulator.server import SimulatorServer
 
-from ..pty_app import PseudoTerminal, app_env
+from ..support.pty import PseudoTerminal, app_env
 
-ROOT = Path(__file__).resolve().parents[2]
 COLUMNS, LINES = 120, 40
 SEED = int(os.environ.get("SAKARI_CRASH_SEED", "20240611"))
 ROUNDS = 6

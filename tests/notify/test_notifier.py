@@ -14,7 +14,7 @@ import pytest
 
 from sakari_tui.config import NotificationsSection
 from sakari_tui.notify.notifier import BODY_LIMIT, HIDDEN_TEXT, NewMessage, Notifier, scrub
-from tests.security.hostile import HOSTILE
+from tests.support.hostile import HOSTILE
 
 # What must never be inside an OSC payload: C0 and C1 controls (ESC, BEL, ST 0x9c, CSI 0x9b,
 # line breaks…), DEL, bidi overrides and isolates, lone surrogates.

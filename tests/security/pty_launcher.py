@@ -14,12 +14,12 @@ import asyncio
 import sys
 from pathlib import Path
 
-from sakari_tui.config import SakariSection, Settings
 from sakari_tui.simulator.server import SimulatorServer
 from sakari_tui.store import Store
 from sakari_tui.sync import InboxEngine
 from sakari_tui.ui.app import make_app
 
+from ..support.factories import settings_for
 from .seed import seed
 
 
@@ -27,12 +27,7 @@ def main(data_dir: Path) -> int:
     data_dir.mkdir(parents=True, exist_ok=True)
     with SimulatorServer(seed=1, customers=False, demo_data=False) as server:
         asyncio.run(seed(server))
-        settings = Settings(
-            sakari=SakariSection(
-                account_id=server.account_id, client_id=server.client_id, client_secret=server.client_secret,
-                api_url=server.base_url, token_url=server.token_url,
-            )
-        )
+        settings = settings_for(server)
         store = Store(data_dir / "inbox.sqlite3")
         try:
             # The client is made here but first used inside the app's event loop.

@@ -14,14 +14,12 @@ from urllib.parse import quote
 from sakari_tui.api import SakariClient
 from sakari_tui.simulator.server import SimulatorServer
 
-from .hostile import HOSTILE
+from ..support.hostile import HOSTILE, MEDIA_HOST
 
 # Names of the payloads that carry controls or escape sequences, and of the markup ones.
 ESCAPE_NAMES = [name for name, text in HOSTILE.items()
                 if any((ord(c) < 0x20 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F for c in text)]
 MARKUP_NAMES = [name for name in HOSTILE if name.startswith("markup_")]
-
-MEDIA_HOST = "https://media.example"
 
 
 def number_for(index: int) -> str:

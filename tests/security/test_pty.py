@@ -12,15 +12,12 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 import pytest
 
-from .hostile import HOSTILE, TERMINAL_FORBIDDEN
+from ..support.hostile import HOSTILE, TERMINAL_FORBIDDEN
+from ..support.pty import ROOT, PseudoTerminal
 
-from ..pty_app import PseudoTerminal
-
-ROOT = Path(__file__).resolve().parents[2]
 COLUMNS, LINES = 150, 136  # tall enough for every conversation of the corpus at once
 DEADLINE_S = 20.0
 

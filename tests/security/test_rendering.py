@@ -17,13 +17,16 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets._toast import Toast
 
 from sakari_tui.api import Conversation, Message, SakariError
-from sakari_tui.phones import display_number
+from sakari_tui.sms.phones import display_number
 from sakari_tui.text import one_line, sanitize
 from sakari_tui.ui.screens.template_picker import TemplatePickerScreen
 
-from .conftest import SCREEN_FORBIDDEN, assert_screen_safe, screen_text, squash, wait_until
-from .hostile import HOSTILE, MARKUP_LITERALS
-from .seed import ESCAPE_NAMES, MARKUP_NAMES, MEDIA_HOST, media_for, number_for
+from ..support.factories import message
+from ..support.hostile import HOSTILE, MARKUP_LITERALS, MEDIA_HOST, SCREEN_FORBIDDEN
+from ..support.inbox import Inbox
+from ..support.screen import assert_screen_safe, screen_text, squash
+from ..support.waiting import wait_until
+from .seed import ESCAPE_NAMES, MARKUP_NAMES, media_for, number_for
 
 TALL = (150, 136)  # every conversation of the corpus on screen at once (two lines each)
 PAYLOAD_BY_NUMBER = {number_for(i): (i, name, text) for i, (name, text) in enumerate(HOSTILE.items())}
@@ -31,10 +34,6 @@ PAYLOAD_BY_NUMBER = {number_for(i): (i, name, text) for i, (name, text) in enume
 
 def toast_texts(app) -> list[str]:
     return [toast.render().plain for toast in app.screen.query(Toast)]
-
-
-def thread_text(app) -> str:
-    return "\n".join(strip.text for strip in app.thread_log._lines)
 
 
 async def settle(app, pilot) -> None:
@@ -45,11 +44,12 @@ async def settle(app, pilot) -> None:
 
 async def still_responsive(app, pilot) -> None:
     """The app runs, no payload quit it, and a key still works (o flips the list order)."""
+    inbox = Inbox(app)
     assert app.is_running and app.return_code is None
-    if app.screen is not app.screen_stack[0]:
+    if not inbox.on_top():
         await pilot.press("escape")
-        await wait_until(lambda: app.screen is app.screen_stack[0], pilot)
-    app.conversation_list.focus()
+        await wait_until(lambda: inbox.on_top(), pilot)
+    inbox.list.focus()
     before = app.settings.ui.unread_first
     await pilot.press("o")
     await wait_until(lambda: app.settings.ui.unread_first is not before, pilot)
@@ -58,14 +58,15 @@ async def still_responsive(app, pilot) -> None:
 
 def row_for(app, name: str):
     number = number_for(list(HOSTILE).index(name))
-    return next(row for row in app.conversation_list.rows if row.number == number)
+    return next(row for row in Inbox(app).rows if row.number == number)
 
 
 async def test_conversation_list_names_and_previews(build_hostile_app):
     app = await build_hostile_app()
+    inbox = Inbox(app)
     async with app.run_test(size=TALL) as pilot:
         await pilot.pause()
-        rows = app.conversation_list.rows
+        rows = inbox.rows
         assert {row.number for row in rows} == set(PAYLOAD_BY_NUMBER)
         assert_screen_safe(app)
         text = screen_text(app)
@@ -81,18 +82,19 @@ async def test_conversation_list_names_and_previews(build_hostile_app):
 
 async def test_thread_bubbles_media_and_header_for_every_payload(build_hostile_app):
     app = await build_hostile_app()
+    inbox = Inbox(app)
     async with app.run_test(size=(120, 50)) as pilot:
-        rows = list(app.conversation_list.rows)
+        rows = list(inbox.rows)
         await asyncio.gather(*(app.engine.sync_thread(row.id) for row in rows))  # every thread cached at once
         for position, row in enumerate(rows):
             index, name, payload = PAYLOAD_BY_NUMBER[row.number]
-            app.open_conversation(row.id)  # laid out from the cache at once; its background refresh changes nothing
-            thread = thread_text(app)  # every line of the thread, on screen or not
+            inbox.open(row.id)  # laid out from the cache at once; its background refresh changes nothing
+            thread = inbox.thread_text()  # every line of the thread, on screen or not
             assert not SCREEN_FORBIDDEN.search(thread.replace("\n", "")), name
             assert squash(sanitize(payload)) in squash(thread), name
             for item in media_for(index, payload) or []:
                 assert squash(one_line(item["url"], 2048)) in squash(thread), name
-            header = app.thread_header.render()
+            header = inbox.header.render()
             assert not SCREEN_FORBIDDEN.search(header.plain), name
             shown_name = one_line(payload, 60) or display_number(row.number)  # no name: the formatted number
             assert header.plain.startswith(shown_name), (name, header.plain)
@@ -108,8 +110,9 @@ async def test_thread_bubbles_media_and_header_for_every_payload(build_hostile_a
 async def test_header_and_row_with_hostile_numbers(build_hostile_app):
     """Numbers come from the API too: a contact without a name shows its number, in the row and the header."""
     app = await build_hostile_app()
+    inbox = Inbox(app)
     async with app.run_test(size=(120, 50)) as pilot:
-        for n, name in enumerate(("osc52_bel", "markup_click_quit", "c1_osc", "bidi_rlo", "long_word")):
+        for name in ("osc52_bel", "markup_click_quit", "c1_osc", "bidi_rlo", "long_word"):
             target = row_for(app, name)
             data = app.store.inbox.conversation(target.id).model_dump(by_alias=True, mode="json")
             data["contact"].update(firstName=None, lastName=None)
@@ -117,10 +120,10 @@ async def test_header_and_row_with_hostile_numbers(build_hostile_app):
             data["phoneNumber"]["number"] = HOSTILE[name] + "+1555"
             data["updated"] = {"at": datetime.now(timezone.utc).isoformat()}
             app.store.inbox.merge_conversations([Conversation.model_validate(data)])
-            app.refresh_list()
-            app.conversation_list.select(target.id)
-            app.open_conversation(target.id)
-            header = app.thread_header.render()
+            inbox.refresh_list()
+            inbox.select(target.id)
+            inbox.open(target.id)
+            header = inbox.header.render()
             assert header.plain.startswith(one_line("+1555" + HOSTILE[name], 60)), header.plain
             assert f"via {one_line(HOSTILE[name] + '+1555', 30)}" in header.plain
             assert not SCREEN_FORBIDDEN.search(header.plain)
@@ -131,17 +134,17 @@ async def test_header_and_row_with_hostile_numbers(build_hostile_app):
 
 
 def _outgoing(conversation_id: str, n: int, text: str, status: str, error: dict | None) -> Message:
-    return Message.model_validate({
-        "id": f"hostile-out-{n}", "conversation": {"id": conversation_id}, "message": text, "outgoing": True,
-        "status": status, "error": error, "created": {"at": datetime.now(timezone.utc).isoformat()},
-        "media": [{"url": f"{MEDIA_HOST}/\x1b]52;c;ZXZpbA==\x07 x\ny", "filename": text[:50]},
-                  {"url": f"{MEDIA_HOST}/\x1b]8;;x\x07/\u202e/\x9b2J{n}.png", "filename": text[:50]}],
-    })
+    return message(
+        f"hostile-out-{n}", text, cid=conversation_id, at=datetime.now(timezone.utc), outgoing=True, status=status,
+        error=error, media=[{"url": f"{MEDIA_HOST}/\x1b]52;c;ZXZpbA==\x07 x\ny", "filename": text[:50]},
+                            {"url": f"{MEDIA_HOST}/\x1b]8;;x\x07/\u202e/\x9b2J{n}.png", "filename": text[:50]}],
+    )
 
 
 async def test_outgoing_status_and_error_text_from_the_api(build_hostile_app):
     """Delivery states and carrier errors are API text too: drawn sanitised, in bubbles and list rows."""
     app = await build_hostile_app()
+    inbox = Inbox(app)
     async with app.run_test(size=(120, 50)) as pilot:
         row = row_for(app, "arabic")
         messages = []
@@ -157,26 +160,25 @@ async def test_outgoing_status_and_error_text_from_the_api(build_hostile_app):
                 by_alias=True, mode="json")
             data["updated"] = {"at": datetime.now(timezone.utc).isoformat()}
             app.store.inbox.merge_conversations([Conversation.model_validate(data)])
-        app.refresh_list()
+        inbox.refresh_list()
         for name in ("csi_clear", "markup_click_quit"):  # scrolled into view in turn
-            app.conversation_list.select(row_for(app, name).id)
+            inbox.select(row_for(app, name).id)
             await pilot.pause()
             assert_screen_safe(app)
         assert "You: [@click=app.quit]quit[/] · [@click=" in screen_text(app)
-        app.open_conversation(row.id)
+        inbox.open(row.id)
         await settle(app, pilot)
-        app.thread_limit = 1000  # all 118 at once (opening shows the newest 100)
-        app.show_thread()
+        inbox.show_thread(limit=1000)  # all 118 at once (opening shows the newest 100)
         await pilot.pause()
-        thread = thread_text(app)
+        thread = inbox.thread_text()
         assert not SCREEN_FORBIDDEN.search(thread.replace("\n", ""))
         assert "undelivered: [bold]x[/bold]" in thread
-        for strip in app.thread_log._lines:
+        for strip in inbox.thread._lines:
             for segment in strip:
                 link = segment.style.link if segment.style else None
                 assert not link or (not SCREEN_FORBIDDEN.search(link) and " " not in link), repr(link)
-        for y in (0, len(app.thread_log._lines) // 2, len(app.thread_log._lines)):  # every line was checked above
-            app.thread_log.scroll_to(y=y, animate=False, immediate=True)
+        for y in (0, len(inbox.thread._lines) // 2, len(inbox.thread._lines)):  # every line was checked above
+            inbox.thread.scroll_to(y=y, animate=False, immediate=True)
             await pilot.pause()
             assert_screen_safe(app)
         await still_responsive(app, pilot)
@@ -184,9 +186,10 @@ async def test_outgoing_status_and_error_text_from_the_api(build_hostile_app):
 
 async def test_template_picker_names_bodies_and_preview(build_hostile_app):
     app = await build_hostile_app()
+    inbox = Inbox(app)
     async with app.run_test(size=(120, 50)) as pilot:
         row = row_for(app, "markup_click_quit")  # its contact's name and `note` attribute are payloads too
-        app.open_conversation(row.id)
+        inbox.open(row.id)
         await settle(app, pilot)
         await pilot.press("ctrl+t")
         await wait_until(lambda: isinstance(app.screen, TemplatePickerScreen), pilot)
@@ -213,7 +216,7 @@ async def test_template_picker_names_bodies_and_preview(build_hostile_app):
         assert options.option_count == 1
         await pilot.press("enter")
         await wait_until(lambda: not isinstance(app.screen, TemplatePickerScreen), pilot)
-        text = app.compose_box.text
+        text = inbox.compose.text
         assert text.startswith(HOSTILE["markup_click_bell"]) and "[@click=app.quit]quit[/]" in text
         assert not SCREEN_FORBIDDEN.search(text.replace("\n", ""))
         assert_screen_safe(app)
@@ -229,9 +232,10 @@ async def test_template_picker_names_bodies_and_preview(build_hostile_app):
 
 async def test_notifications_of_hostile_api_errors(build_hostile_app, hostile_api):
     app = await build_hostile_app()
+    inbox = Inbox(app)
     async with app.run_test(size=(120, 50), notifications=True) as pilot:
         row = row_for(app, "cjk")
-        app.open_conversation(row.id)
+        inbox.open(row.id)
         await settle(app, pilot)
         # 1. An error envelope from the API itself, through the client's parsing, to report_error.
         hostile_api.fail("GET", "/templates", HOSTILE["markup_click_quit"] + " " + HOSTILE["osc52_bel"])
@@ -240,10 +244,10 @@ async def test_notifications_of_hostile_api_errors(build_hostile_app, hostile_ap
         assert_screen_safe(app)
         # 2. A refused reply: the API's reason shows in the toast and in the failed bubble.
         hostile_api.fail("POST", "/messages", HOSTILE["markup_link"] + HOSTILE["csi_clear"] + HOSTILE["c1_csi"])
-        app.compose_box.area.focus()
+        inbox.compose.area.focus()
         await pilot.press(*"hello", "ctrl+s")
         refused = squash("not sent: [link=https://evil.test/markup]click me[/link]before[2J[Hafter2J31mred0m")
-        await wait_until(lambda: refused in squash(thread_text(app)), pilot)
+        await wait_until(lambda: refused in squash(inbox.thread_text()), pilot)
         await wait_until(lambda: any("Not sent: [link=" in t for t in toast_texts(app)), pilot)
         assert_screen_safe(app)
         hostile_api.clear()
@@ -267,13 +271,14 @@ async def test_notifications_of_hostile_api_errors(build_hostile_app, hostile_ap
 
 async def test_status_line_shows_a_hostile_poller_message(build_hostile_app, hostile_api):
     app = await build_hostile_app()
+    inbox = Inbox(app)
     async with app.run_test(size=(120, 50)) as pilot:
         for name in ("markup_click_quit", "osc52_st", "c1_osc", "bidi_rlo", "markup_close_all", "long_word"):
             hostile_api.fail("GET", "/conversations", HOSTILE[name])
             app.poller.wake()
             await app.poller.cycle()
             await pilot.pause()
-            status = app.status_line.render()
+            status = inbox.status.render()
             assert "offline" in status.plain
             assert one_line(HOSTILE[name], 120)[:40] in status.plain, name
             assert not SCREEN_FORBIDDEN.search(status.plain)
@@ -285,9 +290,10 @@ async def test_status_line_shows_a_hostile_poller_message(build_hostile_app, hos
 
 async def test_window_title_and_sub_title_never_carry_api_text(build_hostile_app):
     app = await build_hostile_app()
+    inbox = Inbox(app)
     async with app.run_test(size=(120, 50)) as pilot:
         for name in ("osc0_title", "osc2_title", "c1_osc", "markup_click_quit"):
-            app.open_conversation(row_for(app, name).id)
+            inbox.open(row_for(app, name).id)
             await settle(app, pilot)
             assert app.title == "sakari-tui" and app.sub_title in ("", "demo")
             assert app.screen.title is None and app.screen.sub_title is None
@@ -298,10 +304,11 @@ async def test_window_title_and_sub_title_never_carry_api_text(build_hostile_app
 
 async def test_clicking_markup_text_triggers_nothing(build_hostile_app, monkeypatch):
     app = await build_hostile_app()
+    inbox = Inbox(app)
     rang = []
     monkeypatch.setattr(app, "bell", lambda: rang.append(True))
     async with app.run_test(size=(120, 50)) as pilot:
-        listing = app.conversation_list
+        listing = inbox.list
         for name in ("markup_click_quit", "markup_click_bell", "markup_link"):
             row = row_for(app, name)
             listing.select(row.id)
@@ -310,7 +317,7 @@ async def test_clicking_markup_text_triggers_nothing(build_hostile_app, monkeypa
             # On the name, where "quit" would be if the name were parsed as markup (it opens the row).
             assert await pilot.click(listing, offset=(3, y))
             await settle(app, pilot)
-            assert app.open_id == row.id
+            assert inbox.open_id == row.id
             await pilot.click("#thread-header", offset=(3, 0))
             assert app.is_running and app.return_code is None and not rang
             assert_screen_safe(app)
@@ -320,9 +327,10 @@ async def test_clicking_markup_text_triggers_nothing(build_hostile_app, monkeypa
 async def test_filter_query_with_markup_stays_text(build_hostile_app):
     """The filter query goes into the list's border title, which Textual parses as markup for a str."""
     app = await build_hostile_app()
+    inbox = Inbox(app)
     async with app.run_test(size=(120, 50)) as pilot:
         await pilot.press("slash")
-        box = app.query_one("#filter", Input)
+        box = inbox.filter
         for name in MARKUP_NAMES + ["osc52_bel", "c1_osc", "bidi_rlo", "zalgo", "emoji_zwj_family", "long_word"]:
             box.value = one_line(HOSTILE[name], 300)  # what can be typed: one line, no raw ESC (a key)
             await pilot.pause(0)
@@ -345,22 +353,23 @@ async def paste(app, pilot, text: str) -> None:
 async def test_pastes_into_our_text_boxes_are_sanitised(build_hostile_app):
     """A paste (copied from anywhere) may hold escape sequences: the compose box and dialogs drop them."""
     app = await build_hostile_app()
+    inbox = Inbox(app)
     async with app.run_test(size=(120, 50)) as pilot:
-        app.open_conversation(row_for(app, "cjk").id)
+        inbox.open(row_for(app, "cjk").id)
         await settle(app, pilot)
-        assert app.focused is app.compose_box.area
+        assert app.focused is inbox.compose.area
         everything = "\n".join(HOSTILE.values())
         await paste(app, pilot, everything)
-        assert app.compose_box.text == sanitize(everything)
-        app.compose_box.set_text("")
+        assert inbox.compose.text == sanitize(everything)
+        inbox.compose.set_text("")
         expected = ""
         for name in ESCAPE_NAMES + MARKUP_NAMES:  # one at a time, each ending up on screen together
             await paste(app, pilot, HOSTILE[name] + "\n")
             expected += sanitize(HOSTILE[name] + "\n")
-            assert app.compose_box.text == expected, name
+            assert inbox.compose.text == expected, name
         await pilot.pause()
         assert_screen_safe(app)
-        app.compose_box.set_text("")
+        inbox.compose.set_text("")
         await pilot.press("ctrl+t")
         await wait_until(lambda: isinstance(app.screen, TemplatePickerScreen), pilot)
         for name in ("osc52_bel", "csi_clear", "c1_csi", "bidi_rlo"):
@@ -369,10 +378,10 @@ async def test_pastes_into_our_text_boxes_are_sanitised(build_hostile_app):
             assert not SCREEN_FORBIDDEN.search(app.screen.query_one("#template-filter", Input).value)
             assert_screen_safe(app)
         await pilot.press("escape")
-        await wait_until(lambda: app.screen is app.screen_stack[0], pilot)
-        app.conversation_list.focus()
+        await wait_until(lambda: inbox.on_top(), pilot)
+        inbox.list.focus()
         await pilot.press("N")
-        await wait_until(lambda: app.screen is not app.screen_stack[0], pilot)
+        await wait_until(lambda: not inbox.on_top(), pilot)
         dialog = app.screen
         hostile = HOSTILE["osc52_bel"] + HOSTILE["osc0_title"] + HOSTILE["c1_osc"]
         for field in ("#new-number", "#new-name", "#new-text"):

@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 
 from sakari_tui.text import BIDI_PLACEHOLDER, one_line, sanitize
 
-from .hostile import HOSTILE
+from ..support.hostile import HOSTILE
 
 FORBIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")

@@ -15,7 +15,7 @@ from sakari_tui.sync import InboxEngine
 from sakari_tui.text import BIDI_PLACEHOLDER
 from sakari_tui.ui.widgets.thread_log import bubble_for_message
 
-from .conftest import settings_for
+from ..support.factories import settings_for
 
 MARK = b"LONE-SURROGATE-HERE"
 

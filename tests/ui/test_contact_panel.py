@@ -3,58 +3,43 @@
 from __future__ import annotations
 
 import asyncio
-
 from datetime import datetime, timezone
 
 import pytest
-from textual.app import App, ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
 from sakari_tui.api import Contact, ContactIdentifiers, Conversation
 from sakari_tui.ui.screens.edit_contact import ContactEdit, EditContactScreen, email_problem, split_tags
 from sakari_tui.ui.widgets.contact_panel import ContactPanel, region_label
-from tests.security.conftest import assert_screen_safe, screen_text
 
-from .conftest import wait_until
+from ..support import factories
+from ..support.hosts import Host
+from ..support.screen import assert_screen_safe, screen_text
+from ..support.waiting import wait_until
 
 CONTACT_PUT = "PUT /v1/accounts/{accountId}/contacts/{contactId}"
 
 
-class PanelApp(App[None]):
-    CSS = "#thread { width: 1fr; }"
+class PanelHost(Host):
+    """The contact panel beside a stand-in for the thread, as the inbox lays them out."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.requests: list[object] = []
-
-    def compose(self) -> ComposeResult:
-        with Horizontal():
-            yield Static("thread", id="thread")
-            yield ContactPanel(id="panel")
+    def __init__(self, panel: ContactPanel | None = None) -> None:
+        super().__init__(Horizontal(Static("thread", id="thread-pane"), panel or ContactPanel(id="contact-panel")))
 
     @property
     def panel(self) -> ContactPanel:
         return self.query_one(ContactPanel)
 
-    def on_contact_panel_edit_requested(self, message: ContactPanel.EditRequested) -> None:
-        self.requests.append(("edit", message.contact_id))
-
-    def on_contact_panel_opt_out_requested(self, message: ContactPanel.OptOutRequested) -> None:
-        self.requests.append(("opt_out", message.contact_id))
-
-
-class DialogApp(App[None]):
-    def __init__(self, screen: EditContactScreen) -> None:
-        super().__init__()
-        self.dialog = screen
-        self.results: list[ContactEdit | None] = []
-
-    def on_mount(self) -> None:
-        self.push_screen(self.dialog, self.results.append)
+    @property
+    def requests(self) -> list[tuple[str, str]]:
+        """What the panel asked the app for: ("edit" | "opt_out", contact id), in order."""
+        asked = self.messages_of(ContactPanel.EditRequested, ContactPanel.OptOutRequested)
+        return [("edit" if isinstance(asking, ContactPanel.EditRequested) else "opt_out", asking.contact_id)
+                for asking in asked]
 
 
-def panel_text(app: PanelApp) -> str:
+def panel_text(app: PanelHost) -> str:
     return "\n".join(app.panel.query_one(f"#contact-{part}", Static).render().plain for part in ("name", "body", "hint"))
 
 
@@ -68,7 +53,7 @@ ANN = Contact.model_validate({
 
 
 async def test_panel_is_hidden_until_shown_and_lists_every_field():
-    app = PanelApp()
+    app = PanelHost()
     async with app.run_test(size=(120, 40)) as pilot:
         assert not app.panel.display
         app.panel.display = True
@@ -101,7 +86,7 @@ async def test_panel_is_hidden_until_shown_and_lists_every_field():
 
 
 async def test_opted_out_state_with_date_from_blocked_or_our_mark():
-    app = PanelApp()
+    app = PanelHost()
     async with app.run_test(size=(80, 24)) as pilot:
         app.panel.display = True
         blocked = ANN.model_copy(update={"blocked": datetime(2026, 2, 3, 12, 0, tzinfo=timezone.utc)})
@@ -112,9 +97,8 @@ async def test_opted_out_state_with_date_from_blocked_or_our_mark():
         assert f"yes since {when.day} {when:%b} {when.year}" in text and "texted STOP" in text
         assert "o mark opted out" not in text
 
-        marked = Contact.model_validate({
-            "id": "k3", "firstName": "Cy", "tags": ["Opted-Out"], "attributes": {"optedOutAt": "2026-01-05T08:00:00Z"},
-        })
+        marked = factories.contact("k3", firstName="Cy", tags=["Opted-Out"],
+                                   attributes={"optedOutAt": "2026-01-05T08:00:00Z"})
         app.panel.show(marked)
         await pilot.pause()
         text = panel_text(app)
@@ -122,11 +106,11 @@ async def test_opted_out_state_with_date_from_blocked_or_our_mark():
 
 
 async def test_a_bare_stored_record_is_filled_from_the_conversation_and_the_store_opt_out_shows():
-    stub = Contact.model_validate({"id": "k5"})  # what an inbound STOP leaves in the store
+    stub = factories.contact("k5")  # what an inbound STOP leaves in the store
     conversation = Conversation.model_validate({
         "id": "v5", "contact": {"id": "k5", "firstName": "Dee", "mobile": {"number": "+14155550199"}},
     })
-    app = PanelApp()
+    app = PanelHost()
     async with app.run_test(size=(80, 24)) as pilot:
         app.panel.display = True
         app.panel.show(stub, conversation, opted_out=True)
@@ -141,13 +125,9 @@ async def test_a_bare_stored_record_is_filled_from_the_conversation_and_the_stor
 
 
 async def test_show_before_mount_draws_on_mount():
-    class Early(PanelApp):
-        def compose(self) -> ComposeResult:
-            panel = ContactPanel(id="panel")
-            panel.show(ANN)
-            yield panel
-
-    app = Early()
+    panel = ContactPanel(id="contact-panel")
+    panel.show(ANN)
+    app = PanelHost(panel)
     async with app.run_test(size=(80, 24)) as pilot:
         app.panel.display = True
         await pilot.pause()
@@ -155,7 +135,7 @@ async def test_show_before_mount_draws_on_mount():
 
 
 async def test_keys_ask_the_app_to_edit_or_mark_opted_out():
-    app = PanelApp()
+    app = PanelHost()
     async with app.run_test(size=(80, 24)) as pilot:
         app.panel.display = True
         app.panel.show(ANN)
@@ -182,7 +162,7 @@ HOSTILE_CONTACT = Contact.model_validate({
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 async def test_hostile_contact_renders_as_plain_text(size):
-    app = PanelApp()
+    app = PanelHost()
     async with app.run_test(size=size) as pilot:
         app.panel.display = True
         if size[0] == 80:
@@ -226,7 +206,7 @@ async def test_edit_saves_through_the_engine(server, engine):
     contact = await synced_contact(engine, server)
     record = server.state.contacts[contact.id]
     mobile, attributes = record.mobile, dict(record.attributes)
-    app = DialogApp(EditContactScreen(contact, save=saver(engine)))
+    app = Host(screen=EditContactScreen(contact, save=saver(engine)))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.dialog
         await wait_until(lambda: screen.is_attached, pilot)
@@ -250,7 +230,7 @@ async def test_edit_saves_through_the_engine(server, engine):
 async def test_bad_email_is_refused_inline(server, engine):
     contact = await synced_contact(engine, server)
     before = server.state.contacts[contact.id].email
-    app = DialogApp(EditContactScreen(contact, save=saver(engine)))
+    app = Host(screen=EditContactScreen(contact, save=saver(engine)))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.dialog
         await wait_until(lambda: screen.is_attached, pilot)
@@ -268,7 +248,7 @@ async def test_bad_email_is_refused_inline(server, engine):
 
 async def test_an_api_refusal_keeps_the_form(server, engine):
     contact = await synced_contact(engine, server)
-    app = DialogApp(EditContactScreen(contact, save=saver(engine)))
+    app = Host(screen=EditContactScreen(contact, save=saver(engine)))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.dialog
         await wait_until(lambda: screen.is_attached, pilot)
@@ -285,13 +265,13 @@ async def test_an_api_refusal_keeps_the_form(server, engine):
 
 
 async def test_without_a_saver_the_edit_is_returned_and_unchanged_means_none():
-    app = DialogApp(EditContactScreen(ANN))
+    app = Host(screen=EditContactScreen(ANN))
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(lambda: app.dialog.is_attached, pilot)
         await pilot.press("ctrl+s")  # nothing changed
         await wait_until(lambda: app.results, pilot)
     assert app.results == [None]
-    app = DialogApp(EditContactScreen(ANN))
+    app = Host(screen=EditContactScreen(ANN))
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(lambda: app.dialog.is_attached, pilot)
         app.dialog.query_one("#contact-email", Input).value = ""
@@ -314,7 +294,7 @@ async def test_esc_while_saving_waits_for_sakari_instead_of_cancelling(server, e
         await release.wait()
         saved.append(edit)
 
-    app = DialogApp(EditContactScreen(contact, save=slow_save))
+    app = Host(screen=EditContactScreen(contact, save=slow_save))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.dialog
         await wait_until(lambda: screen.is_attached, pilot)

@@ -11,7 +11,9 @@ from sakari_tui.sync import InboxEngine
 from sakari_tui.ui.app import make_app
 from tests.store.test_extreme_times import plant_old_rows
 
-from .conftest import settings_for, wait_until
+from ..support.factories import settings_for
+from ..support.inbox import Inbox
+from ..support.waiting import wait_until
 
 
 @pytest.fixture
@@ -31,13 +33,14 @@ async def test_the_app_opens_lists_and_shows_both_threads(server, tmp_path, toky
     store = Store(path)
     engine = InboxEngine(settings.sakari.make_client(), store)
     app = make_app(settings, engine, poll=False)
+    inbox = Inbox(app)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
-            ids = [row.id for row in app.conversation_list.rows]
+            ids = [row.id for row in inbox.rows]
             assert {"zero", "end"} <= set(ids)
             for cid, text in (("end", "from the end of time"), ("zero", "from the zero time")):
-                app.open_conversation(cid, focus_compose=False)
-                await wait_until(lambda: text in "\n".join(s.text for s in app.thread_log._lines), pilot)
+                inbox.open(cid, focus_compose=False)
+                await wait_until(lambda text=text: text in inbox.thread_text(), pilot)
             assert app.return_code is None
     finally:
         store.close()

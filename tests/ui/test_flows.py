@@ -3,54 +3,48 @@
 from __future__ import annotations
 
 from sakari_tui.api import MessageStatus
+from sakari_tui.sms.templates import unfilled
 from sakari_tui.store.outbox import is_placeholder
 from sakari_tui.sync import SendState
-from sakari_tui.templates import unfilled
 from sakari_tui.ui.screens.confirm import ConfirmScreen
 
-from .conftest import settings_for, wait_until
-
-
-def open_row(app, predicate):
-    row = next(r for r in app.conversation_list.rows if predicate(r))
-    app.conversation_list.select(row.id)
-    return row
-
-
-def thread_text(app) -> str:
-    return "\n".join(strip.text for strip in app.thread_log._lines)
+from ..support.factories import settings_for
+from ..support.inbox import Inbox
+from ..support.waiting import wait_until
 
 
 async def test_inbox_lists_unread_first_with_counts(build_app):
     app = await build_app()
+    inbox = Inbox(app)
     async with app.run_test(size=(120, 40)) as pilot:
-        rows = app.conversation_list.rows
+        rows = inbox.rows
         unread = [r for r in rows if r.unread]
         assert unread and rows[: len(unread)] == unread
         assert not any(r.closed for r in rows)  # closed hidden by default
-        assert app.conversation_list.border_title == f"Inbox {len(unread)} unread / {len(rows)}"
+        assert inbox.list.border_title == f"Inbox {len(unread)} unread / {len(rows)}"
         await pilot.press("h")  # show closed
-        assert any(r.closed for r in app.conversation_list.rows)
+        assert any(r.closed for r in inbox.rows)
 
 
 async def test_open_reply_sending_then_delivered(build_app, server, sim_clock):
     app = await build_app()
+    inbox = Inbox(app)
     async with app.run_test(size=(120, 40)) as pilot:
-        row = open_row(app, lambda r: not r.opted_out)
+        row = inbox.select_row(lambda r: not r.opted_out)
         await pilot.press("enter")
-        assert app.open_id == row.id and app.focused is app.compose_box.area
+        assert inbox.open_id == row.id and app.focused is inbox.compose.area
         await wait_until(lambda: not app.store.inbox.is_unread(row.id), pilot)
         await pilot.press(*"Your order ships today")
-        assert "1 segment" in str(app.query_one("#counter").render())
+        assert "1 segment" in inbox.counter_text()
         await pilot.press("ctrl+s")
-        assert app.compose_box.text == ""
-        await wait_until(lambda: "Your order ships today" in thread_text(app), pilot)
+        assert inbox.compose.text == ""
+        await wait_until(lambda: "Your order ships today" in inbox.thread_text(), pilot)
         await wait_until(lambda: not app.engine.pending, pilot)
         sent = [m for m in app.store.inbox.thread(row.id) if m.message == "Your order ships today"]
         assert sent and sent[0].status_kind is MessageStatus.QUEUED
         sim_clock.advance(10)
-        app.sync_open_thread()
-        await wait_until(lambda: "delivered" in thread_text(app) or "undelivered" in thread_text(app), pilot)
+        inbox.sync_open_thread()
+        await wait_until(lambda: "delivered" in inbox.thread_text() or "undelivered" in inbox.thread_text(), pilot)
         server_side = [m for m in server.state.messages.values() if m.text == "Your order ships today"] if hasattr(
             next(iter(server.state.messages.values())), "text") else None
         assert server_side is None or len(server_side) == 1
@@ -58,14 +52,15 @@ async def test_open_reply_sending_then_delivered(build_app, server, sim_clock):
 
 async def test_refused_send_keeps_text_and_reason_then_retry(build_app, server):
     app = await build_app()
+    inbox = Inbox(app)
     async with app.run_test(size=(120, 40)) as pilot:
-        row = open_row(app, lambda r: not r.opted_out)
+        row = inbox.select_row(lambda r: not r.opted_out)
         await pilot.press("enter")
         server.state.inject_inbound(row.number, "STOP", to=row.sender_number)  # the app does not know yet
         await pilot.press(*"Are you there?", "ctrl+s")
         await wait_until(lambda: any(p.state is SendState.FAILED for p in app.engine.pending.values()), pilot)
-        await wait_until(lambda: "not sent:" in thread_text(app), pilot)
-        assert "R retries" in thread_text(app) and "Are you there?" in thread_text(app)
+        await wait_until(lambda: "not sent:" in inbox.thread_text(), pilot)
+        assert "R retries" in inbox.thread_text() and "Are you there?" in inbox.thread_text()
         server.state.inject_inbound(row.number, "START", to=row.sender_number)
         await pilot.press("escape")  # leave the compose box so R is a command, not a letter
         await pilot.press("R")
@@ -75,16 +70,17 @@ async def test_refused_send_keeps_text_and_reason_then_retry(build_app, server):
 
 async def test_unknown_send_is_looked_for_then_resent_only_when_confirmed(build_app, server):
     app = await build_app()
+    inbox = Inbox(app)
     now = [1_000_000.0]
     app.engine.clock = app.engine.delivery.clock = lambda: now[0]
     app.engine.delivery.reconcile_at = (0.0, 10.0)
     async with app.run_test(size=(120, 40)) as pilot:
-        row = open_row(app, lambda r: not r.opted_out)
+        inbox.select_row(lambda r: not r.opted_out)
         await pilot.press("enter")
         server.state.set_faults(error_rate=1.0)
         await pilot.press(*"Hello?", "ctrl+s")
         await wait_until(lambda: any(p.state is SendState.UNKNOWN for p in app.engine.pending.values()), pilot)
-        await wait_until(lambda: "checking whether it was sent" in thread_text(app), pilot)
+        await wait_until(lambda: "checking whether it was sent" in inbox.thread_text(), pilot)
         server.state.set_faults(error_rate=0.0)
         for _ in range(100):  # what the poller does in the background, over the whole window
             if all(app.engine.gave_up(p) for p in app.engine.pending.values()):
@@ -93,8 +89,8 @@ async def test_unknown_send_is_looked_for_then_resent_only_when_confirmed(build_
             await app.poller.send_due()
             await pilot.pause(0.05)
         assert [m for m in server.state.messages.values() if m.text == "Hello?"] == []  # never resent by itself
-        await wait_until(lambda: "before sending it again" in " ".join(thread_text(app).split()), pilot)
-        assert "unknown, check before resending" in thread_text(app)
+        await wait_until(lambda: "before sending it again" in " ".join(inbox.thread_text().split()), pilot)
+        assert "unknown, check before resending" in inbox.thread_text()
         await pilot.press("escape", "R")
         assert isinstance(app.screen, ConfirmScreen) and "Send it again anyway?" in app.screen.question
         await pilot.press("n")  # keep waiting: still nothing sent
@@ -106,25 +102,27 @@ async def test_unknown_send_is_looked_for_then_resent_only_when_confirmed(build_
 
 async def test_discard_puts_failed_text_back(build_app, server):
     app = await build_app()
+    inbox = Inbox(app)
     async with app.run_test(size=(120, 40)) as pilot:
-        row = open_row(app, lambda r: not r.opted_out)
+        row = inbox.select_row(lambda r: not r.opted_out)
         await pilot.press("enter")
         server.state.inject_inbound(row.number, "STOP", to=row.sender_number)
         await pilot.press(*"Lost?", "ctrl+s")
         await wait_until(lambda: any(p.state is SendState.FAILED for p in app.engine.pending.values()), pilot)
         await pilot.press("escape", "D")
-        assert app.engine.pending == {} and app.compose_box.text == "Lost?"
+        assert app.engine.pending == {} and inbox.compose.text == "Lost?"
 
 
 async def test_quit_with_a_send_in_flight_asks_first(build_app, server):
     app = await build_app()
+    inbox = Inbox(app)
     async with app.run_test(size=(120, 40)) as pilot:
-        row = open_row(app, lambda r: not r.opted_out)
+        row = inbox.select_row(lambda r: not r.opted_out)
         app.store.outbox.add(row.id, None, "still going", ())
         await pilot.press("q")
         assert app.screen.__class__.__name__ == "ConfirmScreen" and app.is_running
         await pilot.press("n")
-        assert app.screen is app.screen_stack[0] and app.is_running
+        assert inbox.on_top() and app.is_running
         await pilot.press("q", "y")
         await pilot.pause()
     assert app.store.outbox.all()[0].text == "still going"  # kept for next time
@@ -132,31 +130,34 @@ async def test_quit_with_a_send_in_flight_asks_first(build_app, server):
 
 async def test_refuses_empty_and_overlong_messages(build_app):
     app = await build_app()
+    inbox = Inbox(app)
     async with app.run_test(size=(120, 40)) as pilot:
-        open_row(app, lambda r: not r.opted_out)
+        inbox.select_row(lambda r: not r.opted_out)
         await pilot.press("enter", "ctrl+s")
         assert not app.engine.pending
-        app.compose_box.set_text("x" * 1531)  # 11 GSM-7 segments
-        assert "too long" in str(app.query_one("#counter").render())
+        inbox.compose.set_text("x" * 1531)  # 11 GSM-7 segments
+        assert "too long" in inbox.counter_text()
         await pilot.press("ctrl+s")
-        assert not app.engine.pending and len(app.compose_box.text) == 1531
+        assert not app.engine.pending and len(inbox.compose.text) == 1531
 
 
 async def test_ucs2_counter_names_the_character(build_app):
     app = await build_app()
+    inbox = Inbox(app)
     async with app.run_test(size=(120, 40)) as pilot:
-        open_row(app, lambda r: not r.opted_out)
+        inbox.select_row(lambda r: not r.opted_out)
         await pilot.press("enter")
         await pilot.press(*"Thanks ")
-        assert "GSM-7 · 1 segment · 7/160" in str(app.query_one("#counter").render())
-        app.compose_box.insert("🙂")
-        assert "UCS-2 (because of “🙂”) · 1 segment · 9/70" in str(app.query_one("#counter").render())
+        assert "GSM-7 · 1 segment · 7/160" in inbox.counter_text()
+        inbox.compose.insert("🙂")
+        assert "UCS-2 (because of “🙂”) · 1 segment · 9/70" in inbox.counter_text()
 
 
 async def test_template_insertion_fills_known_and_flags_unknown(build_app, server):
     app = await build_app()
+    inbox = Inbox(app)
     async with app.run_test(size=(120, 40)) as pilot:
-        row = open_row(app, lambda r: not r.opted_out and r.name and not r.name.startswith("+"))
+        row = inbox.select_row(lambda r: not r.opted_out and r.name and not r.name.startswith("+"))
         await pilot.press("enter", "ctrl+t")
         await wait_until(lambda: app.screen.__class__.__name__ == "TemplatePickerScreen", pilot)
         first_name = app.store.inbox.conversation(row.id).contact.first_name
@@ -165,77 +166,82 @@ async def test_template_insertion_fills_known_and_flags_unknown(build_app, serve
         await pilot.press(*with_first.name.split()[0][:6])
         await pilot.press("enter")
         await wait_until(lambda: app.screen.__class__.__name__ != "TemplatePickerScreen", pilot)
-        assert first_name in app.compose_box.text and not unfilled(app.compose_box.text)
+        assert first_name in inbox.compose.text and not unfilled(inbox.compose.text)
 
         await app.engine.client.create_template(
             {"name": "Coupon", "template": "Hi {{ firstName }}, use {{ couponCode }} today", "type": "SMS"}
         )
-        app.compose_box.set_text("")
+        inbox.compose.set_text("")
         await pilot.press("ctrl+t")
         await wait_until(lambda: app.screen.__class__.__name__ == "TemplatePickerScreen", pilot)
         await pilot.press(*"coupon")
         assert "couponCode" in str(app.screen.query_one("#template-warning").render())
         await pilot.press("enter")
         await wait_until(lambda: app.screen.__class__.__name__ != "TemplatePickerScreen", pilot)
-        assert app.compose_box.text.startswith(f"Hi {first_name}, use ")
-        assert unfilled(app.compose_box.text) == ("couponCode",)
-        assert "not filled: couponCode" in str(app.query_one("#counter").render())
+        assert inbox.compose.text.startswith(f"Hi {first_name}, use ")
+        assert unfilled(inbox.compose.text) == ("couponCode",)
+        assert "not filled: couponCode" in inbox.counter_text()
         await pilot.press("ctrl+s")  # first press warns and does not send
-        assert not app.engine.pending and app.compose_box.text
+        assert not app.engine.pending and inbox.compose.text
         await pilot.press("ctrl+s")  # second press sends as is
-        assert app.compose_box.text == ""
+        assert inbox.compose.text == ""
 
 
 async def test_close_with_undo_then_close(build_app, server):
     app = await build_app(undo=30.0)
+    inbox = Inbox(app)
     async with app.run_test(size=(120, 40)) as pilot:
-        row = open_row(app, lambda r: not r.closed)
+        row = inbox.select_row(lambda r: not r.closed)
         await pilot.press("x")
-        assert row.id in app.pending_closes
+        assert row.id in inbox.pending_closes
         await pilot.press("u")
-        assert row.id not in app.pending_closes
+        assert row.id not in inbox.pending_closes
         app.settings.ui.close_undo_seconds = 0.0
         await pilot.press("x")
         await wait_until(lambda: app.store.inbox.conversation(row.id).closed, pilot)
-        assert row.id not in [r.id for r in app.conversation_list.rows]  # hidden: show_closed is off
+        assert row.id not in [r.id for r in inbox.rows]  # hidden: show_closed is off
 
 
 async def test_quit_carries_out_pending_closes(build_app, server):
     app = await build_app(undo=30.0)
+    inbox = Inbox(app)
     async with app.run_test(size=(120, 40)) as pilot:
-        row = open_row(app, lambda r: not r.closed)
+        row = inbox.select_row(lambda r: not r.closed)
         await pilot.press("x", "q")
     assert app.store.inbox.conversation(row.id).closed
 
 
 async def test_next_unread_opens_and_marks_read(build_app):
     app = await build_app()
+    inbox = Inbox(app)
     async with app.run_test(size=(120, 40)) as pilot:
-        first_unread = [r.id for r in app.conversation_list.rows if r.unread]
+        first_unread = [r.id for r in inbox.rows if r.unread]
         await pilot.press("n")
-        assert app.open_id in first_unread
-        opened = app.open_id
+        assert inbox.open_id in first_unread
+        opened = inbox.open_id
         await wait_until(lambda: not app.store.inbox.is_unread(opened), pilot)
         await pilot.press("escape", "n")
-        assert app.open_id != opened and app.open_id in first_unread
+        assert inbox.open_id != opened and inbox.open_id in first_unread
 
 
 async def test_filter_by_name_number_text_and_escape_clears(build_app):
     app = await build_app()
+    inbox = Inbox(app)
     async with app.run_test(size=(120, 40)) as pilot:
-        total = len(app.conversation_list.rows)
-        target = next(r for r in app.conversation_list.rows if r.name and " " in r.name and r.name.isascii())
+        total = len(inbox.rows)
+        target = next(r for r in inbox.rows if r.name and " " in r.name and r.name.isascii())
         await pilot.press("slash", *target.name.split()[1].lower())
-        assert target.id in [r.id for r in app.conversation_list.rows]
-        assert len(app.conversation_list.rows) < total
+        assert target.id in [r.id for r in inbox.rows]
+        assert len(inbox.rows) < total
         await pilot.press("enter")  # back to the list, filter kept
-        assert app.focused is app.conversation_list and app.filter_query
+        assert app.focused is inbox.list and inbox.filter_query
         await pilot.press("escape")
-        assert len(app.conversation_list.rows) == total and app.filter_query == ""
+        assert len(inbox.rows) == total and inbox.filter_query == ""
 
 
 async def test_new_conversation_validates_number_then_sends(build_app, server):
     app = await build_app()
+    inbox = Inbox(app)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("N")
         await pilot.press(*"12345")
@@ -246,76 +252,82 @@ async def test_new_conversation_validates_number_then_sends(build_app, server):
         number_input.value = "(415) 555-0142"
         await pilot.press("ctrl+s")
         # The thread opens at once under a placeholder, then moves to the conversation Sakari opened.
-        await wait_until(lambda: app.open_id is not None and not is_placeholder(app.open_id), pilot)
-        conversation = app.store.inbox.conversation(app.open_id)
+        await wait_until(lambda: inbox.open_id is not None and not is_placeholder(inbox.open_id), pilot)
+        conversation = app.store.inbox.conversation(inbox.open_id)
         assert conversation.contact.mobile.number == "+14155550142"
         assert conversation.contact.first_name == "Nia"
-        assert app.store.inbox.thread(app.open_id)[-1].message == "Hello Nia"
+        assert app.store.inbox.thread(inbox.open_id)[-1].message == "Hello Nia"
 
 
 async def test_opted_out_contact_cannot_be_texted(build_app):
     app = await build_app()
+    inbox = Inbox(app)
     async with app.run_test(size=(120, 40)) as pilot:
-        open_row(app, lambda r: r.opted_out)
+        inbox.select_row(lambda r: r.opted_out)
         await pilot.press("enter")
         await pilot.pause(0.2)
-        assert "opted out" in str(app.query_one("#thread-header").render())
-        assert app.compose_box.area.disabled
-        app.action_send()
+        assert "opted out" in inbox.header_text()
+        assert inbox.compose.area.disabled
+        inbox.send()
         assert not app.engine.pending
 
 
 async def test_inbound_text_arrives_live_in_open_thread(build_app, server):
     app = await build_app(poll=True)
+    inbox = Inbox(app)
     app.settings.sync.poll_interval = 1.0
     async with app.run_test(size=(120, 40)) as pilot:
-        row = open_row(app, lambda r: not r.opted_out and not r.closed)
+        row = inbox.select_row(lambda r: not r.opted_out and not r.closed)
         await pilot.press("enter")
         server.state.inject_inbound(row.number, "Is anyone there?", to=row.sender_number)
         app.poller.wake()
-        await wait_until(lambda: "Is anyone there?" in thread_text(app), pilot, timeout=8)
-        assert "online" in str(app.query_one("#status").render())
+        await wait_until(lambda: "Is anyone there?" in inbox.thread_text(), pilot, timeout=8)
+        assert "online" in inbox.status_text()
 
 
 async def test_offline_status_then_recovery(build_app, server):
     app = await build_app(poll=True)
+    inbox = Inbox(app)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(lambda: "online" in str(app.query_one("#status").render()), pilot)
+        await wait_until(lambda: "online" in inbox.status_text(), pilot)
         server.state.set_faults(error_rate=1.0)
         app.poller.wake()
-        await wait_until(lambda: "offline, retrying in" in str(app.query_one("#status").render()), pilot)
+        await wait_until(lambda: "offline, retrying in" in inbox.status_text(), pilot)
         server.state.set_faults(error_rate=0.0)
         app.poller.wake()
-        await wait_until(lambda: "online" in str(app.query_one("#status").render()), pilot)
+        await wait_until(lambda: "online" in inbox.status_text(), pilot)
 
 
 async def test_key_overrides_by_binding_id(build_app, server):
     settings = settings_for(server)
     settings.keys = {"app.next_unread": "ctrl+u"}
     app = await build_app(settings=settings)
+    inbox = Inbox(app)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("ctrl+u")
-        assert app.open_id is not None
+        assert inbox.open_id is not None
 
 
 async def test_drafts_follow_their_conversation(build_app):
     app = await build_app()
+    inbox = Inbox(app)
     async with app.run_test(size=(120, 40)) as pilot:
-        rows = [r for r in app.conversation_list.rows if not r.opted_out][:2]
-        app.open_conversation(rows[0].id)
+        rows = [r for r in inbox.rows if not r.opted_out][:2]
+        inbox.open(rows[0].id)
         await pilot.press(*"draft for one")
-        app.open_conversation(rows[1].id)
-        assert app.compose_box.text == ""
+        inbox.open(rows[1].id)
+        assert inbox.compose.text == ""
         assert app.store.drafts.get(rows[0].id) == "draft for one"
-        app.open_conversation(rows[0].id)
-        assert app.compose_box.text == "draft for one"
-        assert next(r for r in app.conversation_list.rows if r.id == rows[0].id).has_draft
+        inbox.open(rows[0].id)
+        assert inbox.compose.text == "draft for one"
+        assert inbox.row(rows[0].id).has_draft
 
 
 async def test_command_palette_lists_actions(build_app):
     app = await build_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        titles = [command.title for command in app.get_system_commands(app.screen)]
+    inbox = Inbox(app)
+    async with app.run_test(size=(120, 40)):
+        titles = inbox.command_titles()
         for wanted in ("Send", "Next unread", "Close", "Templates", "New", "Refresh"):
             assert wanted in titles
 
@@ -339,10 +351,11 @@ async def test_unknown_theme_falls_back_with_a_notice(build_app, server):
     settings = settings_for(server)
     settings.ui.theme = "no-such-theme"
     app = await build_app(settings=settings)
+    inbox = Inbox(app)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert app.theme != "no-such-theme"
-        assert any("not installed" in str(n.message) for n in app._notifications)
+        assert any("not installed" in n for n in inbox.notifications())
 
 
 async def test_help_panel_toggles(build_app):
@@ -358,40 +371,43 @@ async def test_long_thread_opens_at_newest_and_loads_older_on_scroll_up(build_ap
     from sakari_tui.ui import app as app_module
 
     app = await build_app()
+    inbox = Inbox(app)
     app_module_window = app_module.THREAD_WINDOW
     async with app.run_test(size=(120, 40)) as pilot:
         longest = max(server.state.conversations, key=lambda cid: sum(
             1 for m in server.state.messages.values() if m.conversation_id == cid))
         total = sum(1 for m in server.state.messages.values() if m.conversation_id == longest)
         assert total > app_module_window
-        app.open_conversation(longest)
+        inbox.open(longest)
         await wait_until(lambda: app.store.inbox.message_count(longest) >= 50, pilot)
         await app.workers.wait_for_complete()
-        await wait_until(lambda: app.thread_log.is_vertical_scroll_end, pilot)  # opens at the newest message
-        shown = len(app.thread_log.bubbles)
+        await wait_until(lambda: inbox.thread.is_vertical_scroll_end, pilot)  # opens at the newest message
+        shown = len(inbox.thread.bubbles)
         for _ in range(6):
-            app.thread_log.scroll_home(animate=False, immediate=True)
+            inbox.thread.scroll_home(animate=False, immediate=True)
             await pilot.pause(0.1)
             await app.workers.wait_for_complete()
             await pilot.pause(0.05)
-            if len(app.thread_log.bubbles) > shown:
+            if len(inbox.thread.bubbles) > shown:
                 break
-        assert len(app.thread_log.bubbles) > shown or app.store.inbox.message_count(longest) > shown
+        assert len(inbox.thread.bubbles) > shown or app.store.inbox.message_count(longest) > shown
 
 
 async def test_media_links_are_shown_as_links(build_app, server):
     app = await build_app()
+    inbox = Inbox(app)
     async with app.run_test(size=(120, 40)) as pilot:
         with_media = next(m for m in server.state.messages.values() if m.media)
-        app.open_conversation(with_media.conversation_id)
-        await wait_until(lambda: any(b.media for b in app.thread_log.bubbles), pilot)
-        url = next(b.media[0] for b in app.thread_log.bubbles if b.media)
-        linked = [seg for strip in app.thread_log._lines for seg in strip if seg.style and seg.style.link]
+        inbox.open(with_media.conversation_id)
+        await wait_until(lambda: any(b.media for b in inbox.thread.bubbles), pilot)
+        url = next(b.media[0] for b in inbox.thread.bubbles if b.media)
+        linked = [seg for strip in inbox.thread._lines for seg in strip if seg.style and seg.style.link]
         assert url.startswith("http") and any(seg.style.link == url for seg in linked)
 
 
 async def test_new_inbound_rings_the_bell_and_goes_to_the_top(build_app, server, monkeypatch):
     app = await build_app()
+    inbox = Inbox(app)
     rings = []
     monkeypatch.setattr(app, "bell", lambda: rings.append(1))
     async with app.run_test(size=(120, 40)) as pilot:
@@ -400,8 +416,8 @@ async def test_new_inbound_rings_the_bell_and_goes_to_the_top(build_app, server,
         await pilot.press("r")
         await app.poller.cycle()
         await wait_until(lambda: rings, pilot)
-        await wait_until(lambda: app.conversation_list.rows[0].last_text == "Hello? Anyone?", pilot)
-        assert app.conversation_list.rows[0].unread
+        await wait_until(lambda: inbox.rows[0].last_text == "Hello? Anyone?", pilot)
+        assert inbox.rows[0].unread
 
 
 async def test_bell_can_be_turned_off(build_app, server, monkeypatch):
@@ -420,20 +436,22 @@ async def test_bell_can_be_turned_off(build_app, server, monkeypatch):
 
 async def test_startup_warnings_are_shown(build_app):
     app = await build_app(warnings=["/x/config.toml holds the client secret but other users can read it."])
+    inbox = Inbox(app)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        assert any("other users can read it" in str(n.message) for n in app._notifications)
+        assert any("other users can read it" in n for n in inbox.notifications())
 
 
 async def test_a_crash_shows_one_sentence_without_locals(build_app, server):
     app = await build_app()
+    inbox = Inbox(app)
     secret = server.client_secret
 
     def explode():
-        token = f"Bearer {secret}"  # a local that Textual's own report would print
+        token = f"Bearer {secret}"  # noqa: F841  (a local that Textual's own report would print)
         raise RuntimeError("boom")
 
-    app.action_next_unread = explode
+    inbox.replace_command("next_unread", explode)
     shown = []
     original = app._print_error_renderables
 
@@ -453,13 +471,14 @@ async def test_a_crash_shows_one_sentence_without_locals(build_app, server):
 
 async def test_muted_conversation_does_not_ring(build_app, server, monkeypatch):
     app = await build_app()
+    inbox = Inbox(app)
     rings = []
     monkeypatch.setattr(app, "bell", lambda: rings.append(1))
     async with app.run_test(size=(120, 40)) as pilot:
-        row = open_row(app, lambda r: not r.opted_out and not r.closed)
+        row = inbox.select_row(lambda r: not r.opted_out and not r.closed)
         await pilot.press("m")
         assert app.store.inbox.is_muted(row.id)
-        assert next(r for r in app.conversation_list.rows if r.id == row.id).muted
+        assert inbox.row(row.id).muted
         server.state.inject_inbound(row.number, "muted ping", to=row.sender_number)
         await app.poller.cycle()
         await pilot.pause(0.2)

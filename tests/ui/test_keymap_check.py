@@ -11,7 +11,8 @@ from textual.binding import Binding
 from sakari_tui.ui.app import SakariApp
 from sakari_tui.ui.keys import KEYMAP_OWNERS, canonical_key, checked_keymap, keymap_scopes
 from sakari_tui.ui.widgets.conversation_list import ConversationList
-from tests.ui.conftest import settings_for
+from tests.support.factories import settings_for
+from tests.support.inbox import Inbox
 
 CONFIG = Path("/home/ana/.config/sakari-tui/config.toml")
 WHERE = f"{CONFIG}: [keys]"
@@ -132,7 +133,7 @@ async def test_the_app_warns_about_a_bad_override_and_applies_the_good_ones(buil
     app = await build_app(settings=settings, settings_path=tmp_path / "config.toml")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        shown = [str(notification.message) for notification in app._notifications]
+        shown = Inbox(app).notifications()
         assert f"{tmp_path / 'config.toml'}: [keys]: app.mute = 'x': x is already the key of 'app.close' (Close); " \
                "choose another key (app.mute keeps m)." in shown
         assert app._keymap == {"app.refresh": "f5"}

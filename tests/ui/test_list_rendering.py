@@ -2,7 +2,8 @@
 
 from sakari_tui.ui.widgets.conversation_list import ROW_HEIGHT, ConversationList
 
-from ..store.test_cache import conversation
+from ..support.factories import conversation
+from ..support.inbox import Inbox
 
 
 async def test_cursor_moves_in_view_redraw_two_rows_and_leaving_it_recentres(build_app, monkeypatch):
@@ -15,8 +16,9 @@ async def test_cursor_moves_in_view_redraw_two_rows_and_leaving_it_recentres(bui
 
     monkeypatch.setattr(ConversationList, "render_line", counting)
     app = await build_app()
+    inbox = Inbox(app)
     async with app.run_test(size=(120, 40)) as pilot:
-        listing = app.conversation_list
+        listing = inbox.list
         await pilot.pause(0.2)
         visible_rows = listing.size.height // ROW_HEIGHT
         drawn.clear()
@@ -42,15 +44,16 @@ async def test_a_sync_page_below_the_view_draws_nothing_and_a_changed_row_in_vie
 
     monkeypatch.setattr(ConversationList, "_render_row_line", counting)
     app = await build_app()
+    inbox = Inbox(app)
     async with app.run_test(size=(120, 40)) as pilot:
-        listing = app.conversation_list
+        listing = inbox.list
         await pilot.pause(0.2)
         before = len(listing.rows)
         # Older than anything shown, as the later pages of a first sync are.
         older = [conversation(f"old{i}", minutes_ago=60 * 24 * 400 + i, name=f"Old {i}") for i in range(30)]
         app.store.inbox.merge_conversations(older)
         drawn.clear()
-        app.refresh_list([c.id for c in older])
+        inbox.refresh_list([c.id for c in older])
         await pilot.pause(0.05)
         assert len(listing.rows) == before + 30 and listing.rows.ids[-1] == "old29"
         assert drawn == []
@@ -61,7 +64,7 @@ async def test_a_sync_page_below_the_view_draws_nothing_and_a_changed_row_in_vie
         shown = listing.rows.ids[3]
         app.store.drafts.save(shown, "half a reply")
         drawn.clear()
-        app.refresh_list([shown])
+        inbox.refresh_list([shown])
         await pilot.pause(0.05)
         assert drawn == [shown] * ROW_HEIGHT
         assert "draft" in "".join(s.text for s in listing.render_line(3 * ROW_HEIGHT)._segments)
@@ -73,19 +76,20 @@ async def test_a_list_shorter_than_the_screen_updates_and_shrinks_in_place(build
     monkeypatch.setattr(ConversationList, "_render_row_line",
                         lambda self, row, *rest: (drawn.append(row.id), original(self, row, *rest))[1])
     app = await build_app()
+    inbox = Inbox(app)
     async with app.run_test(size=(120, 200)) as pilot:  # every conversation fits, with room below
-        listing = app.conversation_list
+        listing = inbox.list
         await pilot.pause(0.1)
         assert len(listing.rows) * ROW_HEIGHT < listing.size.height
         last = listing.rows.ids[-1]
         app.store.drafts.save(last, "a draft on the bottom row")
-        app.refresh_list([last])  # the bottom row changes, nothing moves
+        inbox.refresh_list([last])  # the bottom row changes, nothing moves
         await pilot.pause(0.05)
         assert listing.rows.ids[-1] == last
         count = len(listing.rows)
         app.engine.store.inbox.db.execute("UPDATE conversations SET closed = 1 WHERE id = ?", (last,))
         drawn.clear()
-        app.refresh_list([last])  # the bottom row goes: the list is shorter than what was drawn
+        inbox.refresh_list([last])  # the bottom row goes: the list is shorter than what was drawn
         await pilot.pause(0.05)
         assert len(listing.rows) == count - 1
         assert drawn  # redrawn, so the row's old place on screen is cleared too

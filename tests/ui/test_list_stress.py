@@ -40,7 +40,7 @@ from sakari_tui.store import Store
 from sakari_tui.ui.clock import FrozenClock
 from sakari_tui.ui.widgets.conversation_list import ROW_HEIGHT, ConversationList
 
-from ..store.test_cache import NOW, conversation
+from ..support.factories import NOW, conversation
 
 STEPS = int(os.environ.get("LIST_STRESS_STEPS", "150"))
 # LIST_STRESS_SLOW=1 waits with `pilot.pause()` (CPU idle, 20 ms or more) instead of `settle`.

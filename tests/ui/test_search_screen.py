@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
-from textual.app import App
 from textual.widgets import Input, OptionList, Static
 
 from sakari_tui.store import Store
 from sakari_tui.store.search import SearchHit, Snippet
 from sakari_tui.ui.screens.search import SearchScreen, hit_content
 
-from .conftest import wait_until
+from ..support.factories import NOW, conversation
+from ..support.hosts import Host
+from ..support.screen import screen_text
+from ..support.waiting import wait_until
 
-NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
 HOSTILE = "[@click=app.quit]boom[/] \x1b]52;c;ZXZpbA==\x07 [link=https://evil.example]x[/link] \x1b[2J"
 
 
@@ -44,16 +45,6 @@ class FakeSearch:
         return list(self.hits) if "parc".startswith(query.strip().lower()[:4]) or "parcel" in query.lower() else []
 
 
-class SearchApp(App):
-    def __init__(self, search) -> None:
-        super().__init__()
-        self.search_function = search
-        self.results: list[SearchHit | None] = []
-
-    def on_mount(self) -> None:
-        self.push_screen(SearchScreen(self.search_function, NOW), self.results.append)
-
-
 def status(app) -> str:
     return str(app.screen.query_one("#search-status", Static).render())
 
@@ -62,13 +53,9 @@ def options(app) -> OptionList:
     return app.screen.query_one("#search-results", OptionList)
 
 
-def screen_text(app) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
 async def test_type_see_results_arrow_and_enter_returns_the_hit():
     fake = FakeSearch()
-    app = SearchApp(fake)
+    app = Host(screen=SearchScreen(fake, NOW))
     async with app.run_test(size=(120, 40)) as pilot:
         assert "Type to search" in status(app)
         await pilot.press(*"parc")
@@ -89,7 +76,7 @@ async def test_type_see_results_arrow_and_enter_returns_the_hit():
 
 
 async def test_escape_returns_none_and_no_matches_is_said():
-    app = SearchApp(FakeSearch())
+    app = Host(screen=SearchScreen(FakeSearch(), NOW))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*"zzz")
         await wait_until(lambda: "No messages or contacts match “zzz”" in status(app), pilot)
@@ -102,7 +89,7 @@ async def test_escape_returns_none_and_no_matches_is_said():
 
 
 async def test_clearing_the_query_clears_the_results():
-    app = SearchApp(FakeSearch())
+    app = Host(screen=SearchScreen(FakeSearch(), NOW))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*"parcel")
         await wait_until(lambda: options(app).option_count == 3, pilot)
@@ -113,7 +100,7 @@ async def test_clearing_the_query_clears_the_results():
 
 async def test_a_full_page_of_hits_says_there_may_be_more():
     many = [hit(mid=f"m{i}", minutes_ago=i) for i in range(100)]
-    app = SearchApp(FakeSearch(many))
+    app = Host(screen=SearchScreen(FakeSearch(many), NOW))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*"parcel")
         await wait_until(lambda: options(app).option_count == 100, pilot)
@@ -126,7 +113,7 @@ async def test_a_failing_search_is_one_plain_line():
     def broken(query: str) -> list[SearchHit]:
         raise RuntimeError("database is locked [/]")
 
-    app = SearchApp(broken)
+    app = Host(screen=SearchScreen(broken, NOW))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("x")
         await wait_until(lambda: "Search failed: database is locked [/]" in status(app), pilot)
@@ -140,7 +127,7 @@ async def test_hostile_text_renders_as_plain_text():
         hit(name=HOSTILE, number="[b]+1[/b]", text=HOSTILE, spans=((0, 5), (40, 999))),
         hit("contact", cid="x", name="[@click=app.quit]", number="", text=f"plain {HOSTILE}", spans=()),
     ]
-    app = SearchApp(FakeSearch(hostile))
+    app = Host(screen=SearchScreen(FakeSearch(hostile), NOW))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press(*"parcel")
         await wait_until(lambda: options(app).option_count == 2, pilot)
@@ -169,15 +156,13 @@ def test_spans_mark_the_match():
 async def test_fits_the_screen_with_a_real_store(size):
     store = Store(":memory:")
     try:
-        from tests.store.test_cache import conversation
-
         store.inbox.merge_conversations([
             conversation(f"c{i}", name=f"Customer Number{i}", number=f"+1415555{i:04d}",
                          text=f"Hello, is my order {i} ready? " + "It was placed last week and I would like to know. " * 3,
                          minutes_ago=i * 37)
             for i in range(12)
         ])
-        app = SearchApp(store.search.search)
+        app = Host(screen=SearchScreen(store.search.search, NOW))
         async with app.run_test(size=size) as pilot:
             await pilot.press(*"order")
             await wait_until(lambda: options(app).option_count == 12, pilot)

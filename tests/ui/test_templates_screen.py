@@ -3,29 +3,20 @@
 from __future__ import annotations
 
 import pytest
-from textual.app import App
 from textual.widgets import Input, OptionList, Static, TextArea
 
 from sakari_tui.api import NO_RETRY, ContactIdentifiers
 from sakari_tui.ui.screens.confirm import ConfirmScreen
 from sakari_tui.ui.screens.templates import TemplatesScreen
-from tests.security.conftest import assert_screen_safe, screen_text
 
-from .conftest import wait_until
+from ..support.hosts import Host
+from ..support.screen import assert_screen_safe, screen_text
+from ..support.waiting import wait_until
 
 TEMPLATES_POST = "POST /v1/accounts/{accountId}/templates"
 
 ANN = ContactIdentifiers(id="c1", first_name="Ann", last_name="Lee", mobile={"number": "+14155550101"})
 BO = ContactIdentifiers(id="c2", first_name="Bo", mobile={"number": "+14155550102"})
-
-
-class Host(App[None]):
-    def __init__(self, screen) -> None:
-        super().__init__()
-        self.dialog = screen
-
-    def on_mount(self) -> None:
-        self.push_screen(self.dialog)
 
 
 def text_of(screen, selector: str) -> str:
@@ -49,7 +40,7 @@ def select(screen: TemplatesScreen, name: str) -> None:
 
 
 async def test_create_edit_and_delete_a_template(server, engine):
-    app = Host(TemplatesScreen(engine, [ANN, BO]))
+    app = Host(screen=TemplatesScreen(engine, [ANN, BO]))
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_manager(pilot, app)
         before = len(screen.templates)
@@ -89,7 +80,7 @@ async def test_create_edit_and_delete_a_template(server, engine):
 
 
 async def test_enter_edits_and_delete_can_be_declined(server, engine):
-    app = Host(TemplatesScreen(engine, [ANN]))
+    app = Host(screen=TemplatesScreen(engine, [ANN]))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_manager(pilot, app)
         first = screen.highlighted_template()
@@ -105,7 +96,7 @@ async def test_enter_edits_and_delete_can_be_declined(server, engine):
 
 
 async def test_preview_follows_typing_and_the_sample_contact(server, engine):
-    app = Host(TemplatesScreen(engine, [ANN, BO]))
+    app = Host(screen=TemplatesScreen(engine, [ANN, BO]))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_manager(pilot, app)
         await pilot.press("n", *"Hi", "enter")
@@ -147,7 +138,7 @@ async def test_preview_follows_typing_and_the_sample_contact(server, engine):
 
 
 async def test_filter_narrows_the_list(server, engine):
-    app = Host(TemplatesScreen(engine, [ANN]))
+    app = Host(screen=TemplatesScreen(engine, [ANN]))
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_manager(pilot, app)
         total = len(screen.templates)
@@ -165,7 +156,7 @@ async def test_filter_narrows_the_list(server, engine):
 
 
 async def test_an_api_error_keeps_the_edit(server, engine):
-    app = Host(TemplatesScreen(engine, [ANN]))
+    app = Host(screen=TemplatesScreen(engine, [ANN]))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_manager(pilot, app)
         await pilot.press("n", *"Late", "enter", *"Sorry, {{firstName}}")
@@ -186,7 +177,7 @@ async def test_an_api_error_keeps_the_edit(server, engine):
 
 
 async def test_a_refused_template_and_missing_fields_are_explained(server, engine):
-    app = Host(TemplatesScreen(engine, [ANN]))
+    app = Host(screen=TemplatesScreen(engine, [ANN]))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_manager(pilot, app)
         await pilot.press("n", "ctrl+s")
@@ -200,7 +191,7 @@ async def test_a_refused_template_and_missing_fields_are_explained(server, engin
 
 
 async def test_discarding_a_changed_edit_asks_first(server, engine):
-    app = Host(TemplatesScreen(engine, [ANN]))
+    app = Host(screen=TemplatesScreen(engine, [ANN]))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_manager(pilot, app)
         original = screen.highlighted_template()
@@ -219,7 +210,7 @@ async def test_discarding_a_changed_edit_asks_first(server, engine):
 async def test_load_failure_is_one_sentence_and_r_retries(server, engine):
     server.state.set_faults(error_rate=1.0, operations=("GET /v1/accounts/{accountId}/templates",))
     engine.client.read_retry = NO_RETRY
-    app = Host(TemplatesScreen(engine, [ANN]))
+    app = Host(screen=TemplatesScreen(engine, [ANN]))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.dialog
         await wait_until(lambda: "Could not load" in text_of(screen, "#tpl-status"), pilot, timeout=30)
@@ -238,7 +229,7 @@ HOSTILE_TEXT = "Hi {{firstName}} [link=https://evil.test]x[/link] \x1b[2J\u202ee
 async def test_hostile_templates_and_contacts_render_as_text(server, engine, size):
     await engine.save_template(None, HOSTILE_NAME, HOSTILE_TEXT)
     evil = ContactIdentifiers(id="e", first_name="[/]\x1b]0;TITLE\x07[b]", mobile={"number": "+14155550103"})
-    app = Host(TemplatesScreen(engine, [evil]))
+    app = Host(screen=TemplatesScreen(engine, [evil]))
     async with app.run_test(size=size) as pilot:
         screen = await open_manager(pilot, app)
         select(screen, HOSTILE_NAME)

@@ -1,4 +1,7 @@
-"""A real full disk for tests: a small tmpfs (needs root, as on CI and the dev machines here)."""
+"""A real full disk for tests: a small tmpfs (needs root, as on CI and the dev machines here).
+
+The `tiny_disk` fixture is registered for every test by tests/conftest.py.
+"""
 
 from __future__ import annotations
 
@@ -40,6 +43,7 @@ class TinyDisk:
 
 @pytest.fixture
 def tiny_disk(tmp_path):
+    """A mounted TinyDisk (the test is skipped where a tmpfs cannot be mounted)."""
     path = tmp_path / "disk"
     path.mkdir()
     mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", str(path)],

@@ -6,7 +6,8 @@ stresses layout (huge words, zalgo, emoji sequences, right-to-left scripts). The
 push each of them through every place the app draws untrusted text.
 
 `TERMINAL_FORBIDDEN` lists byte patterns that must never reach the terminal: they would only be
-there if a payload's escape sequence passed through raw.
+there if a payload's escape sequence passed through raw (`screen.assert_screen_safe` checks a
+running app against them).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import re
 
 EVIL_URL = "https://evil.test"
+MEDIA_HOST = "https://media.example"  # the only links a screen may hold: media the corpus sent
 CLIPBOARD_B64 = "ZXZpbA=="  # base64("evil")
 TITLE_TEXT = "PWNED-TITLE"
 
@@ -107,10 +109,11 @@ TERMINAL_FORBIDDEN: dict[str, re.Pattern[bytes]] = {
     "bidi override or isolate (UTF-8)": re.compile(rb"\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]"),
 }
 
-# Code points that must never be drawn: ESC and every C0 control except newline and tab,
-# DEL, C1 controls, and bidi embedding/override/isolate controls.
-FORBIDDEN_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Nothing drawn on screen may contain these: every C0 control (newline and tab included: a cell
+# holds neither), DEL, C1, bidi embedding/override/isolate controls and lone surrogates.
+SCREEN_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 # Payloads whose literal markup must show on screen exactly as written (after sanitising).
 MARKUP_LITERALS = ("[bold]x[/bold]", "[/]", "[@click=app.quit]quit[/]", f"[link={EVIL_URL}/markup]",
                    "[on red]", "[$accent]", "$accent")
+
