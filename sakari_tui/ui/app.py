@@ -33,10 +33,9 @@ from ..config import ConfigError, Settings, update_config_file
 from ..editor import EditorError, edit_text, editor_argv
 from ..logs import crash_summary, redact, where_details
 from ..notify import Alerts, Notifier
-from ..sms.guard import send_warnings
+from ..sms.guard import UnfilledWarning, check_reply
 from ..sms.keywords import reads_like_opt_out
 from ..sms.phones import display_number
-from ..sms.segments import segment_info
 from ..sms.templates import contact_context, unfilled
 from ..store import ListingOptions, SearchHit, Store, StoreDamaged, StoreError
 from ..store.outbox import is_placeholder
@@ -74,7 +73,6 @@ log = logging.getLogger(__name__)
 THREAD_WINDOW = 30
 OLDER_PAGE = 50
 DRAFT_SAVE_DELAY_S = 0.4
-UNFILLED_CONFIRM_WINDOW_S = 15.0
 # Narrower than this, the contact panel takes the thread's place instead of sitting beside it.
 CONTACT_BESIDE_MIN_WIDTH = 100
 
@@ -149,7 +147,7 @@ class SakariApp(App[None]):
         self._list_changes: set[str] | None = set()
         self._listed_with: ListingOptions | None = None
         self._list_title = ""
-        self._unfilled_warned: tuple[str, float] | None = None
+        self._unfilled_warned: UnfilledWarning | None = None
         self._status_shown: Content | None = None
         # The last local store write that failed (one sentence), shown in the status line until one works.
         self.store_problem: str | None = None
@@ -593,30 +591,18 @@ class SakariApp(App[None]):
         if conversation_id is None:
             self.notify("Open a conversation first (Enter on the list).", severity="warning", markup=False)
             return
-        if self._opted_out(conversation_id):
-            self.notify("This contact opted out; texts to them are refused.", severity="error", markup=False)
-            return
         text = self.compose_box.text
-        if not text.strip():
-            self.notify("Nothing to send: the message is empty.", severity="warning", markup=False)
+        check = check_reply(
+            text, number=self._open_number(), opted_out=self._opted_out(conversation_id),
+            compose=self.settings.compose, now_utc=self.clock.now(), pressed_at=time.monotonic(),
+            unfilled_warning=self._unfilled_warned,
+        )
+        self._unfilled_warned = check.unfilled_warning
+        if check.refused:
+            self.notify(check.refused, severity=check.severity, markup=False)
             return
-        info = segment_info(text)
-        if info.too_long:
-            self.notify(f"Too long to send: {info.segments} segments; the limit is 10. Shorten it.",
-                        severity="error", markup=False)
-            return
-        missing = unfilled(text)
-        if missing:
-            warned = self._unfilled_warned
-            if not warned or warned[0] != text or time.monotonic() - warned[1] > UNFILLED_CONFIRM_WINDOW_S:
-                self._unfilled_warned = (text, time.monotonic())
-                self.notify(f"Not filled: {', '.join(missing)}. Edit them, or press Ctrl+S again to send as is.",
-                            severity="warning", markup=False)
-                return
-        self._unfilled_warned = None
-        warnings = send_warnings(text, self._open_number(), self.settings.compose, self.clock.now())
-        if warnings:
-            question = "\n".join(warnings) + "\n\nSend it anyway?"
+        if check.confirm:
+            question = "\n".join(check.confirm) + "\n\nSend it anyway?"
 
             def answered(send: bool | None) -> None:
                 if not send:
