@@ -51,6 +51,7 @@ from ..sync import (
     SyncStatusChanged,
     ThreadChanged,
 )
+from ..sync.closes import PendingCloses
 from ..text import one_line
 from .clock import FrozenClock, WallClock
 from .format import ago
@@ -139,8 +140,8 @@ class SakariApp(App[None]):
         self._shown_messages = 0
         self.filter_query = ""
         self.thread_limit = THREAD_WINDOW
-        self.pending_closes: dict[str, Timer] = {}
-        self.closed_stack: list[str] = []
+        # Closes inside their undo window; timers only wake `_close_due`, the deadlines live here.
+        self.pending_closes = PendingCloses(settings.ui.close_undo_seconds)
         self._draft_timer: Timer | None = None
         self._refresh_timer: Timer | None = None
         # Conversations changed since the list was drawn (None: something else changed; re-query).
@@ -954,32 +955,31 @@ class SakariApp(App[None]):
         if conversation is None or conversation.closed:
             self.notify("That conversation is already closed.", markup=False)
             return
-        if conversation_id in self.pending_closes:
+        self.pending_closes.window_s = self.settings.ui.close_undo_seconds  # the setting as it is now
+        # On Textual's timer clock (time.monotonic), so a timer never wakes before its close is due.
+        if not self.pending_closes.add(conversation_id, time.monotonic()):
             return
         name = one_line(conversation.contact.display_name if conversation.contact else conversation_id, 40)
-        delay = self.settings.ui.close_undo_seconds
+        delay = self.pending_closes.window_s
         # Textual timers cannot have a zero delay; "no undo window" still goes through the timer path.
-        self.pending_closes[conversation_id] = self.set_timer(max(delay, 0.001), lambda: self.close_now(conversation_id))
-        self.closed_stack.append(conversation_id)
+        self.set_timer(max(delay, 0.001), self._close_due)
         if delay:
             self.notify(f"Closing {name} in {delay:g}s. Press u to undo.", markup=False, timeout=delay + 1)
         self.refresh_list()
 
     def action_undo_close(self) -> None:
-        while self.closed_stack:
-            conversation_id = self.closed_stack.pop()
-            timer = self.pending_closes.pop(conversation_id, None)
-            if timer is not None:
-                timer.stop()
-                self.notify("Close undone.", markup=False)
-                self.refresh_list()
-                return
+        if self.pending_closes.undo() is not None:
+            self.notify("Close undone.", markup=False)
+            self.refresh_list()
+            return
         self.notify("Nothing to undo: closes already sent cannot be reopened (Sakari has no reopen).", markup=False)
+
+    def _close_due(self) -> None:
+        for conversation_id in self.pending_closes.due(time.monotonic()):
+            self.close_now(conversation_id)
 
     @work(group="close", exit_on_error=False)
     async def close_now(self, conversation_id: str) -> None:
-        if self.pending_closes.pop(conversation_id, None) is None:
-            return
         try:
             conversation = await self.engine.close_conversation(conversation_id)
         except SakariError as error:
@@ -1010,9 +1010,7 @@ class SakariApp(App[None]):
 
     async def _quit_now(self) -> None:
         # Closes the user asked for are carried out, not dropped, when quitting within the undo window.
-        for conversation_id in list(self.pending_closes):
-            timer = self.pending_closes.pop(conversation_id)
-            timer.stop()
+        for conversation_id in self.pending_closes.drain():
             try:
                 await self.engine.close_conversation(conversation_id)
             except SakariError as error:

@@ -95,8 +95,8 @@ class Inbox:
         return self._owner.filter_query
 
     @property
-    def pending_closes(self) -> dict:
-        """Conversations closed with the undo window still open, by id."""
+    def pending_closes(self):
+        """Conversations closed with the undo window still open (`in` asks about one)."""
         return self._owner.pending_closes
 
     # --- reading --------------------------------------------------------------------------------
