@@ -33,7 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 screenshots: $(STAMP)
-	TZ=UTC $(BIN)/python -m sakari_tui.ui.scenes screenshots
+	TZ=UTC $(BIN)/python -m devtools.scenes screenshots
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .import_linter_cache

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sakari_tui.ui.scenes import SCENES, scene_app, scene_server
+from devtools.scenes import SCENES, scene_app, scene_server
 from sakari_tui.ui.screens.no_config import NoConfigApp
 
 SIZES = [(120, 40), (80, 24)]

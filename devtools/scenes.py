@@ -11,14 +11,14 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
-from ..api import Message
-from ..config import SakariSection, Settings
-from ..simulator.clock import ManualClock
-from ..simulator.server import SimulatorServer
-from ..store import Store
-from ..sync import InboxEngine, SendState
-from .app import SakariApp, make_app
-from .clock import FrozenClock
+from sakari_tui.api import Message
+from sakari_tui.config import SakariSection, Settings
+from sakari_tui.simulator.clock import ManualClock
+from sakari_tui.simulator.server import SimulatorServer
+from sakari_tui.store import Store
+from sakari_tui.sync import InboxEngine, SendState
+from sakari_tui.ui.app import SakariApp, make_app
+from sakari_tui.ui.clock import FrozenClock
 
 FIXED_NOW = datetime(2026, 11, 30, 15, 0, tzinfo=timezone.utc)
 HUNDRED_YEARS_S = 100 * 365 * 86400.0
@@ -255,7 +255,7 @@ def main() -> None:
     import time as _time
     from pathlib import Path
 
-    from .screens.no_config import NoConfigApp
+    from sakari_tui.ui.screens.no_config import NoConfigApp
 
     os.environ["TZ"] = "UTC"
     _time.tzset()
