@@ -40,7 +40,6 @@ from ..sms.templates import contact_context, unfilled
 from ..store import ListingOptions, SearchHit, Store, StoreDamaged, StoreError
 from ..store.outbox import is_placeholder
 from ..sync import (
-    Connection,
     ConversationMoved,
     ConversationsChanged,
     Event,
@@ -54,7 +53,6 @@ from ..sync import (
 from ..sync.closes import PendingCloses
 from ..text import one_line
 from .clock import FrozenClock, WallClock
-from .format import ago
 from .screens.confirm import ConfirmScreen, SendAnywayScreen
 from .screens.edit_contact import EditContactScreen
 from .screens.new_conversation import NewConversation, NewConversationScreen
@@ -66,6 +64,7 @@ from .widgets.compose import ComposeBox
 from .widgets.contact_panel import ContactPanel
 from .widgets.conversation_list import ConversationList
 from .widgets.inputs import SafeInput
+from .widgets.status_line import StatusLine
 from .widgets.thread_log import ThreadLog, bubble_for_message, bubble_for_pending
 
 log = logging.getLogger(__name__)
@@ -149,7 +148,6 @@ class SakariApp(App[None]):
         self._listed_with: ListingOptions | None = None
         self._list_title = ""
         self._unfilled_warned: UnfilledWarning | None = None
-        self._status_shown: Content | None = None
         # The last local store write that failed (one sentence), shown in the status line until one works.
         self.store_problem: str | None = None
         self.fatal_error: BaseException | None = None
@@ -186,7 +184,7 @@ class SakariApp(App[None]):
                 yield ThreadLog(clock=self.clock, id="thread")
                 yield ComposeBox(self.settings.compose, id="compose")
             yield ContactPanel(id="contact-panel")
-        yield Static(Content("Starting…"), id="status")
+        yield StatusLine(monotonic=self.monotonic, id="status")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -195,7 +193,7 @@ class SakariApp(App[None]):
         self.conversation_list = main.query_one("#conversations", ConversationList)
         self.thread_log = main.query_one("#thread", ThreadLog)
         self.compose_box = main.query_one("#compose", ComposeBox)
-        self.status_line = main.query_one("#status", Static)
+        self.status_line = main.query_one("#status", StatusLine)
         self.thread_header = main.query_one("#thread-header", Static)
         self.filter_box = main.query_one("#filter", Input)
         self.contact_panel = main.query_one("#contact-panel", ContactPanel)
@@ -369,35 +367,8 @@ class SakariApp(App[None]):
         self.conversation_list.refresh_ages()
 
     def _render_status(self) -> None:
-        status = self.poller.status
-        now = self.monotonic()
-        if self.store_problem:
-            text = Content.assemble(Content.styled("○ not saving", "bold $error"),
-                                    f" · {one_line(redact(self.store_problem), 160)} Unsent text stays on screen.")
-        elif status.connection is Connection.ONLINE and status.last_success is not None:
-            note = f" · {one_line(redact(status.message), 120)}" if status.message else ""
-            text = Content.assemble(Content.styled("● online", "$success"),
-                                    f" · updated {ago(now - status.last_success)}{note}")
-        elif status.connection is Connection.CONNECTING:
-            text = Content("○ connecting…")
-        else:
-            label = {
-                Connection.OFFLINE: "offline",
-                Connection.RATE_LIMITED: "rate-limited",
-                Connection.AUTH_FAILED: "credentials refused",
-                Connection.SLOW: "slow",
-                Connection.STORE_FAILED: "cannot save",
-            }[status.connection]
-            wait = max(0, int((status.retry_at or now) - now + 0.999))
-            seen = f" · last updated {ago(now - status.last_success)}" if status.last_success else ""
-            text = Content.assemble(
-                Content.styled(f"○ {label}, retrying in {wait}s", "bold $error"),
-                f" · {one_line(redact(status.message), 120)}{seen}",
-            )
-        if text != self._status_shown:
-            # One line of fixed size: no layout pass (which would repaint the whole screen).
-            self._status_shown = text
-            self.status_line.update(text, layout=False)
+        self.status_line.status = self.poller.status
+        self.status_line.tick()  # the same status may read differently now ("updated 3s ago")
 
     # --- opening a conversation --------------------------------------------------------------
 
@@ -553,8 +524,7 @@ class SakariApp(App[None]):
             self._stop_damaged(error)
             return
         log.warning("store write failed: %s", error)
-        self.store_problem = str(error)
-        self._render_status()
+        self.store_problem = self.status_line.store_problem = str(error)
 
     def _store_write(self, write: Callable[..., object], *args: object) -> bool:
         """Run one local store write; when the disk is full (or the store read-only or damaged)
@@ -576,8 +546,7 @@ class SakariApp(App[None]):
 
     def _store_ok(self) -> None:
         if self.store_problem:
-            self.store_problem = None
-            self._render_status()
+            self.store_problem = self.status_line.store_problem = None
 
     # --- sending -----------------------------------------------------------------------------
 

@@ -122,3 +122,14 @@ async def test_a_worker_that_fails_unexpectedly_says_so_and_logs_the_traceback(b
         shown = " ".join(inbox.notifications())
         assert "Sipho" not in shown and app.is_running
     assert any(r.exc_info and "a bug with" in str(r.exc_info[1]) for r in caplog.records)
+
+
+def test_the_status_line_reads_each_state_in_one_line():
+    from sakari_tui.ui.widgets.status_line import status_text
+
+    online = SyncStatusChanged(Connection.ONLINE, 100.0, message="The list may be incomplete.")
+    assert str(status_text(online, None, 103.0)) == "● online · updated 3s ago · The list may be incomplete."
+    slow = SyncStatusChanged(Connection.SLOW, None, 110.0, "Too slow.")
+    assert str(status_text(slow, None, 102.5)) == "○ slow, retrying in 8s · Too slow."
+    assert str(status_text(online, "Cannot write the local store at x: the disk is full.", 103.0)).startswith(
+        "○ not saving · Cannot write the local store")
