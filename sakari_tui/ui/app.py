@@ -34,7 +34,6 @@ from ..editor import EditorError, edit_text, editor_argv
 from ..logs import crash_summary, redact, where_details
 from ..notify import Alerts, Notifier
 from ..sms.guard import UnfilledWarning, check_reply
-from ..sms.keywords import reads_like_opt_out
 from ..sms.phones import display_number
 from ..sms.templates import contact_context, unfilled
 from ..store import ListingOptions, SearchHit, Store, StoreDamaged, StoreError
@@ -65,6 +64,7 @@ from .widgets.contact_panel import ContactPanel
 from .widgets.conversation_list import ConversationList
 from .widgets.inputs import SafeInput
 from .widgets.status_line import StatusLine
+from .widgets.thread_header import ThreadHeader
 from .widgets.thread_log import ThreadLog, bubble_for_message, bubble_for_pending
 
 log = logging.getLogger(__name__)
@@ -180,7 +180,7 @@ class SakariApp(App[None]):
                 yield SafeInput(placeholder="Filter by name, number or text (Esc clears)", id="filter")
                 yield ConversationList(clock=self.clock, id="conversations")
             with Vertical(id="thread-pane"):
-                yield Static(Content(""), id="thread-header")
+                yield ThreadHeader(Content(""), id="thread-header")
                 yield ThreadLog(clock=self.clock, id="thread")
                 yield ComposeBox(self.settings.compose, id="compose")
             yield ContactPanel(id="contact-panel")
@@ -194,7 +194,7 @@ class SakariApp(App[None]):
         self.thread_log = main.query_one("#thread", ThreadLog)
         self.compose_box = main.query_one("#compose", ComposeBox)
         self.status_line = main.query_one("#status", StatusLine)
-        self.thread_header = main.query_one("#thread-header", Static)
+        self.thread_header = main.query_one("#thread-header", ThreadHeader)
         self.filter_box = main.query_one("#filter", Input)
         self.contact_panel = main.query_one("#contact-panel", ContactPanel)
         try:
@@ -445,28 +445,10 @@ class SakariApp(App[None]):
 
     def _render_header(self) -> None:
         conversation = self._open_conversation()
-        header = self.thread_header
+        opted_out = conversation is not None and self._opted_out(conversation.id)
+        self.thread_header.show(conversation, opted_out=opted_out)
         if conversation is None:
-            header.update(Content(""))
             return
-        contact = conversation.contact
-        number = display_number(contact.mobile.number if contact and contact.mobile else None)
-        has_name = bool(contact and (contact.first_name or contact.last_name or "").strip())
-        name = one_line(contact.display_name if has_name else (number or "unknown contact"), 60)
-        sender = display_number(conversation.phone_number.number if conversation.phone_number else None)
-        parts = [Content.styled(name, "bold")]
-        if number and number != name:
-            parts.append(Content(f"  {one_line(number, 30)}"))
-        if sender:
-            parts.append(Content.styled(f"  via {one_line(sender, 30)}", "$foreground-muted"))
-        parts.append(Content.styled("  ✓ closed" if conversation.closed else "  open", "$foreground-muted" if conversation.closed else "$success"))
-        opted_out = self._opted_out(conversation.id)
-        if opted_out:
-            parts.append(Content.styled("  ⊘ opted out: texts to this contact are refused", "bold $error"))
-        elif conversation.last_message and reads_like_opt_out(conversation.last_message.message) \
-                and not conversation.last_message.outgoing:
-            parts.append(Content.styled("  ⚑ their last text reads like an opt-out · O marks them opted out", "bold $warning"))
-        header.update(Content.assemble(*parts))
         compose = self.compose_box
         compose.set_class(opted_out, "disabled-reason")
         compose.area.disabled = opted_out
