@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import tomli_w
-from tests.pty_app import PseudoTerminal
+from tests.support.pty import PseudoTerminal
 
 from .datasets import Endpoint, copy_store
 
