@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import tomli_w
+
 from tests.support.pty import PseudoTerminal
 
 from .datasets import Endpoint, copy_store
