@@ -20,9 +20,11 @@ demo: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest
 
-# Lint rules and the import contracts (pyproject.toml): the core never imports Textual, layers import downwards.
+# Lint rules, the code's format and the import contracts (pyproject.toml): the core never imports Textual,
+# layers import downwards. `ruff format .` formats the code.
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
 simulator: $(STAMP)

@@ -50,48 +50,95 @@ def main() -> int:
                 small.append(paint.inbox(work / "paint-100", endpoint, work / "store-100.sqlite3", TOP_NAME))
                 large.append(paint.inbox(work / "paint-10k", endpoint, work / "store-10k.sqlite3", TOP_NAME))
             results.add("first_paint_s_bare", "s", bare, "minimal Textual app, process start to first frame")
-            results.add("first_paint_s_100", "s", small, "sakari-tui, 100 cached conversations, start to the inbox on screen")
-            results.add("first_paint_s_10k", "s", large, "sakari-tui, 10,000 cached conversations, start to the inbox on screen")
+            results.add(
+                "first_paint_s_100", "s", small, "sakari-tui, 100 cached conversations, start to the inbox on screen"
+            )
+            results.add(
+                "first_paint_s_10k", "s", large, "sakari-tui, 10,000 cached conversations, start to the inbox on screen"
+            )
 
             log(f"key latency and opening threads: {SESSIONS} sessions × {PRESSES} presses …")
             p50s, p99s, open_10k, open_10, rss = [], [], [], [], []
             all_presses: list[float] = []
             for number in range(SESSIONS):
-                session = interact.run(work / f"session-{number}", endpoint, work / "store-10k.sqlite3", TOP_NAME,
-                                       presses=PRESSES, opens=OPENS)
+                session = interact.run(
+                    work / f"session-{number}",
+                    endpoint,
+                    work / "store-10k.sqlite3",
+                    TOP_NAME,
+                    presses=PRESSES,
+                    opens=OPENS,
+                )
                 p50s.append(percentile(session.key_latency_ms, 0.50))
                 p99s.append(percentile(session.key_latency_ms, 0.99))
                 all_presses += session.key_latency_ms
                 open_10k += session.open_10k_ms
                 open_10 += session.open_10_ms
                 rss.append(session.rss_peak_mb)
-            results.add("key_latency_ms_p50", "ms", p50s, f"key to first output byte in a pty, per session of {PRESSES} presses")
-            results.add("key_latency_ms_p99", "ms", p99s, f"key to first output byte in a pty, per session of {PRESSES} presses")
-            results.add("open_thread_ms_10k", "ms", open_10k, "Enter until the newest of 10,000 cached messages is on screen")
+            results.add(
+                "key_latency_ms_p50", "ms", p50s, f"key to first output byte in a pty, per session of {PRESSES} presses"
+            )
+            results.add(
+                "key_latency_ms_p99", "ms", p99s, f"key to first output byte in a pty, per session of {PRESSES} presses"
+            )
+            results.add(
+                "open_thread_ms_10k", "ms", open_10k, "Enter until the newest of 10,000 cached messages is on screen"
+            )
             results.add("open_thread_ms_10", "ms", open_10, "Enter until the newest of 10 cached messages is on screen")
-            results.add("rss_mb_10k", "MiB", rss, "peak resident memory (VmHWM) of a session on the 10,000/100,000 store")
+            results.add(
+                "rss_mb_10k", "MiB", rss, "peak resident memory (VmHWM) of a session on the 10,000/100,000 store"
+            )
             results.notes["key_presses"] = len(all_presses)
 
             log(f"initial sync of 10,000 conversations × {SYNC_RUNS} …")
             runs = [syncing.run(work / f"sync-{number}", endpoint, TOP_NAME) for number in range(SYNC_RUNS)]
-            results.add("initial_sync_s_10k", "s", [run.initial_sync_s for run in runs], "empty store to all 10,000 conversations cached")
-            results.add("max_loop_stall_ms_sync", "ms", [run.max_loop_stall_ms for run in runs], "longest event-loop stall during that sync")
-            results.add("first_rows_s_sync", "s", [run.first_rows_on_screen_s for run in runs], "start to the first page of conversations on screen")
+            results.add(
+                "initial_sync_s_10k",
+                "s",
+                [run.initial_sync_s for run in runs],
+                "empty store to all 10,000 conversations cached",
+            )
+            results.add(
+                "max_loop_stall_ms_sync",
+                "ms",
+                [run.max_loop_stall_ms for run in runs],
+                "longest event-loop stall during that sync",
+            )
+            results.add(
+                "first_rows_s_sync",
+                "s",
+                [run.first_rows_on_screen_s for run in runs],
+                "start to the first page of conversations on screen",
+            )
             results.add("sync_done_s", "s", [run.sync_done_s for run in runs], "start to the end of the first sync")
             keys_during_sync = [latency for run in runs for latency in run.key_latency_ms]
             if keys_during_sync:
-                results.add("key_latency_ms_p99_during_sync", "ms", [percentile(run.key_latency_ms, 0.99) for run in runs if run.key_latency_ms],
-                            "key to first output byte while the sync runs")
+                results.add(
+                    "key_latency_ms_p99_during_sync",
+                    "ms",
+                    [percentile(run.key_latency_ms, 0.99) for run in runs if run.key_latency_ms],
+                    "key to first output byte while the sync runs",
+                )
             results.notes["synced_conversations"] = [run.conversations for run in runs]
 
             log("polling: requests per cycle …")
             idle, changed = polling.run(work, work / "store-10k.sqlite3", SHAPE_10K, anchor)
             results.add("idle_poll_requests", "requests", idle, "API requests in a cycle when nothing changed")
-            results.add("changed_poll_requests_k50", "requests", [changed], "requests in the cycle after 50 conversations changed")
+            results.add(
+                "changed_poll_requests_k50",
+                "requests",
+                [changed],
+                "requests in the cycle after 50 conversations changed",
+            )
 
             log("a simulated hour of polling …")
             soaked = soak.run(work / "soak", endpoint, work / "store-10k.sqlite3")
-            results.add("rss_growth_mb_1h", "MiB", [soaked["rss_growth_mb"]], "resident memory growth over 3,600 poll cycles, 120 inbound texts")
+            results.add(
+                "rss_growth_mb_1h",
+                "MiB",
+                [soaked["rss_growth_mb"]],
+                "resident memory growth over 3,600 poll cycles, 120 inbound texts",
+            )
             results.notes["soak"] = soaked
 
     m = results.median
@@ -112,8 +159,10 @@ def main() -> int:
     results.write(HERE / "results.json")
     print()
     print(results.table())
-    print(f"\nwritten to {HERE / 'results.json'} in {results.notes['bench_seconds']} s; "
-          f"{'every target met' if results.all_met else 'SOME TARGETS MISSED'}")
+    print(
+        f"\nwritten to {HERE / 'results.json'} in {results.notes['bench_seconds']} s; "
+        f"{'every target met' if results.all_met else 'SOME TARGETS MISSED'}"
+    )
     return 0 if results.all_met else 1
 
 

@@ -23,8 +23,11 @@ def app_environment(workdir: Path, endpoint: Endpoint, store: Path | None, **ui:
     config = workdir / "config.toml"
     data = {
         "sakari": {
-            "account_id": endpoint.account_id, "client_id": endpoint.client_id,
-            "client_secret": endpoint.client_secret, "api_url": endpoint.base_url, "token_url": endpoint.token_url,
+            "account_id": endpoint.account_id,
+            "client_id": endpoint.client_id,
+            "client_secret": endpoint.client_secret,
+            "api_url": endpoint.base_url,
+            "token_url": endpoint.token_url,
         },
     }
     if ui:

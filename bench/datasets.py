@@ -37,11 +37,15 @@ def build_store(path: Path, shape: BulkData, anchor: float) -> dict[str, int]:
     store = Store(path)
     try:
         for start in range(0, len(ordered), PAGE):
-            page = ordered[start:start + PAGE]
-            store.inbox.merge_conversations(Conversation.model_validate(conversation_json(state, c, view)) for c in page)
+            page = ordered[start : start + PAGE]
+            store.inbox.merge_conversations(
+                Conversation.model_validate(conversation_json(state, c, view)) for c in page
+            )
         for conversation in ordered:
-            messages = [Message.model_validate(message_json(state, state.messages[mid], view))
-                        for mid in conversation.message_ids]
+            messages = [
+                Message.model_validate(message_json(state, state.messages[mid], view))
+                for mid in conversation.message_ids
+            ]
             store.inbox.merge_messages(conversation.id, messages)
         store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
@@ -71,7 +75,9 @@ class Endpoint:
 
 def _serve(shape: BulkData, anchor: float, ready: multiprocessing.Queue, stop: multiprocessing.Event) -> None:
     with SimulatorServer(simulator_config(shape, anchor)) as server:
-        ready.put(Endpoint(server.base_url, server.token_url, server.account_id, server.client_id, server.client_secret))
+        ready.put(
+            Endpoint(server.base_url, server.token_url, server.account_id, server.client_id, server.client_secret)
+        )
         stop.wait()
 
 

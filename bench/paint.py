@@ -20,8 +20,13 @@ def first_paint(argv: list[str], env: dict[str, str], marker: bytes) -> float:
 
 
 def bare(workdir: Path) -> float:
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(workdir), "TERM": "xterm-256color", "COLORTERM": "truecolor",
-           "LANG": "C.UTF-8"}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(workdir),
+        "TERM": "xterm-256color",
+        "COLORTERM": "truecolor",
+        "LANG": "C.UTF-8",
+    }
     return first_paint([sys.executable, str(Path(__file__).with_name("bare_app.py"))], env, BARE_MARKER)
 
 

@@ -36,8 +36,13 @@ def _requests(server: SimulatorServer) -> int:
 
 async def _measure(server: SimulatorServer, store: Store, idle_cycles: int) -> tuple[list[int], int]:
     clock = HandClock()
-    async with SakariClient(account_id=server.account_id, client_id=server.client_id, client_secret=server.client_secret,
-                            api_url=server.base_url, token_url=server.token_url) as client:
+    async with SakariClient(
+        account_id=server.account_id,
+        client_id=server.client_id,
+        client_secret=server.client_secret,
+        api_url=server.base_url,
+        token_url=server.token_url,
+    ) as client:
         engine = InboxEngine(client, store)
         open_id = store.inbox.listing(unread_first=False).ids[0]
         poller = Poller(engine, open_conversation=lambda: open_id, clock=clock)
@@ -57,7 +62,9 @@ async def _measure(server: SimulatorServer, store: Store, idle_cycles: int) -> t
         return idle, _requests(server)
 
 
-def run(workdir: Path, store_file: Path, shape: BulkData, anchor: float, *, idle_cycles: int = 5) -> tuple[list[int], int]:
+def run(
+    workdir: Path, store_file: Path, shape: BulkData, anchor: float, *, idle_cycles: int = 5
+) -> tuple[list[int], int]:
     with SimulatorServer(simulator_config(shape, anchor)) as server:
         store = Store(copy_store(store_file, workdir / "polling.sqlite3"))
         try:

@@ -97,8 +97,15 @@ async def probe_sync(report: Path) -> None:
         if "sync_s" not in marks:
             marks["sync_s"] = time.monotonic() - marks["sync_started"]
             monitor.counting = monitor.running = False
-            write(report, {"initial_sync_s": marks["sync_s"], "max_loop_stall_ms": monitor.max_stall_s * 1000,
-                           "first_page_s": marks.get("first_page_s"), "conversations": store.inbox.count()})
+            write(
+                report,
+                {
+                    "initial_sync_s": marks["sync_s"],
+                    "max_loop_stall_ms": monitor.max_stall_s * 1000,
+                    "first_page_s": marks.get("first_page_s"),
+                    "conversations": store.inbox.count(),
+                },
+            )
         return result
 
     engine.sync_conversations = timed_sync  # type: ignore[method-assign]
@@ -132,8 +139,15 @@ async def probe_soak(report: Path) -> None:
                 await asyncio.sleep(0.3)
                 gc.collect()
                 samples[f"rss_mb_at_{second}s"] = memory_mb(field="VmRSS")
-        write(report, {**samples, "rss_growth_mb": samples[f"rss_mb_at_{SOAK_SECONDS}s"] - samples[f"rss_mb_at_{SOAK_WARMUP_S}s"],
-                       "cycles": SOAK_SECONDS, "inbound": SOAK_SECONDS // INBOUND_EVERY_S})
+        write(
+            report,
+            {
+                **samples,
+                "rss_growth_mb": samples[f"rss_mb_at_{SOAK_SECONDS}s"] - samples[f"rss_mb_at_{SOAK_WARMUP_S}s"],
+                "cycles": SOAK_SECONDS,
+                "inbound": SOAK_SECONDS // INBOUND_EVERY_S,
+            },
+        )
         await admin.aclose()
         app.exit()
 

@@ -65,30 +65,49 @@ class Results:
     def table(self) -> str:
         rows = [("figure", "median", "min", "max", "runs"), ("", "", "", "", "")]
         for figure in self.figures.values():
-            rows.append((f"{figure.key} ({figure.unit})", _fmt(figure.median), _fmt(min(figure.runs)),
-                         _fmt(max(figure.runs)), str(len(figure.runs))))
+            rows.append(
+                (
+                    f"{figure.key} ({figure.unit})",
+                    _fmt(figure.median),
+                    _fmt(min(figure.runs)),
+                    _fmt(max(figure.runs)),
+                    str(len(figure.runs)),
+                )
+            )
         widths = [max(len(row[i]) for row in rows) for i in range(5)]
-        lines = ["  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row))
-                 for row in rows]
+        lines = [
+            "  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row))
+            for row in rows
+        ]
         lines[1] = "  ".join("-" * width for width in widths)
         lines += ["", "target                                              value     limit  met"]
         for target in self.targets:
-            lines.append(f"{target.text:<50}  {_fmt(target.value):>7}  {_fmt(target.limit):>8}  {'yes' if target.ok else 'NO'}")
+            lines.append(
+                f"{target.text:<50}  {_fmt(target.value):>7}  {_fmt(target.limit):>8}  {'yes' if target.ok else 'NO'}"
+            )
         return "\n".join(lines)
 
     def write(self, path: Path) -> None:
         data: dict[str, object] = {figure.key: round(figure.median, 3) for figure in self.figures.values()}
         data["details"] = {
-            figure.key: {"unit": figure.unit, "what": figure.what, "median": round(figure.median, 3),
-                         "min": round(min(figure.runs), 3), "max": round(max(figure.runs), 3),
-                         "runs": [round(run, 3) for run in figure.runs]}
+            figure.key: {
+                "unit": figure.unit,
+                "what": figure.what,
+                "median": round(figure.median, 3),
+                "min": round(min(figure.runs), 3),
+                "max": round(max(figure.runs), 3),
+                "runs": [round(run, 3) for run in figure.runs],
+            }
             for figure in self.figures.values()
         }
-        data["targets"] = [{"target": t.text, "value": round(t.value, 3), "limit": t.limit, "met": t.ok}
-                           for t in self.targets]
+        data["targets"] = [
+            {"target": t.text, "value": round(t.value, 3), "limit": t.limit, "met": t.ok} for t in self.targets
+        ]
         data["all_targets_met"] = self.all_met
         data["machine"] = {
-            "cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
             "textual": version("textual"),
         }
         data["notes"] = self.notes

@@ -13,8 +13,11 @@ from .datasets import Endpoint
 def run(workdir: Path, endpoint: Endpoint, store: Path) -> dict:
     report = workdir / "soak-report.json"
     report.unlink(missing_ok=True)
-    term, _ = spawn([sys.executable, "-m", "bench.probe", "soak", str(report)],
-                    app_environment(workdir, endpoint, store), deadline=400)
+    term, _ = spawn(
+        [sys.executable, "-m", "bench.probe", "soak", str(report)],
+        app_environment(workdir, endpoint, store),
+        deadline=400,
+    )
     try:
         while not report.exists():
             if term.exited():

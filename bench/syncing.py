@@ -50,7 +50,10 @@ def run(workdir: Path, endpoint: Endpoint, top_name: bytes) -> SyncRun:
     finally:
         term.close()
     return SyncRun(
-        initial_sync_s=data["initial_sync_s"], max_loop_stall_ms=data["max_loop_stall_ms"],
-        first_rows_on_screen_s=first_rows if first_rows is not None else float("inf"), sync_done_s=done,
-        conversations=data["conversations"], key_latency_ms=latencies,
+        initial_sync_s=data["initial_sync_s"],
+        max_loop_stall_ms=data["max_loop_stall_ms"],
+        first_rows_on_screen_s=first_rows if first_rows is not None else float("inf"),
+        sync_done_s=done,
+        conversations=data["conversations"],
+        key_latency_ms=latencies,
     )

@@ -35,8 +35,11 @@ def scene_server() -> Iterator[SimulatorServer]:
 def scene_app(server: SimulatorServer, *, demo: bool = True) -> SakariApp:
     settings = Settings(
         sakari=SakariSection(
-            account_id=server.account_id, client_id=server.client_id, client_secret=server.client_secret,
-            api_url=server.base_url, token_url=server.token_url,
+            account_id=server.account_id,
+            client_id=server.client_id,
+            client_secret=server.client_secret,
+            api_url=server.base_url,
+            token_url=server.token_url,
         )
     )
     engine = InboxEngine(settings.sakari.make_client(), Store(":memory:"))
@@ -74,15 +77,17 @@ def scene_conversation(app: SakariApp) -> str:
 
 
 def _message(conversation_id: str, n: int, minutes_ago: int, text: str, status: str, error=None) -> Message:
-    return Message.model_validate({
-        "id": f"scene-{n}",
-        "conversation": {"id": conversation_id},
-        "message": text,
-        "outgoing": status != "received",
-        "status": status,
-        "error": error,
-        "created": {"at": (FIXED_NOW - timedelta(minutes=minutes_ago)).isoformat()},
-    })
+    return Message.model_validate(
+        {
+            "id": f"scene-{n}",
+            "conversation": {"id": conversation_id},
+            "message": text,
+            "outgoing": status != "received",
+            "status": status,
+            "error": error,
+            "created": {"at": (FIXED_NOW - timedelta(minutes=minutes_ago)).isoformat()},
+        }
+    )
 
 
 async def prepare_thread(pilot) -> None:
@@ -90,17 +95,32 @@ async def prepare_thread(pilot) -> None:
     await prepare_inbox(pilot)
     app: SakariApp = pilot.app
     conversation_id = scene_conversation(app)
-    app.store.inbox.merge_messages(conversation_id, [
-        _message(conversation_id, 1, 30, "Hi! Is my order ready to collect?", "received"),
-        _message(conversation_id, 2, 29, "It is! We're open until 6pm today.", "delivered"),
-        _message(conversation_id, 3, 20, "Great, see you at 5 🙂", "received"),
-        _message(conversation_id, 4, 12, "Here's the store map: https://example.com/map", "sent"),
-        _message(conversation_id, 5, 9, "Bring your order number, please.", "undelivered",
-                 {"code": "MSG-019", "description": "Undelivered"}),
-        _message(conversation_id, 6, 7, "Your order number is 8459.", "error",
-                 {"code": "MSG-033", "description": "Carrier failure"}),
-        _message(conversation_id, 7, 2, "We're holding it at the front desk.", "queued"),
-    ])
+    app.store.inbox.merge_messages(
+        conversation_id,
+        [
+            _message(conversation_id, 1, 30, "Hi! Is my order ready to collect?", "received"),
+            _message(conversation_id, 2, 29, "It is! We're open until 6pm today.", "delivered"),
+            _message(conversation_id, 3, 20, "Great, see you at 5 🙂", "received"),
+            _message(conversation_id, 4, 12, "Here's the store map: https://example.com/map", "sent"),
+            _message(
+                conversation_id,
+                5,
+                9,
+                "Bring your order number, please.",
+                "undelivered",
+                {"code": "MSG-019", "description": "Undelivered"},
+            ),
+            _message(
+                conversation_id,
+                6,
+                7,
+                "Your order number is 8459.",
+                "error",
+                {"code": "MSG-033", "description": "Carrier failure"},
+            ),
+            _message(conversation_id, 7, 2, "We're holding it at the front desk.", "queued"),
+        ],
+    )
     app.open_conversation(conversation_id)
     await _settle(pilot)
     outbox = app.store.outbox
@@ -172,13 +192,25 @@ async def prepare_opt_out_flag(pilot) -> None:
     await prepare_inbox(pilot)
     app: SakariApp = pilot.app
     conversation_id = scene_conversation(app)
-    app.store.inbox.merge_messages(conversation_id, [
-        _message(conversation_id, 1, 30, "Your table for 4 is booked for Friday at 7pm.", "delivered"),
-        _message(conversation_id, 2, 3, "Please stop texting me, I never booked anything.", "received"),
-    ])
+    app.store.inbox.merge_messages(
+        conversation_id,
+        [
+            _message(conversation_id, 1, 30, "Your table for 4 is booked for Friday at 7pm.", "delivered"),
+            _message(conversation_id, 2, 3, "Please stop texting me, I never booked anything.", "received"),
+        ],
+    )
     conversation = app.store.inbox.conversation(conversation_id)
-    app.store.inbox.merge_conversations([conversation.model_copy(update={"last_message": _message(
-        conversation_id, 2, 3, "Please stop texting me, I never booked anything.", "received")})])
+    app.store.inbox.merge_conversations(
+        [
+            conversation.model_copy(
+                update={
+                    "last_message": _message(
+                        conversation_id, 2, 3, "Please stop texting me, I never booked anything.", "received"
+                    )
+                }
+            )
+        ]
+    )
     app.open_conversation(conversation_id)
     await _settle(pilot)
 

@@ -291,20 +291,24 @@ def secret_from_command(command: str, path: Path, env: Mapping[str, str] | None 
     try:
         # stdin is closed so a command waiting for input fails fast instead of eating the keyboard.
         done = subprocess.run(
-            argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=SECRET_COMMAND_TIMEOUT_S, check=False,
+            argv,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=SECRET_COMMAND_TIMEOUT_S,
+            check=False,
             env=child_environment(base=env),
         )
     except FileNotFoundError:
         raise ConfigError(f"{where}: the program {argv[0]!r} was not found; check the command.") from None
     except subprocess.TimeoutExpired:
         limit = f"{SECRET_COMMAND_TIMEOUT_S:g} seconds"
-        raise ConfigError(f"{where}: the command did not finish within {limit}; run it in a shell to see why.") from None
+        raise ConfigError(
+            f"{where}: the command did not finish within {limit}; run it in a shell to see why."
+        ) from None
     except OSError as exc:
         raise ConfigError(f"{where}: the program {argv[0]!r} cannot be run ({exc.strerror or exc}).") from None
     if done.returncode != 0:
-        raise ConfigError(
-            f"{where}: the command failed (exit status {done.returncode}); run it in a shell to see why."
-        )
+        raise ConfigError(f"{where}: the command failed (exit status {done.returncode}); run it in a shell to see why.")
     lines = done.stdout.decode("utf-8", errors="replace").strip().splitlines()
     secret = lines[0].strip() if lines else ""
     if not secret:

@@ -94,7 +94,9 @@ def edit_text(text: str, argv: Sequence[str], *, suffix: str = ".txt") -> EditRe
     try:
         folder = tempfile.mkdtemp(prefix="sakari-tui-draft-")  # mode 0700
     except OSError as exc:  # no usable temporary folder
-        return EditResult(text, error=f"Cannot write the draft for the editor ({exc.strerror or exc}); the draft is unchanged.")
+        return EditResult(
+            text, error=f"Cannot write the draft for the editor ({exc.strerror or exc}); the draft is unchanged."
+        )
     try:
         path = Path(folder) / f"draft{suffix}"
         try:
@@ -102,17 +104,24 @@ def edit_text(text: str, argv: Sequence[str], *, suffix: str = ".txt") -> EditRe
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
                 handle.write(text + "\n")
         except OSError as exc:  # e.g. a full disk
-            return EditResult(text, error=f"Cannot write the draft for the editor ({exc.strerror or exc}); the draft is unchanged.")
+            return EditResult(
+                text, error=f"Cannot write the draft for the editor ({exc.strerror or exc}); the draft is unchanged."
+            )
         try:
             status = _run_in_foreground([*argv, str(path)])
         except FileNotFoundError:
             return EditResult(
-                text, error=f"The editor {program!r} was not found; set compose.editor, $VISUAL or $EDITOR (the draft is unchanged)."
+                text,
+                error=f"The editor {program!r} was not found; set compose.editor, $VISUAL or $EDITOR (the draft is unchanged).",
             )
         except PermissionError:
-            return EditResult(text, error=f"The editor {program!r} cannot be run (permission denied); the draft is unchanged.")
+            return EditResult(
+                text, error=f"The editor {program!r} cannot be run (permission denied); the draft is unchanged."
+            )
         except OSError as exc:
-            return EditResult(text, error=f"The editor {program!r} cannot be run ({exc.strerror or exc}); the draft is unchanged.")
+            return EditResult(
+                text, error=f"The editor {program!r} cannot be run ({exc.strerror or exc}); the draft is unchanged."
+            )
         if status != 0:
             how = f"was stopped by signal {-status}" if status < 0 else f"exited with status {status}"
             return EditResult(text, error=f"The editor {how}; the draft is unchanged.")
@@ -121,11 +130,15 @@ def edit_text(text: str, argv: Sequence[str], *, suffix: str = ".txt") -> EditRe
         except FileNotFoundError:
             return EditResult(text, error="The editor removed the file instead of saving it; the draft is unchanged.")
         except OSError as exc:
-            return EditResult(text, error=f"Cannot read the edited text back ({exc.strerror or exc}); the draft is unchanged.")
+            return EditResult(
+                text, error=f"Cannot read the edited text back ({exc.strerror or exc}); the draft is unchanged."
+            )
         try:
             edited = raw.decode("utf-8-sig")  # -sig: Notepad and friends may start the file with a BOM
         except UnicodeDecodeError:
-            return EditResult(text, error="The edited file is not UTF-8 text, so the draft is unchanged; save it as UTF-8 next time.")
+            return EditResult(
+                text, error="The edited file is not UTF-8 text, so the draft is unchanged; save it as UTF-8 next time."
+            )
         edited = _strip_one_newline(edited)
         return EditResult(edited, changed=edited != text)
     finally:

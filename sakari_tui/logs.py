@@ -68,14 +68,18 @@ _PATTERNS = (
     (re.compile(r"\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"), MASK),
     # Other JWT-looking strings: three long base64url parts whose first decodes to JSON.
     (
-        re.compile(rf"(?<![A-Za-z0-9_.-])({_BASE64URL}{{8,}})\.{_BASE64URL}{{8,}}\.{_BASE64URL}{{8,}}(?![A-Za-z0-9_.-])"),
+        re.compile(
+            rf"(?<![A-Za-z0-9_.-])({_BASE64URL}{{8,}})\.{_BASE64URL}{{8,}}\.{_BASE64URL}{{8,}}(?![A-Za-z0-9_.-])"
+        ),
         _mask_if_jwt,
     ),
     # "Authorization: Basic …" and other schemes, proxy-authorization too: keep the scheme word
     (re.compile(rf"(?i)\b(authorization{_ASSIGN}(?:[A-Za-z]+\s+)?){_VALUE}"), rf"\1{MASK}"),
     # client_secret=…, "clientSecret": "…", "access_token": "…" in query strings, JSON or reprs
     (
-        re.compile(rf"(?i)\b(client[_-]?secret|access[_-]?token|refresh[_-]?token|password|api[_-]?key)({_ASSIGN}){_VALUE}"),
+        re.compile(
+            rf"(?i)\b(client[_-]?secret|access[_-]?token|refresh[_-]?token|password|api[_-]?key)({_ASSIGN}){_VALUE}"
+        ),
         rf"\1\2{MASK}",
     ),
 )
@@ -230,8 +234,7 @@ def crash_summary(exc: BaseException) -> str:
 
     where = where_details()
     own = tuple(
-        cls for module, name in _OWN_SENTENCES
-        if isinstance(cls := getattr(sys.modules.get(module), name, None), type)
+        cls for module, name in _OWN_SENTENCES if isinstance(cls := getattr(sys.modules.get(module), name, None), type)
     )
     if own and isinstance(exc, own):
         sentence = one_line(redact(str(exc)), 300).rstrip(".")

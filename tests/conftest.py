@@ -58,8 +58,11 @@ def server(sim_clock):
 async def engine(server):
     """An engine over a fresh in-memory store and the simulator; its events collect in `engine.events`."""
     client = SakariClient(
-        account_id=server.account_id, client_id=server.client_id, client_secret=server.client_secret,
-        api_url=server.base_url, token_url=server.token_url,
+        account_id=server.account_id,
+        client_id=server.client_id,
+        client_secret=server.client_secret,
+        api_url=server.base_url,
+        token_url=server.token_url,
     )
     store = Store(":memory:")
     events = []

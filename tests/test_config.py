@@ -22,7 +22,11 @@ def test_defaults_without_a_file(tmp_path):
 
 def test_file_values_and_environment_overrides(tmp_path):
     path = write(tmp_path, '[sakari]\naccount_id = "from-file"\nclient_id = "cid"\napi_url = "http://file.test"\n')
-    env = {"SAKARI_ACCOUNT_ID": "from-env", "SAKARI_CLIENT_SECRET": "s", "SAKARI_TOKEN_URL": "http://env.test/oauth2/token"}
+    env = {
+        "SAKARI_ACCOUNT_ID": "from-env",
+        "SAKARI_CLIENT_SECRET": "s",
+        "SAKARI_TOKEN_URL": "http://env.test/oauth2/token",
+    }
     settings = load_settings(path, env=env)
     assert settings.sakari.account_id == "from-env"
     assert settings.sakari.client_id == "cid"

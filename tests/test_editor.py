@@ -35,7 +35,11 @@ def test_defaults_to_the_process_environment(monkeypatch):
 
 @pytest.mark.parametrize(
     ("configured", "env", "source"),
-    [("vim 'unclosed", {}, "compose.editor"), ("", {"VISUAL": 'emacs "x'}, "$VISUAL"), ("", {"EDITOR": "a'"}, "$EDITOR")],
+    [
+        ("vim 'unclosed", {}, "compose.editor"),
+        ("", {"VISUAL": 'emacs "x'}, "$VISUAL"),
+        ("", {"EDITOR": "a'"}, "$EDITOR"),
+    ],
 )
 def test_an_unparsable_command_names_its_source(configured, env, source):
     with pytest.raises(EditorError) as error:
@@ -59,8 +63,7 @@ def fake_editor(tmp_path: Path, body: str) -> list[str]:
         "        'mode': stat.S_IMODE(os.stat(path).st_mode),\n"
         "        'dir_mode': stat.S_IMODE(os.stat(os.path.dirname(path)).st_mode),\n"
         "        'text': open(path, encoding='utf-8', newline='').read()}\n"
-        "json.dump(seen, open(log, 'w'))\n"
-        + body
+        "json.dump(seen, open(log, 'w'))\n" + body
     )
     return [sys.executable, str(script)]
 
@@ -70,7 +73,10 @@ def seen(tmp_path: Path) -> dict:
 
 
 def test_edit_round_trip_in_a_private_file_that_is_removed(tmp_path):
-    argv = fake_editor(tmp_path, "text = seen['text'].rstrip('\\n')\nopen(path, 'w', encoding='utf-8').write(text + ' — edited 👍\\n')\n")
+    argv = fake_editor(
+        tmp_path,
+        "text = seen['text'].rstrip('\\n')\nopen(path, 'w', encoding='utf-8').write(text + ' — edited 👍\\n')\n",
+    )
     result = edit_text("Hi Ana, your order is ready", [*argv, "--wait"], suffix=".md")
     assert result == EditResult("Hi Ana, your order is ready — edited 👍", changed=True, error=None)
     log = seen(tmp_path)

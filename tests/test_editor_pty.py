@@ -49,8 +49,11 @@ def test_ctrl_o_hands_the_draft_to_visual_and_takes_the_text_back(tmp_path):
     with SimulatorServer(seed=1, customers=False) as server:
         store_path = tmp_path / "data" / f"inbox-{server.account_id}.sqlite3"
         terminal = PseudoTerminal(
-            [sys.executable, "-m", "sakari_tui"], app_env(server, tmp_path, columns=COLUMNS, lines=LINES, VISUAL=f"{sys.executable} {editor}"),
-            columns=COLUMNS, lines=LINES, deadline=DEADLINE_S,
+            [sys.executable, "-m", "sakari_tui"],
+            app_env(server, tmp_path, columns=COLUMNS, lines=LINES, VISUAL=f"{sys.executable} {editor}"),
+            columns=COLUMNS,
+            lines=LINES,
+            deadline=DEADLINE_S,
         )
         try:
             terminal.wait_for(lambda out: LIST_READY.search(out) is not None, 15, "the inbox list")

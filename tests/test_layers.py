@@ -35,7 +35,9 @@ def core_modules() -> list[str]:
 
 def test_the_module_list_finds_every_core_module():
     names = core_modules()
-    assert {"sakari_tui.sms.guard", "sakari_tui.notify.alerts", "sakari_tui.sync.closes", "sakari_tui.store"} <= set(names)
+    assert {"sakari_tui.sms.guard", "sakari_tui.notify.alerts", "sakari_tui.sync.closes", "sakari_tui.store"} <= set(
+        names
+    )
     assert not [name for name in names if name.startswith(("sakari_tui.ui", "sakari_tui.cli", "sakari_tui.simulator"))]
 
 

@@ -60,12 +60,15 @@ def test_a_secret_others_can_read_is_one_sentence_with_the_fix(isolated_paths, m
     assert SECRET not in problem
 
 
-@pytest.mark.parametrize("mode, content, expected", [
-    (0o600, FULL, False),
-    (0o644, {"account_id": "acc"}, False),  # nothing secret in it
-    (0o644, {"client_secret_command": "pass show sakari"}, False),  # readable is fine, no secret inside
-    (0o664, {"client_secret_command": "pass show sakari"}, True),  # others could make it run their command
-])
+@pytest.mark.parametrize(
+    "mode, content, expected",
+    [
+        (0o600, FULL, False),
+        (0o644, {"account_id": "acc"}, False),  # nothing secret in it
+        (0o644, {"client_secret_command": "pass show sakari"}, False),  # readable is fine, no secret inside
+        (0o664, {"client_secret_command": "pass show sakari"}, True),  # others could make it run their command
+    ],
+)
 def test_only_exposures_that_matter_are_reported(isolated_paths, mode, content, expected):
     path = settings_file(isolated_paths, mode, **content)
     assert (permission_problem(path) is not None) == expected
@@ -203,10 +206,14 @@ def test_the_command_runs_without_a_shell(isolated_paths):
 def test_environment_beats_file_beats_command(isolated_paths):
     failing = python("import sys; sys.exit(3)")  # proves the command is not run when not needed
     path = settings_file(isolated_paths, client_secret=SECRET, client_secret_command=failing)
-    assert load_settings(path, env={"SAKARI_CLIENT_SECRET": "from-env-secret"}).sakari.client_secret == "from-env-secret"
+    assert (
+        load_settings(path, env={"SAKARI_CLIENT_SECRET": "from-env-secret"}).sakari.client_secret == "from-env-secret"
+    )
     assert load_settings(path, env={}).sakari.client_secret == SECRET
     path = settings_file(isolated_paths, client_secret_command=failing)
-    assert load_settings(path, env={"SAKARI_CLIENT_SECRET": "from-env-secret"}).sakari.client_secret == "from-env-secret"
+    assert (
+        load_settings(path, env={"SAKARI_CLIENT_SECRET": "from-env-secret"}).sakari.client_secret == "from-env-secret"
+    )
     assert load_settings(path, env={}, run_secret_command=False).sakari.client_secret is None
     with pytest.raises(ConfigError):
         load_settings(path, env={})
@@ -219,14 +226,20 @@ def test_config_path_does_not_run_the_command(isolated_paths, tmp_path, capsys):
     assert not marker.exists()
 
 
-@pytest.mark.parametrize("command, expected", [
-    ("no-such-program-sakari-test show sakari", "'no-such-program-sakari-test' was not found"),
-    (python(f"print({SECRET!r}); import sys; sys.stderr.write('gpg: oops ' + {SECRET!r}); sys.exit(2)"), "exit status 2"),
-    (python("print('   ')"), "printed nothing"),
-    (python("pass"), "printed nothing"),
-    ('pass show "unclosed', "not a valid command line"),
-    ("   ", "is empty"),
-])
+@pytest.mark.parametrize(
+    "command, expected",
+    [
+        ("no-such-program-sakari-test show sakari", "'no-such-program-sakari-test' was not found"),
+        (
+            python(f"print({SECRET!r}); import sys; sys.stderr.write('gpg: oops ' + {SECRET!r}); sys.exit(2)"),
+            "exit status 2",
+        ),
+        (python("print('   ')"), "printed nothing"),
+        (python("pass"), "printed nothing"),
+        ('pass show "unclosed', "not a valid command line"),
+        ("   ", "is empty"),
+    ],
+)
 def test_command_failures_name_file_and_key_and_nothing_it_printed(isolated_paths, command, expected):
     path = settings_file(isolated_paths, client_secret_command=command)
     with pytest.raises(ConfigError) as caught:
@@ -264,15 +277,18 @@ def test_reprs_hide_the_secret_and_the_command(isolated_paths):
     assert SECRET not in repr(settings.sakari.make_client())
 
 
-@pytest.mark.parametrize("content, env", [
-    (f'[sakari]\nclient_secret = ["{SECRET}"]\n', {}),
-    (f'[sakari]\nclient_secret = {{ value = "{SECRET}" }}\n', {}),
-    (f'[sakari]\nclient_secret = "{SECRET}"\nclient_secret_x = "{SECRET}"\n', {}),
-    (f'[sakari]\nclient_secret = "{SECRET}\n', {}),
-    (f'sakari = "{SECRET}"\n', {}),
-    ('sakari = "x"\n', {"SAKARI_CLIENT_SECRET": SECRET}),
-    ('[sakari]\napi_url = "nope"\n', {"SAKARI_CLIENT_SECRET": SECRET}),
-])
+@pytest.mark.parametrize(
+    "content, env",
+    [
+        (f'[sakari]\nclient_secret = ["{SECRET}"]\n', {}),
+        (f'[sakari]\nclient_secret = {{ value = "{SECRET}" }}\n', {}),
+        (f'[sakari]\nclient_secret = "{SECRET}"\nclient_secret_x = "{SECRET}"\n', {}),
+        (f'[sakari]\nclient_secret = "{SECRET}\n', {}),
+        (f'sakari = "{SECRET}"\n', {}),
+        ('sakari = "x"\n', {"SAKARI_CLIENT_SECRET": SECRET}),
+        ('[sakari]\napi_url = "nope"\n', {"SAKARI_CLIENT_SECRET": SECRET}),
+    ],
+)
 def test_config_errors_never_quote_the_secret(isolated_paths, content, env):
     path = isolated_paths / "config.toml"
     path.write_text(content)
@@ -322,7 +338,9 @@ def test_setup_twice_keeps_one_handler_and_stop_restores_levels(isolated_paths):
     assert not logs.logging_to_file()
 
 
-@pytest.mark.parametrize("argv, level", [([], logging.INFO), (["--debug"], logging.DEBUG), (["--demo", "--debug"], logging.DEBUG)])
+@pytest.mark.parametrize(
+    "argv, level", [([], logging.INFO), (["--debug"], logging.DEBUG), (["--demo", "--debug"], logging.DEBUG)]
+)
 def test_debug_flag_sets_the_level_for_inbox_and_demo(isolated_paths, monkeypatch, argv, level):
     seen = []
     monkeypatch.setattr(cli_inbox, "run_inbox", lambda **kw: seen.append(logging.getLogger().level) or 0)
@@ -335,15 +353,18 @@ def test_debug_flag_sets_the_level_for_inbox_and_demo(isolated_paths, monkeypatc
 JWT = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJjaWQiLCJleHAiOjE3MDAwMDAwMDB9.c2lnbmF0dXJlLWJ5dGVz"
 
 
-@pytest.mark.parametrize("text, hidden", [
-    (f"client secret is {SECRET}", SECRET),
-    ("Authorization: Bearer abcDEF123-._~+/xyz==", "abcDEF123"),
-    ("{'authorization': 'bearer opaque-token-value'}", "opaque-token-value"),
-    ("Authorization: Basic dXNlcjpwYXNzd29yZA==", "dXNlcjpw"),
-    (f"token {JWT} expired", "c2lnbmF0dXJl"),
-    ('{"access_token": "opaque-123456", "token_type": "Bearer"}', "opaque-123456"),
-    ("POST /oauth2/token client_secret=abcdef123456&grant_type=x", "abcdef123456"),
-])
+@pytest.mark.parametrize(
+    "text, hidden",
+    [
+        (f"client secret is {SECRET}", SECRET),
+        ("Authorization: Bearer abcDEF123-._~+/xyz==", "abcDEF123"),
+        ("{'authorization': 'bearer opaque-token-value'}", "opaque-token-value"),
+        ("Authorization: Basic dXNlcjpwYXNzd29yZA==", "dXNlcjpw"),
+        (f"token {JWT} expired", "c2lnbmF0dXJl"),
+        ('{"access_token": "opaque-123456", "token_type": "Bearer"}', "opaque-123456"),
+        ("POST /oauth2/token client_secret=abcdef123456&grant_type=x", "abcdef123456"),
+    ],
+)
 def test_redaction(text, hidden):
     logs.register_secret(SECRET)
     redacted = logs.redact(text)
@@ -408,9 +429,12 @@ async def test_a_debug_session_against_the_simulator_leaves_no_secret_in_the_log
     recorder = RecordingTransport()
     with SimulatorServer(seed=1, clock=sim_clock, customers=False) as server:
         config_path = settings_file(
-            isolated_paths, account_id=server.account_id, client_id=server.client_id,
+            isolated_paths,
+            account_id=server.account_id,
+            client_id=server.client_id,
             client_secret_command=python(f"print({server.client_secret!r})"),
-            api_url=server.base_url, token_url=server.token_url,
+            api_url=server.base_url,
+            token_url=server.token_url,
         )
         settings = load_settings(config_path, env={})
         async with settings.sakari.make_client(transport=recorder, clock=sim_clock.now) as client:
@@ -474,17 +498,22 @@ def test_an_unexpected_error_without_a_log_file_is_still_one_sentence(monkeypatc
     err = capsys.readouterr().err
     assert err == "sakari-tui stopped unexpectedly (ZeroDivisionError); the log file could not be written\n"
     logs.stop_logging()
-    assert not logging.getLogger().handlers or all(h.get_name() != logs.HANDLER_NAME for h in logging.getLogger().handlers)
+    assert not logging.getLogger().handlers or all(
+        h.get_name() != logs.HANDLER_NAME for h in logging.getLogger().handlers
+    )
 
 
 PERSONAL = "Sipho Dlamini +27 82 555 0199"
 
 
-@pytest.mark.parametrize("error", [
-    lambda: sqlite3_error(),
-    lambda: pydantic_error(),
-    lambda: ValueError(f"bad row ('conv-1', '{PERSONAL}', 'Is my order ready?')"),
-])
+@pytest.mark.parametrize(
+    "error",
+    [
+        lambda: sqlite3_error(),
+        lambda: pydantic_error(),
+        lambda: ValueError(f"bad row ('conv-1', '{PERSONAL}', 'Is my order ready?')"),
+    ],
+)
 def test_a_crash_never_shows_the_exception_text(monkeypatch, isolated_paths, capsys, error):
     exc = error()
     assert "Sipho" in str(exc) and "0199" in str(exc)
@@ -531,12 +560,17 @@ def test_our_own_sentences_are_shown_redacted(isolated_paths):
 
     logs.register_secret(SECRET)
     summary = logs.crash_summary(SakariError(f"The API refused the secret {SECRET}.", code="AUTH-1"))
-    assert summary == "sakari-tui stopped unexpectedly: The API refused the secret ***. (AUTH-1); the log file could not be written"
+    assert (
+        summary
+        == "sakari-tui stopped unexpectedly: The API refused the secret ***. (AUTH-1); the log file could not be written"
+    )
     assert logs.crash_summary(StoreError("The local inbox was made by a newer sakari-tui.\nupgrade")) == (
         "sakari-tui stopped unexpectedly: The local inbox was made by a newer sakari-tui. upgrade; "
         "the log file could not be written"
     )
-    assert logs.crash_summary(ConfigError("x.toml: key 'a': bad.")).startswith("sakari-tui stopped unexpectedly: x.toml: key 'a': bad;")
+    assert logs.crash_summary(ConfigError("x.toml: key 'a': bad.")).startswith(
+        "sakari-tui stopped unexpectedly: x.toml: key 'a': bad;"
+    )
     path = logs.setup_logging()
     assert logs.crash_summary(KeyError(PERSONAL)) == f"sakari-tui stopped unexpectedly (KeyError); details in {path}"
 
@@ -560,7 +594,8 @@ def test_a_secret_command_in_a_file_others_can_change_is_never_run(monkeypatch, 
     ran = tmp_path / "ran"
     config = folder / "config.toml"
     config.write_text(
-        f'[sakari]\naccount_id = "a"\nclient_id = "c"\nclient_secret_command = "touch {ran}"\n', encoding="utf-8")
+        f'[sakari]\naccount_id = "a"\nclient_id = "c"\nclient_secret_command = "touch {ran}"\n', encoding="utf-8"
+    )
     config.chmod(0o600)
     monkeypatch.setenv("SAKARI_TUI_CONFIG", str(config))
     for name in ("SAKARI_CLIENT_SECRET", "SAKARI_ACCOUNT_ID", "SAKARI_CLIENT_ID"):

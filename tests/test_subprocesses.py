@@ -44,8 +44,11 @@ def env_dumper(tmp_path: Path, name: str = "dump") -> tuple[Path, Path]:
 
 def assert_no_credentials(dumped: Path) -> dict[str, str]:
     env = json.loads(dumped.read_text(encoding="utf-8"))
-    assert not [name for name in env if name.startswith("SAKARI_") and not name.startswith("SAKARI_TUI_")
-                and name not in HOOK_VARIABLES]
+    assert not [
+        name
+        for name in env
+        if name.startswith("SAKARI_") and not name.startswith("SAKARI_TUI_") and name not in HOOK_VARIABLES
+    ]
     assert SECRET not in json.dumps(env)
     assert env["CHILD_ENV_TEST_KEPT"] == "kept" and env["PATH"] == os.environ["PATH"]
     return env
@@ -62,11 +65,27 @@ def new_text() -> NewMessage:
 
 
 def test_credentials_go_and_everything_else_stays():
-    base = {**CREDENTIALS, "SAKARI_API_URL": "http://x", "PATH": "/bin", "HOME": "/home/a", "TERM": "xterm",
-            "DISPLAY": ":0", "LANG": "C.UTF-8", "GNUPGHOME": "/g", "SAKARI_TUI_CONFIG": "/c.toml"}
+    base = {
+        **CREDENTIALS,
+        "SAKARI_API_URL": "http://x",
+        "PATH": "/bin",
+        "HOME": "/home/a",
+        "TERM": "xterm",
+        "DISPLAY": ":0",
+        "LANG": "C.UTF-8",
+        "GNUPGHOME": "/g",
+        "SAKARI_TUI_CONFIG": "/c.toml",
+    }
     env = child_environment(base=base)
-    assert env == {"PATH": "/bin", "HOME": "/home/a", "TERM": "xterm", "DISPLAY": ":0", "LANG": "C.UTF-8",
-                   "GNUPGHOME": "/g", "SAKARI_TUI_CONFIG": "/c.toml"}
+    assert env == {
+        "PATH": "/bin",
+        "HOME": "/home/a",
+        "TERM": "xterm",
+        "DISPLAY": ":0",
+        "LANG": "C.UTF-8",
+        "GNUPGHOME": "/g",
+        "SAKARI_TUI_CONFIG": "/c.toml",
+    }
     assert child_environment({"SAKARI_MESSAGE_TEXT": "hi"}, base=base)["SAKARI_MESSAGE_TEXT"] == "hi"
 
 
@@ -146,8 +165,24 @@ def test_every_process_started_in_the_package_is_given_an_environment():
     starters = {
         "subprocess": {"run", "Popen", "call", "check_call", "check_output", "getoutput", "getstatusoutput"},
         "asyncio": {"create_subprocess_exec", "create_subprocess_shell"},
-        "os": {"system", "popen", "posix_spawn", "posix_spawnp", "spawnv", "spawnve", "spawnvp", "spawnvpe",
-               "execv", "execve", "execvp", "execvpe", "execl", "execle", "execlp", "execlpe"},
+        "os": {
+            "system",
+            "popen",
+            "posix_spawn",
+            "posix_spawnp",
+            "spawnv",
+            "spawnve",
+            "spawnvp",
+            "spawnvpe",
+            "execv",
+            "execve",
+            "execvp",
+            "execvpe",
+            "execl",
+            "execle",
+            "execlp",
+            "execlpe",
+        },
     }
     package = Path(sakari_tui.__file__).parent
     found, without_env = [], []

@@ -13,9 +13,21 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_the_wheel_holds_the_stylesheets_and_the_installed_package_finds_them(tmp_path):
     # Offline: no build isolation, so the backend comes from the dev extras already installed.
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet", "-w", str(tmp_path),
-         str(ROOT)],
-        check=True, capture_output=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--quiet",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     [wheel] = tmp_path.glob("sakari_tui-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
@@ -27,7 +39,11 @@ def test_the_wheel_holds_the_stylesheets_and_the_installed_package_finds_them(tm
     zipfile.ZipFile(wheel).extractall(unpacked)
     found = subprocess.run(
         [sys.executable, "-c", "from sakari_tui.ui.styles import stylesheet; print(stylesheet('app.tcss'))"],
-        cwd=tmp_path, env={"PYTHONPATH": str(unpacked), "PATH": "/usr/bin:/bin"}, capture_output=True, text=True,
-        check=True, timeout=60,
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(unpacked), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     ).stdout.strip()
     assert Path(found) == unpacked / "sakari_tui" / "styles" / "app.tcss" and Path(found).is_file()

@@ -44,7 +44,9 @@ def size_text(size: int) -> str:
 
 
 def too_large(limit: int, status: int) -> BodyTooLarge:
-    return BodyTooLarge(f"The Sakari API sent an answer larger than {size_text(limit)}; it was not read.", status=status)
+    return BodyTooLarge(
+        f"The Sakari API sent an answer larger than {size_text(limit)}; it was not read.", status=status
+    )
 
 
 async def read_body(response: httpx.Response, limit: int) -> bytes:

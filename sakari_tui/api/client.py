@@ -377,7 +377,9 @@ class SakariClient:
         self, contact: ContactRequest | Mapping[str, Any], *, merge_strategy: MergeStrategy | None = None
     ) -> list[Contact]: ...
     @overload
-    async def create_contact(self, contact: str, *, merge_strategy: MergeStrategy | None = None) -> ContactUploadResult: ...
+    async def create_contact(
+        self, contact: str, *, merge_strategy: MergeStrategy | None = None
+    ) -> ContactUploadResult: ...
 
     async def create_contact(
         self, contact: ContactRequest | Mapping[str, Any] | str, *, merge_strategy: MergeStrategy | None = None
@@ -386,7 +388,10 @@ class SakariClient:
         params = _query(mergeStrategy=merge_strategy)
         if isinstance(contact, str):
             response = await self._call(
-                "POST", self._url("contacts"), params=params, content=contact.encode(),
+                "POST",
+                self._url("contacts"),
+                params=params,
+                content=contact.encode(),
                 headers={"Content-Type": "text/csv"},
             )
             return self._parse(ContactUploadResult, success_body(response))
@@ -492,7 +497,9 @@ class SakariClient:
 
     # --- conversations ----------------------------------------------------------------------
 
-    async def fetch_all_conversations(self, *, offset: int | None = None, limit: int | None = None) -> Page[Conversation]:
+    async def fetch_all_conversations(
+        self, *, offset: int | None = None, limit: int | None = None
+    ) -> Page[Conversation]:
         return await self._page(Conversation, self._url("conversations"), _query(offset=offset, limit=limit))
 
     async def fetch_conversation(self, conversation_id: str) -> Conversation:
@@ -552,7 +559,12 @@ class SakariClient:
         """
         outcome = WalkOutcome()
         async for item in walk_pages(
-            fetch_page, outcome, page_size=page_size, start=start, max_pages=max_pages, max_items=max_items,
+            fetch_page,
+            outcome,
+            page_size=page_size,
+            start=start,
+            max_pages=max_pages,
+            max_items=max_items,
             filters=filters,
         ):
             yield item
@@ -576,7 +588,12 @@ class SakariClient:
         items = [
             item
             async for item in walk_pages(
-                fetch_page, outcome, page_size=page_size, start=0, max_pages=max_pages, max_items=max_items,
+                fetch_page,
+                outcome,
+                page_size=page_size,
+                start=0,
+                max_pages=max_pages,
+                max_items=max_items,
                 filters=filters,
             )
         ]

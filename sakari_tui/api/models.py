@@ -37,7 +37,9 @@ def _within_years(value: datetime) -> datetime:
     if EARLIEST <= moment <= LATEST:
         return moment
     bound = EARLIEST if moment < EARLIEST else LATEST
-    _log.info("A time from the API outside the years 1000-9998 (%s) is taken as %s.", value.isoformat(), bound.isoformat())
+    _log.info(
+        "A time from the API outside the years 1000-9998 (%s) is taken as %s.", value.isoformat(), bound.isoformat()
+    )
     return bound
 
 
@@ -444,9 +446,35 @@ def build_validators() -> None:
 
 
 __all__ = [
-    "Actor", "Updated", "EmbeddedError", "Pagination", "Mobile", "Tag", "ContactIdentifiers", "ContactRequest",
-    "Contact", "ContactUploadResult", "MessageStatus", "MediaItem", "ConversationRef", "Message",
-    "SendMessagesRequest", "SendMessagesResult", "PhoneNumber", "Conversation", "TemplateRequest", "Template",
-    "CampaignTrigger", "CampaignFilters", "CampaignRequest", "Campaign", "Webhook", "SharedFile", "TokenResponse",
-    "AttributeFilter", "Page", "OPTED_OUT_TAG", "OPTED_OUT_AT_ATTRIBUTE",
+    "Actor",
+    "Updated",
+    "EmbeddedError",
+    "Pagination",
+    "Mobile",
+    "Tag",
+    "ContactIdentifiers",
+    "ContactRequest",
+    "Contact",
+    "ContactUploadResult",
+    "MessageStatus",
+    "MediaItem",
+    "ConversationRef",
+    "Message",
+    "SendMessagesRequest",
+    "SendMessagesResult",
+    "PhoneNumber",
+    "Conversation",
+    "TemplateRequest",
+    "Template",
+    "CampaignTrigger",
+    "CampaignFilters",
+    "CampaignRequest",
+    "Campaign",
+    "Webhook",
+    "SharedFile",
+    "TokenResponse",
+    "AttributeFilter",
+    "Page",
+    "OPTED_OUT_TAG",
+    "OPTED_OUT_AT_ATTRIBUTE",
 ]

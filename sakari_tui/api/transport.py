@@ -148,7 +148,9 @@ def error_for_transport(exc: httpx.HTTPError, url: httpx.URL | str) -> SakariErr
             request_sent=None if isinstance(exc, httpx.WriteTimeout) else True,
         )
     if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError)):
-        return ApiUnavailable(f"The connection to the Sakari API at {host} was cut before it answered.", request_sent=True)
+        return ApiUnavailable(
+            f"The connection to the Sakari API at {host} was cut before it answered.", request_sent=True
+        )
     if isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL)):
         return SakariError(f"The API URL {str(url)!r} is not a valid http(s) URL.", code="CONFIG")
     if isinstance(exc, httpx.TransportError):

@@ -35,18 +35,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=1, help="demo data seed (with --demo; default 1)")
     parser.add_argument("--debug", action="store_true", help="write detailed records to the log file")
     parser.add_argument(
-        "--strict-perms", action="store_true",
+        "--strict-perms",
+        action="store_true",
         help="refuse to start if other users can read the client secret in the settings file, "
         "or change the file or its folder",
     )
     parser.add_argument(
-        "--reset-damaged-store", action="store_true",
+        "--reset-damaged-store",
+        action="store_true",
         help="if the local store is damaged, move it aside and start a fresh one (keeping unsent replies), without asking",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     simulator = commands.add_parser(
-        "simulator", help="serve the Sakari API simulator (a local sandbox)",
+        "simulator",
+        help="serve the Sakari API simulator (a local sandbox)",
         description="Serve the Sakari API simulator on a loopback address until Ctrl+C.",
     )
     simulator.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -60,14 +63,18 @@ def build_parser() -> argparse.ArgumentParser:
     config_commands.add_parser("init", help="ask for the credentials, check them, and write the settings file")
 
     unread = commands.add_parser(
-        "unread", help="print how many conversations are unread (for a status bar or prompt)",
+        "unread",
+        help="print how many conversations are unread (for a status bar or prompt)",
         description=(
             "Print the number of open, unmuted conversations with unread texts, from the local inbox "
             "(as of the app's last sync; no network). Exits 1 when there is no local inbox to read."
         ),
     )
     unread.add_argument(
-        "--format", dest="template", default="{unread}", metavar="TEMPLATE",
+        "--format",
+        dest="template",
+        default="{unread}",
+        metavar="TEMPLATE",
         help="what to print, with {unread} and {total} (open conversations), e.g. '✉ {unread}'; default '{unread}'",
     )
     return parser

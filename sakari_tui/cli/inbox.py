@@ -99,8 +99,13 @@ def offer_fresh_store(
         f"kept {replies} waiting to be sent{lost} and {salvage.drafts_kept} drafts. The inbox syncs again.",
         file=sys.stderr,
     )
-    logger().warning("moved a damaged store to %s: kept %d replies (%d lost) and %d drafts",
-                   salvage.damaged, salvage.replies_kept, salvage.replies_lost, salvage.drafts_kept)
+    logger().warning(
+        "moved a damaged store to %s: kept %d replies (%d lost) and %d drafts",
+        salvage.damaged,
+        salvage.replies_kept,
+        salvage.replies_lost,
+        salvage.drafts_kept,
+    )
     return 0
 
 
@@ -200,5 +205,6 @@ def run_inbox(
         NoConfigApp(path, missing).run()
         return 2
     store_path = account_store_path(settings.sakari.account_id or "")
-    return run_app(settings, store_path, settings_path=path, demo=False, warnings=warnings,
-                   reset_damaged_store=reset_damaged_store)
+    return run_app(
+        settings, store_path, settings_path=path, demo=False, warnings=warnings, reset_damaged_store=reset_damaged_store
+    )

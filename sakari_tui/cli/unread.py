@@ -101,7 +101,10 @@ def run_unread(template: str = "{unread}", env: Mapping[str, str] | None = None,
             return 1
         path = account_store_path(account_id, env)
         if not path.is_file():
-            print(f"sakari-tui: No local inbox yet for account {account_id} ({path}); run sakari-tui once.", file=sys.stderr)
+            print(
+                f"sakari-tui: No local inbox yet for account {account_id} ({path}); run sakari-tui once.",
+                file=sys.stderr,
+            )
             return 1
     try:
         # mode=ro: never create, migrate or write; the app may be running and owns the file.

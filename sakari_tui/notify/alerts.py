@@ -18,8 +18,9 @@ NOTIFY_AT_ONCE = 3
 
 
 class Alerts:
-    def __init__(self, notifier: Notifier, store: Store, *, bell: Callable[[], None],
-                 write_terminal: Callable[[str], None]) -> None:
+    def __init__(
+        self, notifier: Notifier, store: Store, *, bell: Callable[[], None], write_terminal: Callable[[str], None]
+    ) -> None:
         self.notifier = notifier
         self.store = store
         self.bell = bell

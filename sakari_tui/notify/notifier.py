@@ -68,9 +68,7 @@ def _hook_value(value: str) -> str:
     return value.replace("\0", "").encode("utf-8", "replace").decode("utf-8")
 
 
-async def run_command(
-    argv: Sequence[str], *, env: Mapping[str, str] | None, timeout: float, what: str
-) -> str | None:
+async def run_command(argv: Sequence[str], *, env: Mapping[str, str] | None, timeout: float, what: str) -> str | None:
     """Run `argv` without a shell and wait at most `timeout` seconds; None, or one sentence on failure.
 
     The process gets no stdin and its output is discarded: it must never read the keyboard or
@@ -214,10 +212,15 @@ class Notifier:
             # first operand) cannot take a name beginning with "-" for an option.
             return [
                 self.desktop_program,
-                "-e", "on run argv",
-                "-e", "display notification (item 3 of argv) with title (item 2 of argv)",
-                "-e", "end run",
-                APP_NAME, title, body,
+                "-e",
+                "on run argv",
+                "-e",
+                "display notification (item 3 of argv) with title (item 2 of argv)",
+                "-e",
+                "end run",
+                APP_NAME,
+                title,
+                body,
             ]
         # Most notification daemons read the body as Pango/HTML markup (links, images): escape it.
         # "--" ends the options, so a name beginning with "-" is not taken for one.
@@ -228,8 +231,12 @@ class Notifier:
         argv = self.desktop_argv_for(title, body)
         if not argv:
             return []
-        problem = await self._run(argv, env=child_environment(base=self._env), timeout=DESKTOP_TIMEOUT_S,
-                                  what=f"The desktop notifier {os.path.basename(argv[0])}")
+        problem = await self._run(
+            argv,
+            env=child_environment(base=self._env),
+            timeout=DESKTOP_TIMEOUT_S,
+            what=f"The desktop notifier {os.path.basename(argv[0])}",
+        )
         return [problem] if problem else []
 
     def hook_env(self, event: NewMessage) -> dict[str, str]:
@@ -260,12 +267,20 @@ class Notifier:
         desktop = self.desktop_argv(event) if desktop else None
         if desktop:
             notifier = os.path.basename(desktop[0])
-            jobs.append(self._run(desktop, env=child_environment(base=self._env), timeout=DESKTOP_TIMEOUT_S,
-                                  what=f"The desktop notifier {notifier}"))
+            jobs.append(
+                self._run(
+                    desktop,
+                    env=child_environment(base=self._env),
+                    timeout=DESKTOP_TIMEOUT_S,
+                    what=f"The desktop notifier {notifier}",
+                )
+            )
         if self.hook_argv:
             jobs.append(
                 self._run(
-                    self.hook_argv, env=self.hook_env(event), timeout=self.settings.on_message_timeout,
+                    self.hook_argv,
+                    env=self.hook_env(event),
+                    timeout=self.settings.on_message_timeout,
                     what="notifications.on_message",
                 )
             )

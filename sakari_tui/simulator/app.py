@@ -108,12 +108,20 @@ def create_app(config: SimulatorConfig | None = None) -> Starlette:
             await dispatcher.aclose()
 
     routes = [
-        *auth.routes(), *conversations.routes(), *messages.routes(), *contacts.routes(),
-        *templates.routes(), *campaigns.routes(), *webhooks.routes(), *tools.routes(), *admin.routes(),
+        *auth.routes(),
+        *conversations.routes(),
+        *messages.routes(),
+        *contacts.routes(),
+        *templates.routes(),
+        *campaigns.routes(),
+        *webhooks.routes(),
+        *tools.routes(),
+        *admin.routes(),
     ]
     handlers = {HTTPException: _http_error, Exception: _internal_error}
-    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers,
-                    middleware=[Middleware(DateHeader, state=state)])
+    app = Starlette(
+        routes=routes, lifespan=lifespan, exception_handlers=handlers, middleware=[Middleware(DateHeader, state=state)]
+    )
     app.state.sim = state
     app.state.webhooks = dispatcher
     return app

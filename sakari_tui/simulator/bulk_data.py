@@ -23,12 +23,52 @@ if TYPE_CHECKING:
 
 MINUTE = 60.0
 FIRST_NAMES = (
-    "Avery", "Blake", "Casey", "Devon", "Emerson", "Finley", "Gray", "Harper", "Indy", "Jordan", "Kai", "Logan",
-    "Morgan", "Noel", "Oakley", "Parker", "Quinn", "Reese", "Sage", "Taylor", "Umber", "Vale", "Wren", "Yael",
+    "Avery",
+    "Blake",
+    "Casey",
+    "Devon",
+    "Emerson",
+    "Finley",
+    "Gray",
+    "Harper",
+    "Indy",
+    "Jordan",
+    "Kai",
+    "Logan",
+    "Morgan",
+    "Noel",
+    "Oakley",
+    "Parker",
+    "Quinn",
+    "Reese",
+    "Sage",
+    "Taylor",
+    "Umber",
+    "Vale",
+    "Wren",
+    "Yael",
 )
 LAST_NAMES = (
-    "Abbott", "Barnes", "Castillo", "Dalton", "Ellison", "Foster", "Garrison", "Holloway", "Ingram", "Jensen",
-    "Keller", "Lambert", "Mercer", "Norris", "Osborne", "Pruitt", "Quintero", "Ramsey", "Sutton", "Thornton",
+    "Abbott",
+    "Barnes",
+    "Castillo",
+    "Dalton",
+    "Ellison",
+    "Foster",
+    "Garrison",
+    "Holloway",
+    "Ingram",
+    "Jensen",
+    "Keller",
+    "Lambert",
+    "Mercer",
+    "Norris",
+    "Osborne",
+    "Pruitt",
+    "Quintero",
+    "Ramsey",
+    "Sutton",
+    "Thornton",
 )
 # Area codes for the fictional 555-0100..0199 block: 100 numbers each.
 AREA_CODES = tuple(range(201, 990))
@@ -69,12 +109,21 @@ def load_bulk_data(state: SimulatorState, shape: BulkData) -> None:
     sender = state.senders[0]
     with state.lock:
         for index in range(shape.conversations):
-            first, last = FIRST_NAMES[index % len(FIRST_NAMES)], LAST_NAMES[(index // len(FIRST_NAMES)) % len(LAST_NAMES)]
+            first, last = (
+                FIRST_NAMES[index % len(FIRST_NAMES)],
+                LAST_NAMES[(index // len(FIRST_NAMES)) % len(LAST_NAMES)],
+            )
             end = now - (index + 1) * MINUTE
             created = end - 400 * 86400.0
             contact = ContactRecord(
-                id=state.ids.new(), mobile=fictional_number(index), country="US", created_at=created,
-                updated_at=created, first_name=first, last_name=f"{last}{index}", attributes={"plan": "Basic"},
+                id=state.ids.new(),
+                mobile=fictional_number(index),
+                country="US",
+                created_at=created,
+                updated_at=created,
+                first_name=first,
+                last_name=f"{last}{index}",
+                attributes={"plan": "Basic"},
             )
             state.contacts[contact.id] = contact
             state.contact_ids_by_mobile[contact.mobile] = contact.id
@@ -90,8 +139,15 @@ def load_bulk_data(state: SimulatorState, shape: BulkData) -> None:
                 if newest:
                     text = f"{text} (Ref. {index}: please keep this number for any follow-up.) <c{index}>"
                 at = end - (count - 1 - position) * MINUTE / 2
-                add_message(state, conversation, text=text, outgoing=outgoing,
-                            status="delivered" if outgoing else "received", at=at, template=text if outgoing else None)
+                add_message(
+                    state,
+                    conversation,
+                    text=text,
+                    outgoing=outgoing,
+                    status="delivered" if outgoing else "received",
+                    at=at,
+                    template=text if outgoing else None,
+                )
             mark_read(state, conversation)
             if unread:
                 newest_id = conversation.message_ids[-1]

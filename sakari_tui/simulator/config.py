@@ -34,8 +34,17 @@ DEFAULT_SENDERS: tuple[SenderNumber, ...] = (
 
 # Per-segment SMS prices in USD by destination country; anything else uses the default.
 DEFAULT_PRICES: dict[str, float] = {
-    "US": 0.0079, "CA": 0.0079, "GB": 0.0400, "DE": 0.0900, "FR": 0.0800, "BR": 0.0350,
-    "JP": 0.0750, "IN": 0.0050, "AU": 0.0450, "MX": 0.0300, "ES": 0.0700,
+    "US": 0.0079,
+    "CA": 0.0079,
+    "GB": 0.0400,
+    "DE": 0.0900,
+    "FR": 0.0800,
+    "BR": 0.0350,
+    "JP": 0.0750,
+    "IN": 0.0050,
+    "AU": 0.0450,
+    "MX": 0.0300,
+    "ES": 0.0700,
 }
 
 

@@ -27,9 +27,17 @@ if TYPE_CHECKING:
 MERGE_STRATEGIES = ("append", "core", "remove")
 _CORE_FIELDS = ("first_name", "last_name", "email")
 _CSV_CORE_COLUMNS = {
-    "firstname": "firstName", "first_name": "firstName", "first name": "firstName",
-    "lastname": "lastName", "last_name": "lastName", "last name": "lastName",
-    "email": "email", "mobile": "mobile", "phone": "mobile", "number": "mobile", "country": "country",
+    "firstname": "firstName",
+    "first_name": "firstName",
+    "first name": "firstName",
+    "lastname": "lastName",
+    "last_name": "lastName",
+    "last name": "lastName",
+    "email": "email",
+    "mobile": "mobile",
+    "phone": "mobile",
+    "number": "mobile",
+    "country": "country",
     "tags": "tags",
 }
 
@@ -121,8 +129,13 @@ def create_or_merge(
         queue_contact_event(state, "contact-updated", existing, at)
         return existing, False
     contact = ContactRecord(
-        id=state.ids.new(), mobile=mobile, country=country, created_at=at, updated_at=at,
-        created_by=actor, updated_by=actor,
+        id=state.ids.new(),
+        mobile=mobile,
+        country=country,
+        created_at=at,
+        updated_at=at,
+        created_by=actor,
+        updated_by=actor,
     )
     _apply(contact, fields, "remove")
     state.contacts[contact.id] = contact
@@ -225,6 +238,10 @@ def import_csv(state: SimulatorState, text: str, strategy: str | None, at: float
         updated += not created
         contacts.append(contact_json(contact))
     return {
-        "contacts": contacts, "errors": errors, "submitted": inserted + updated + len(errors),
-        "inserted": inserted, "updated": updated, "success": inserted + updated,
+        "contacts": contacts,
+        "errors": errors,
+        "submitted": inserted + updated + len(errors),
+        "inserted": inserted,
+        "updated": updated,
+        "success": inserted + updated,
     }

@@ -86,12 +86,25 @@ def add_message(
     contact = state.contacts[conversation.contact_id]
     segments = 1 if kind == "MMS" else segment_info(text).segments
     message = MessageRecord(
-        id=state.ids.new(), seq=state.next_message_seq(), conversation_id=conversation.id,
-        contact_id=contact.id, sender_id=conversation.sender_id, text=text, outgoing=outgoing,
-        status=status, created_at=at, updated_at=at, segments=segments,
+        id=state.ids.new(),
+        seq=state.next_message_seq(),
+        conversation_id=conversation.id,
+        contact_id=contact.id,
+        sender_id=conversation.sender_id,
+        text=text,
+        outgoing=outgoing,
+        status=status,
+        created_at=at,
+        updated_at=at,
+        segments=segments,
         price=price_for(state, contact, segments, kind) if outgoing else 0.0,
-        template=template, read=outgoing, kind=kind, media=list(media or []), error=error,
-        job_id=job_id, created_by=created_by,
+        template=template,
+        read=outgoing,
+        kind=kind,
+        media=list(media or []),
+        error=error,
+        job_id=job_id,
+        created_by=created_by,
     )
     state.messages[message.id] = message
     conversation.message_ids.append(message.id)
@@ -118,7 +131,9 @@ def schedule_delivery(state: SimulatorState, message: MessageRecord, at: float) 
     carrier_error = state.delivery_rng.random() < 0.5
     config, scheduler, message_id = state.config, state.scheduler, message.id
     if fails and carrier_error:
-        scheduler.schedule(at + config.sent_after, lambda t: set_status(state, message_id, "error", dict(CARRIER_ERROR), t))
+        scheduler.schedule(
+            at + config.sent_after, lambda t: set_status(state, message_id, "error", dict(CARRIER_ERROR), t)
+        )
         return
     scheduler.schedule(at + config.sent_after, lambda t: set_status(state, message_id, "sent", None, t))
     final, error = ("undelivered", dict(UNDELIVERED_ERROR)) if fails else ("delivered", None)
@@ -136,7 +151,9 @@ def queue_outgoing(
     **details: object,
 ) -> MessageRecord:
     """Send one text: into `reply_to` if still open, else the contact's open conversation or a new one."""
-    conversation = reply_to if reply_to is not None and reply_to.is_open else conversation_for(state, contact, sender_id, at)
+    conversation = (
+        reply_to if reply_to is not None and reply_to.is_open else conversation_for(state, contact, sender_id, at)
+    )
     message = add_message(state, conversation, text=text, outgoing=True, status="queued", at=at, **details)
     mark_read(state, conversation)
     schedule_delivery(state, message, at)

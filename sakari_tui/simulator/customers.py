@@ -50,9 +50,7 @@ class SimulatedCustomers:
         delay = self._rng.uniform(*self._state.config.reply_delay)
         text = self._rng.choice(phrases(contact.attributes.get("language")).replies)
         generation, sender = self._generation, self._state.sender(message.sender_id).number
-        self._state.scheduler.schedule(
-            at + delay, lambda t: self._reply(contact.id, sender, text, t, generation)
-        )
+        self._state.scheduler.schedule(at + delay, lambda t: self._reply(contact.id, sender, text, t, generation))
 
     def _reply(self, contact_id: str, sender_number: str, text: str, at: float, generation: int) -> None:
         contact = self._state.contacts[contact_id]

@@ -41,64 +41,135 @@ MINUTE, HOUR, DAY = 60.0, 3600.0, 86400.0
 
 # (first name, last name, country, language); None names are numbers that just texted in.
 PERSONAS: tuple[tuple[str | None, str | None, str, str], ...] = (
-    ("Emily", "Johnson", "US", "en"), ("Marcus", "Williams", "US", "en"), ("Sofía", "Martínez", "US", "es"),
-    ("Tyler", "Brooks", "US", "en"), ("Aaliyah", "Washington", "US", "en"), ("Jake", "Thompson", "US", "en"),
-    ("Priya", "Patel", "US", "en"), ("Kevin", "Nguyen", "US", "en"), ("Rachel", "Goldberg", "US", "en"),
-    ("Daniel", "Kim", "US", "en"), ("Hannah", "Miller", "US", "en"), ("Jamal", "Carter", "US", "en"),
-    ("Olivia", "Davis", "US", "en"), ("Ethan", "Moore", "US", "en"), ("Mei", "Chen", "US", "en"),
-    ("Chloé", "Tremblay", "CA", "fr"), ("Liam", "O'Connor", "CA", "en"),
-    ("Oliver", "Bennett", "GB", "en"), ("Amelia", "Clarke", "GB", "en"), ("Harry", "Shah", "GB", "en"),
-    ("Siobhán", "Murphy", "GB", "en"), ("George", "Hughes", "GB", "en"), ("Imogen", "Wright", "GB", "en"),
-    ("Lukas", "Müller", "DE", "de"), ("Anna", "Schmidt", "DE", "de"), ("Jonas", "Becker", "DE", "de"),
-    ("Lea", "Fischer", "DE", "de"), ("Felix", "Wagner", "DE", "de"),
-    ("Camille", "Dubois", "FR", "fr"), ("Hugo", "Lefèvre", "FR", "fr"), ("Manon", "Girard", "FR", "fr"),
+    ("Emily", "Johnson", "US", "en"),
+    ("Marcus", "Williams", "US", "en"),
+    ("Sofía", "Martínez", "US", "es"),
+    ("Tyler", "Brooks", "US", "en"),
+    ("Aaliyah", "Washington", "US", "en"),
+    ("Jake", "Thompson", "US", "en"),
+    ("Priya", "Patel", "US", "en"),
+    ("Kevin", "Nguyen", "US", "en"),
+    ("Rachel", "Goldberg", "US", "en"),
+    ("Daniel", "Kim", "US", "en"),
+    ("Hannah", "Miller", "US", "en"),
+    ("Jamal", "Carter", "US", "en"),
+    ("Olivia", "Davis", "US", "en"),
+    ("Ethan", "Moore", "US", "en"),
+    ("Mei", "Chen", "US", "en"),
+    ("Chloé", "Tremblay", "CA", "fr"),
+    ("Liam", "O'Connor", "CA", "en"),
+    ("Oliver", "Bennett", "GB", "en"),
+    ("Amelia", "Clarke", "GB", "en"),
+    ("Harry", "Shah", "GB", "en"),
+    ("Siobhán", "Murphy", "GB", "en"),
+    ("George", "Hughes", "GB", "en"),
+    ("Imogen", "Wright", "GB", "en"),
+    ("Lukas", "Müller", "DE", "de"),
+    ("Anna", "Schmidt", "DE", "de"),
+    ("Jonas", "Becker", "DE", "de"),
+    ("Lea", "Fischer", "DE", "de"),
+    ("Felix", "Wagner", "DE", "de"),
+    ("Camille", "Dubois", "FR", "fr"),
+    ("Hugo", "Lefèvre", "FR", "fr"),
+    ("Manon", "Girard", "FR", "fr"),
     ("Théo", "Laurent", "FR", "fr"),
-    ("João", "Silva", "BR", "pt"), ("Ana", "Oliveira", "BR", "pt"), ("Lucas", "Santos", "BR", "pt"),
+    ("João", "Silva", "BR", "pt"),
+    ("Ana", "Oliveira", "BR", "pt"),
+    ("Lucas", "Santos", "BR", "pt"),
     ("Beatriz", "Costa", "BR", "pt"),
-    ("Lucía", "García", "ES", "es"), ("Javier", "Fernández", "ES", "es"),
-    ("Diego", "Hernández", "MX", "es"), ("Valentina", "López", "MX", "es"),
-    ("花子", "山田", "JP", "ja"), ("健", "佐藤", "JP", "ja"), ("愛", "鈴木", "JP", "ja"), ("Yuki", "Tanaka", "JP", "en"),
-    ("Aarav", "Sharma", "IN", "hi"), ("Ananya", "Iyer", "IN", "en"), ("Rohan", "Gupta", "IN", "en"),
+    ("Lucía", "García", "ES", "es"),
+    ("Javier", "Fernández", "ES", "es"),
+    ("Diego", "Hernández", "MX", "es"),
+    ("Valentina", "López", "MX", "es"),
+    ("花子", "山田", "JP", "ja"),
+    ("健", "佐藤", "JP", "ja"),
+    ("愛", "鈴木", "JP", "ja"),
+    ("Yuki", "Tanaka", "JP", "en"),
+    ("Aarav", "Sharma", "IN", "hi"),
+    ("Ananya", "Iyer", "IN", "en"),
+    ("Rohan", "Gupta", "IN", "en"),
     ("Priya", "Nair", "IN", "hi"),
-    ("Mia", "Wilson", "AU", "en"), ("Jack", "Taylor", "AU", "en"), ("Charlotte", "Nguyen", "AU", "en"),
-    ("נועה", "לוי", "IL", "he"), ("Yossi", "Cohen", "IL", "en"), ("אורי", "מזרחי", "IL", "he"),
-    ("محمد", "العلي", "AE", "ar"), ("فاطمة", "حسن", "EG", "ar"), ("Omar", "Haddad", "AE", "en"),
+    ("Mia", "Wilson", "AU", "en"),
+    ("Jack", "Taylor", "AU", "en"),
+    ("Charlotte", "Nguyen", "AU", "en"),
+    ("נועה", "לוי", "IL", "he"),
+    ("Yossi", "Cohen", "IL", "en"),
+    ("אורי", "מזרחי", "IL", "he"),
+    ("محمد", "العلي", "AE", "ar"),
+    ("فاطمة", "حسن", "EG", "ar"),
+    ("Omar", "Haddad", "AE", "en"),
     ("ليلى", "الزهراني", "SA", "ar"),
-    ("Дмитрий", "Иванов", "RU", "ru"), ("Анна", "Смирнова", "RU", "ru"), ("Sergei", "Petrov", "RU", "en"),
-    ("Γιώργος", "Παπαδόπουλος", "GR", "el"), ("Ελένη", "Γεωργίου", "GR", "el"),
-    ("Sipho", "Dlamini", "ZA", "en"), ("Chidi", "Okafor", "NG", "en"), ("Wanjiru", "Kamau", "KE", "en"),
-    ("Ji-woo", "Park", "KR", "en"), ("Lars", "Andersson", "SE", "en"), ("Zofia", "Nowak", "PL", "en"),
+    ("Дмитрий", "Иванов", "RU", "ru"),
+    ("Анна", "Смирнова", "RU", "ru"),
+    ("Sergei", "Petrov", "RU", "en"),
+    ("Γιώργος", "Παπαδόπουλος", "GR", "el"),
+    ("Ελένη", "Γεωργίου", "GR", "el"),
+    ("Sipho", "Dlamini", "ZA", "en"),
+    ("Chidi", "Okafor", "NG", "en"),
+    ("Wanjiru", "Kamau", "KE", "en"),
+    ("Ji-woo", "Park", "KR", "en"),
+    ("Lars", "Andersson", "SE", "en"),
+    ("Zofia", "Nowak", "PL", "en"),
     ("Aoife", "Byrne", "IE", "en"),
-    (None, None, "US", "en"), (None, None, "GB", "en"), (None, None, "DE", "de"),
+    (None, None, "US", "en"),
+    (None, None, "GB", "en"),
+    (None, None, "DE", "de"),
 )
 
 # Mobile number shapes: fixed prefix + random digits. US/CA/GB/FR/AU use ranges reserved for fiction.
 _NUMBER_SHAPES: dict[str, tuple[tuple[str, ...], int]] = {
     "US": (("+1212555", "+1415555", "+1312555", "+1617555", "+1206555", "+1512555"), 4),
-    "CA": (("+1416555", "+1604555"), 4), "GB": (("+447700900",), 3), "DE": (("+49151", "+49160", "+49176"), 8),
-    "FR": (("+3363998",), 4), "BR": (("+55119", "+55219"), 8), "ES": (("+346",), 8), "MX": (("+5255",), 8),
-    "JP": (("+8190", "+8180"), 8), "IN": (("+9198", "+9190"), 8), "AU": (("+61491570",), 3),
-    "IL": (("+97250", "+97254"), 7), "AE": (("+97150",), 7), "SA": (("+96650",), 7), "EG": (("+2010",), 8),
-    "RU": (("+7916", "+7903"), 7), "GR": (("+3069",), 8), "ZA": (("+2782",), 7), "NG": (("+23480",), 8),
-    "KE": (("+2547",), 8), "KR": (("+8210",), 8), "SE": (("+4670",), 7), "PL": (("+4850",), 7),
+    "CA": (("+1416555", "+1604555"), 4),
+    "GB": (("+447700900",), 3),
+    "DE": (("+49151", "+49160", "+49176"), 8),
+    "FR": (("+3363998",), 4),
+    "BR": (("+55119", "+55219"), 8),
+    "ES": (("+346",), 8),
+    "MX": (("+5255",), 8),
+    "JP": (("+8190", "+8180"), 8),
+    "IN": (("+9198", "+9190"), 8),
+    "AU": (("+61491570",), 3),
+    "IL": (("+97250", "+97254"), 7),
+    "AE": (("+97150",), 7),
+    "SA": (("+96650",), 7),
+    "EG": (("+2010",), 8),
+    "RU": (("+7916", "+7903"), 7),
+    "GR": (("+3069",), 8),
+    "ZA": (("+2782",), 7),
+    "NG": (("+23480",), 8),
+    "KE": (("+2547",), 8),
+    "KR": (("+8210",), 8),
+    "SE": (("+4670",), 7),
+    "PL": (("+4850",), 7),
     "IE": (("+35385",), 7),
 }
 _EUROPE = frozenset({"GB", "IE", "DE", "FR", "ES", "SE", "PL", "GR"})
 
 # Named roles in the story, by (first name, last name).
 _LONG_THREADS = {("Emily", "Johnson"): 140, ("Lukas", "Müller"): 112, ("花子", "山田"): 104}
-_OPTED_OUT = {("Tyler", "Brooks"): "STOP", ("Jonas", "Becker"): "Stop", ("Дмитрий", "Иванов"): "stop ",
-              ("Beatriz", "Costa"): "UNSUBSCRIBE"}
+_OPTED_OUT = {
+    ("Tyler", "Brooks"): "STOP",
+    ("Jonas", "Becker"): "Stop",
+    ("Дмитрий", "Иванов"): "stop ",
+    ("Beatriz", "Costa"): "UNSUBSCRIBE",
+}
 _CAME_BACK = ("Hugo", "Lefèvre")
 _CLOSED_THEN_NEW = {("Marcus", "Williams"), ("Anna", "Schmidt"), ("Omar", "Haddad")}
 _BOTH_NUMBERS = {("Harry", "Shah"), ("Rachel", "Goldberg"), ("Camille", "Dubois")}
 
 TEMPLATES: tuple[tuple[str, str, str], ...] = (
     ("Welcome", "Hi {{ firstName }}, welcome to Northwind Outfitters! Reply STOP to opt out.", "SMS"),
-    ("Order shipped", "Hi {{ firstName }}, your order #{{ orderNumber }} has shipped 📦 "
-                      "Track it at https://example.com/t/{{ orderNumber }}", "SMS"),
-    ("Appointment reminder", "Hi {{{firstName}}}, a reminder of your bike service tomorrow at 10am. "
-                             "Reply C to confirm or R to reschedule.", "SMS"),
+    (
+        "Order shipped",
+        "Hi {{ firstName }}, your order #{{ orderNumber }} has shipped 📦 "
+        "Track it at https://example.com/t/{{ orderNumber }}",
+        "SMS",
+    ),
+    (
+        "Appointment reminder",
+        "Hi {{{firstName}}}, a reminder of your bike service tomorrow at 10am. Reply C to confirm or R to reschedule.",
+        "SMS",
+    ),
     ("Follow-up", "Hi {{contact.firstName}}, just checking in: did that sort out the problem?", "SMS"),
     ("Thanks", "Thanks {{ firstName }}! Happy to help 😊", "SMS"),
     ("Closing", "We're closing this conversation now. Text us any time, {{contact.firstName}}.", "SMS"),
@@ -147,18 +218,30 @@ def _make_contacts(state: SimulatorState, rng: random.Random, now: float) -> lis
     for first, last, country, language in PERSONAS:
         created = now - rng.uniform(50, 400) * DAY
         contact = ContactRecord(
-            id=state.ids.new(), mobile=_unique_number(rng, country, taken), country=country,
-            created_at=created, updated_at=created, first_name=first, last_name=last,
-            created_by=AGENT if first else None, updated_by=AGENT if first else None,
+            id=state.ids.new(),
+            mobile=_unique_number(rng, country, taken),
+            country=country,
+            created_at=created,
+            updated_at=created,
+            first_name=first,
+            last_name=last,
+            created_by=AGENT if first else None,
+            updated_by=AGENT if first else None,
         )
         if first:
-            contact.attributes = {"language": language, "orderNumber": str(rng.randint(4000, 9999)),
-                                  "plan": rng.choice(("Basic", "Basic", "Pro"))}
+            contact.attributes = {
+                "language": language,
+                "orderNumber": str(rng.randint(4000, 9999)),
+                "plan": rng.choice(("Basic", "Basic", "Pro")),
+            }
             ascii_name = f"{_ascii(first)}.{_ascii(last or '')}".lower().strip(".")
             if rng.random() < 0.8 and _ascii(first) and _ascii(last or ""):
                 contact.email = f"{ascii_name}@example.com"
-            contact.tags = [{"tag": tag, "visible": True} for tag, chance in
-                            (("newsletter", 0.4), ("vip", 0.12), ("wholesale", 0.06)) if rng.random() < chance]
+            contact.tags = [
+                {"tag": tag, "visible": True}
+                for tag, chance in (("newsletter", 0.4), ("vip", 0.12), ("wholesale", 0.06))
+                if rng.random() < chance
+            ]
         else:
             contact.attributes = {"language": language}
         state.contacts[contact.id] = contact
@@ -231,8 +314,16 @@ def _build(state: SimulatorState, rng: random.Random, plan: _Plan, statuses: lis
     conversation = conversation_for(state, plan.contact, plan.sender.id, times[0])
     for (outgoing, text), at in zip(lines, times, strict=True):
         if outgoing:
-            add_message(state, conversation, text=text, outgoing=True, status="delivered", at=at,
-                        template=text, created_by=AGENT)
+            add_message(
+                state,
+                conversation,
+                text=text,
+                outgoing=True,
+                status="delivered",
+                at=at,
+                template=text,
+                created_by=AGENT,
+            )
         else:
             apply_keywords(state, plan.contact, text, at)
             add_message(state, conversation, text=text, outgoing=False, status="received", at=at)
@@ -245,8 +336,10 @@ def _build(state: SimulatorState, rng: random.Random, plan: _Plan, statuses: lis
 
 def _settle_reads(state: SimulatorState, conversation: ConversationRecord, unread: bool) -> None:
     """Only the customer's texts after the agent's last reply stay unread, and only if planned."""
-    last_out = max((index for index, mid in enumerate(conversation.message_ids) if state.messages[mid].outgoing), default=-1)
-    trailing = set(conversation.message_ids[last_out + 1:]) if unread else set()
+    last_out = max(
+        (index for index, mid in enumerate(conversation.message_ids) if state.messages[mid].outgoing), default=-1
+    )
+    trailing = set(conversation.message_ids[last_out + 1 :]) if unread else set()
     mark_read(state, conversation)
     for message_id in conversation.message_ids:
         if message_id in trailing:
@@ -267,18 +360,34 @@ def _assign_statuses(state: SimulatorState, conversation: ConversationRecord, st
 def _load_templates(state: SimulatorState, rng: random.Random, now: float) -> None:
     for name, text, kind in TEMPLATES:
         created = now - rng.uniform(30, 200) * DAY
-        template = TemplateRecord(id=state.ids.new(), name=name, template=text, type=kind,
-                                  created_at=created, updated_at=created, created_by=AGENT)
+        template = TemplateRecord(
+            id=state.ids.new(),
+            name=name,
+            template=text,
+            type=kind,
+            created_at=created,
+            updated_at=created,
+            created_by=AGENT,
+        )
         state.templates[template.id] = template
 
 
 def _load_campaigns(state: SimulatorState, rng: random.Random, now: float) -> None:
     for name, template, tags in CAMPAIGNS:
         created = now - rng.uniform(5, 60) * DAY
-        campaign = CampaignRecord(id=state.ids.new(), created_at=created, updated_at=created, created_by=AGENT, fields={
-            "name": name, "template": template, "trigger": {"code": "M"},
-            "filters": {"tags": tags, "attributes": [], "contacts": []}, "reporting": {"when": "NoReport"},
-        })
+        campaign = CampaignRecord(
+            id=state.ids.new(),
+            created_at=created,
+            updated_at=created,
+            created_by=AGENT,
+            fields={
+                "name": name,
+                "template": template,
+                "trigger": {"code": "M"},
+                "filters": {"tags": tags, "attributes": [], "contacts": []},
+                "reporting": {"when": "NoReport"},
+            },
+        )
         state.campaigns[campaign.id] = campaign
 
 
@@ -286,8 +395,11 @@ def _add_media(state: SimulatorState, rng: random.Random, conversations: list[Co
     """An MMS each way: the agent sends a store map, a customer sends a photo of a damaged box."""
     store_map = store_file(state, tiny_png(64, 48, (46, 125, 50)), "store-map.png", "image/png", now - 2 * DAY)
     photo = store_file(state, tiny_png(48, 64, (141, 110, 99)), "damaged-box.png", "image/png", now - DAY)
-    candidates = [conversation for conversation in conversations
-                  if conversation.is_open and state.contacts[conversation.contact_id].blocked_at is None]
+    candidates = [
+        conversation
+        for conversation in conversations
+        if conversation.is_open and state.contacts[conversation.contact_id].blocked_at is None
+    ]
     outgoing_to, inbound_from = candidates[4], candidates[9]
     for conversation, file, outgoing, text in (
         (outgoing_to, store_map, True, "Here's the map to our new store 🗺️"),
@@ -295,9 +407,18 @@ def _add_media(state: SimulatorState, rng: random.Random, conversations: list[Co
     ):
         at = state.messages[conversation.message_ids[-1]].created_at + rng.uniform(1, 5) * MINUTE
         media = [{"url": file.path, "type": file.content_type, "filename": file.filename, "name": file.filename}]
-        add_message(state, conversation, text=text, outgoing=outgoing, kind="MMS", media=media,
-                    status="delivered" if outgoing else "received", at=min(at, now - 1),
-                    template=text if outgoing else None, created_by=AGENT if outgoing else None)
+        add_message(
+            state,
+            conversation,
+            text=text,
+            outgoing=outgoing,
+            kind="MMS",
+            media=media,
+            status="delivered" if outgoing else "received",
+            at=min(at, now - 1),
+            template=text if outgoing else None,
+            created_by=AGENT if outgoing else None,
+        )
         if not outgoing and len(conversation.unread) == 1:
             mark_read(state, conversation)  # it was not an unread conversation
 
@@ -323,8 +444,11 @@ def load_demo_data(state: SimulatorState) -> None:
         by_recency.sort(key=lambda conversation: conversation.updated_at, reverse=True)
         _add_media(state, rng, by_recency, now)
         # One text is still on its way when the demo starts, so statuses visibly move.
-        newest = next(conversation for conversation in by_recency if conversation.is_open
-                      and state.contacts[conversation.contact_id].blocked_at is None)
+        newest = next(
+            conversation
+            for conversation in by_recency
+            if conversation.is_open and state.contacts[conversation.contact_id].blocked_at is None
+        )
         contact = state.contacts[newest.contact_id]
         text = phrases(contact.attributes.get("language")).agent[0]
         queue_outgoing(state, contact, newest.sender_id, text, now, template=text, created_by=AGENT)

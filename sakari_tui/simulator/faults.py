@@ -16,8 +16,13 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from enum import Enum
 
 _WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-_RATES = ("error_rate", "error_after_commit_rate", "drop_after_commit_rate", "commit_delay_rate",
-          "garbage_after_commit_rate")
+_RATES = (
+    "error_rate",
+    "error_after_commit_rate",
+    "drop_after_commit_rate",
+    "commit_delay_rate",
+    "garbage_after_commit_rate",
+)
 # Far beyond any real skew, and well inside the years datetime can show either side of now.
 MAX_CLOCK_OFFSET_S = 10 * 365 * 86400.0
 
@@ -165,7 +170,8 @@ class FaultInjector:
             drop_after_commit=is_write and drop < settings.drop_after_commit_rate,
             commit_delay=settings.commit_delay if is_write and delay < settings.commit_delay_rate else 0.0,
             garbage=kinds[int(garbage_kind * len(kinds))]
-            if is_write and garbage < settings.garbage_after_commit_rate else None,
+            if is_write and garbage < settings.garbage_after_commit_rate
+            else None,
         )
 
     @property

@@ -24,13 +24,19 @@ def safe_filename(name: str | None, content_type: str) -> str:
     return base
 
 
-def store_file(state: SimulatorState, data: bytes, filename: str | None, content_type: str | None, at: float) -> SharedFile:
+def store_file(
+    state: SimulatorState, data: bytes, filename: str | None, content_type: str | None, at: float
+) -> SharedFile:
     """Keep `data` and return the record whose `path` serves it (call under the lock)."""
     kind = (content_type or "").split(";")[0].strip() or mimetypes.guess_type(filename or "")[0]
     kind = kind or "application/octet-stream"
     shared = SharedFile(
-        id=state.ids.new(), filename=safe_filename(filename, kind), content_type=kind, data=data,
-        created_at=at, expires_at=at + state.config.share_link_ttl,
+        id=state.ids.new(),
+        filename=safe_filename(filename, kind),
+        content_type=kind,
+        data=data,
+        created_at=at,
+        expires_at=at + state.config.share_link_ttl,
     )
     state.files[shared.id] = shared
     return shared
@@ -38,9 +44,15 @@ def store_file(state: SimulatorState, data: bytes, filename: str | None, content
 
 def tiny_png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
     """A valid single-colour PNG, so demo MMS media links serve a real image."""
+
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
 
     row = b"\x00" + bytes(rgb) * width
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(row * height)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(row * height))
+        + chunk(b"IEND", b"")
+    )

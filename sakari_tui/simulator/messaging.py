@@ -29,8 +29,12 @@ if TYPE_CHECKING:
 OPT_OUT_KEYWORDS = frozenset({"STOP", "CANCEL", "END", "OPTOUT", "OPT-OUT", "QUIT", "REVOKE", "UNSUBSCRIBE"})
 OPT_IN_KEYWORDS = frozenset({"START", "UNSTOP"})
 _COMPARATORS = {
-    "=": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
+    "=": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
 }
 
 
@@ -69,7 +73,8 @@ def choose_sender(state: SimulatorState, contact: ContactRecord | None, group_id
     if contact is not None:
         latest = max(
             (conversation for conversation in state.conversations.values() if conversation.contact_id == contact.id),
-            key=lambda conversation: (conversation.is_open, conversation.updated_at), default=None,
+            key=lambda conversation: (conversation.is_open, conversation.updated_at),
+            default=None,
         )
         if latest is not None:
             return state.sender(latest.sender_id)
@@ -82,9 +87,13 @@ def choose_sender(state: SimulatorState, contact: ContactRecord | None, group_id
 def _parse_media(media: object) -> list[dict]:
     if media is None:
         return []
-    if not isinstance(media, list) or not all(isinstance(item, dict) and isinstance(item.get("url"), str) for item in media):
+    if not isinstance(media, list) or not all(
+        isinstance(item, dict) and isinstance(item.get("url"), str) for item in media
+    ):
         raise ApiError(400, "REQ-001", "'media' must be a list of {url}")
-    return [{"url": item["url"], "type": item.get("type", ""), "filename": item["url"].rsplit("/", 1)[-1]} for item in media]
+    return [
+        {"url": item["url"], "type": item.get("type", ""), "filename": item["url"].rsplit("/", 1)[-1]} for item in media
+    ]
 
 
 def _sender_group(state: SimulatorState, body: dict) -> str | None:
@@ -119,15 +128,17 @@ def _resolve_filters(state: SimulatorState, filters: object) -> list[ContactReco
     if not tags and not conditions:
         return []
     return [
-        contact for contact in state.contacts.values()
+        contact
+        for contact in state.contacts.values()
         if not contact.removed
         and tags <= {tag["tag"].casefold() for tag in contact.tags}
         and all(_attribute_matches(contact, condition) for condition in conditions)
     ]
 
 
-def _known(state: SimulatorState, contact: ContactRecord, group_id: str | None,
-           reply_to: ConversationRecord | None = None) -> _Recipient:
+def _known(
+    state: SimulatorState, contact: ContactRecord, group_id: str | None, reply_to: ConversationRecord | None = None
+) -> _Recipient:
     """A recipient who is a saved contact; a reply goes out from its conversation's number."""
     sender = state.sender(reply_to.sender_id) if reply_to else choose_sender(state, contact, group_id)
     return _Recipient(("id", contact.id), contact_identifiers(contact), contact, sender, reply_to)
@@ -148,9 +159,17 @@ def _from_contact_item(state: SimulatorState, item: object, group_id: str | None
     existing = state.contact_by_mobile(mobile)
     if existing is not None:
         return _known(state, existing, group_id)
-    draft = ContactRecord(id="", mobile=mobile, country=country, created_at=0.0, updated_at=0.0,
-                          first_name=fields.get("first_name"), last_name=fields.get("last_name"),
-                          email=fields.get("email"), attributes=fields.get("attributes", {}))
+    draft = ContactRecord(
+        id="",
+        mobile=mobile,
+        country=country,
+        created_at=0.0,
+        updated_at=0.0,
+        first_name=fields.get("first_name"),
+        last_name=fields.get("last_name"),
+        email=fields.get("email"),
+        attributes=fields.get("attributes", {}),
+    )
     return _Recipient(("new", mobile), echo, draft, choose_sender(state, draft, group_id), new_fields=fields)
 
 
@@ -159,13 +178,23 @@ def _resolve(state: SimulatorState, body: dict, group_id: str | None) -> list[_R
     for conversation_id in body.get("conversations") or []:
         conversation = state.conversations.get(conversation_id) if isinstance(conversation_id, str) else None
         if conversation is None:
-            recipients.append(_Recipient(("invalid",), {"conversation": {"id": str(conversation_id)}},
-                                         error=RecipientError("CONV-001", "Invalid conversation id")))
+            recipients.append(
+                _Recipient(
+                    ("invalid",),
+                    {"conversation": {"id": str(conversation_id)}},
+                    error=RecipientError("CONV-001", "Invalid conversation id"),
+                )
+            )
             continue
         contact = state.live_contact(conversation.contact_id)
         if contact is None:
-            recipients.append(_Recipient(("invalid",), {"id": conversation.contact_id},
-                                         error=RecipientError("CONT-002", "Unknown contact id")))
+            recipients.append(
+                _Recipient(
+                    ("invalid",),
+                    {"id": conversation.contact_id},
+                    error=RecipientError("CONT-002", "Unknown contact id"),
+                )
+            )
             continue
         recipients.append(_known(state, contact, None, reply_to=conversation))
     for item in body.get("contacts") or []:
@@ -224,8 +253,11 @@ def send_messages(state: SimulatorState, body: object, at: float, actor: Actor |
         if recipient.error is None:
             _check(recipient, template, bool(media))
     valid = [recipient for recipient in recipients if recipient.error is None]
-    invalid = [{**r.echo, "error": {"code": r.error.code, "description": r.error.description}, "valid": False}
-               for r in recipients if r.error is not None]
+    invalid = [
+        {**r.echo, "error": {"code": r.error.code, "description": r.error.description}, "valid": False}
+        for r in recipients
+        if r.error is not None
+    ]
     if not valid:
         raise ApiError(400, invalid[0]["error"]["code"], invalid[0]["error"]["description"])
     result = SendResult(job_id=state.ids.new(), messages=[], requested=len(recipients), invalid=invalid)
@@ -234,10 +266,21 @@ def send_messages(state: SimulatorState, body: object, at: float, actor: Actor |
         if recipient.new_fields is not None:
             contact, _ = create_or_merge(state, recipient.new_fields, None, at, actor)
         assert contact is not None and recipient.sender is not None
-        result.messages.append(queue_outgoing(
-            state, contact, recipient.sender.id, recipient.text, at, reply_to=recipient.reply_to,
-            kind=kind, template=template, media=media, job_id=result.job_id, created_by=actor,
-        ))
+        result.messages.append(
+            queue_outgoing(
+                state,
+                contact,
+                recipient.sender.id,
+                recipient.text,
+                at,
+                reply_to=recipient.reply_to,
+                kind=kind,
+                template=template,
+                media=media,
+                job_id=result.job_id,
+                created_by=actor,
+            )
+        )
     return result
 
 
@@ -254,8 +297,13 @@ def apply_keywords(state: SimulatorState, contact: ContactRecord, text: str, at:
 
 
 def receive_inbound(
-    state: SimulatorState, from_number: str, text: str, *, to: str | None = None,
-    media: list[dict] | None = None, at: float,
+    state: SimulatorState,
+    from_number: str,
+    text: str,
+    *,
+    to: str | None = None,
+    media: list[dict] | None = None,
+    at: float,
 ) -> MessageRecord:
     """A customer texts the account: find or create the contact and conversation, apply keywords."""
     try:
@@ -276,7 +324,15 @@ def receive_inbound(
     sender = sender or choose_sender(state, contact, None)
     apply_keywords(state, contact, text, at)
     conversation = conversation_for(state, contact, sender.id, at)
-    message = add_message(state, conversation, text=text, outgoing=False, status="received", at=at,
-                          kind="MMS" if media else "SMS", media=media)
+    message = add_message(
+        state,
+        conversation,
+        text=text,
+        outgoing=False,
+        status="received",
+        at=at,
+        kind="MMS" if media else "SMS",
+        media=media,
+    )
     queue_message_event(state, "message-received", message, at)
     return message

@@ -14,13 +14,56 @@ import re
 # ISO 3166 alpha-2 -> country calling code. The first country listed for a shared code (+1, +7)
 # is the one reported for numbers given in international form.
 CALLING_CODES: dict[str, str] = {
-    "US": "1", "CA": "1", "RU": "7", "EG": "20", "ZA": "27", "GR": "30", "NL": "31", "BE": "32",
-    "FR": "33", "ES": "34", "HU": "36", "IT": "39", "RO": "40", "CH": "41", "AT": "43", "GB": "44",
-    "DK": "45", "SE": "46", "NO": "47", "PL": "48", "DE": "49", "MX": "52", "AR": "54", "BR": "55",
-    "CL": "56", "CO": "57", "MY": "60", "AU": "61", "ID": "62", "PH": "63", "NZ": "64", "SG": "65",
-    "TH": "66", "JP": "81", "KR": "82", "VN": "84", "CN": "86", "TR": "90", "IN": "91", "PK": "92",
-    "NG": "234", "KE": "254", "PT": "351", "IE": "353", "FI": "358", "UA": "380", "HK": "852",
-    "AE": "971", "IL": "972", "SA": "966",
+    "US": "1",
+    "CA": "1",
+    "RU": "7",
+    "EG": "20",
+    "ZA": "27",
+    "GR": "30",
+    "NL": "31",
+    "BE": "32",
+    "FR": "33",
+    "ES": "34",
+    "HU": "36",
+    "IT": "39",
+    "RO": "40",
+    "CH": "41",
+    "AT": "43",
+    "GB": "44",
+    "DK": "45",
+    "SE": "46",
+    "NO": "47",
+    "PL": "48",
+    "DE": "49",
+    "MX": "52",
+    "AR": "54",
+    "BR": "55",
+    "CL": "56",
+    "CO": "57",
+    "MY": "60",
+    "AU": "61",
+    "ID": "62",
+    "PH": "63",
+    "NZ": "64",
+    "SG": "65",
+    "TH": "66",
+    "JP": "81",
+    "KR": "82",
+    "VN": "84",
+    "CN": "86",
+    "TR": "90",
+    "IN": "91",
+    "PK": "92",
+    "NG": "234",
+    "KE": "254",
+    "PT": "351",
+    "IE": "353",
+    "FI": "358",
+    "UA": "380",
+    "HK": "852",
+    "AE": "971",
+    "IL": "972",
+    "SA": "966",
 }
 
 # Countries whose national trunk prefix is not "0"; NANP numbers are handled separately.
@@ -88,7 +131,7 @@ def _national_to_e164(digits: str, country: str) -> str:
     if country not in _KEEP_LEADING_ZERO:
         trunk = _TRUNK_PREFIX.get(country, "0")
         if digits.startswith(trunk):
-            digits = digits[len(trunk):]
+            digits = digits[len(trunk) :]
     if len(digits) < 6:
         raise InvalidNumber("too few digits for a national number")
     return _check_international(code + digits)

@@ -47,25 +47,29 @@ def _without_none(data: dict) -> dict:
 
 def contact_identifiers(contact: ContactRecord) -> dict:
     """`ContactIdentifiers`: id, names, email and mobile."""
-    return _without_none({
-        "id": contact.id,
-        "firstName": contact.first_name,
-        "lastName": contact.last_name,
-        "email": contact.email,
-        "mobile": {"number": contact.mobile, "country": contact.country},
-    })
+    return _without_none(
+        {
+            "id": contact.id,
+            "firstName": contact.first_name,
+            "lastName": contact.last_name,
+            "email": contact.email,
+            "mobile": {"number": contact.mobile, "country": contact.country},
+        }
+    )
 
 
 def contact_json(contact: ContactRecord) -> dict:
     """`Contact`, with the real API's `optIn` / `blocked` timestamps when set."""
     data = contact_identifiers(contact)
-    data.update({
-        "attributes": dict(contact.attributes),
-        "tags": [dict(tag) for tag in contact.tags],
-        "valid": True,
-        "created": updated(contact.created_at, contact.created_by),
-        "updated": updated(contact.updated_at, contact.updated_by),
-    })
+    data.update(
+        {
+            "attributes": dict(contact.attributes),
+            "tags": [dict(tag) for tag in contact.tags],
+            "valid": True,
+            "created": updated(contact.created_at, contact.created_by),
+            "updated": updated(contact.updated_at, contact.updated_by),
+        }
+    )
     if contact.opt_in_at is not None:
         data["optIn"] = iso(contact.opt_in_at)
     if contact.blocked_at is not None:

@@ -43,8 +43,15 @@ def _url_host(host: str) -> str:
 def _uvicorn_config(app: object) -> uvicorn.Config:
     # log_config=None: leave the process's logging alone (tests, the TUI's log file).
     # date_header=False: the app sets Date from the simulator's clock, which may be skewed on purpose.
-    return uvicorn.Config(app, log_config=None, log_level="warning", access_log=False, lifespan="on",
-                          timeout_graceful_shutdown=2, date_header=False)
+    return uvicorn.Config(
+        app,
+        log_config=None,
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=2,
+        date_header=False,
+    )
 
 
 class SimulatorServer:
@@ -53,8 +60,9 @@ class SimulatorServer:
     `SimulatorServer(seed=3, customers=True)` overrides SimulatorConfig fields directly.
     """
 
-    def __init__(self, config: SimulatorConfig | None = None, *, host: str = "127.0.0.1", port: int = 0,
-                 **overrides: object) -> None:
+    def __init__(
+        self, config: SimulatorConfig | None = None, *, host: str = "127.0.0.1", port: int = 0, **overrides: object
+    ) -> None:
         self.config = replace(config or SimulatorConfig(), **overrides)
         self.host = host
         self.port = port
@@ -95,7 +103,10 @@ class SimulatorServer:
         self.state.public_base_url = self.base_url
         self._server = uvicorn.Server(_uvicorn_config(self.app))
         self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self._socket]}, name=f"sakari-simulator-{self.port}", daemon=True
+            target=self._server.run,
+            kwargs={"sockets": [self._socket]},
+            name=f"sakari-simulator-{self.port}",
+            daemon=True,
         )
         self._thread.start()
         deadline = time.monotonic() + timeout
@@ -129,8 +140,10 @@ def banner(config: SimulatorConfig, base_url: str) -> str:
     """The text `sakari-tui simulator` prints: credentials, URLs and a curl example."""
     token_url = base_url + "/oauth2/token"
     # %-formatting: the JSON's own braces would need doubling in an f-string or str.format.
-    body = ('{"grant_type":"client_credentials","client_id":"%s","client_secret":"%s"}'  # noqa: UP031
-            % (config.client_id, config.client_secret))
+    body = (
+        '{"grant_type":"client_credentials","client_id":"%s","client_secret":"%s"}'  # noqa: UP031
+        % (config.client_id, config.client_secret)
+    )
     return f"""Sakari API simulator: a local sandbox. No real texts are sent.
 
   Account ID     {config.account_id}
@@ -153,8 +166,14 @@ Serving until Ctrl+C.
 """
 
 
-def serve(host: str = "127.0.0.1", port: int = 8765, seed: int = 1, customers: bool = True,
-          out: TextIO = sys.stdout, config: SimulatorConfig | None = None) -> None:
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    seed: int = 1,
+    customers: bool = True,
+    out: TextIO = sys.stdout,
+    config: SimulatorConfig | None = None,
+) -> None:
     """Serve the simulator in the foreground until Ctrl+C. Raises OSError if the port is taken."""
     config = replace(config or SimulatorConfig(), seed=seed, customers=customers)
     sock = _bind(host, port)

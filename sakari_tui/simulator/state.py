@@ -117,7 +117,9 @@ class SimulatorState:
 
     # -- thread-safe helpers for tests, admin endpoints and the demo ---------------------------
 
-    def inject_inbound(self, from_number: str, text: str, to: str | None = None, media: list[dict] | None = None) -> str:
+    def inject_inbound(
+        self, from_number: str, text: str, to: str | None = None, media: list[dict] | None = None
+    ) -> str:
         """Simulate a customer texting the account; returns the new message's id."""
         with self.lock:
             self.scheduler.run_due(self.now())

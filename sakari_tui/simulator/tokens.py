@@ -48,7 +48,9 @@ class TokenIssuer:
             "exp": now + int(self.ttl),
             "jti": secrets.token_hex(8),
         }
-        signing_input = ".".join(_b64url(json.dumps(part, separators=(",", ":")).encode()) for part in (header, payload))
+        signing_input = ".".join(
+            _b64url(json.dumps(part, separators=(",", ":")).encode()) for part in (header, payload)
+        )
         return f"{signing_input}.{self._sign(signing_input)}"
 
     def verify(self, token: str) -> dict:

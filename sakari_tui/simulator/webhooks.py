@@ -26,11 +26,22 @@ if TYPE_CHECKING:
     from .state import SimulatorState
 
 #: Event types a subscription may ask for: the spec's current list plus its legacy `conversation-closed`.
-EVENT_TYPES = frozenset({
-    "contact-created", "contact-updated", "contact-removed", "message-received", "message-sent",
-    "message-status", "conversation-started", "conversation-closed", "contact-opt-out",
-    "contact-opt-in", "list-opt-out", "list-opt-in",
-})
+EVENT_TYPES = frozenset(
+    {
+        "contact-created",
+        "contact-updated",
+        "contact-removed",
+        "message-received",
+        "message-sent",
+        "message-status",
+        "conversation-started",
+        "conversation-closed",
+        "contact-opt-out",
+        "contact-opt-in",
+        "list-opt-out",
+        "list-opt-in",
+    }
+)
 
 
 def is_loopback_url(url: str) -> bool:
@@ -55,13 +66,15 @@ def _webhook_view(state: SimulatorState) -> View:
 
 
 def _queue(state: SimulatorState, event_type: str, payload: dict, at: float) -> None:
-    state.pending_events.append({
-        "accountId": state.config.account_id,
-        "eventId": secrets.token_hex(12),
-        "eventType": event_type,
-        "created": iso(at),
-        "payload": {"accountId": state.config.account_id, **payload},
-    })
+    state.pending_events.append(
+        {
+            "accountId": state.config.account_id,
+            "eventId": secrets.token_hex(12),
+            "eventType": event_type,
+            "created": iso(at),
+            "payload": {"accountId": state.config.account_id, **payload},
+        }
+    )
 
 
 def queue_message_event(state: SimulatorState, event_type: str, message: MessageRecord, at: float) -> None:
@@ -95,7 +108,9 @@ def queue_contact_event(state: SimulatorState, event_type: str, contact: Contact
         _queue(state, event_type, {"contact": contact_json(contact)}, at)
 
 
-def queue_conversation_event(state: SimulatorState, event_type: str, conversation: ConversationRecord, at: float) -> None:
+def queue_conversation_event(
+    state: SimulatorState, event_type: str, conversation: ConversationRecord, at: float
+) -> None:
     """Queue conversation-started / conversation-closed (under the lock)."""
     if state.wants_event(event_type):
         _queue(state, event_type, {"conversation": conversation_json(state, conversation, _webhook_view(state))}, at)

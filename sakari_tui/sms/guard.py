@@ -102,14 +102,18 @@ def check_reply(
     are checked in this order, and the first that fails is the refusal.
     """
     if opted_out:
-        return ReplyCheck("This contact opted out; texts to them are refused.", "error",
-                          unfilled_warning=unfilled_warning)
+        return ReplyCheck(
+            "This contact opted out; texts to them are refused.", "error", unfilled_warning=unfilled_warning
+        )
     if not text.strip():
         return ReplyCheck("Nothing to send: the message is empty.", unfilled_warning=unfilled_warning)
     info = segment_info(text)
     if info.too_long:
-        return ReplyCheck(f"Too long to send: {info.segments} segments; the limit is {MAX_SEGMENTS}. Shorten it.",
-                          "error", unfilled_warning=unfilled_warning)
+        return ReplyCheck(
+            f"Too long to send: {info.segments} segments; the limit is {MAX_SEGMENTS}. Shorten it.",
+            "error",
+            unfilled_warning=unfilled_warning,
+        )
     missing = unfilled(text)
     if missing and not _warned_just_now(unfilled_warning, text, pressed_at):
         return ReplyCheck(

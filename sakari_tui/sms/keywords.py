@@ -32,7 +32,7 @@ HELP_LABEL = "help"
 
 
 def keyword_label(text: str | None) -> str | None:
-    """"opt-out", "opt-in" or "help" when `text` is exactly such a keyword, else None.
+    """ "opt-out", "opt-in" or "help" when `text` is exactly such a keyword, else None.
 
     Lower-case category names rather than the word itself, because the UI labels the kind of
     message ("opt-out keyword"), and CANCEL and STOP do the same thing.

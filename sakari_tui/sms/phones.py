@@ -24,7 +24,9 @@ def to_e164(text: str, default_country: str | None = None) -> str:
         number = phonenumbers.parse(raw, region)
     except NumberParseException:
         if not raw.startswith("+") and region is None:
-            raise InvalidNumber(f"{raw!r} needs a country code (start with +) or a default country in the settings.") from None
+            raise InvalidNumber(
+                f"{raw!r} needs a country code (start with +) or a default country in the settings."
+            ) from None
         raise InvalidNumber(f"{raw!r} is not a phone number.") from None
     if not phonenumbers.is_valid_number(number):
         where = phonenumbers.region_code_for_country_code(number.country_code)

@@ -132,8 +132,6 @@ def segment_info(text: str) -> SegmentInfo:
     return SegmentInfo(UCS2, segments, sum(unit_costs), capacity, tuple(forcing))
 
 
-
-
 # --- Characters that force UCS-2 -----------------------------------------------------------
 
 _ZWJ = "\u200d"

@@ -111,7 +111,7 @@ class ConversationListing(Sequence[ConversationRow]):
         row = self._rows.get(index)
         if row is None:
             start = index - index % LISTING_BLOCK
-            block = self.ids[start:start + LISTING_BLOCK]
+            block = self.ids[start : start + LISTING_BLOCK]
             loaded = self._load(block)
             for offset, conversation_id in enumerate(block):
                 if conversation_id in loaded:
@@ -200,8 +200,6 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-
-
 ROW_SQL = f"""SELECT c.id, c.contact_id, c.contact_name, c.contact_number, c.sender_number, c.closed,
                   c.unread_count, c.last_text, c.last_outgoing, c.last_status, c.last_at,
                   {UNREAD_SQL} AS is_unread,
@@ -261,15 +259,22 @@ class InboxCache:
                     continue
                 changed.append(conversation.id)
                 last = conversation.last_message
-                if last is not None and not last.outgoing and (previous is None or previous["last_message_id"] != last.id):
+                if (
+                    last is not None
+                    and not last.outgoing
+                    and (previous is None or previous["last_message_id"] != last.id)
+                ):
                     new_inbound.append(conversation.id)
                 flipped = self._upsert_conversation(conversation, raw, fingerprint)
                 if last is not None:
                     self._upsert_message(last, conversation.id)
                 if flipped:
                     # A STOP or START changed the contact: its other conversations show it too.
-                    changed += [row[0] for row in self.db.execute(
-                        "SELECT id FROM conversations WHERE contact_id = ?", (flipped,)) if row[0] not in changed]
+                    changed += [
+                        row[0]
+                        for row in self.db.execute("SELECT id FROM conversations WHERE contact_id = ?", (flipped,))
+                        if row[0] not in changed
+                    ]
         return MergeResult(tuple(changed), tuple(new_inbound), unchanged)
 
     def _upsert_conversation(self, conversation: Conversation, raw: str, fingerprint: str) -> str | None:
@@ -277,7 +282,9 @@ class InboxCache:
         contact's opt-out state."""
         contact = conversation.contact
         last = conversation.last_message
-        last_at = iso(last.created_at if last else None) or iso(conversation.updated.at if conversation.updated else None)
+        last_at = iso(last.created_at if last else None) or iso(
+            conversation.updated.at if conversation.updated else None
+        )
         self.db.execute(
             """INSERT INTO conversations (id, contact_id, contact_name, contact_number, sender_number, closed,
                    unread_count, last_message_id, last_text, last_outgoing, last_status, last_at, fingerprint, raw)
@@ -350,8 +357,11 @@ class InboxCache:
             params,
         ).fetchall()
         return ConversationListing(
-            [entry[0] for entry in entries], [bool(entry[1]) for entry in entries], self.rows_by_id,
-            last_at=[entry[2] for entry in entries], options=ListingOptions(show_closed, unread_first, query),
+            [entry[0] for entry in entries],
+            [bool(entry[1]) for entry in entries],
+            self.rows_by_id,
+            last_at=[entry[2] for entry in entries],
+            options=ListingOptions(show_closed, unread_first, query),
         )
 
     def relisted(self, listing: ConversationListing, changed: Iterable[str]) -> ConversationListing:
@@ -380,7 +390,10 @@ class InboxCache:
     def rows(self, *, show_closed: bool = True, unread_first: bool = True, query: str = "") -> list[ConversationRow]:
         """The whole conversation list at once (see `listing` for the lazy one the UI uses)."""
         where, params = self._where(show_closed, query)
-        return [_row(row) for row in self.db.execute(f"{ROW_SQL} WHERE {where} ORDER BY {self._order(unread_first)}", params)]
+        return [
+            _row(row)
+            for row in self.db.execute(f"{ROW_SQL} WHERE {where} ORDER BY {self._order(unread_first)}", params)
+        ]
 
     def rows_by_id(self, ids: Sequence[str]) -> dict[str, ConversationRow]:
         if not ids:
@@ -425,7 +438,9 @@ class InboxCache:
                 self.db.execute("DELETE FROM mutes WHERE conversation_id = ?", (conversation_id,))
 
     def is_muted(self, conversation_id: str) -> bool:
-        return self.db.execute("SELECT 1 FROM mutes WHERE conversation_id = ?", (conversation_id,)).fetchone() is not None
+        return (
+            self.db.execute("SELECT 1 FROM mutes WHERE conversation_id = ?", (conversation_id,)).fetchone() is not None
+        )
 
     # --- messages --------------------------------------------------------------------------------
 
@@ -493,8 +508,12 @@ class InboxCache:
         """Remove a conversation and what hangs on it (a local placeholder that Sakari replaced)."""
         with self.db:
             self.db.execute("BEGIN")
-            for table, column in (("messages", "conversation_id"), ("read_marks", "conversation_id"),
-                                  ("mutes", "conversation_id"), ("conversations", "id")):
+            for table, column in (
+                ("messages", "conversation_id"),
+                ("read_marks", "conversation_id"),
+                ("mutes", "conversation_id"),
+                ("conversations", "id"),
+            ):
                 self.db.execute(f"DELETE FROM {table} WHERE {column} = ?", (conversation_id,))
 
     def messages_since(self, conversation_id: str, message_id: str) -> int:
@@ -506,7 +525,9 @@ class InboxCache:
         ).fetchone()[0]
 
     def message_count(self, conversation_id: str) -> int:
-        return self.db.execute("SELECT COUNT(*) FROM messages WHERE conversation_id = ?", (conversation_id,)).fetchone()[0]
+        return self.db.execute(
+            "SELECT COUNT(*) FROM messages WHERE conversation_id = ?", (conversation_id,)
+        ).fetchone()[0]
 
     # --- contacts --------------------------------------------------------------------------------
 
@@ -565,9 +586,7 @@ class InboxCache:
         names = {"firstName": contact.first_name, "lastName": contact.last_name, "email": contact.email}
         with self.db:
             self.db.execute("BEGIN")
-            rows = self.db.execute(
-                "SELECT id, raw FROM conversations WHERE contact_id = ?", (contact.id,)
-            ).fetchall()
+            rows = self.db.execute("SELECT id, raw FROM conversations WHERE contact_id = ?", (contact.id,)).fetchall()
             for row in rows:
                 try:
                     data = json.loads(row["raw"])
@@ -575,7 +594,11 @@ class InboxCache:
                     raise store_damaged(getattr(self.db, "store_path", "(memory)")) from None
                 embedded = [data.setdefault("contact", {"id": contact.id})]
                 last = data.get("lastMessage")
-                if isinstance(last, dict) and isinstance(last.get("contact"), dict) and last["contact"].get("id") == contact.id:
+                if (
+                    isinstance(last, dict)
+                    and isinstance(last.get("contact"), dict)
+                    and last["contact"].get("id") == contact.id
+                ):
                     embedded.append(last["contact"])
                 for identity in embedded:
                     for key, value in names.items():

@@ -164,8 +164,9 @@ class StoreCursor(sqlite3.Cursor):
 def open_connection(database: str, *, shown: object, uri: bool = False) -> StoreConnection:
     """A StoreConnection to `database` (a path, or a URI with `uri`), naming `shown` in its errors."""
     try:
-        connection = sqlite3.connect(database, uri=uri, isolation_level=None, check_same_thread=False,
-                                     factory=StoreConnection)
+        connection = sqlite3.connect(
+            database, uri=uri, isolation_level=None, check_same_thread=False, factory=StoreConnection
+        )
     except sqlite3.Error as error:
         translated = classify_error(error, shown)
         if translated is None:

@@ -71,7 +71,6 @@ class OutboxEntry:
     """Looks on the server for it since then."""
 
 
-
 def _entry(row: sqlite3.Row) -> OutboxEntry:
     return OutboxEntry(
         local_id=row["local_id"],
@@ -100,8 +99,14 @@ class Outbox:
         self._prefix = f"out-{int(time.time() * 1000):x}-{os.getpid():x}"
 
     def add(
-        self, conversation_id: str, contact_id: str | None, text: str, exclude_ids: tuple[str, ...],
-        *, created_at: datetime | None = None, target: dict[str, Any] | None = None,
+        self,
+        conversation_id: str,
+        contact_id: str | None,
+        text: str,
+        exclude_ids: tuple[str, ...],
+        *,
+        created_at: datetime | None = None,
+        target: dict[str, Any] | None = None,
         context: dict[str, str] | None = None,
     ) -> OutboxEntry:
         """Record a reply (committed before any request is made); its draft goes in the same commit."""
@@ -125,8 +130,17 @@ class Outbox:
                 """INSERT INTO outbox (local_id, conversation_id, contact_id, text, state, created_at, exclude_ids,
                                        target, context)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (entry.local_id, conversation_id, contact_id, text, entry.state.value, entry.created_at.timestamp(),
-                 json.dumps(list(exclude_ids)), json.dumps(target) if target else None, json.dumps(entry.context)),
+                (
+                    entry.local_id,
+                    conversation_id,
+                    contact_id,
+                    text,
+                    entry.state.value,
+                    entry.created_at.timestamp(),
+                    json.dumps(list(exclude_ids)),
+                    json.dumps(target) if target else None,
+                    json.dumps(entry.context),
+                ),
             )
         return entry
 
@@ -135,8 +149,16 @@ class Outbox:
             self.db.execute(
                 """UPDATE outbox SET state = ?, attempts = ?, next_attempt = ?, error = ?, not_before = ?,
                           ambiguous_since = ?, checks = ? WHERE local_id = ?""",
-                (entry.state.value, entry.attempts, entry.next_attempt, entry.error, entry.not_before,
-                 entry.ambiguous_since, entry.checks, entry.local_id),
+                (
+                    entry.state.value,
+                    entry.attempts,
+                    entry.next_attempt,
+                    entry.error,
+                    entry.not_before,
+                    entry.ambiguous_since,
+                    entry.checks,
+                    entry.local_id,
+                ),
             )
 
     def adopted(self, local_id: str, message_id: str | None) -> None:

@@ -65,7 +65,11 @@ def move_aside(path: Path | str, *, now: datetime | None = None) -> Salvage:
 
 
 def _readable(
-    damaged: Path, table: str, usable: Callable[[dict], bool], *, index_order: str,
+    damaged: Path,
+    table: str,
+    usable: Callable[[dict], bool],
+    *,
+    index_order: str,
 ) -> tuple[list[dict], int]:
     """The rows of `table` that can be read and make sense, and how many more exist but cannot."""
     try:
@@ -118,8 +122,10 @@ def _usable_reply(row: dict) -> bool:
     except (KeyError, TypeError, ValueError):
         return False
     return (
-        isinstance(row.get("local_id"), str) and isinstance(row.get("conversation_id"), str)
-        and isinstance(row.get("text"), str) and isinstance(row.get("created_at"), (int, float))
+        isinstance(row.get("local_id"), str)
+        and isinstance(row.get("conversation_id"), str)
+        and isinstance(row.get("text"), str)
+        and isinstance(row.get("created_at"), (int, float))
         and isinstance(exclude_ids, list)
     )
 

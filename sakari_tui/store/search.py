@@ -165,11 +165,19 @@ class Search:
             number = (row["contact_number"] or row["number"]) if conversation_id else row["number"]
             name = _name(row["contact_name"] if conversation_id else row["name"], number)
             contact_id = row["contact_id"] if conversation_id else row["source_id"]
-            hits.append(SearchHit(
-                kind="contact", conversation_id=conversation_id, message_id=None, name=name,
-                number=_one_line(number), created_at=parse_iso(row["last_at"]), outgoing=None,
-                snippet=contact_snippet(_name(row["name"], row["number"]), row["number"], row["email"], terms), contact_id=contact_id,
-            ))
+            hits.append(
+                SearchHit(
+                    kind="contact",
+                    conversation_id=conversation_id,
+                    message_id=None,
+                    name=name,
+                    number=_one_line(number),
+                    created_at=parse_iso(row["last_at"]),
+                    outgoing=None,
+                    snippet=contact_snippet(_name(row["name"], row["number"]), row["number"], row["email"], terms),
+                    contact_id=contact_id,
+                )
+            )
             if len(hits) == limit:
                 break
         return hits
@@ -190,10 +198,15 @@ class Search:
         terms = query.terms
         return [
             SearchHit(
-                kind="message", conversation_id=row["conversation_id"], message_id=row["id"],
-                name=_name(row["contact_name"], row["contact_number"]), number=_one_line(row["contact_number"]),
-                created_at=parse_iso(row["created_at"]), outgoing=bool(row["outgoing"]),
-                snippet=message_snippet(row["body"], terms), contact_id=row["contact_id"],
+                kind="message",
+                conversation_id=row["conversation_id"],
+                message_id=row["id"],
+                name=_name(row["contact_name"], row["contact_number"]),
+                number=_one_line(row["contact_number"]),
+                created_at=parse_iso(row["created_at"]),
+                outgoing=bool(row["outgoing"]),
+                snippet=message_snippet(row["body"], terms),
+                contact_id=row["contact_id"],
             )
             for row in rows
         ]

@@ -33,10 +33,18 @@ def _suffixes(digits: str) -> str:
 def _contact_doc(source: str, row: str, from_clause: str = "") -> str:
     """SQL: a SELECT of the contact_text columns for a conversation's or a contact's `row`."""
     if source == "conversation":
-        name, email, number = f"{row}.contact_name", _json_text(f"{row}.raw", "$.contact.email"), f"{row}.contact_number"
+        name, email, number = (
+            f"{row}.contact_name",
+            _json_text(f"{row}.raw", "$.contact.email"),
+            f"{row}.contact_number",
+        )
     else:
         first, last = _json_text(f"{row}.raw", "$.firstName"), _json_text(f"{row}.raw", "$.lastName")
-        name, email, number = f"trim({first} || ' ' || {last})", _json_text(f"{row}.raw", "$.email"), _json_text(f"{row}.raw", "$.mobile.number")
+        name, email, number = (
+            f"trim({first} || ' ' || {last})",
+            _json_text(f"{row}.raw", "$.email"),
+            _json_text(f"{row}.raw", "$.mobile.number"),
+        )
     return (
         f"SELECT '{source}', id, name, email, number, {_suffixes('d')} FROM ("
         f"SELECT {row}.id AS id, COALESCE({name}, '') AS name, {email} AS email, COALESCE({number}, '') AS number,"
@@ -77,6 +85,7 @@ def _search_migration() -> list[str]:
     is found from its start only.
     Numbers are indexed as all their digit suffixes, so digits find a number wherever they are in it.
     """
+
     def message_body(row: str) -> str:
         return _json_text(f"{row}.raw", "$.message")
 
@@ -94,15 +103,15 @@ def _search_migration() -> list[str]:
         "INSERT INTO message_fts (message_fts) VALUES ('rebuild')",
         *_fts_sync_triggers("message_text", "message_fts", "docid", ("body",)),
         f"""CREATE TRIGGER messages_search_ai AFTER INSERT ON messages BEGIN
-            INSERT INTO message_text (message_id, body) VALUES (new.id, {message_body('new')});
+            INSERT INTO message_text (message_id, body) VALUES (new.id, {message_body("new")});
         END""",
         """CREATE TRIGGER messages_search_ad AFTER DELETE ON messages BEGIN
             DELETE FROM message_text WHERE message_id = old.id;
         END""",
         f"""CREATE TRIGGER messages_search_au AFTER UPDATE OF id, raw ON messages
-            WHEN old.id IS NOT new.id OR {message_body('old')} IS NOT {message_body('new')}
+            WHEN old.id IS NOT new.id OR {message_body("old")} IS NOT {message_body("new")}
         BEGIN
-            UPDATE message_text SET message_id = new.id, body = {message_body('new')}
+            UPDATE message_text SET message_id = new.id, body = {message_body("new")}
             WHERE message_id = old.id;
         END""",
         # Contacts: one document per conversation (its contact's name, email and number) and one per

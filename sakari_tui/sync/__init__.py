@@ -16,6 +16,16 @@ from .events import (
 from .poller import Poller
 
 __all__ = [
-    "InboxEngine", "Poller", "PendingCloses", "backoff_delay", "Connection", "ConversationMoved", "ConversationsChanged",
-    "Event", "SendState", "SendStateChanged", "SyncStatusChanged", "ThreadChanged",
+    "InboxEngine",
+    "Poller",
+    "PendingCloses",
+    "backoff_delay",
+    "Connection",
+    "ConversationMoved",
+    "ConversationsChanged",
+    "Event",
+    "SendState",
+    "SendStateChanged",
+    "SyncStatusChanged",
+    "ThreadChanged",
 ]

@@ -82,8 +82,9 @@ class Delivery:
             conversation = self.store.inbox.conversation(conversation_id)
             number = conversation_id.removeprefix("new:")
             target = dict(first.target) if first and first.target else {"number": number}
-            return self._add(conversation_id, None, text, target=target,
-                             contact=conversation.contact if conversation else None)
+            return self._add(
+                conversation_id, None, text, target=target, contact=conversation.contact if conversation else None
+            )
         conversation = self.store.inbox.conversation(conversation_id)
         identifiers = conversation.contact if conversation else None
         contact_id = identifiers.id if identifiers else None
@@ -91,7 +92,12 @@ class Delivery:
         return self._add(conversation_id, contact_id, text, contact=contact)
 
     def queue_new_conversation(
-        self, number: str, text: str, *, first_name: str | None = None, last_name: str | None = None,
+        self,
+        number: str,
+        text: str,
+        *,
+        first_name: str | None = None,
+        last_name: str | None = None,
         country: str | None = None,
     ) -> OutboxEntry:
         """Record the first text to a number under a placeholder conversation that the list and
@@ -103,10 +109,13 @@ class Delivery:
         self._ensure_placeholder(entry)
         return entry
 
-    def _add(self, conversation_id: str, contact_id: str | None, text: str, *, target=None, contact=None) -> OutboxEntry:
+    def _add(
+        self, conversation_id: str, contact_id: str | None, text: str, *, target=None, contact=None
+    ) -> OutboxEntry:
         context = contact_context(contact)
         existing = tuple(
-            message_id for message_id, body, template in self.store.inbox.outgoing_texts(conversation_id, contact_id)
+            message_id
+            for message_id, body, template in self.store.inbox.outgoing_texts(conversation_id, contact_id)
             if _same_text(text, body, template, context)
         )
         entry = self.store.outbox.add(conversation_id, contact_id, text, existing, target=target, context=context)
@@ -119,8 +128,11 @@ class Delivery:
         target = entry.target
         placeholder = Conversation(
             id=entry.conversation_id,
-            contact=ContactIdentifiers(first_name=target.get("firstName"), last_name=target.get("lastName"),
-                                       mobile=Mobile(number=target["number"], country=target.get("country"))),
+            contact=ContactIdentifiers(
+                first_name=target.get("firstName"),
+                last_name=target.get("lastName"),
+                mobile=Mobile(number=target["number"], country=target.get("country")),
+            ),
             updated=Updated(at=entry.created_at),
             last_message=Message(message=entry.text, outgoing=True, created=Updated(at=entry.created_at)),
         )
@@ -157,10 +169,16 @@ class Delivery:
         try:
             if entry.target:
                 target = entry.target
-                result = await self.client.send_message(template=entry.text, contacts=[ContactRequest(
-                    mobile={"number": target["number"], "country": target.get("country")},
-                    first_name=target.get("firstName"), last_name=target.get("lastName"),
-                )])
+                result = await self.client.send_message(
+                    template=entry.text,
+                    contacts=[
+                        ContactRequest(
+                            mobile={"number": target["number"], "country": target.get("country")},
+                            first_name=target.get("firstName"),
+                            last_name=target.get("lastName"),
+                        )
+                    ],
+                )
             else:
                 result = await self.client.send_message(template=entry.text, conversations=[entry.conversation_id])
         except ApiUnavailable as error:
@@ -237,8 +255,10 @@ class Delivery:
             return await self._adopt(entry, match)
         entry.checks = min(entry.checks + 1, len(self.reconcile_at))
         if self.gave_up(entry):
-            entry.error = (f"Not found on Sakari after {_duration(self.reconcile_at[-1])} of looking; it may not "
-                           "have been sent. Check the conversation before sending it again.")
+            entry.error = (
+                f"Not found on Sakari after {_duration(self.reconcile_at[-1])} of looking; it may not "
+                "have been sent. Check the conversation before sending it again."
+            )
         else:
             entry.error = "Not found on Sakari yet; looking again (it is not sent again by itself)."
             entry.next_attempt = max(self.clock(), entry.ambiguous_since + self.reconcile_at[entry.checks])
@@ -264,8 +284,11 @@ class Delivery:
 
     def _find_match(self, entry: OutboxEntry, messages: list[Message]) -> Message | None:
         candidates = [
-            m for m in messages
-            if m.outgoing and m.id and m.id not in entry.exclude_ids
+            m
+            for m in messages
+            if m.outgoing
+            and m.id
+            and m.id not in entry.exclude_ids
             and _same_text(entry.text, m.message, m.template, entry.context)
             and (entry.not_before is None or m.created_at is None or m.created_at.timestamp() >= entry.not_before)
         ]
@@ -323,8 +346,10 @@ class Delivery:
         """Send queued rows and look for unclear ones whose time has come; returns how many ran."""
         now = self.clock()
         due = [
-            e for e in self.store.outbox.all()
-            if e.local_id not in self._delivering and (
+            e
+            for e in self.store.outbox.all()
+            if e.local_id not in self._delivering
+            and (
                 (e.state in (SendState.QUEUED, SendState.UNKNOWN) and e.next_attempt <= now and not self.gave_up(e))
                 # 'sending' with no delivery running: this process owns the store, so its own delivery
                 # was cut short (a full disk after the request, a cancelled worker): look for it.

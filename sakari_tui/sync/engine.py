@@ -137,7 +137,7 @@ class InboxEngine:
         for start in range(0, len(conversations), MERGE_CHUNK):
             # Also before the first chunk: the page was just read and validated in this turn.
             await asyncio.sleep(0)
-            result = self.store.inbox.merge_conversations(conversations[start:start + MERGE_CHUNK])
+            result = self.store.inbox.merge_conversations(conversations[start : start + MERGE_CHUNK])
             changed += result.changed
             new_inbound += result.new_inbound
             unchanged += result.unchanged
@@ -191,7 +191,12 @@ class InboxEngine:
         return self.delivery.queue_reply(conversation_id, text)
 
     def queue_new_conversation(
-        self, number: str, text: str, *, first_name: str | None = None, last_name: str | None = None,
+        self,
+        number: str,
+        text: str,
+        *,
+        first_name: str | None = None,
+        last_name: str | None = None,
         country: str | None = None,
     ) -> OutboxEntry:
         """Record the first text to a number (E.164); its thread shows under a placeholder
@@ -228,7 +233,12 @@ class InboxEngine:
         return self.delivery.discard(local_id)
 
     async def start_conversation(
-        self, number: str, text: str, *, first_name: str | None = None, last_name: str | None = None,
+        self,
+        number: str,
+        text: str,
+        *,
+        first_name: str | None = None,
+        last_name: str | None = None,
         country: str | None = None,
     ) -> str:
         """Text a number (E.164) through the outbox and return the id of the conversation it opened
@@ -242,7 +252,8 @@ class InboxEngine:
             # A script's call: the refusal is the answer, and nothing is left waiting in the inbox.
             self.discard(entry.local_id)
             raise self.delivery.refusals.pop(entry.local_id, None) or SakariError(
-                left.error or "The Sakari API did not send the message.")
+                left.error or "The Sakari API did not send the message."
+            )
         return entry.conversation_id
 
     async def close_conversation(self, conversation_id: str) -> Conversation:

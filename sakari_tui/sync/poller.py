@@ -89,7 +89,9 @@ class Poller:
         self._next_conversations = now + self.interval
         self.failures = 0
         self.last_success = self.clock()
-        self._set_status(SyncStatusChanged(Connection.ONLINE, self.last_success, message=self.engine.sync_problem or ""))
+        self._set_status(
+            SyncStatusChanged(Connection.ONLINE, self.last_success, message=self.engine.sync_problem or "")
+        )
         return self.interval
 
     async def poll_thread(self) -> float:

@@ -130,8 +130,12 @@ class SakariApp(App[None]):
         self.store: Store = engine.store
         self.notifier = Notifier(settings.notifications)
         # Looked up at each call (not bound now), so a test can stand in for either.
-        self.alerts = Alerts(self.notifier, self.store, bell=lambda: self.bell(),
-                             write_terminal=lambda sequence: self._write_terminal(sequence))
+        self.alerts = Alerts(
+            self.notifier,
+            self.store,
+            bell=lambda: self.bell(),
+            write_terminal=lambda sequence: self._write_terminal(sequence),
+        )
         self.settings_path = settings_path
         self.demo = demo
         self.poll = poll
@@ -235,8 +239,15 @@ class SakariApp(App[None]):
         self._save_draft_now()
         self.exit()
 
-    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
-               markup: bool = True) -> None:
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity="information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
         """Every notification is plain text with secrets redacted: much of what is shown comes from
         the server (error texts may quote a request), and markup in it would be acted on."""
         super().notify(redact(str(message)), title=redact(title), severity=severity, timeout=timeout, markup=False)
@@ -268,8 +279,11 @@ class SakariApp(App[None]):
         yield from super().get_system_commands(screen)
         for binding in self.BINDINGS:
             if isinstance(binding, Binding) and binding.action not in ("escape", "help", "quit"):
-                yield SystemCommand(binding.description, f"{binding.description} ({binding.key})",
-                                    lambda action=binding.action: self.run_action(action))
+                yield SystemCommand(
+                    binding.description,
+                    f"{binding.description} ({binding.key})",
+                    lambda action=binding.action: self.run_action(action),
+                )
 
     # --- engine events -----------------------------------------------------------------------
 
@@ -424,7 +438,9 @@ class SakariApp(App[None]):
             return
         if conversation_id == self.open_id:
             # New messages were drawn as they merged (ThreadChanged); here only what else may differ.
-            if self.store.inbox.is_unread(conversation_id) and self._store_write(self.store.inbox.mark_read, conversation_id):
+            if self.store.inbox.is_unread(conversation_id) and self._store_write(
+                self.store.inbox.mark_read, conversation_id
+            ):
                 self._schedule_list_refresh([conversation_id])
             self._render_header()
 
@@ -466,7 +482,9 @@ class SakariApp(App[None]):
         if conversation_id is None:
             return
         shown = self._shown_messages
-        if self.store.inbox.message_count(conversation_id) <= shown and self.engine.older_available.get(conversation_id):
+        if self.store.inbox.message_count(conversation_id) <= shown and self.engine.older_available.get(
+            conversation_id
+        ):
             try:
                 await self.engine.load_older(conversation_id)
             except SakariError as error:
@@ -545,8 +563,12 @@ class SakariApp(App[None]):
             return
         text = self.compose_box.text
         check = check_reply(
-            text, number=self._open_number(), opted_out=self._opted_out(conversation_id),
-            compose=self.settings.compose, now_utc=self.clock.now(), pressed_at=time.monotonic(),
+            text,
+            number=self._open_number(),
+            opted_out=self._opted_out(conversation_id),
+            compose=self.settings.compose,
+            now_utc=self.clock.now(),
+            pressed_at=time.monotonic(),
             unfilled_warning=self._unfilled_warned,
         )
         self._unfilled_warned = check.unfilled_warning
@@ -657,7 +679,8 @@ class SakariApp(App[None]):
         contact = (self.store.inbox.contact(identifiers.id) if identifiers and identifiers.id else None) or identifiers
         last = conversation.last_message
         self.contact_panel.show(
-            contact, conversation,
+            contact,
+            conversation,
             first_contact=conversation.created.at if conversation.created else None,
             last_message=last.created_at if last else None,
             opted_out=self._opted_out(conversation.id),
@@ -735,8 +758,11 @@ class SakariApp(App[None]):
             with self.suspend():
                 result = edit_text(self.compose_box.text, argv)
         except SuspendNotSupported:  # e.g. a headless run, or a terminal Textual cannot hand over
-            self.notify("Cannot hand the terminal to an editor here; write the reply in the box.",
-                        severity="error", markup=False)
+            self.notify(
+                "Cannot hand the terminal to an editor here; write the reply in the box.",
+                severity="error",
+                markup=False,
+            )
             return
         if result.error:
             self.notify(result.error, severity="error", markup=False)
@@ -761,10 +787,15 @@ class SakariApp(App[None]):
             if yes:
                 self.mark_opted_out(contact.id)
 
-        self.push_screen(ConfirmScreen(
-            f"Mark {name} as opted out? Replies to them will be refused from now on. "
-            f"(Recorded on the contact as the tag 'opted-out'; remove the tag to undo.)",
-            yes="Mark opted out", no="Cancel"), answered)
+        self.push_screen(
+            ConfirmScreen(
+                f"Mark {name} as opted out? Replies to them will be refused from now on. "
+                f"(Recorded on the contact as the tag 'opted-out'; remove the tag to undo.)",
+                yes="Mark opted out",
+                no="Cancel",
+            ),
+            answered,
+        )
 
     @work(group="contact", exit_on_error=False)
     async def mark_opted_out(self, contact_id: str) -> None:
@@ -788,8 +819,11 @@ class SakariApp(App[None]):
 
     def _latest_failed(self):
         """The newest reply here that needs the user: refused, or of unknown fate."""
-        stuck = [p for p in self.engine.pending.values()
-                 if p.conversation_id == self.open_id and p.state in (SendState.FAILED, SendState.UNKNOWN)]
+        stuck = [
+            p
+            for p in self.engine.pending.values()
+            if p.conversation_id == self.open_id and p.state in (SendState.FAILED, SendState.UNKNOWN)
+        ]
         return stuck[-1] if stuck else None
 
     def action_retry(self) -> None:
@@ -805,10 +839,15 @@ class SakariApp(App[None]):
             if yes and self.store.outbox.get(pending.local_id) is not None:  # not found meanwhile
                 self.deliver(pending.local_id, resend=True)
 
-        self.push_screen(ConfirmScreen(
-            "Sakari may already have this text: the answer to sending it was lost, and it has not been found "
-            "among the contact's messages. Check the conversation first. Send it again anyway?",
-            yes="Send again", no="Keep waiting"), answered)
+        self.push_screen(
+            ConfirmScreen(
+                "Sakari may already have this text: the answer to sending it was lost, and it has not been found "
+                "among the contact's messages. Check the conversation first. Send it again anyway?",
+                yes="Send again",
+                no="Keep waiting",
+            ),
+            answered,
+        )
 
     def action_discard(self) -> None:
         pending = self._latest_failed()
@@ -823,8 +862,9 @@ class SakariApp(App[None]):
             self.thread_log.show([], more_above=False)
             self._render_header()
             self.compose_box.area.disabled = True
-            self.show_new_conversation(NewConversation(target.get("number", ""), target.get("firstName"),
-                                                       target.get("lastName"), pending.text))
+            self.show_new_conversation(
+                NewConversation(target.get("number", ""), target.get("firstName"), target.get("lastName"), pending.text)
+            )
             return
         if not self.compose_box.text.strip():
             self.compose_box.set_text(pending.text)
@@ -888,8 +928,11 @@ class SakariApp(App[None]):
             self.compose_box.area.focus()
             missing = unfilled(text)
             if missing:
-                self.notify(f"Not filled: {', '.join(missing)} (highlighted). Edit before sending.",
-                            severity="warning", markup=False)
+                self.notify(
+                    f"Not filled: {', '.join(missing)} (highlighted). Edit before sending.",
+                    severity="warning",
+                    markup=False,
+                )
 
     # --- closing -----------------------------------------------------------------------------
 
@@ -1031,8 +1074,10 @@ class SakariApp(App[None]):
         self.settings.ui.show_closed = not self.settings.ui.show_closed
         self._persist(("ui", "show_closed"), self.settings.ui.show_closed)
         self.refresh_list()
-        self.notify("Showing closed conversations." if self.settings.ui.show_closed else "Hiding closed conversations.",
-                    markup=False)
+        self.notify(
+            "Showing closed conversations." if self.settings.ui.show_closed else "Hiding closed conversations.",
+            markup=False,
+        )
 
     def action_toggle_order(self) -> None:
         self.settings.ui.unread_first = not self.settings.ui.unread_first

@@ -56,7 +56,9 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def make_server(clock: ManualClock, _server_stoppers: list[threading.Thread]) -> Iterator[Callable[..., SimulatorServer]]:
+def make_server(
+    clock: ManualClock, _server_stoppers: list[threading.Thread]
+) -> Iterator[Callable[..., SimulatorServer]]:
     """Factory: `make_server(**SimulatorConfig overrides)` -> a started server on a free loopback port.
 
     Defaults: an empty account, no delivery failures, no simulated customers, the shared clock.

@@ -48,7 +48,9 @@ async def send(writer: asyncio.StreamWriter, status: int, body: bytes, headers: 
     await writer.drain()
 
 
-async def send_json(writer: asyncio.StreamWriter, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
+async def send_json(
+    writer: asyncio.StreamWriter, status: int, body: Any, headers: dict[str, str] | None = None
+) -> None:
     await send(writer, status, json.dumps(body).encode(), {"Content-Type": "application/json", **(headers or {})})
 
 

@@ -123,8 +123,14 @@ async def test_raw_deflate_is_read_like_browsers_do():
         assert (await fetch(server)).id == "c1"
 
 
-@pytest.mark.parametrize("encoding, body", [("br", b"\x8b\x02\x80{}\x03"), ("gzip", b"not gzip at all"),
-                                            ("gzip", gzip.compress(json.dumps(CONVERSATION).encode())[:-12])])
+@pytest.mark.parametrize(
+    "encoding, body",
+    [
+        ("br", b"\x8b\x02\x80{}\x03"),
+        ("gzip", b"not gzip at all"),
+        ("gzip", gzip.compress(json.dumps(CONVERSATION).encode())[:-12]),
+    ],
+)
 async def test_unreadable_encodings_are_a_bad_response(encoding, body):
     async with HostileServer(serve(body, **{"Content-Encoding": encoding})) as server:
         with pytest.raises(BadResponse) as caught:

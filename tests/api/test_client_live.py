@@ -192,8 +192,12 @@ async def test_wrong_account_id_is_acct_008_auth_error(server, make_client):
 
 async def test_create_contact_from_json_then_fetch_it(client, clock):
     request = ContactRequest(
-        first_name="Ada", last_name="Lovelace", email="ada@example.org",
-        mobile={"number": "415-555-0123", "country": "US"}, attributes={"plan": "gold"}, tags=[{"tag": "vip"}],
+        first_name="Ada",
+        last_name="Lovelace",
+        email="ada@example.org",
+        mobile={"number": "415-555-0123", "country": "US"},
+        attributes={"plan": "gold"},
+        tags=[{"tag": "vip"}],
     )
     created = await client.create_contact(request)
     assert isinstance(created, list) and len(created) == 1
@@ -213,22 +217,34 @@ async def test_create_contact_from_json_then_fetch_it(client, clock):
 
 
 async def test_create_contact_merge_strategies_merge_into_the_same_contact(client):
-    first = (await client.create_contact(
-        {"firstName": "Ann", "mobile": {"number": ANN}, "attributes": {"a": "1"}, "tags": ["x"]}))[0]
-    appended = (await client.create_contact(
-        {"mobile": {"number": ANN}, "attributes": {"b": "2"}, "tags": ["y"]}, merge_strategy="append"))[0]
+    first = (
+        await client.create_contact(
+            {"firstName": "Ann", "mobile": {"number": ANN}, "attributes": {"a": "1"}, "tags": ["x"]}
+        )
+    )[0]
+    appended = (
+        await client.create_contact(
+            {"mobile": {"number": ANN}, "attributes": {"b": "2"}, "tags": ["y"]}, merge_strategy="append"
+        )
+    )[0]
     assert appended.id == first.id
     assert appended.first_name == "Ann"
     assert appended.attributes == {"a": "1", "b": "2"}
     assert sorted(tag.tag for tag in appended.tags or []) == ["x", "y"]
 
-    core = (await client.create_contact(
-        {"firstName": "Anne", "mobile": {"number": ANN}, "attributes": {"c": "3"}}, merge_strategy="core"))[0]
+    core = (
+        await client.create_contact(
+            {"firstName": "Anne", "mobile": {"number": ANN}, "attributes": {"c": "3"}}, merge_strategy="core"
+        )
+    )[0]
     assert (core.id, core.first_name) == (first.id, "Anne")
     assert core.attributes == {"a": "1", "b": "2"}  # core fields only
 
-    replaced = (await client.create_contact(
-        {"firstName": "Anne", "mobile": {"number": ANN}, "attributes": {"c": "3"}}, merge_strategy="remove"))[0]
+    replaced = (
+        await client.create_contact(
+            {"firstName": "Anne", "mobile": {"number": ANN}, "attributes": {"c": "3"}}, merge_strategy="remove"
+        )
+    )[0]
     assert replaced.id == first.id
     assert replaced.attributes == {"c": "3"} and replaced.tags == []
 
@@ -270,12 +286,27 @@ async def test_create_contact_from_csv_gives_an_upload_summary(client):
     ],
 )
 async def test_fetch_all_contacts_filters(client, filters, expected):
-    await client.create_contact({"firstName": "Ada", "lastName": "Lovelace", "email": "ada@example.org",
-                                 "mobile": {"number": ANN}, "tags": ["vip"]})
-    await client.create_contact({"firstName": "Grace", "lastName": "Hopper", "email": "grace@example.org",
-                                 "mobile": {"number": "+14155550125"}})
-    await client.create_contact({"firstName": "Linus", "lastName": "Torvalds", "email": "linus@example.com",
-                                 "mobile": {"number": "+447700900123", "country": "GB"}, "tags": ["vip", "eu"]})
+    await client.create_contact(
+        {
+            "firstName": "Ada",
+            "lastName": "Lovelace",
+            "email": "ada@example.org",
+            "mobile": {"number": ANN},
+            "tags": ["vip"],
+        }
+    )
+    await client.create_contact(
+        {"firstName": "Grace", "lastName": "Hopper", "email": "grace@example.org", "mobile": {"number": "+14155550125"}}
+    )
+    await client.create_contact(
+        {
+            "firstName": "Linus",
+            "lastName": "Torvalds",
+            "email": "linus@example.com",
+            "mobile": {"number": "+447700900123", "country": "GB"},
+            "tags": ["vip", "eu"],
+        }
+    )
     page = await client.fetch_all_contacts(**filters)
     assert {contact.first_name for contact in page.items} == expected
     assert page.pagination.total_count == len(expected)
@@ -283,13 +314,19 @@ async def test_fetch_all_contacts_filters(client, filters, expected):
 
 
 async def test_update_contact_sends_the_body_and_the_server_applies_it(client, clock):
-    contact = (await client.create_contact({"firstName": "Ada", "mobile": {"number": ANN},
-                                            "attributes": {"plan": "gold"}}))[0]
+    contact = (
+        await client.create_contact({"firstName": "Ada", "mobile": {"number": ANN}, "attributes": {"plan": "gold"}})
+    )[0]
     clock.advance(5)
     updated = await client.update_contact(
-        contact.id, ContactRequest(first_name="Augusta", email="augusta@example.org", attributes={"plan": "silver"}))
+        contact.id, ContactRequest(first_name="Augusta", email="augusta@example.org", attributes={"plan": "silver"})
+    )
     assert updated.id == contact.id
-    assert (updated.first_name, updated.email, updated.attributes) == ("Augusta", "augusta@example.org", {"plan": "silver"})
+    assert (updated.first_name, updated.email, updated.attributes) == (
+        "Augusta",
+        "augusta@example.org",
+        {"plan": "silver"},
+    )
     assert updated.mobile is not None and updated.mobile.number == ANN  # fields not sent stay
     assert updated.updated is not None and updated.updated.at == at(clock)
     stored = await client.fetch_contact(contact.id)
@@ -363,7 +400,8 @@ async def test_reply_into_a_conversation_and_read_its_messages(server, client, c
 async def test_partly_invalid_send_reports_each_bad_recipient_in_invalid(server, client):
     conversation_id = await conversation_of(client, await inbound(server, ANN, "Hi"))
     result = await client.send_message(
-        template="Update", conversations=[conversation_id, "no-such-conversation"],
+        template="Update",
+        conversations=[conversation_id, "no-such-conversation"],
         contacts=[{"mobile": {"number": "12"}}],
     )
     assert (result.requested, result.valid, len(result.messages)) == (3, 1, 1)
@@ -398,10 +436,10 @@ async def test_fetch_all_messages_by_contact(server, client):
 
 async def test_send_mms_with_a_shared_file(server, client):
     conversation_id = await conversation_of(client, await inbound(server, ANN, "Send me a photo?"))
-    shared = await client.share_file(tiny_png(4, 4, (200, 40, 40)), filename="red.png",
-                                     content_type="image/png", multipart=True)
-    result = await client.send_message(template="Here it is", conversations=[conversation_id],
-                                       media_urls=[shared.link])
+    shared = await client.share_file(
+        tiny_png(4, 4, (200, 40, 40)), filename="red.png", content_type="image/png", multipart=True
+    )
+    result = await client.send_message(template="Here it is", conversations=[conversation_id], media_urls=[shared.link])
     [message] = result.messages
     assert message.type == "MMS"
     assert [item.url for item in message.media] == [shared.link]
@@ -435,10 +473,15 @@ async def test_template_create_fetch_update_list_remove(client):
 
 
 async def test_campaign_create_fetch_update_list_remove(client):
-    spring = await client.create_campaign(CampaignRequest(
-        name="Spring sale", template="Hi {{{firstName}}}, 20% off", trigger={"code": "M"},
-        filters={"tags": ["vip"]}, reporting={"when": "NoReport"},
-    ))
+    spring = await client.create_campaign(
+        CampaignRequest(
+            name="Spring sale",
+            template="Hi {{{firstName}}}, 20% off",
+            trigger={"code": "M"},
+            filters={"tags": ["vip"]},
+            reporting={"when": "NoReport"},
+        )
+    )
     await client.create_campaign({"name": "Autumn", "template": "Hello", "trigger": {"code": "S"}})
     assert isinstance(spring, Campaign) and spring.id
     assert spring.name == "Spring sale" and spring.trigger is not None and spring.trigger.code == "M"
@@ -605,8 +648,12 @@ async def test_paginate_passes_filters_to_every_page(demo_server, demo_client):
         conversation = max(demo_server.state.conversations.values(), key=lambda c: len(c.message_ids))
         expected = list(conversation.message_ids)
     assert len(expected) > 5
-    walked = [m async for m in demo_client.paginate(demo_client.fetch_all_messages, page_size=4,
-                                                    conversation_id=conversation.id)]
+    walked = [
+        m
+        async for m in demo_client.paginate(
+            demo_client.fetch_all_messages, page_size=4, conversation_id=conversation.id
+        )
+    ]
     assert [m.id for m in walked] == list(reversed(expected))  # newest first, all of them
     assert {m.conversation.id for m in walked if m.conversation} == {conversation.id}
 
@@ -800,15 +847,38 @@ async def test_background_ticker_moves_statuses_without_a_request(make_server, m
 def test_every_client_operation_is_covered():
     """A guard: the 26 operations this file exercises are exactly the client's public API."""
     operations = {
-        "auth_token", "fetch_all_contacts", "create_contact", "fetch_contact", "update_contact", "remove_contact",
-        "fetch_all_messages", "send_message", "fetch_message", "fetch_all_templates", "create_template",
-        "fetch_template", "update_template", "remove_template", "fetch_all_campaigns", "create_campaign",
-        "fetch_campaign", "update_campaign", "remove_campaign", "fetch_all_conversations", "fetch_conversation",
-        "close_conversation", "share_file", "fetch_all_webhooks", "subscribe_webhook", "unsubscribe_webhook",
+        "auth_token",
+        "fetch_all_contacts",
+        "create_contact",
+        "fetch_contact",
+        "update_contact",
+        "remove_contact",
+        "fetch_all_messages",
+        "send_message",
+        "fetch_message",
+        "fetch_all_templates",
+        "create_template",
+        "fetch_template",
+        "update_template",
+        "remove_template",
+        "fetch_all_campaigns",
+        "create_campaign",
+        "fetch_campaign",
+        "update_campaign",
+        "remove_campaign",
+        "fetch_all_conversations",
+        "fetch_conversation",
+        "close_conversation",
+        "share_file",
+        "fetch_all_webhooks",
+        "subscribe_webhook",
+        "unsubscribe_webhook",
     }
     assert len(operations) == 26
     public = {name for name in vars(SakariClient) if not name.startswith("_") and callable(getattr(SakariClient, name))}
-    helpers = {"aclose", "paginate", "collect", "prepare", "server_time"} | {name for name in public if name.startswith("iter_")}
+    helpers = {"aclose", "paginate", "collect", "prepare", "server_time"} | {
+        name for name in public if name.startswith("iter_")
+    }
     assert public - helpers == operations
     source = open(__file__, encoding="utf-8").read()
     assert all(f".{name}(" in source for name in operations)

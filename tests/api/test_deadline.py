@@ -95,8 +95,15 @@ async def test_a_connection_never_accepted_is_slow_and_certainly_not_sent():
             filler.connect_ex((host, port))
             fillers.append(filler)
         url = f"http://{host}:{port}"
-        async with SakariClient(account_id="a", client_id="c", client_secret="secret-value-1", api_url=url,
-                                token_url=f"{url}/oauth2/token", timeout=TIMEOUT_S, deadline=DEADLINE_S) as client:
+        async with SakariClient(
+            account_id="a",
+            client_id="c",
+            client_secret="secret-value-1",
+            api_url=url,
+            token_url=f"{url}/oauth2/token",
+            timeout=TIMEOUT_S,
+            deadline=DEADLINE_S,
+        ) as client:
             with pytest.raises(ApiUnavailable) as caught:
                 await bounded(client.send_message(template="hi", conversations=["c1"]))
     finally:

@@ -16,5 +16,7 @@ def test_every_word_is_a_lowercase_clause_the_ui_can_put_after_a_colon():
 
 
 def test_the_ui_uses_these_words_and_falls_back_to_the_servers_text():
-    assert status_words("undelivered", EmbeddedError(code="MSG-020", message="Landline")).endswith(": the number is a landline")
+    assert status_words("undelivered", EmbeddedError(code="MSG-020", message="Landline")).endswith(
+        ": the number is a landline"
+    )
     assert status_words("undelivered", EmbeddedError(code="MSG-999", message="Odd")).endswith(": Odd")

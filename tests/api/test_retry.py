@@ -31,8 +31,12 @@ def scripted(responses):
 
 def client(transport, **policy):
     return SakariClient(
-        account_id="a", client_id="c", client_secret="s", api_url="http://api.test",
-        token_url="http://api.test/oauth2/token", transport=transport,
+        account_id="a",
+        client_id="c",
+        client_secret="s",
+        api_url="http://api.test",
+        token_url="http://api.test/oauth2/token",
+        transport=transport,
         read_retry=RetryPolicy(base=0.001, cap=0.01, rng=random.Random(1), **policy),
     )
 

@@ -25,8 +25,10 @@ def echo_of(request: RawRequest) -> str:
     headers = dict(request.headers)
     authorization = headers.pop("authorization", "none")
     others = "; ".join(f"{name}: {value}" for name, value in headers.items())
-    return (f"Gateway rejected the request (Authorization: {authorization}) with body {request.body.decode()} "
-            f"and headers {others}")
+    return (
+        f"Gateway rejected the request (Authorization: {authorization}) with body {request.body.decode()} "
+        f"and headers {others}"
+    )
 
 
 def echoing(status: int, *, in_code: bool = False, as_text: bool = False):
@@ -72,8 +74,9 @@ async def test_a_token_error_echoing_the_secret_holds_no_secret(status):
 
 
 async def test_the_client_registers_its_secret_for_every_redaction():
-    SakariClient(account_id="a", client_id="c", client_secret="only-known-to-the-client-42",
-                 api_url="http://127.0.0.1:9")
+    SakariClient(
+        account_id="a", client_id="c", client_secret="only-known-to-the-client-42", api_url="http://127.0.0.1:9"
+    )
     assert logs.redact("echo only-known-to-the-client-42") == "echo ***"
 
 

@@ -35,8 +35,13 @@ def client_with(dates, clock, *, while_answering=lambda: None) -> SakariClient:
         return httpx.Response(200, json={"success": True, "data": {"id": "c1"}}, headers=headers)
 
     return SakariClient(
-        account_id="acc", client_id="cid", client_secret="secret-value-1", api_url="http://api.test",
-        token_url="http://api.test/oauth2/token", transport=httpx.MockTransport(handler), clock=clock,
+        account_id="acc",
+        client_id="cid",
+        client_secret="secret-value-1",
+        api_url="http://api.test",
+        token_url="http://api.test/oauth2/token",
+        transport=httpx.MockTransport(handler),
+        clock=clock,
     )
 
 

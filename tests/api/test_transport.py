@@ -60,10 +60,34 @@ def routed(api):
 @pytest.mark.parametrize(
     "status, body, headers, kind, code",
     [
-        (400, {"success": False, "error": {"code": "CONT-001", "message": "Invalid mobile number"}}, {}, InvalidRequest, "CONT-001"),
-        (404, {"success": False, "error": {"code": "CONV-001", "message": "Invalid conversation id"}}, {}, NotFound, "CONV-001"),
-        (403, {"success": False, "error": {"code": "ACCT-016", "message": "Insufficient access"}}, {}, AuthError, "ACCT-016"),
-        (429, {"success": False, "error": {"code": "RATE-001", "message": "Slow down"}}, {"Retry-After": "7"}, RateLimited, "RATE-001"),
+        (
+            400,
+            {"success": False, "error": {"code": "CONT-001", "message": "Invalid mobile number"}},
+            {},
+            InvalidRequest,
+            "CONT-001",
+        ),
+        (
+            404,
+            {"success": False, "error": {"code": "CONV-001", "message": "Invalid conversation id"}},
+            {},
+            NotFound,
+            "CONV-001",
+        ),
+        (
+            403,
+            {"success": False, "error": {"code": "ACCT-016", "message": "Insufficient access"}},
+            {},
+            AuthError,
+            "ACCT-016",
+        ),
+        (
+            429,
+            {"success": False, "error": {"code": "RATE-001", "message": "Slow down"}},
+            {"Retry-After": "7"},
+            RateLimited,
+            "RATE-001",
+        ),
         (503, {"success": False, "error": {"code": "SYS-1", "message": "Down"}}, {}, ApiUnavailable, "SYS-1"),
         (500, None, {}, ApiUnavailable, None),
         (200, {"success": False, "error": {"code": "X-1", "message": "Nope"}}, {}, SakariError, "X-1"),

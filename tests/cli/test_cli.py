@@ -50,14 +50,18 @@ def test_config_init_checks_credentials_and_writes_a_private_file(monkeypatch, i
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     written = tomllib.loads(path.read_text())
     assert written["sakari"] == {
-        "account_id": server.account_id, "client_id": server.client_id, "client_secret": server.client_secret,
+        "account_id": server.account_id,
+        "client_id": server.client_id,
+        "client_secret": server.client_secret,
     }  # the URLs came from the environment and are not written
     out = capsys.readouterr().out
     assert server.client_secret not in out
     assert "the file is private (mode 0600" in out
 
 
-def test_config_init_takes_the_secret_from_the_command_and_keeps_it_out_of_the_file(monkeypatch, isolated_paths, capsys):
+def test_config_init_takes_the_secret_from_the_command_and_keeps_it_out_of_the_file(
+    monkeypatch, isolated_paths, capsys
+):
     import shlex
     import sys
 
@@ -136,15 +140,20 @@ def test_settings_sections_validate_with_file_and_key(tmp_path):
     assert load_settings(path, env={}).ui.default_country == "GB"
 
 
-@pytest.mark.parametrize("content, expected", [
-    (None, ["account_id", "client_id", "client_secret"]),
-    ('[sakari]\naccount_id = "acc"\n', ["client_id", "client_secret"]),
-])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (None, ["account_id", "client_id", "client_secret"]),
+        ('[sakari]\naccount_id = "acc"\n', ["client_id", "client_secret"]),
+    ],
+)
 def test_missing_credentials_open_the_explaining_screen(monkeypatch, isolated_paths, content, expected):
     from sakari_tui.ui.screens import no_config
 
     shown = {}
-    monkeypatch.setattr(no_config.NoConfigApp, "run", lambda self: shown.update(missing=self.missing, problem=self.problem))
+    monkeypatch.setattr(
+        no_config.NoConfigApp, "run", lambda self: shown.update(missing=self.missing, problem=self.problem)
+    )
     if content:
         path = isolated_paths / "config" / "config.toml"
         path.parent.mkdir(parents=True)
@@ -192,10 +201,13 @@ def test_a_port_in_use_is_one_sentence(capsys):
     )
 
 
-@pytest.mark.parametrize("port, expected", [
-    (80, "port 80 needs administrator rights; choose a port above 1023 with --port (0 picks a free one)."),
-    (8080, "listening on 127.0.0.1:8080 is not allowed here (permission denied); choose another --port."),
-])
+@pytest.mark.parametrize(
+    "port, expected",
+    [
+        (80, "port 80 needs administrator rights; choose a port above 1023 with --port (0 picks a free one)."),
+        (8080, "listening on 127.0.0.1:8080 is not allowed here (permission denied); choose another --port."),
+    ],
+)
 def test_a_port_needing_privileges_is_one_sentence(monkeypatch, capsys, port, expected):
     import errno
 
@@ -209,14 +221,21 @@ def test_a_port_needing_privileges_is_one_sentence(monkeypatch, capsys, port, ex
     assert capsys.readouterr().err == f"sakari-tui: {expected}\n"
 
 
-@pytest.mark.parametrize("host, expected", [
-    ("192.0.2.1", "192.0.2.1 is not an address of this machine; use 127.0.0.1 (the default) or one of its own."),
-    ("no-such-host.invalid", "no-such-host.invalid is not an address of this machine; use 127.0.0.1 (the default) or one of its own."),
-])
+@pytest.mark.parametrize(
+    "host, expected",
+    [
+        ("192.0.2.1", "192.0.2.1 is not an address of this machine; use 127.0.0.1 (the default) or one of its own."),
+        (
+            "no-such-host.invalid",
+            "no-such-host.invalid is not an address of this machine; use 127.0.0.1 (the default) or one of its own.",
+        ),
+    ],
+)
 def test_an_address_that_is_not_ours_is_one_sentence(monkeypatch, capsys, host, expected):
     import socket
 
     if host.endswith(".invalid"):  # never ask a real resolver
+
         def unknown(*args, **kwargs):
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 

@@ -26,8 +26,15 @@ def damaged(tmp_path):
 
 
 def settings() -> Settings:
-    return Settings(sakari=SakariSection(account_id="acct", client_id="id", client_secret="secret",
-                                         api_url="http://127.0.0.1:9/v1", token_url="http://127.0.0.1:9/oauth2/token"))
+    return Settings(
+        sakari=SakariSection(
+            account_id="acct",
+            client_id="id",
+            client_secret="secret",
+            api_url="http://127.0.0.1:9/v1",
+            token_url="http://127.0.0.1:9/oauth2/token",
+        )
+    )
 
 
 class FakeApp:
@@ -85,7 +92,9 @@ def test_on_a_terminal_anything_but_yes_changes_nothing(damaged, answer, capsys)
     assert list(damaged.parent.glob("*.damaged-*")) == []
 
 
-def test_the_flag_moves_it_aside_without_asking_and_the_app_runs_on_the_fresh_store(damaged, monkeypatch, capsys, fake_app):
+def test_the_flag_moves_it_aside_without_asking_and_the_app_runs_on_the_fresh_store(
+    damaged, monkeypatch, capsys, fake_app
+):
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     assert run_app(settings(), damaged, settings_path=None, demo=False, reset_damaged_store=True) == 0
     assert fake_app.ran_with is not None and fake_app.ran_with.path == damaged

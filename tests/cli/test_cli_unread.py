@@ -34,14 +34,16 @@ def store_file(isolated_paths, account=ACCOUNT) -> Path:
 @pytest.fixture
 def store(isolated_paths, config):
     s = Store(store_file(isolated_paths))
-    s.inbox.merge_conversations([
-        conversation("new", minutes_ago=1, unread=["m1"]),
-        conversation("two", minutes_ago=2, unread=["m1", "m2"]),
-        conversation("read-later", minutes_ago=3, unread=["m"]),
-        conversation("answered", minutes_ago=4),
-        conversation("closed-unread", minutes_ago=5, unread=["m"], closed=True),
-        conversation("closed", minutes_ago=6, closed=True),
-    ])
+    s.inbox.merge_conversations(
+        [
+            conversation("new", minutes_ago=1, unread=["m1"]),
+            conversation("two", minutes_ago=2, unread=["m1", "m2"]),
+            conversation("read-later", minutes_ago=3, unread=["m"]),
+            conversation("answered", minutes_ago=4),
+            conversation("closed-unread", minutes_ago=5, unread=["m"], closed=True),
+            conversation("closed", minutes_ago=6, closed=True),
+        ]
+    )
     s.inbox.mark_read("read-later")
     yield s
     s.close()
@@ -76,7 +78,18 @@ def test_format_template(store, capsys):
 
 @pytest.mark.parametrize(
     "template",
-    ["{x}", "{}", "{0}", "{unread.real}", "{unread[0]}", "{unread!r}", "{unread", "unread}", "{unread:s}", "{total:{unread}}"],
+    [
+        "{x}",
+        "{}",
+        "{0}",
+        "{unread.real}",
+        "{unread[0]}",
+        "{unread!r}",
+        "{unread",
+        "unread}",
+        "{unread:s}",
+        "{total:{unread}}",
+    ],
 )
 def test_bad_templates_are_one_sentence_and_exit_2(store, capsys, template):
     code, out, err = run(capsys, "--format", template)
@@ -95,7 +108,10 @@ def test_the_environment_account_beats_the_file(isolated_paths, config, monkeypa
 def test_no_store_yet_is_one_sentence_and_creates_nothing(isolated_paths, config, capsys):
     code, out, err = run(capsys)
     assert code == 1 and out == ""
-    assert err == f"sakari-tui: No local inbox yet for account {ACCOUNT} ({store_file(isolated_paths)}); run sakari-tui once.\n"
+    assert (
+        err
+        == f"sakari-tui: No local inbox yet for account {ACCOUNT} ({store_file(isolated_paths)}); run sakari-tui once.\n"
+    )
     assert not (isolated_paths / "data").exists()
 
 

@@ -82,21 +82,40 @@ def test_a_store_with_years_0001_and_9999_opens_even_offline(tmp_path):
         path = store_of(tmp_path, server)
         store = Store(path)
         for cid, name in (("c-zero", "Zero Time"), ("c-end", "End Time")):
-            store.inbox.merge_conversations([Conversation.model_validate({
-                "id": cid, "contact": {"id": f"k-{cid}", "firstName": name, "mobile": {"number": "+14155550100"}},
-                "lastMessage": {"id": f"m-{cid}", "message": f"{name} says hi", "outgoing": False,
-                                "created": {"at": "2026-01-01T00:00:00Z"}},
-            })])
+            store.inbox.merge_conversations(
+                [
+                    Conversation.model_validate(
+                        {
+                            "id": cid,
+                            "contact": {"id": f"k-{cid}", "firstName": name, "mobile": {"number": "+14155550100"}},
+                            "lastMessage": {
+                                "id": f"m-{cid}",
+                                "message": f"{name} says hi",
+                                "outgoing": False,
+                                "created": {"at": "2026-01-01T00:00:00Z"},
+                            },
+                        }
+                    )
+                ]
+            )
         store.close()
         # What the versions before this fix wrote for such times (and then could not read back).
         db = sqlite3.connect(path)
         with db:
-            for cid, short, full in (("c-zero", "1-01-01T00:00:00+00:00", "0001-01-01T00:00:00Z"),
-                                     ("c-end", "9999-12-31T23:59:59+00:00", "9999-12-31T23:59:59Z")):
-                db.execute("UPDATE conversations SET last_at = ?, raw = json_set(raw, '$.lastMessage.created.at', ?)"
-                           " WHERE id = ?", (short, full, cid))
-                db.execute("UPDATE messages SET created_at = ?, raw = json_set(raw, '$.created.at', ?)"
-                           " WHERE conversation_id = ?", (short, full, cid))
+            for cid, short, full in (
+                ("c-zero", "1-01-01T00:00:00+00:00", "0001-01-01T00:00:00Z"),
+                ("c-end", "9999-12-31T23:59:59+00:00", "9999-12-31T23:59:59Z"),
+            ):
+                db.execute(
+                    "UPDATE conversations SET last_at = ?, raw = json_set(raw, '$.lastMessage.created.at', ?)"
+                    " WHERE id = ?",
+                    (short, full, cid),
+                )
+                db.execute(
+                    "UPDATE messages SET created_at = ?, raw = json_set(raw, '$.created.at', ?)"
+                    " WHERE conversation_id = ?",
+                    (short, full, cid),
+                )
         db.close()
         app = App(env)
         try:
@@ -136,8 +155,11 @@ def test_a_full_disk_keeps_the_app_running_and_the_text_on_screen(tmp_path, tiny
             assert text in screen_text(bytes(app.output[mark:])) or text in screen_text(bytes(app.output))
             tiny_disk.free()
             app.key(b"\x13")
-            app.wait_for(lambda out: any(m.text == text for m in server.state.messages.values()), 10,
-                         "the reply sent once the disk has room")
+            app.wait_for(
+                lambda out: any(m.text == text for m in server.state.messages.values()),
+                10,
+                "the reply sent once the disk has room",
+            )
             app.pump_for(0.5)
         finally:
             app.close()
@@ -165,8 +187,10 @@ def test_a_first_text_whose_answer_is_lost_shows_once_in_its_new_thread(tmp_path
                 try:
                     placeholders = db.execute("SELECT COUNT(*) FROM conversations WHERE id LIKE 'new:%'").fetchone()[0]
                     outbox = db.execute("SELECT COUNT(*) FROM outbox").fetchone()[0]
-                    ours = db.execute("SELECT COUNT(*) FROM messages WHERE json_extract(raw, '$.message') = ?",
-                                      ("Your table is ready",)).fetchone()[0]
+                    ours = db.execute(
+                        "SELECT COUNT(*) FROM messages WHERE json_extract(raw, '$.message') = ?",
+                        ("Your table is ready",),
+                    ).fetchone()[0]
                 finally:
                     db.close()
                 return placeholders == 0 and outbox == 0 and ours == 1

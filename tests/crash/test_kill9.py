@@ -76,14 +76,19 @@ def read_store(path: Path) -> Snapshot:
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
     try:
         drafts = dict(db.execute("SELECT conversation_id, text FROM drafts"))
-        outbox = [tuple(row) for row in db.execute("SELECT conversation_id, text, state FROM outbox ORDER BY created_at")]
+        outbox = [
+            tuple(row) for row in db.execute("SELECT conversation_id, text, state FROM outbox ORDER BY created_at")
+        ]
         marks = dict(db.execute("SELECT conversation_id, read_through FROM read_marks"))
         from sakari_tui.store.cache import UNREAD_SQL
 
-        top = [row[0] for row in db.execute(
-            f"""SELECT c.id FROM conversations c LEFT JOIN read_marks r ON r.conversation_id = c.id
+        top = [
+            row[0]
+            for row in db.execute(
+                f"""SELECT c.id FROM conversations c LEFT JOIN read_marks r ON r.conversation_id = c.id
                 WHERE c.closed = 0 ORDER BY {UNREAD_SQL} DESC, c.last_at DESC LIMIT 3"""
-        )]
+            )
+        ]
     finally:
         db.close()
     return Snapshot(drafts, outbox, marks, top)
@@ -134,8 +139,15 @@ def words(rng: random.Random, n: int) -> str:
 
 
 def check_after_kill(
-    round_no: int, store_path: Path, server: SimulatorServer, ledger: Ledger, before: Snapshot, target: str,
-    segments: list[Segment], last_key: float, killed_at: float,
+    round_no: int,
+    store_path: Path,
+    server: SimulatorServer,
+    ledger: Ledger,
+    before: Snapshot,
+    target: str,
+    segments: list[Segment],
+    last_key: float,
+    killed_at: float,
 ) -> Snapshot:
     where = f"round {round_no} (seed {SEED})"
     after = read_store(store_path)
@@ -143,8 +155,10 @@ def check_after_kill(
     outbox_texts = [text for _, text, _ in after.outbox]
 
     # Which of this round's Ctrl+S the app recorded: in order, each one in the outbox or on the server.
-    recorded = [seg.sent_at is not None and (seg.text in outbox_texts or any(t == seg.text for _, t in on_server))
-                for seg in segments]
+    recorded = [
+        seg.sent_at is not None and (seg.text in outbox_texts or any(t == seg.text for _, t in on_server))
+        for seg in segments
+    ]
     k = 0
     while k < len(segments) and recorded[k]:
         k += 1
@@ -164,7 +178,9 @@ def check_after_kill(
     # Drafts: never in another conversation; here, a prefix of the compose box since the last recorded send.
     others_before = {cid: text for cid, text in before.drafts.items() if cid != target}
     others_after = {cid: text for cid, text in after.drafts.items() if cid != target}
-    assert others_after == others_before, f"{where}: drafts of other conversations changed: {others_before} -> {others_after}"
+    assert others_after == others_before, (
+        f"{where}: drafts of other conversations changed: {others_before} -> {others_after}"
+    )
     draft = after.drafts.get(target, "")
     current = segments[k].text if k < len(segments) else ""
     # A recorded reply's draft goes in the same commit (Outbox.add), so it can never come back.
@@ -172,7 +188,9 @@ def check_after_kill(
         f"{where}: draft {draft!r} of {target} is not a prefix of the text typed since the last send {current!r}"
     )
     if k == 0 and segments[0].base.strip():
-        assert draft.startswith(segments[0].base), f"{where}: the restored draft {segments[0].base!r} shrank to {draft!r}"
+        assert draft.startswith(segments[0].base), (
+            f"{where}: the restored draft {segments[0].base!r} shrank to {draft!r}"
+        )
     if killed_at - last_key >= SETTLE_S:
         assert k == sum(seg.sent_at is not None for seg in segments), f"{where}: a send was not recorded: {recorded}"
         expected = current if current.strip() else ""
@@ -225,8 +243,14 @@ def open_top_conversation(app: AppInPty, store_path: Path, where: str) -> str:
 
 
 def run_round(
-    round_no: int, mode: str, rng: random.Random, env: dict[str, str], store_path: Path,
-    server: SimulatorServer, ledger: Ledger, apps: list[AppInPty],
+    round_no: int,
+    mode: str,
+    rng: random.Random,
+    env: dict[str, str],
+    store_path: Path,
+    server: SimulatorServer,
+    ledger: Ledger,
+    apps: list[AppInPty],
 ) -> None:
     where = f"round {round_no} (seed {SEED}, {mode})"
     before = read_store(store_path)
@@ -288,11 +312,17 @@ def test_kill9_while_typing_and_sending_loses_and_doubles_nothing(tmp_path):
                     snap = read_store(store_path)
                     db = sqlite3.connect(store_path)
                     with db:
-                        ids = [row[0] for row in db.execute(
-                            "SELECT id FROM conversations WHERE unread_count = 0 AND closed = 0 ORDER BY id LIMIT 2")]
+                        ids = [
+                            row[0]
+                            for row in db.execute(
+                                "SELECT id FROM conversations WHERE unread_count = 0 AND closed = 0 ORDER BY id LIMIT 2"
+                            )
+                        ]
                         for cid in ids:
-                            db.execute("INSERT INTO drafts (conversation_id, text, updated_at) VALUES (?, ?, 0)",
-                                       (cid, f"untouched draft of {cid}"))
+                            db.execute(
+                                "INSERT INTO drafts (conversation_id, text, updated_at) VALUES (?, ?, 0)",
+                                (cid, f"untouched draft of {cid}"),
+                            )
                     db.close()
                     assert len(ids) == 2 and not set(ids) & set(snap.drafts)
 
@@ -304,9 +334,11 @@ def test_kill9_while_typing_and_sending_loses_and_doubles_nothing(tmp_path):
             final.wait_for(lambda out: LIST_READY.search(out) is not None, 20, "the inbox list (final run)")
             unknown = wait_outbox_settled(final, store_path, server, 30, "final run")
             quit_app(final, "final run")
-            ledger.log.append(f"final run: {len(before_final.outbox)} replies in the outbox at start "
-                              f"({', '.join(state for _, _, state in before_final.outbox) or 'none'}), "
-                              f"settled ({len(unknown)} still looked for, not on the server) and quit in {time.monotonic() - final_started:.1f}s")
+            ledger.log.append(
+                f"final run: {len(before_final.outbox)} replies in the outbox at start "
+                f"({', '.join(state for _, _, state in before_final.outbox) or 'none'}), "
+                f"settled ({len(unknown)} still looked for, not on the server) and quit in {time.monotonic() - final_started:.1f}s"
+            )
         finally:
             for app in apps:
                 app.close()
@@ -317,17 +349,20 @@ def test_kill9_while_typing_and_sending_loses_and_doubles_nothing(tmp_path):
     assert all(state == "unknown" for _, _, state in after.outbox) and [t for _, t, _ in after.outbox] == unknown
     texts = [text for _, text in on_server]
     assert len(texts) == len(set(texts)), f"a reply is on the server twice: {texts}"
-    assert sorted(texts + unknown) == sorted(ledger.sent), \
+    assert sorted(texts + unknown) == sorted(ledger.sent), (
         "every recorded reply is on the server exactly once, or visibly unknown and not on the server"
+    )
     assert after.drafts == before_final.drafts, "the final run (no typing) changed drafts"
     assert ledger.sent, "no reply was recorded in any round: the test exercised nothing"
     elapsed = time.monotonic() - started
-    summary = "\n".join([
-        f"kill -9 crash test: seed {SEED}, {len(modes)} rounds, {len(modes)} kills, {elapsed:.1f}s",
-        *ledger.log,
-        f"replies recorded and delivered exactly once: {len(ledger.sent)}; Ctrl+S lost to an early kill "
-        f"(never recorded, never sent): {len(ledger.dropped)}",
-    ])
+    summary = "\n".join(
+        [
+            f"kill -9 crash test: seed {SEED}, {len(modes)} rounds, {len(modes)} kills, {elapsed:.1f}s",
+            *ledger.log,
+            f"replies recorded and delivered exactly once: {len(ledger.sent)}; Ctrl+S lost to an early kill "
+            f"(never recorded, never sent): {len(ledger.dropped)}",
+        ]
+    )
     print("\n" + summary)
 
 

@@ -62,7 +62,7 @@ def test_hostile_text_cannot_escape_the_osc_string(kind, name):
     sequence = notifier(terminal=kind).terminal_sequence(payload, payload)
     prefix = "\x1b]9;" if kind == "osc9" else "\x1b]777;notify;"
     assert sequence.startswith(prefix) and sequence.endswith("\x07")
-    inner = sequence[len(prefix):-1]
+    inner = sequence[len(prefix) : -1]
     assert not FORBIDDEN.search(inner), repr(inner)
     # Exactly the fields we put there: no separator smuggled in.
     assert inner.count(";") == (1 if kind == "osc777" else 0)
@@ -71,7 +71,7 @@ def test_hostile_text_cannot_escape_the_osc_string(kind, name):
 
 def test_the_specific_escapes_are_gone_and_the_words_stay():
     sequence = notifier(terminal="osc777").terminal_sequence(EVIL, EVIL)
-    inner = sequence[len("\x1b]777;notify;"):-1]
+    inner = sequence[len("\x1b]777;notify;") : -1]
     for bad in ("\x1b", "\x07", "\x9c", "\x9b", "\n", "\u202e"):
         assert bad not in inner
     title, body = inner.split(";")
@@ -113,7 +113,10 @@ async def test_desktop_uses_notify_send_argv_when_found():
     assert await found.notify(event("<a href='https://evil.test'>tap</a> & -u critical")) == []
     (call,) = run.calls
     assert call["argv"] == [
-        "/usr/bin/notify-send", "--app-name=sakari-tui", "--", "Ana Silva",
+        "/usr/bin/notify-send",
+        "--app-name=sakari-tui",
+        "--",
+        "Ana Silva",
         "&lt;a href='https://evil.test'&gt;tap&lt;/a&gt; &amp; -u critical",
     ]
 
@@ -204,8 +207,9 @@ async def test_hook_gets_the_message_in_env_and_no_shell_runs_it(tmp_path, monke
     payload = f"$(touch {marker}) `touch {marker}`; rm -rf {tmp_path}/nothing | cat && echo\x00 hi \u202e \U0001f44d"
     out = tmp_path / "out.json"
     hooked = Notifier(
-        NotificationsSection(on_message=hook_command(hook_script(tmp_path, DUMP), str(out), "$HOME", ";", "*"),
-                             hook_text="raw"),
+        NotificationsSection(
+            on_message=hook_command(hook_script(tmp_path, DUMP), str(out), "$HOME", ";", "*"), hook_text="raw"
+        ),
     )
     assert await hooked.notify(event(payload, name="Zoë; rm -rf /", number="+44 7700 900123", cid="c-9")) == []
     seen = json.loads(out.read_text(encoding="utf-8"))
@@ -237,12 +241,15 @@ def _gone(pid: int) -> bool:
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 async def test_hook_is_killed_after_the_timeout_with_its_children(tmp_path):
     pids = tmp_path / "pids"
-    script = hook_script(tmp_path, f"""
+    script = hook_script(
+        tmp_path,
+        f"""
 import os, subprocess, sys, time
 child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
 open({str(pids)!r}, "w").write(f"{{os.getpid()}} {{child.pid}}")
 time.sleep(60)
-""")
+""",
+    )
     hooked = Notifier(NotificationsSection(on_message=hook_command(script), on_message_timeout=1.0))
     started = time.monotonic()
     problems = await hooked.notify(event())
@@ -282,16 +289,22 @@ async def test_hook_and_desktop_run_side_by_side(tmp_path):
     run = Recorder()
     both = Notifier(
         NotificationsSection(desktop=True, on_message="my-hook --x", on_message_timeout=7, show_text=False),
-        which=lambda name: "/usr/bin/notify-send", run=run, env={"PATH": "/bin"},
+        which=lambda name: "/usr/bin/notify-send",
+        run=run,
+        env={"PATH": "/bin"},
     )
     await both.notify(event("the text"))
     desktop, hook = run.calls
     assert desktop["env"] == {"PATH": "/bin"} and desktop["argv"][-1] == HIDDEN_TEXT  # the scrubbed environment
     assert hook["argv"] == ["my-hook", "--x"] and hook["timeout"] == 7
-    assert hook["env"]["PATH"] == "/bin" and hook["env"]["SAKARI_MESSAGE_TEXT"] == "the text"  # show_text is for screens
+    assert (
+        hook["env"]["PATH"] == "/bin" and hook["env"]["SAKARI_MESSAGE_TEXT"] == "the text"
+    )  # show_text is for screens
 
 
-@pytest.mark.parametrize("hook_text, expected", [("raw", "bad ? half"), ("scrubbed", "bad \N{REPLACEMENT CHARACTER} half")])
+@pytest.mark.parametrize(
+    "hook_text, expected", [("raw", "bad ? half"), ("scrubbed", "bad \N{REPLACEMENT CHARACTER} half")]
+)
 def test_hook_env_survives_lone_surrogates(hook_text, expected):
     env = Notifier(NotificationsSection(hook_text=hook_text), env={}).hook_env(event("bad \ud800 half"))
     assert env["SAKARI_MESSAGE_TEXT"] == expected
@@ -302,7 +315,9 @@ async def test_the_hook_gets_scrubbed_text_by_default(tmp_path):
     out = tmp_path / "out.json"
     hooked = Notifier(NotificationsSection(on_message=hook_command(hook_script(tmp_path, DUMP), str(out))))
     assert hooked.settings.hook_text == "scrubbed"
-    assert await hooked.notify(event(EVIL, name="Eve\x1b[2J\x1b]0;pwned\x07", number="+1555\x9b0001", cid="c\x1b-9")) == []
+    assert (
+        await hooked.notify(event(EVIL, name="Eve\x1b[2J\x1b]0;pwned\x07", number="+1555\x9b0001", cid="c\x1b-9")) == []
+    )
     seen = json.loads(out.read_text(encoding="utf-8"))
     for name in ("SAKARI_CONTACT_NAME", "SAKARI_CONTACT_NUMBER", "SAKARI_CONVERSATION_ID", "SAKARI_MESSAGE_TEXT"):
         assert not FORBIDDEN.search(seen[name].replace("\n", "")), (name, seen[name])
@@ -325,8 +340,10 @@ def test_hook_text_accepts_only_scrubbed_or_raw():
 
 
 def test_the_hook_never_sees_our_credentials():
-    notifier = Notifier(NotificationsSection(on_message="true"),
-                        env={"PATH": "/bin", "SAKARI_CLIENT_SECRET": "s3cret", "SAKARI_ACCOUNT_ID": "acc"})
+    notifier = Notifier(
+        NotificationsSection(on_message="true"),
+        env={"PATH": "/bin", "SAKARI_CLIENT_SECRET": "s3cret", "SAKARI_ACCOUNT_ID": "acc"},
+    )
     env = notifier.hook_env(NewMessage("Ann", "+15550100", "c1", "hi"))
     assert env["PATH"] == "/bin" and env["SAKARI_MESSAGE_TEXT"] == "hi"
     assert "SAKARI_CLIENT_SECRET" not in env and "SAKARI_ACCOUNT_ID" not in env

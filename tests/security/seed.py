@@ -17,8 +17,11 @@ from sakari_tui.simulator.server import SimulatorServer
 from ..support.hostile import HOSTILE, MEDIA_HOST
 
 # Names of the payloads that carry controls or escape sequences, and of the markup ones.
-ESCAPE_NAMES = [name for name, text in HOSTILE.items()
-                if any((ord(c) < 0x20 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F for c in text)]
+ESCAPE_NAMES = [
+    name
+    for name, text in HOSTILE.items()
+    if any((ord(c) < 0x20 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F for c in text)
+]
 MARKUP_NAMES = [name for name in HOSTILE if name.startswith("markup_")]
 
 
@@ -29,8 +32,11 @@ def number_for(index: int) -> str:
 
 def client_for(server: SimulatorServer) -> SakariClient:
     return SakariClient(
-        account_id=server.account_id, client_id=server.client_id, client_secret=server.client_secret,
-        api_url=server.base_url, token_url=server.token_url,
+        account_id=server.account_id,
+        client_id=server.client_id,
+        client_secret=server.client_secret,
+        api_url=server.base_url,
+        token_url=server.token_url,
     )
 
 
@@ -51,18 +57,22 @@ async def seed(server: SimulatorServer, *, templates: bool = True) -> dict[str, 
         for index, (name, text) in enumerate(HOSTILE.items()):
             number = number_for(index)
             numbers[name] = number
-            await client.create_contact({
-                "firstName": text,
-                "mobile": {"number": number, "country": "US"},
-                "attributes": {"note": text},
-            })
+            await client.create_contact(
+                {
+                    "firstName": text,
+                    "mobile": {"number": number, "country": "US"},
+                    "attributes": {"note": text},
+                }
+            )
         if templates:
             for name, text in HOSTILE.items():
-                await client.create_template({
-                    "name": text if text.strip() else name,
-                    "template": f"{text} {{{{firstName}}}} {{{{note}}}} {{{{unknownField}}}}",
-                    "type": "SMS",
-                })
+                await client.create_template(
+                    {
+                        "name": text if text.strip() else name,
+                        "template": f"{text} {{{{firstName}}}} {{{{note}}}} {{{{unknownField}}}}",
+                        "type": "SMS",
+                    }
+                )
     for index, (name, text) in enumerate(HOSTILE.items()):
         server.state.inject_inbound(numbers[name], text, media=media_for(index, text))
     # Last, so they top the list: one text with every markup payload, one with every escape payload.

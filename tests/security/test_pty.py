@@ -26,26 +26,32 @@ DEADLINE_S = 20.0
 def test_real_app_in_a_pty_writes_no_payload_escapes(tmp_path):
     env = {
         **os.environ,
-        "TERM": "xterm-256color", "COLORTERM": "truecolor", "COLUMNS": str(COLUMNS), "LINES": str(LINES),
+        "TERM": "xterm-256color",
+        "COLORTERM": "truecolor",
+        "COLUMNS": str(COLUMNS),
+        "LINES": str(LINES),
         "ESCDELAY": "25",  # a lone ESC is a key after 25 ms, not the start of a sequence
         "PYTHONPATH": str(ROOT),
     }
     env.pop("NO_COLOR", None)
     terminal = PseudoTerminal(
-        [sys.executable, "-m", "tests.security.pty_launcher", str(tmp_path / "data")], env,
-        columns=COLUMNS, lines=LINES, deadline=DEADLINE_S,
+        [sys.executable, "-m", "tests.security.pty_launcher", str(tmp_path / "data")],
+        env,
+        columns=COLUMNS,
+        lines=LINES,
+        deadline=DEADLINE_S,
     )
     try:
         total = f"unread / {len(HOSTILE)}".encode()
         terminal.wait_for(lambda out: total in out, 15, "the first sync to fill the list")
         terminal.wait_quiet()
-        terminal.send_after_output(b"\r")       # open the top conversation: every escape payload
+        terminal.send_after_output(b"\r")  # open the top conversation: every escape payload
         terminal.wait_for(lambda out: b"]52;c;ZXZpbA==" in out, 5, "the escape payloads drawn as text")
-        terminal.send_after_output(b"\x1b")     # back to the list (Enter focused the reply box)
-        terminal.send_after_output(b"n")        # next unread: the text with every markup payload
+        terminal.send_after_output(b"\x1b")  # back to the list (Enter focused the reply box)
+        terminal.send_after_output(b"n")  # next unread: the text with every markup payload
         terminal.wait_for(lambda out: b"[@click=app.quit]quit[/]" in out, 5, "the markup payloads drawn as text")
         terminal.send_after_output(b"\x1b")
-        terminal.send_after_output(b"\x1b[B")   # down the list
+        terminal.send_after_output(b"\x1b[B")  # down the list
         os.write(terminal.fd, b"q")
         code = terminal.wait_exit(8)
     finally:
@@ -54,9 +60,16 @@ def test_real_app_in_a_pty_writes_no_payload_escapes(tmp_path):
     assert code == 0, f"the app did not quit cleanly on q (exit {code}); last output: {output[-800:]!r}"
     for what, pattern in TERMINAL_FORBIDDEN.items():
         match = pattern.search(output)
-        assert match is None, f"{what} reached the terminal: {output[max(0, match.start() - 60):match.end() + 60]!r}"
+        assert match is None, f"{what} reached the terminal: {output[max(0, match.start() - 60) : match.end() + 60]!r}"
     # The payloads were on screen, as harmless text (so the checks above had something to find).
-    for visible in (b"]52;c;ZXZpbA==", b"PWNED-TITLE-0", b"]8;;https://evil.test/osc8", b"[2J[Hafter",
-                    b"[@click=app.quit]quit[/]", b"[bold]x[/bold]", "invoice\N{REPLACEMENT CHARACTER}gpj.exe".encode()):
+    for visible in (
+        b"]52;c;ZXZpbA==",
+        b"PWNED-TITLE-0",
+        b"]8;;https://evil.test/osc8",
+        b"[2J[Hafter",
+        b"[@click=app.quit]quit[/]",
+        b"[bold]x[/bold]",
+        "invoice\N{REPLACEMENT CHARACTER}gpj.exe".encode(),
+    ):
         assert visible in output, visible
     assert b"Traceback" not in output

@@ -135,9 +135,17 @@ async def test_header_and_row_with_hostile_numbers(build_hostile_app):
 
 def _outgoing(conversation_id: str, n: int, text: str, status: str, error: dict | None) -> Message:
     return message(
-        f"hostile-out-{n}", text, cid=conversation_id, at=datetime.now(timezone.utc), outgoing=True, status=status,
-        error=error, media=[{"url": f"{MEDIA_HOST}/\x1b]52;c;ZXZpbA==\x07 x\ny", "filename": text[:50]},
-                            {"url": f"{MEDIA_HOST}/\x1b]8;;x\x07/\u202e/\x9b2J{n}.png", "filename": text[:50]}],
+        f"hostile-out-{n}",
+        text,
+        cid=conversation_id,
+        at=datetime.now(timezone.utc),
+        outgoing=True,
+        status=status,
+        error=error,
+        media=[
+            {"url": f"{MEDIA_HOST}/\x1b]52;c;ZXZpbA==\x07 x\ny", "filename": text[:50]},
+            {"url": f"{MEDIA_HOST}/\x1b]8;;x\x07/\u202e/\x9b2J{n}.png", "filename": text[:50]},
+        ],
     )
 
 
@@ -150,14 +158,17 @@ async def test_outgoing_status_and_error_text_from_the_api(build_hostile_app):
         messages = []
         for n, payload in enumerate(HOSTILE.values()):
             messages.append(_outgoing(row.id, n, payload, payload, {"code": payload[:12], "description": payload}))
-            messages.append(_outgoing(row.id, 1000 + n, payload, "undelivered", {"code": "X-1", "description": payload}))
+            messages.append(
+                _outgoing(row.id, 1000 + n, payload, "undelivered", {"code": "X-1", "description": payload})
+            )
         app.store.inbox.merge_messages(row.id, messages)
         # The list shows the last message's state: make it outgoing with a hostile status.
         for n, name in enumerate(("csi_clear", "osc52_bel", "markup_click_quit", "c1_osc", "bidi_rlo")):
             target = row_for(app, name)
             data = app.store.inbox.conversation(target.id).model_dump(by_alias=True, mode="json")
             data["lastMessage"] = _outgoing(target.id, 5000 + n, HOSTILE[name], HOSTILE[name], None).model_dump(
-                by_alias=True, mode="json")
+                by_alias=True, mode="json"
+            )
             data["updated"] = {"at": datetime.now(timezone.utc).isoformat()}
             app.store.inbox.merge_conversations([Conversation.model_validate(data)])
         inbox.refresh_list()
@@ -255,8 +266,9 @@ async def test_notifications_of_hostile_api_errors(build_hostile_app, hostile_ap
         app.clear_notifications()
         for name in ("markup_close_all", "markup_bold"):
             app.report_error(SakariError(HOSTILE[name], code=HOSTILE[name][:12], status=400))
-        await wait_until(lambda: "[/] ([/])" in toast_texts(app) and "[bold]x[/bold] ([bold]x[/bol)" in toast_texts(app),
-                         pilot)
+        await wait_until(
+            lambda: "[/] ([/])" in toast_texts(app) and "[bold]x[/bold] ([bold]x[/bol)" in toast_texts(app), pilot
+        )
         for payload in HOSTILE.values():
             app.report_error(SakariError(payload, code=payload[:12], status=400))
         await wait_until(lambda: len(app.screen.query(Toast)) > 5, pilot)

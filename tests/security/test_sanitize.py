@@ -39,14 +39,43 @@ DROPPED = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 # Every code point, surrogates included; weighted towards the dangerous ranges.
 dangerous = st.sampled_from(
-    [chr(c) for c in range(0x00, 0x20)] + ["\x7f"] + [chr(c) for c in range(0x80, 0xA0)]
-    + ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069",
-       "\u2028", "\u2029", "\ud800", "\udfff", "\ud83d", "\u200d", "\u200b", "\ufeff", BIDI_PLACEHOLDER,
-       "[", "]", "/", "@", "=", "\\", "$", ";", "\r\n"]
+    [chr(c) for c in range(0x00, 0x20)]
+    + ["\x7f"]
+    + [chr(c) for c in range(0x80, 0xA0)]
+    + [
+        "\u202a",
+        "\u202b",
+        "\u202c",
+        "\u202d",
+        "\u202e",
+        "\u2066",
+        "\u2067",
+        "\u2068",
+        "\u2069",
+        "\u2028",
+        "\u2029",
+        "\ud800",
+        "\udfff",
+        "\ud83d",
+        "\u200d",
+        "\u200b",
+        "\ufeff",
+        BIDI_PLACEHOLDER,
+        "[",
+        "]",
+        "/",
+        "@",
+        "=",
+        "\\",
+        "$",
+        ";",
+        "\r\n",
+    ]
 )
 any_text = st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=200)
-hostile_text = st.lists(st.one_of(dangerous, st.text(max_size=5), st.sampled_from(list(HOSTILE.values()))),
-                        max_size=30).map("".join)
+hostile_text = st.lists(
+    st.one_of(dangerous, st.text(max_size=5), st.sampled_from(list(HOSTILE.values()))), max_size=30
+).map("".join)
 texts = st.one_of(any_text, hostile_text)
 
 
@@ -56,9 +85,34 @@ texts = st.one_of(any_text, hostile_text)
 def test_corpus_is_large_and_covers_the_brief():
     assert len(HOSTILE) >= 40
     joined = "".join(HOSTILE.values())
-    for needle in ("[@click=app.quit]", "[/]", "[link=", "\x1b]52;", "\x1b]8;", "\x1b]0;", "\x1b]2;", "\x1b[2J",
-                   "\x9b", "\x9d", "\x00", "\x07", "\x08", "\x7f", "\r", "\u202e", "\u2066", "\u200d",
-                   "\u200b", "👍🏽", "👨‍👩‍👧‍👦", "🇫🇮", "{0}", "%s", "{{firstName}}", "W" * 5000):
+    for needle in (
+        "[@click=app.quit]",
+        "[/]",
+        "[link=",
+        "\x1b]52;",
+        "\x1b]8;",
+        "\x1b]0;",
+        "\x1b]2;",
+        "\x1b[2J",
+        "\x9b",
+        "\x9d",
+        "\x00",
+        "\x07",
+        "\x08",
+        "\x7f",
+        "\r",
+        "\u202e",
+        "\u2066",
+        "\u200d",
+        "\u200b",
+        "👍🏽",
+        "👨‍👩‍👧‍👦",
+        "🇫🇮",
+        "{0}",
+        "%s",
+        "{{firstName}}",
+        "W" * 5000,
+    ):
         assert needle in joined, needle
 
 
@@ -78,7 +132,9 @@ def test_corpus_entry_is_made_safe(name):
 # --- exact rules ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("code", [c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)] + [0x7F] + list(range(0x80, 0xA0)))
+@pytest.mark.parametrize(
+    "code", [c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)] + [0x7F] + list(range(0x80, 0xA0))
+)
 def test_every_control_is_dropped(code):
     assert sanitize(f"a{chr(code)}b") == "ab"
 
@@ -95,7 +151,9 @@ def test_line_breaks_become_newlines_and_tab_stays():
     assert sanitize("\r\r\n") == "\n\n"
 
 
-@pytest.mark.parametrize("char", ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"])
+@pytest.mark.parametrize(
+    "char", ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]
+)
 def test_bidi_controls_become_the_visible_placeholder(char):
     assert sanitize(f"invoice{char}gpj.exe") == f"invoice{BIDI_PLACEHOLDER}gpj.exe"
 
@@ -105,9 +163,27 @@ def test_lone_surrogates_become_the_placeholder():
     sanitize("\ud83d").encode("utf-8")
 
 
-@pytest.mark.parametrize("name", ["emoji_skin_tones", "emoji_zwj_family", "flags", "arabic", "hebrew",
-                                  "mixed_rtl_numbers", "cjk", "astral", "zalgo", "zero_width", "long_word",
-                                  "markup_bold", "markup_click_quit", "format_braces", "handlebars", "tab"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "emoji_skin_tones",
+        "emoji_zwj_family",
+        "flags",
+        "arabic",
+        "hebrew",
+        "mixed_rtl_numbers",
+        "cjk",
+        "astral",
+        "zalgo",
+        "zero_width",
+        "long_word",
+        "markup_bold",
+        "markup_click_quit",
+        "format_braces",
+        "handlebars",
+        "tab",
+    ],
+)
 def test_what_people_write_is_preserved_exactly(name):
     assert sanitize(HOSTILE[name]) == HOSTILE[name]
 
@@ -152,16 +228,16 @@ def _keep(text: str) -> str:
 @example("\ud83d\ude00")  # a joined pair is one astral code point, not a surrogate
 def test_sanitize_properties(text):
     clean = sanitize(text)
-    assert not FORBIDDEN.search(clean)                                            # 2
+    assert not FORBIDDEN.search(clean)  # 2
     assert "\r" not in clean and "\u2028" not in clean and "\u2029" not in clean  # 2
-    clean.encode("utf-8")                                                         # 2
-    assert sanitize(clean) == clean                                               # 3
-    assert len(clean) <= len(text)                                                # 4
-    assert clean.replace(BIDI_PLACEHOLDER, "").replace("\n", "") == _keep(text)   # 5
+    clean.encode("utf-8")  # 2
+    assert sanitize(clean) == clean  # 3
+    assert len(clean) <= len(text)  # 4
+    assert clean.replace(BIDI_PLACEHOLDER, "").replace("\n", "") == _keep(text)  # 5
     if not FORBIDDEN.search(text) and not LINE_BREAKS.search(text):
-        assert clean == text                                                      # 6
+        assert clean == text  # 6
     placeholders = len(BIDI.findall(text)) + len(SURROGATE.findall(text)) + text.count(BIDI_PLACEHOLDER)
-    assert clean.count(BIDI_PLACEHOLDER) == placeholders                          # 7
+    assert clean.count(BIDI_PLACEHOLDER) == placeholders  # 7
 
 
 @settings(max_examples=300, deadline=None)

@@ -29,7 +29,9 @@ class SurrogateAPI(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         response = await self._inner.handle_async_request(request)
         body = (await response.aread()).replace(MARK, b"\\ud800")
-        headers = [(k, v) for k, v in response.headers.items() if k.lower() not in ("content-length", "content-encoding")]
+        headers = [
+            (k, v) for k, v in response.headers.items() if k.lower() not in ("content-length", "content-encoding")
+        ]
         return httpx.Response(response.status_code, headers=headers, content=body, request=request)
 
     async def aclose(self) -> None:
@@ -37,8 +39,15 @@ class SurrogateAPI(httpx.AsyncBaseTransport):
 
 
 def test_a_bubble_never_holds_a_lone_surrogate():
-    message = Message.model_validate({"id": "m1", "message": "a\ud800b", "outgoing": False, "status": "received",
-                                      "media": [{"url": "https://media.example/\udfff.png"}]})
+    message = Message.model_validate(
+        {
+            "id": "m1",
+            "message": "a\ud800b",
+            "outgoing": False,
+            "status": "received",
+            "media": [{"url": "https://media.example/\udfff.png"}],
+        }
+    )
     bubble = bubble_for_message(message)
     assert bubble.text == f"a{BIDI_PLACEHOLDER}b"
     assert bubble.media == (f"https://media.example/{BIDI_PLACEHOLDER}.png",)

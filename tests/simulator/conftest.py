@@ -32,10 +32,14 @@ class Sim:
         return f"/v1/accounts/{self.config.account_id}{suffix}"
 
     async def authenticate(self) -> None:
-        response = await self.client.post("/oauth2/token", json={
-            "grant_type": "client_credentials", "client_id": self.config.client_id,
-            "client_secret": self.config.client_secret,
-        })
+        response = await self.client.post(
+            "/oauth2/token",
+            json={
+                "grant_type": "client_credentials",
+                "client_id": self.config.client_id,
+                "client_secret": self.config.client_secret,
+            },
+        )
         assert response.status_code == 200, response.text
         self.access_token = response.json()["access_token"]
 

@@ -49,7 +49,9 @@ def operations() -> dict[str, tuple[str, str, dict]]:
 
 def validate_schema(instance: object, pointer: str) -> None:
     """Validate `instance` against the schema at JSON pointer `pointer` in the spec."""
-    validator = OAS30Validator({"$ref": f"{SPEC_URI}#{pointer}"}, registry=_registry(), format_checker=oas30_format_checker)
+    validator = OAS30Validator(
+        {"$ref": f"{SPEC_URI}#{pointer}"}, registry=_registry(), format_checker=oas30_format_checker
+    )
     validator.validate(instance)
 
 

@@ -9,7 +9,11 @@ import pytest
 
 from .spec import validate_component, validate_response
 
-GOOD = {"grant_type": "client_credentials", "client_id": "demo-client-id", "client_secret": "demo-client-secret-not-a-real-secret"}
+GOOD = {
+    "grant_type": "client_credentials",
+    "client_id": "demo-client-id",
+    "client_secret": "demo-client-secret-not-a-real-secret",
+}
 
 
 def _claims(token: str) -> dict:
@@ -37,8 +41,9 @@ async def test_form_encoded_and_basic_auth_token_requests_work(make_sim):
     form = await sim.client.post("/oauth2/token", data=GOOD)
     assert form.status_code == 200
     basic = base64.b64encode(b"demo-client-id:demo-client-secret-not-a-real-secret").decode()
-    response = await sim.client.post("/oauth2/token", data={"grant_type": "client_credentials"},
-                                     headers={"Authorization": f"Basic {basic}"})
+    response = await sim.client.post(
+        "/oauth2/token", data={"grant_type": "client_credentials"}, headers={"Authorization": f"Basic {basic}"}
+    )
     assert response.status_code == 200
 
 
@@ -64,18 +69,25 @@ async def test_malformed_token_body_is_400_req_001(make_sim):
     assert (response.status_code, response.json()["error"]["code"]) == (400, "REQ-001")
 
 
-@pytest.mark.parametrize("authorization", [None, "Bearer", "Token abc", "Bearer not.a.token", "Bearer a.b", "Bearer a.b.\u00e9"])
+@pytest.mark.parametrize(
+    "authorization", [None, "Bearer", "Token abc", "Bearer not.a.token", "Bearer a.b", "Bearer a.b.\u00e9"]
+)
 async def test_missing_or_invalid_bearer_is_401_auth_001(sim, authorization):
     headers = {"Authorization": authorization.encode("latin-1")} if authorization else {}
     response = await sim.client.get(sim.url("/conversations"), headers=headers)
     assert response.status_code == 401
     validate_component(response.json(), "ErrorResponse")
-    assert response.json() == {"success": False, "error": {"code": "AUTH-001", "message": response.json()["error"]["message"]}}
+    assert response.json() == {
+        "success": False,
+        "error": {"code": "AUTH-001", "message": response.json()["error"]["message"]},
+    }
 
 
 async def test_forged_signature_is_rejected(sim):
     header, payload, _ = sim.access_token.split(".")
-    response = await sim.client.get(sim.url("/conversations"), headers={"Authorization": f"Bearer {header}.{payload}.forged"})
+    response = await sim.client.get(
+        sim.url("/conversations"), headers={"Authorization": f"Bearer {header}.{payload}.forged"}
+    )
     assert response.json()["error"]["code"] == "AUTH-001"
 
 

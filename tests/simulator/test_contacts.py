@@ -16,9 +16,17 @@ async def _create(sim, body, **params):
 
 
 async def test_create_returns_201_with_a_list_envelope(sim):
-    response = await _create(sim, {"firstName": "Ann", "lastName": "Lee", "email": "ann@example.com",
-                                   "mobile": {"number": ANN, "country": "US"}, "attributes": {"plan": "Pro"},
-                                   "tags": [{"tag": "vip", "visible": True}]})
+    response = await _create(
+        sim,
+        {
+            "firstName": "Ann",
+            "lastName": "Lee",
+            "email": "ann@example.com",
+            "mobile": {"number": ANN, "country": "US"},
+            "attributes": {"plan": "Pro"},
+            "tags": [{"tag": "vip", "visible": True}],
+        },
+    )
     validate_response("contacts.create", response)
     body = response.json()
     assert body["pagination"]["totalCount"] == 1
@@ -28,22 +36,27 @@ async def test_create_returns_201_with_a_list_envelope(sim):
     assert contact["valid"] is True and contact["created"]["at"] == "2026-01-01T00:00:00.000Z"
 
 
-@pytest.mark.parametrize(("number", "country", "expected"), [
-    ("123-456-7890", "US", "+11234567890"),
-    ("(415) 555-0142", None, "+14155550142"),
-    ("1 415 555 0142", "US", "+14155550142"),
-    ("07700 900456", "GB", "+447700900456"),
-    ("0151 23456789", "DE", "+4915123456789"),
-    ("0044 7700 900456", None, "+447700900456"),
-    ("+81 90-1234-5678", None, "+819012345678"),
-])
+@pytest.mark.parametrize(
+    ("number", "country", "expected"),
+    [
+        ("123-456-7890", "US", "+11234567890"),
+        ("(415) 555-0142", None, "+14155550142"),
+        ("1 415 555 0142", "US", "+14155550142"),
+        ("07700 900456", "GB", "+447700900456"),
+        ("0151 23456789", "DE", "+4915123456789"),
+        ("0044 7700 900456", None, "+447700900456"),
+        ("+81 90-1234-5678", None, "+819012345678"),
+    ],
+)
 async def test_numbers_are_normalised_to_e164(sim, number, country, expected):
     mobile = {"number": number, **({"country": country} if country else {})}
     contact = (await _create(sim, {"mobile": mobile})).json()["data"][0]
     assert contact["mobile"]["number"] == expected
 
 
-@pytest.mark.parametrize("number", ["", "12345", "+0123456789", "+1234567890123456", "call me", "555-0142", "+44 7700 9004x6"])
+@pytest.mark.parametrize(
+    "number", ["", "12345", "+0123456789", "+1234567890123456", "call me", "555-0142", "+44 7700 9004x6"]
+)
 async def test_invalid_numbers_are_400_cont_001(sim, number):
     response = await _create(sim, {"mobile": {"number": number}})
     assert (response.status_code, response.json()["error"]["code"]) == (400, "CONT-001")
@@ -71,17 +84,30 @@ async def test_list_of_contacts_reports_invalid_items(sim):
     assert data[1]["valid"] is False and data[1]["error"]["code"] == "CONT-001"
 
 
-@pytest.mark.parametrize(("strategy", "expected_attributes", "expected_tags", "expected_last"), [
-    (None, {"a": "1", "b": "new"}, ["old", "new"], "New"),
-    ("append", {"a": "1", "b": "new"}, ["old", "new"], "New"),
-    ("core", {"a": "1", "b": "2"}, ["old"], "New"),
-    ("remove", {"b": "new"}, ["new"], "New"),
-])
-async def test_merge_strategies_for_an_existing_mobile(sim, strategy, expected_attributes, expected_tags, expected_last):
-    await _create(sim, {"lastName": "Old", "mobile": {"number": ANN}, "attributes": {"a": "1", "b": "2"}, "tags": [{"tag": "old"}]})
+@pytest.mark.parametrize(
+    ("strategy", "expected_attributes", "expected_tags", "expected_last"),
+    [
+        (None, {"a": "1", "b": "new"}, ["old", "new"], "New"),
+        ("append", {"a": "1", "b": "new"}, ["old", "new"], "New"),
+        ("core", {"a": "1", "b": "2"}, ["old"], "New"),
+        ("remove", {"b": "new"}, ["new"], "New"),
+    ],
+)
+async def test_merge_strategies_for_an_existing_mobile(
+    sim, strategy, expected_attributes, expected_tags, expected_last
+):
+    await _create(
+        sim,
+        {"lastName": "Old", "mobile": {"number": ANN}, "attributes": {"a": "1", "b": "2"}, "tags": [{"tag": "old"}]},
+    )
     params = {"mergeStrategy": strategy} if strategy else {}
-    merged = (await _create(sim, {"lastName": "New", "mobile": {"number": ANN}, "attributes": {"b": "new"},
-                                  "tags": [{"tag": "new"}]}, **params)).json()["data"][0]
+    merged = (
+        await _create(
+            sim,
+            {"lastName": "New", "mobile": {"number": ANN}, "attributes": {"b": "new"}, "tags": [{"tag": "new"}]},
+            **params,
+        )
+    ).json()["data"][0]
     assert merged["attributes"] == expected_attributes
     assert [tag["tag"] for tag in merged["tags"]] == expected_tags
     assert merged["lastName"] == expected_last
@@ -101,8 +127,13 @@ async def test_csv_upload(sim):
         "US,Eve,Existing,,415-555-0101,,\n"
         "GB,Bad,Number,,12,,\n"
     )
-    response = await sim.call("POST", "/contacts", content=csv_text.encode(), headers={"Content-Type": "text/csv"},
-                              params={"mergeStrategy": "append"})
+    response = await sim.call(
+        "POST",
+        "/contacts",
+        content=csv_text.encode(),
+        headers={"Content-Type": "text/csv"},
+        params={"mergeStrategy": "append"},
+    )
     validate_response("contacts.create", response)
     data = response.json()["data"]
     assert (data["submitted"], data["inserted"], data["updated"], data["success"]) == (3, 1, 1, 2)
@@ -113,10 +144,26 @@ async def test_csv_upload(sim):
 
 
 async def test_filters_match_parts_case_insensitively(sim):
-    await _create(sim, {"firstName": "Ann", "lastName": "Lee", "email": "ann@example.com", "mobile": {"number": ANN},
-                        "tags": [{"tag": "vip"}, {"tag": "newsletter"}]})
-    await _create(sim, {"firstName": "Annette", "lastName": "Ng", "email": "an@test.org", "mobile": {"number": "+447700900456"},
-                        "tags": [{"tag": "newsletter"}]})
+    await _create(
+        sim,
+        {
+            "firstName": "Ann",
+            "lastName": "Lee",
+            "email": "ann@example.com",
+            "mobile": {"number": ANN},
+            "tags": [{"tag": "vip"}, {"tag": "newsletter"}],
+        },
+    )
+    await _create(
+        sim,
+        {
+            "firstName": "Annette",
+            "lastName": "Ng",
+            "email": "an@test.org",
+            "mobile": {"number": "+447700900456"},
+            "tags": [{"tag": "newsletter"}],
+        },
+    )
     await _create(sim, {"firstName": "Bob", "mobile": {"number": "+14155550199"}})
 
     async def names(**params) -> list[str]:
@@ -139,10 +186,17 @@ async def test_fetch_update_remove(sim):
     contact = (await _create(sim, {"firstName": "Ann", "mobile": {"number": ANN}})).json()["data"][0]
     fetched = await sim.call("GET", f"/contacts/{contact['id']}")
     validate_response("contacts.fetch", fetched)
-    updated = await sim.call("PUT", f"/contacts/{contact['id']}", json={"lastName": "Lee", "mobile": {"number": "+447700900456"}})
+    updated = await sim.call(
+        "PUT", f"/contacts/{contact['id']}", json={"lastName": "Lee", "mobile": {"number": "+447700900456"}}
+    )
     validate_response("contacts.update", updated)
     data = updated.json()["data"]
-    assert (data["firstName"], data["lastName"], data["mobile"]["number"], data["mobile"]["country"]) == ("Ann", "Lee", "+447700900456", "GB")
+    assert (data["firstName"], data["lastName"], data["mobile"]["number"], data["mobile"]["country"]) == (
+        "Ann",
+        "Lee",
+        "+447700900456",
+        "GB",
+    )
     removed = await sim.call("DELETE", f"/contacts/{contact['id']}")
     validate_response("contacts.remove", removed)
     assert removed.json() == {"success": True}

@@ -12,8 +12,12 @@ from sakari_tui.simulator.serialize import View, contact_json, conversation_json
 from sakari_tui.simulator.state import SimulatorState
 
 SCRIPTS = {
-    "Japanese": r"[\u3040-\u30ff\u4e00-\u9fff]", "Arabic": r"[\u0600-\u06ff]", "Hebrew": r"[\u0590-\u05ff]",
-    "Cyrillic": r"[\u0400-\u04ff]", "Greek": r"[\u0370-\u03ff]", "emoji": r"[\U0001F300-\U0001FAFF]",
+    "Japanese": r"[\u3040-\u30ff\u4e00-\u9fff]",
+    "Arabic": r"[\u0600-\u06ff]",
+    "Hebrew": r"[\u0590-\u05ff]",
+    "Cyrillic": r"[\u0400-\u04ff]",
+    "Greek": r"[\u0370-\u03ff]",
+    "emoji": r"[\U0001F300-\U0001FAFF]",
 }
 
 
@@ -39,7 +43,9 @@ def test_same_seed_gives_identical_data_and_another_seed_differs():
 def test_times_are_relative_to_the_clock():
     early, late = _state(start=1_700_000_000.0), _state(start=1_800_000_000.0)
     shift = 100_000_000.0
-    assert [m.created_at + shift for m in early.messages.values()] == pytest.approx([m.created_at for m in late.messages.values()])
+    assert [m.created_at + shift for m in early.messages.values()] == pytest.approx(
+        [m.created_at for m in late.messages.values()]
+    )
     assert max(m.created_at for m in late.messages.values()) <= late.now()
     assert sum(late.now() - c.updated_at < 3600 for c in late.conversations.values()) >= 5
 
@@ -52,7 +58,9 @@ def test_the_demo_has_what_an_inbox_needs_to_show():
     assert sum(len(c.message_ids) >= 100 for c in conversations) >= 3
     assert 8 <= sum(bool(c.unread) for c in conversations) <= 30
     assert 10 <= sum(not c.is_open for c in conversations)
-    texts = " ".join(m.text for m in messages) + " ".join(f"{c.first_name} {c.last_name}" for c in state.contacts.values())
+    texts = " ".join(m.text for m in messages) + " ".join(
+        f"{c.first_name} {c.last_name}" for c in state.contacts.values()
+    )
     for script, pattern in SCRIPTS.items():
         assert re.search(pattern, texts), script
     countries = Counter(c.country for c in state.contacts.values())
@@ -78,9 +86,9 @@ def test_delivery_states_opt_outs_and_media():
     mms = [m for m in messages if m.kind == "MMS"]
     assert {m.outgoing for m in mms} == {True, False}
     assert all(m.media and m.media[0]["url"].startswith("/_sim/files/") for m in mms)
-    contacts_with_closed_and_open = {
-        c.contact_id for c in state.conversations.values() if not c.is_open
-    } & {c.contact_id for c in state.conversations.values() if c.is_open}
+    contacts_with_closed_and_open = {c.contact_id for c in state.conversations.values() if not c.is_open} & {
+        c.contact_id for c in state.conversations.values() if c.is_open
+    }
     assert contacts_with_closed_and_open
 
 

@@ -149,7 +149,8 @@ def _garbage_kind(response: httpx.Response) -> str:
     except ValueError:
         return "truncated"
     return {json.dumps({"success": True, "data": {}}): "empty-data", json.dumps({"success": True}): "no-data"}.get(
-        json.dumps(body), f"unexpected: {body}")
+        json.dumps(body), f"unexpected: {body}"
+    )
 
 
 async def test_garbage_after_commit_saves_the_write_then_answers_an_odd_200(sim):
@@ -205,19 +206,32 @@ async def test_the_date_header_follows_the_manual_clock(sim, clock):
 
 
 def test_new_fault_settings_are_validated():
-    for bad in ({"commit_delay": -1}, {"commit_delay_rate": 1.5}, {"garbage_after_commit_rate": -0.1},
-                {"clock_offset": float("nan")}, {"clock_offset": 1e12}, {"latency": float("inf")},
-                {"commit_delay": "soon"}, {"clock_offset": True}):
+    for bad in (
+        {"commit_delay": -1},
+        {"commit_delay_rate": 1.5},
+        {"garbage_after_commit_rate": -0.1},
+        {"clock_offset": float("nan")},
+        {"clock_offset": 1e12},
+        {"latency": float("inf")},
+        {"commit_delay": "soon"},
+        {"clock_offset": True},
+    ):
         with pytest.raises(ValueError):
             FaultSettings(**bad)
 
 
 async def test_admin_endpoint_sets_the_new_faults(sim, clock):
-    response = await sim.client.put("/_sim/faults", json={
-        "commit_delay": 0.4, "commit_delay_rate": 0.1, "garbage_after_commit_rate": 0.2, "clock_offset": -600})
+    response = await sim.client.put(
+        "/_sim/faults",
+        json={"commit_delay": 0.4, "commit_delay_rate": 0.1, "garbage_after_commit_rate": 0.2, "clock_offset": -600},
+    )
     data = response.json()["data"]
-    assert (data["commit_delay"], data["commit_delay_rate"], data["garbage_after_commit_rate"], data["clock_offset"]) \
-        == (0.4, 0.1, 0.2, -600)
+    assert (
+        data["commit_delay"],
+        data["commit_delay_rate"],
+        data["garbage_after_commit_rate"],
+        data["clock_offset"],
+    ) == (0.4, 0.1, 0.2, -600)
     assert sim.state.now() == clock.now() - 600
     bad = await sim.client.put("/_sim/faults", json={"commit_delay": -2})
     assert bad.status_code == 400

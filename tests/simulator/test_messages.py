@@ -17,8 +17,10 @@ async def _contact(sim, number=ANN, **fields) -> dict:
 
 
 async def test_send_to_a_new_number_creates_contact_and_conversation(sim):
-    response = await sim.send(contacts=[{"mobile": {"number": "(415) 555-0142", "country": "US"}, "firstName": "Ann"}],
-                              template="Hi {{ firstName }}!")
+    response = await sim.send(
+        contacts=[{"mobile": {"number": "(415) 555-0142", "country": "US"}, "firstName": "Ann"}],
+        template="Hi {{ firstName }}!",
+    )
     validate_response("messages.send", response)
     data = response.json()["data"]
     assert (data["requested"], data["valid"], data["invalid"]) == (1, 1, [])
@@ -74,10 +76,15 @@ async def test_send_follows_up_from_the_number_the_contact_last_used(sim):
 
 
 async def test_phone_number_filter_picks_the_sender_group(sim):
-    data = (await sim.send(contacts=[{"mobile": {"number": ANN}}], template="hi",
-                           phoneNumberFilter={"group": {"id": "grp-support-uk"}})).json()["data"]
+    data = (
+        await sim.send(
+            contacts=[{"mobile": {"number": ANN}}], template="hi", phoneNumberFilter={"group": {"id": "grp-support-uk"}}
+        )
+    ).json()["data"]
     assert data["messages"][0]["phoneNumber"] == "+447700900100"
-    response = await sim.send(contacts=[{"mobile": {"number": ANN}}], template="hi", phoneNumberFilter={"group": {"id": "nope"}})
+    response = await sim.send(
+        contacts=[{"mobile": {"number": ANN}}], template="hi", phoneNumberFilter={"group": {"id": "nope"}}
+    )
     assert (response.status_code, response.json()["error"]["code"]) == (400, "MSG-001")
 
 
@@ -87,22 +94,34 @@ async def test_filters_by_tag_and_attribute_broadcast(sim):
     await _contact(sim, "+14155550199")
     data = (await sim.send(filters={"tags": ["vip"]}, template="Early access!")).json()["data"]
     assert data["valid"] == 2
-    data = (await sim.send(filters={"tags": ["vip"], "attributes": [{"name": "spend", "comparator": ">", "value": "100"}]},
-                           template="Big spender")).json()["data"]
+    data = (
+        await sim.send(
+            filters={"tags": ["vip"], "attributes": [{"name": "spend", "comparator": ">", "value": "100"}]},
+            template="Big spender",
+        )
+    ).json()["data"]
     assert [m["contact"]["mobile"]["number"] for m in data["messages"]] == [ANN]
 
 
 async def test_same_contact_twice_gets_one_text(sim):
     contact = await _contact(sim)
-    data = (await sim.send(contacts=[{"id": contact["id"]}, {"mobile": {"number": ANN}}], template="once")).json()["data"]
+    data = (await sim.send(contacts=[{"id": contact["id"]}, {"mobile": {"number": ANN}}], template="once")).json()[
+        "data"
+    ]
     assert data["requested"] == 1 and data["valid"] == 1
 
 
 async def test_mixed_recipients_report_invalid_ones_with_embedded_errors(sim):
     sim.inbound(BEN, "STOP")
     response = await sim.send(
-        contacts=[{"mobile": {"number": ANN}}, {"mobile": {"number": "12"}}, {"mobile": {"number": BEN}}, {"id": "nope"}],
-        conversations=["missing"], template="Hello",
+        contacts=[
+            {"mobile": {"number": ANN}},
+            {"mobile": {"number": "12"}},
+            {"mobile": {"number": BEN}},
+            {"id": "nope"},
+        ],
+        conversations=["missing"],
+        template="Hello",
     )
     validate_response("messages.send", response)
     data = response.json()["data"]
@@ -118,25 +137,30 @@ async def test_reply_to_opted_out_contact_is_a_clean_400_cont_010(sim):
     before = len(sim.state.messages)
     response = await sim.send(conversations=[conversation_id], template="Are you sure?")
     assert response.status_code == 400
-    assert response.json() == {"success": False, "error": {"code": "CONT-010",
-                                                           "message": "Contact has requested no further communication"}}
+    assert response.json() == {
+        "success": False,
+        "error": {"code": "CONT-010", "message": "Contact has requested no further communication"},
+    }
     assert len(sim.state.messages) == before
 
 
-@pytest.mark.parametrize(("body", "code"), [
-    ({"contacts": [{"mobile": {"number": ANN}}], "template": "   "}, "MSG-002"),
-    ({"contacts": [{"mobile": {"number": ANN}}]}, "MSG-002"),
-    ({"template": "hello"}, "MSG-003"),
-    ({"contacts": [], "conversations": [], "template": "hello"}, "MSG-003"),
-    ({"contacts": [{"mobile": {"number": "not a number"}}], "template": "hello"}, "CONT-001"),
-    ({"contacts": [{"firstName": "No number"}], "template": "hello"}, "CONT-001"),
-    ({"conversations": ["nope"], "template": "hello"}, "CONV-001"),
-    ({"contacts": [{"mobile": {"number": ANN}}], "template": "a" * 1531}, "MSG-007"),
-    ({"contacts": [{"mobile": {"number": ANN}}], "template": "😀" * 336}, "MSG-007"),
-    ({"contacts": "everyone", "template": "hello"}, "REQ-001"),
-    ({"contacts": [{"mobile": {"number": ANN}}], "template": 5}, "REQ-001"),
-    ({"contacts": [{"mobile": {"number": ANN}}], "template": "x", "type": "FAX"}, "REQ-001"),
-])
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({"contacts": [{"mobile": {"number": ANN}}], "template": "   "}, "MSG-002"),
+        ({"contacts": [{"mobile": {"number": ANN}}]}, "MSG-002"),
+        ({"template": "hello"}, "MSG-003"),
+        ({"contacts": [], "conversations": [], "template": "hello"}, "MSG-003"),
+        ({"contacts": [{"mobile": {"number": "not a number"}}], "template": "hello"}, "CONT-001"),
+        ({"contacts": [{"firstName": "No number"}], "template": "hello"}, "CONT-001"),
+        ({"conversations": ["nope"], "template": "hello"}, "CONV-001"),
+        ({"contacts": [{"mobile": {"number": ANN}}], "template": "a" * 1531}, "MSG-007"),
+        ({"contacts": [{"mobile": {"number": ANN}}], "template": "😀" * 336}, "MSG-007"),
+        ({"contacts": "everyone", "template": "hello"}, "REQ-001"),
+        ({"contacts": [{"mobile": {"number": ANN}}], "template": 5}, "REQ-001"),
+        ({"contacts": [{"mobile": {"number": ANN}}], "template": "x", "type": "FAX"}, "REQ-001"),
+    ],
+)
 async def test_refused_sends_are_400_and_change_nothing(sim, body, code):
     response = await sim.send(**body)
     assert (response.status_code, response.json()["error"]["code"]) == (400, code), response.text
@@ -156,15 +180,23 @@ async def test_segments_and_price_follow_encoding_and_country(sim):
 
 
 async def test_mms_with_media(sim):
-    data = (await sim.send(contacts=[{"mobile": {"number": ANN}}], template="Map attached",
-                           media=[{"url": "https://example.com/map.png"}], type="MMS")).json()["data"]
+    data = (
+        await sim.send(
+            contacts=[{"mobile": {"number": ANN}}],
+            template="Map attached",
+            media=[{"url": "https://example.com/map.png"}],
+            type="MMS",
+        )
+    ).json()["data"]
     message = data["messages"][0]
     assert message["type"] == "MMS" and message["media"][0]["url"] == "https://example.com/map.png"
     assert message["price"] == pytest.approx(0.02)
 
 
 async def test_status_progresses_queued_sent_delivered(sim):
-    message_id = (await sim.send(contacts=[{"mobile": {"number": ANN}}], template="hi")).json()["data"]["messages"][0]["id"]
+    message_id = (await sim.send(contacts=[{"mobile": {"number": ANN}}], template="hi")).json()["data"]["messages"][0][
+        "id"
+    ]
 
     async def status() -> str:
         response = await sim.call("GET", f"/messages/{message_id}")
@@ -182,7 +214,9 @@ async def test_status_progresses_queued_sent_delivered(sim):
 
 async def test_failures_end_undelivered_or_error_with_an_embedded_error(make_sim):
     sim = await make_sim(failure_rate=1.0)
-    sent = (await sim.send(contacts=[{"mobile": {"number": f"+1415555{n:04d}"}} for n in range(20)], template="hi")).json()
+    sent = (
+        await sim.send(contacts=[{"mobile": {"number": f"+1415555{n:04d}"}} for n in range(20)], template="hi")
+    ).json()
     await sim.advance(5)
     messages = [(await sim.call("GET", f"/messages/{m['id']}")).json()["data"] for m in sent["data"]["messages"]]
     outcomes = {(m["status"], m["error"]["code"]) for m in messages}

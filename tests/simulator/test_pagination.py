@@ -10,7 +10,12 @@ from .spec import validate_component
 async def test_default_page_is_ten_with_pagination_block(demo):
     body = (await demo.call("GET", "/conversations")).json()
     assert body["success"] is True
-    assert body["pagination"] == {"offset": 0, "limit": 10, "totalCount": len(demo.state.conversations), "hasNext": True}
+    assert body["pagination"] == {
+        "offset": 0,
+        "limit": 10,
+        "totalCount": len(demo.state.conversations),
+        "hasNext": True,
+    }
     assert len(body["data"]) == 10
 
 
@@ -30,8 +35,12 @@ async def test_offset_past_the_end_gives_an_empty_page(demo):
     assert body["data"] == [] and body["pagination"]["hasNext"] is False
 
 
-@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 101}, {"limit": -1}, {"offset": -1}, {"limit": "ten"}, {"offset": "1.5"}])
-@pytest.mark.parametrize("resource", ["/conversations", "/messages", "/contacts", "/templates", "/campaigns", "/webhooks"])
+@pytest.mark.parametrize(
+    "params", [{"limit": 0}, {"limit": 101}, {"limit": -1}, {"offset": -1}, {"limit": "ten"}, {"offset": "1.5"}]
+)
+@pytest.mark.parametrize(
+    "resource", ["/conversations", "/messages", "/contacts", "/templates", "/campaigns", "/webhooks"]
+)
 async def test_out_of_range_paging_is_400_req_002(sim, resource, params):
     response = await sim.call("GET", resource, params=params)
     assert response.status_code == 400

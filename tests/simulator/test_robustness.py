@@ -10,24 +10,68 @@ from hypothesis import strategies as st
 from sakari_tui.simulator import SimulatorServer
 
 _json = st.recursive(
-    st.none() | st.booleans() | st.integers(-5, 5) | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=8) | st.sampled_from(["+14155550142", "STOP", "vip", "M", "SMS", "MMS", "http://127.0.0.1:9/x"]),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(
-        st.sampled_from(["mobile", "number", "country", "id", "firstName", "tags", "tag", "attributes", "template",
-                         "contacts", "conversations", "filters", "media", "url", "type", "trigger", "code", "name",
-                         "eventTypes", "phoneNumberFilter", "group", "comparator", "value"]),
-        children, max_size=4),
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 5)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8)
+    | st.sampled_from(["+14155550142", "STOP", "vip", "M", "SMS", "MMS", "http://127.0.0.1:9/x"]),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "mobile",
+                    "number",
+                    "country",
+                    "id",
+                    "firstName",
+                    "tags",
+                    "tag",
+                    "attributes",
+                    "template",
+                    "contacts",
+                    "conversations",
+                    "filters",
+                    "media",
+                    "url",
+                    "type",
+                    "trigger",
+                    "code",
+                    "name",
+                    "eventTypes",
+                    "phoneNumberFilter",
+                    "group",
+                    "comparator",
+                    "value",
+                ]
+            ),
+            children,
+            max_size=4,
+        )
+    ),
     max_leaves=8,
 )
-_WRITES = [("POST", "/contacts"), ("POST", "/messages"), ("POST", "/templates"), ("POST", "/campaigns"),
-           ("POST", "/webhooks")]
+_WRITES = [
+    ("POST", "/contacts"),
+    ("POST", "/messages"),
+    ("POST", "/templates"),
+    ("POST", "/campaigns"),
+    ("POST", "/webhooks"),
+]
 
 
 @pytest.fixture(scope="module")
 def api():
     with SimulatorServer(demo_data=False, failure_rate=0.0) as server, httpx.Client(base_url=server.base_url) as client:
-        token = client.post("/oauth2/token", json={"grant_type": "client_credentials", "client_id": server.client_id,
-                                                   "client_secret": server.client_secret}).json()["access_token"]
+        token = client.post(
+            "/oauth2/token",
+            json={
+                "grant_type": "client_credentials",
+                "client_id": server.client_id,
+                "client_secret": server.client_secret,
+            },
+        ).json()["access_token"]
         client.headers["Authorization"] = f"Bearer {token}"
         client.headers["X-Account"] = f"/v1/accounts/{server.account_id}"
         yield client

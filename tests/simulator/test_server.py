@@ -30,8 +30,14 @@ FAST = {"sent_after": 0.05, "delivered_after": 0.1, "tick_interval": 0.02, "fail
 def _client(server: SimulatorServer) -> Iterator[httpx.Client]:
     """A sync client holding a fresh token for `server`."""
     with httpx.Client(base_url=server.base_url, timeout=5) as client:
-        token = client.post(server.token_url, json={"grant_type": "client_credentials", "client_id": server.client_id,
-                                                    "client_secret": server.client_secret}).json()["access_token"]
+        token = client.post(
+            server.token_url,
+            json={
+                "grant_type": "client_credentials",
+                "client_id": server.client_id,
+                "client_secret": server.client_secret,
+            },
+        ).json()["access_token"]
         client.headers["Authorization"] = f"Bearer {token}"
         yield client
 
@@ -62,25 +68,41 @@ def test_overrides_and_two_servers_side_by_side():
 
 def test_background_tick_advances_statuses_on_the_real_clock():
     with SimulatorServer(**FAST) as server, _client(server) as client:
-        sent = client.post(f"/v1/accounts/{server.account_id}/messages", json={
-            "contacts": [{"mobile": {"number": "+14155550142"}}], "template": "hi"}).json()["data"]["messages"][0]
+        sent = client.post(
+            f"/v1/accounts/{server.account_id}/messages",
+            json={"contacts": [{"mobile": {"number": "+14155550142"}}], "template": "hi"},
+        ).json()["data"]["messages"][0]
         wait_until(lambda: server.state.messages[sent["id"]].status == "delivered")
 
 
 def test_customers_reply_and_webhooks_arrive_through_the_tick():
-    with WebhookReceiver() as receiver, SimulatorServer(customers=True, demo_data=False, reply_probability=1.0, reply_delay=(0.05, 0.1),
-                                                        new_conversation_every=(3600, 3601), **FAST) as server:
+    with (
+        WebhookReceiver() as receiver,
+        SimulatorServer(
+            customers=True,
+            demo_data=False,
+            reply_probability=1.0,
+            reply_delay=(0.05, 0.1),
+            new_conversation_every=(3600, 3601),
+            **FAST,
+        ) as server,
+    ):
         with _client(server) as client:
-            client.post(f"/v1/accounts/{server.account_id}/webhooks", json={"url": receiver.url,
-                                                                              "eventTypes": ["message-received"]})
-            client.post(f"/v1/accounts/{server.account_id}/messages", json={
-                "contacts": [{"mobile": {"number": "+14155550142"}}], "template": "How did we do?"})
+            client.post(
+                f"/v1/accounts/{server.account_id}/webhooks",
+                json={"url": receiver.url, "eventTypes": ["message-received"]},
+            )
+            client.post(
+                f"/v1/accounts/{server.account_id}/messages",
+                json={"contacts": [{"mobile": {"number": "+14155550142"}}], "template": "How did we do?"},
+            )
         wait_until(lambda: len(receiver.of_type("message-received")) == 1)
         assert receiver.events[0]["payload"]["contact"]["mobile"]["number"] == "+14155550142"
 
 
 def test_other_threads_can_inject_texts_and_change_faults_while_serving():
     with SimulatorServer(demo_data=False) as server, _client(server) as client:
+
         def inject(worker: int) -> None:
             for n in range(25):
                 server.state.inject_inbound(f"+1415555{worker}{n:03d}", f"text {n}")
@@ -103,8 +125,10 @@ def test_dropped_connection_after_commit_is_a_remote_protocol_error(caplog):
     with SimulatorServer(demo_data=False) as server, _client(server) as client:
         server.state.set_faults(drop_after_commit_rate=1.0, operations=["POST /v1/accounts/{accountId}/messages"])
         with pytest.raises(httpx.RemoteProtocolError):
-            client.post(f"/v1/accounts/{server.account_id}/messages", json={
-                "contacts": [{"mobile": {"number": "+14155550142"}}], "template": "did this go out?"})
+            client.post(
+                f"/v1/accounts/{server.account_id}/messages",
+                json={"contacts": [{"mobile": {"number": "+14155550142"}}], "template": "did this go out?"},
+            )
         listed = client.get(f"/v1/accounts/{server.account_id}/messages").json()["data"]
         assert [m["message"] for m in listed] == ["did this go out?"]
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING and r.name.startswith("uvicorn")]
@@ -112,10 +136,15 @@ def test_dropped_connection_after_commit_is_a_remote_protocol_error(caplog):
 
 def test_a_write_held_past_the_clients_timeout_still_commits_later():
     with SimulatorServer(demo_data=False) as server, _client(server) as client:
-        server.state.set_faults(commit_delay=0.5, commit_delay_rate=1.0, operations=["POST /v1/accounts/{accountId}/messages"])
+        server.state.set_faults(
+            commit_delay=0.5, commit_delay_rate=1.0, operations=["POST /v1/accounts/{accountId}/messages"]
+        )
         with pytest.raises(httpx.ReadTimeout):
-            client.post(f"/v1/accounts/{server.account_id}/messages", timeout=0.1, json={
-                "contacts": [{"mobile": {"number": "+14155550142"}}], "template": "saved after you gave up"})
+            client.post(
+                f"/v1/accounts/{server.account_id}/messages",
+                timeout=0.1,
+                json={"contacts": [{"mobile": {"number": "+14155550142"}}], "template": "saved after you gave up"},
+            )
         # The client has given up; the server still saves the text a little later.
         wait_until(lambda: [m.text for m in server.state.messages.values()] == ["saved after you gave up"])
 
@@ -138,9 +167,14 @@ def test_a_taken_port_is_an_os_error():
 
 def test_banner_has_credentials_urls_and_a_curl_example():
     text = banner(SimulatorConfig(), "http://127.0.0.1:8765")
-    for expected in ("demo-account", "demo-client-id", "demo-client-secret-not-a-real-secret",
-                     "http://127.0.0.1:8765/oauth2/token", "curl -s -X POST",
-                     "'http://127.0.0.1:8765/v1/accounts/demo-account/conversations?limit=5'"):
+    for expected in (
+        "demo-account",
+        "demo-client-id",
+        "demo-client-secret-not-a-real-secret",
+        "http://127.0.0.1:8765/oauth2/token",
+        "curl -s -X POST",
+        "'http://127.0.0.1:8765/v1/accounts/demo-account/conversations?limit=5'",
+    ):
         assert expected in text
 
 
@@ -148,7 +182,9 @@ def test_banner_has_credentials_urls_and_a_curl_example():
 def test_serve_runs_until_ctrl_c_and_exits_cleanly():
     repo = Path(__file__).resolve().parents[2]
     code = "from sakari_tui.simulator.server import serve; serve(port=0, customers=False)"
-    process = subprocess.Popen([sys.executable, "-c", code], cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     lines = []
     try:
         for line in process.stdout:

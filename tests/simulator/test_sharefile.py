@@ -11,8 +11,12 @@ PNG = tiny_png(4, 4, (255, 0, 0))
 
 
 async def test_octet_stream_upload_is_served_back_on_the_link(sim, clock):
-    response = await sim.client.post("/v1/tools/sharefile", content=PNG, params={"filename": "red dot.png"},
-                                     headers={**sim.headers, "Content-Type": "application/octet-stream"})
+    response = await sim.client.post(
+        "/v1/tools/sharefile",
+        content=PNG,
+        params={"filename": "red dot.png"},
+        headers={**sim.headers, "Content-Type": "application/octet-stream"},
+    )
     validate_response("tools.shareFile", response)
     data = response.json()["data"]
     assert data["link"].startswith("http://sim.test/_sim/files/") and data["link"].endswith("/red-dot.png")
@@ -26,9 +30,12 @@ async def test_octet_stream_upload_is_served_back_on_the_link(sim, clock):
 
 
 async def test_multipart_media_field(sim):
-    response = await sim.client.post("/v1/tools/sharefile", headers=sim.headers,
-                                     files={"media": ("photo.jpg", b"\xff\xd8binary\r\n--not-a-boundary\xff\xd9", "image/jpeg")},
-                                     data={"note": "ignored"})
+    response = await sim.client.post(
+        "/v1/tools/sharefile",
+        headers=sim.headers,
+        files={"media": ("photo.jpg", b"\xff\xd8binary\r\n--not-a-boundary\xff\xd9", "image/jpeg")},
+        data={"note": "ignored"},
+    )
     validate_response("tools.shareFile", response)
     served = await sim.client.get(response.json()["data"]["link"])
     assert served.content == b"\xff\xd8binary\r\n--not-a-boundary\xff\xd9"
@@ -49,9 +56,11 @@ async def test_upload_problems(make_sim):
 
 
 def test_multipart_parser_reads_names_filenames_and_exact_bytes():
-    body = (b"--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nfirst\r\n"
-            b"--XyZ\r\nContent-Disposition: form-data; name=\"media\"; filename=\"r\xc3\xa9sum\xc3\xa9.pdf\"\r\n"
-            b"Content-Type: application/pdf\r\n\r\n%PDF\r\n\r\nend\r\n--XyZ--\r\n")
+    body = (
+        b'--XyZ\r\nContent-Disposition: form-data; name="a"\r\n\r\nfirst\r\n'
+        b'--XyZ\r\nContent-Disposition: form-data; name="media"; filename="r\xc3\xa9sum\xc3\xa9.pdf"\r\n'
+        b"Content-Type: application/pdf\r\n\r\n%PDF\r\n\r\nend\r\n--XyZ--\r\n"
+    )
     parts = parse_multipart(body, "XyZ")
     assert [(p.name, p.filename, p.content_type, p.data) for p in parts] == [
         ("a", None, None, b"first"),

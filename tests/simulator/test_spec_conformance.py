@@ -21,62 +21,123 @@ async def test_all_operations_match_the_spec(demo):
         checked.add(operation_id)
         return response.json() if response.content else None
 
-    token = await demo.client.post("/oauth2/token", json={"grant_type": "client_credentials", "client_id": demo.config.client_id,
-                                                          "client_secret": demo.config.client_secret})
+    token = await demo.client.post(
+        "/oauth2/token",
+        json={
+            "grant_type": "client_credentials",
+            "client_id": demo.config.client_id,
+            "client_secret": demo.config.client_secret,
+        },
+    )
     await check("auth.token", token, 200)
 
-    conversations = await check("conversations.fetchAll", await demo.call("GET", "/conversations", params={"limit": 100}), 200)
-    open_one = next(c for c in conversations["data"]
-                    if not c["closed"] and demo.state.contacts[c["contact"]["id"]].blocked_at is None)
+    conversations = await check(
+        "conversations.fetchAll", await demo.call("GET", "/conversations", params={"limit": 100}), 200
+    )
+    open_one = next(
+        c
+        for c in conversations["data"]
+        if not c["closed"] and demo.state.contacts[c["contact"]["id"]].blocked_at is None
+    )
     await check("conversations.fetch", await demo.call("GET", f"/conversations/{open_one['id']}"), 200)
 
     messages = await check("messages.fetchAll", await demo.call("GET", "/messages", params={"limit": 100}), 200)
-    await check("messages.fetchAll", await demo.call("GET", "/messages", params={"conversationId": open_one["id"]}), 200)
+    await check(
+        "messages.fetchAll", await demo.call("GET", "/messages", params={"conversationId": open_one["id"]}), 200
+    )
     await check("messages.fetch", await demo.call("GET", f"/messages/{messages['data'][0]['id']}"), 200)
     mms = next(m for m in demo.state.messages.values() if m.kind == "MMS")
     await check("messages.fetch", await demo.call("GET", f"/messages/{mms.id}"), 200)
     failed = next(m for m in demo.state.messages.values() if m.status == "undelivered")
     await check("messages.fetch", await demo.call("GET", f"/messages/{failed.id}"), 200)
-    await check("messages.send", await demo.send(conversations=[open_one["id"]], template="Thanks {{ firstName }} 🙏"), 200)
-    await check("messages.send", await demo.send(conversations=[open_one["id"], "nope"], template="partly invalid"), 200)
+    await check(
+        "messages.send", await demo.send(conversations=[open_one["id"]], template="Thanks {{ firstName }} 🙏"), 200
+    )
+    await check(
+        "messages.send", await demo.send(conversations=[open_one["id"], "nope"], template="partly invalid"), 200
+    )
 
     await check("conversations.close", await demo.call("PUT", f"/conversations/{open_one['id']}/close"), 200)
 
     await check("contacts.fetchAll", await demo.call("GET", "/contacts", params={"limit": 100}), 200)
-    contacts = await check("contacts.create", await demo.call("POST", "/contacts", json={
-        "firstName": "Spec", "lastName": "Check", "email": "spec@example.com",
-        "mobile": {"number": "+14155550177", "country": "US"}, "attributes": {"k": "v"}, "tags": [{"tag": "t", "visible": True}]}), 201)
+    contacts = await check(
+        "contacts.create",
+        await demo.call(
+            "POST",
+            "/contacts",
+            json={
+                "firstName": "Spec",
+                "lastName": "Check",
+                "email": "spec@example.com",
+                "mobile": {"number": "+14155550177", "country": "US"},
+                "attributes": {"k": "v"},
+                "tags": [{"tag": "t", "visible": True}],
+            },
+        ),
+        201,
+    )
     contact_id = contacts["data"][0]["id"]
-    await check("contacts.create", await demo.call("POST", "/contacts", content=b"mobile,firstName\n+14155550178,Csv\n,Bad\n",
-                                                   headers={"Content-Type": "text/csv"}), 201)
+    await check(
+        "contacts.create",
+        await demo.call(
+            "POST",
+            "/contacts",
+            content=b"mobile,firstName\n+14155550178,Csv\n,Bad\n",
+            headers={"Content-Type": "text/csv"},
+        ),
+        201,
+    )
     await check("contacts.fetch", await demo.call("GET", f"/contacts/{contact_id}"), 200)
-    await check("contacts.update", await demo.call("PUT", f"/contacts/{contact_id}", json={"firstName": "Updated"}), 200)
+    await check(
+        "contacts.update", await demo.call("PUT", f"/contacts/{contact_id}", json={"firstName": "Updated"}), 200
+    )
     await check("contacts.remove", await demo.call("DELETE", f"/contacts/{contact_id}"), 200)
 
     await check("templates.fetchAll", await demo.call("GET", "/templates"), 200)
-    templates = await check("templates.create", await demo.call("POST", "/templates", json={
-        "name": "Spec", "template": "Hi {{{firstName}}}", "type": "SMS"}), 201)
+    templates = await check(
+        "templates.create",
+        await demo.call("POST", "/templates", json={"name": "Spec", "template": "Hi {{{firstName}}}", "type": "SMS"}),
+        201,
+    )
     template_id = templates["data"][0]["id"]
     await check("templates.fetch", await demo.call("GET", f"/templates/{template_id}"), 200)
     await check("templates.update", await demo.call("PUT", f"/templates/{template_id}", json={"name": "Spec 2"}), 200)
     await check("templates.remove", await demo.call("DELETE", f"/templates/{template_id}"), 200)
 
     await check("campaigns.fetchAll", await demo.call("GET", "/campaigns"), 200)
-    campaign = await check("campaigns.create", await demo.call("POST", "/campaigns", json={
-        "filters": {"tags": ["vip"], "attributes": [], "contacts": []}, "template": "Hi", "trigger": {"code": "M"}}), 201)
+    campaign = await check(
+        "campaigns.create",
+        await demo.call(
+            "POST",
+            "/campaigns",
+            json={
+                "filters": {"tags": ["vip"], "attributes": [], "contacts": []},
+                "template": "Hi",
+                "trigger": {"code": "M"},
+            },
+        ),
+        201,
+    )
     campaign_id = campaign["data"]["id"]
     await check("campaigns.fetch", await demo.call("GET", f"/campaigns/{campaign_id}"), 200)
-    await check("campaigns.update", await demo.call("PUT", f"/campaigns/{campaign_id}", json={"trigger": {"code": "S"}}), 200)
+    await check(
+        "campaigns.update", await demo.call("PUT", f"/campaigns/{campaign_id}", json={"trigger": {"code": "S"}}), 200
+    )
     await check("campaigns.remove", await demo.call("DELETE", f"/campaigns/{campaign_id}"), 200)
 
     # The spec's Webhook schema only knows the legacy event names, so subscribe with those here.
     url = "http://127.0.0.1:9/spec"
-    await check("webhooks.subscribe", await demo.call("POST", "/webhooks", json={"url": url, "eventTypes": ["message-received"]}), 200)
+    await check(
+        "webhooks.subscribe",
+        await demo.call("POST", "/webhooks", json={"url": url, "eventTypes": ["message-received"]}),
+        200,
+    )
     await check("webhooks.fetchAll", await demo.call("GET", "/webhooks"), 200)
     await check("webhooks.unsubscribe", await demo.call("DELETE", "/webhooks/" + quote(url, safe="")), 204)
 
-    shared = await demo.client.post("/v1/tools/sharefile", content=tiny_png(2, 2, (0, 0, 0)),
-                                    headers={**demo.headers, "Content-Type": "image/png"})
+    shared = await demo.client.post(
+        "/v1/tools/sharefile", content=tiny_png(2, 2, (0, 0, 0)), headers={**demo.headers, "Content-Type": "image/png"}
+    )
     await check("tools.shareFile", shared, 200)
 
     assert checked == set(operations()), sorted(set(operations()) - checked)

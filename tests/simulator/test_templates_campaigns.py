@@ -8,7 +8,9 @@ from .spec import validate_response
 
 
 async def test_template_lifecycle(sim):
-    created = await sim.call("POST", "/templates", json={"name": "Welcome", "template": "Hi {{{firstName}}}", "type": "SMS"})
+    created = await sim.call(
+        "POST", "/templates", json={"name": "Welcome", "template": "Hi {{{firstName}}}", "type": "SMS"}
+    )
     validate_response("templates.create", created)
     assert created.status_code == 201 and created.json()["pagination"]["totalCount"] == 1
     template = created.json()["data"][0]
@@ -34,15 +36,23 @@ async def test_template_list_is_sorted_by_name_and_filters_by_part_of_it(demo):
     assert [t["name"] for t in filtered] == ["Order shipped"]
 
 
-@pytest.mark.parametrize("body", [{"name": "No text"}, {"template": "  "}, {"template": "x", "type": "Email"}, {"template": 3}])
+@pytest.mark.parametrize(
+    "body", [{"name": "No text"}, {"template": "  "}, {"template": "x", "type": "Email"}, {"template": 3}]
+)
 async def test_invalid_templates_are_400_tmpl_002(sim, body):
     response = await sim.call("POST", "/templates", json=body)
     assert (response.status_code, response.json()["error"]["code"]) == (400, "TMPL-002")
 
 
 async def test_campaign_lifecycle(sim):
-    body = {"name": "Marketing Campaign", "trigger": {"code": "M"}, "template": "Hi {{{contact.firstName}}}",
-            "reporting": {"when": "NoReport"}, "filters": {"tags": ["vip"]}, "ignored": True}
+    body = {
+        "name": "Marketing Campaign",
+        "trigger": {"code": "M"},
+        "template": "Hi {{{contact.firstName}}}",
+        "reporting": {"when": "NoReport"},
+        "filters": {"tags": ["vip"]},
+        "ignored": True,
+    }
     created = await sim.call("POST", "/campaigns", json=body)
     validate_response("campaigns.create", created)
     campaign = created.json()["data"]

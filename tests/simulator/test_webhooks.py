@@ -15,7 +15,9 @@ HOOK = "http://127.0.0.1:9/hooks/sakari?x=1&y=%2F"
 
 
 async def test_subscribe_list_unsubscribe(sim):
-    response = await sim.call("POST", "/webhooks", json={"url": HOOK, "eventTypes": ["message-received", "message-status"]})
+    response = await sim.call(
+        "POST", "/webhooks", json={"url": HOOK, "eventTypes": ["message-received", "message-status"]}
+    )
     validate_response("webhooks.subscribe", response)
     assert response.json()["data"]["url"] == HOOK
     again = await sim.call("POST", "/webhooks", json={"url": HOOK, "eventTypes": ["message-sent"]})
@@ -36,30 +38,48 @@ async def test_callback_url_property_is_accepted_too(sim):
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("body", [
-    {"eventTypes": ["message-received"]},
-    {"url": "ftp://example.com", "eventTypes": ["message-received"]},
-    {"url": HOOK, "eventTypes": []},
-    {"url": HOOK, "eventTypes": ["message-exploded"]},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"eventTypes": ["message-received"]},
+        {"url": "ftp://example.com", "eventTypes": ["message-received"]},
+        {"url": HOOK, "eventTypes": []},
+        {"url": HOOK, "eventTypes": ["message-exploded"]},
+    ],
+)
 async def test_invalid_subscriptions_are_400_whk_001(sim, body):
     response = await sim.call("POST", "/webhooks", json=body)
     assert (response.status_code, response.json()["error"]["code"]) == (400, "WHK-001")
 
 
-@pytest.mark.parametrize(("url", "loopback"), [
-    ("http://127.0.0.1:8000/x", True), ("http://127.8.9.10/x", True), ("https://localhost/x", True),
-    ("http://[::1]:9000/x", True), ("https://example.com/x", False), ("http://10.0.0.1/x", False),
-    ("http://127.0.0.1.example.com/x", False), ("file:///etc/passwd", False), ("http:///nohost", False),
-])
+@pytest.mark.parametrize(
+    ("url", "loopback"),
+    [
+        ("http://127.0.0.1:8000/x", True),
+        ("http://127.8.9.10/x", True),
+        ("https://localhost/x", True),
+        ("http://[::1]:9000/x", True),
+        ("https://example.com/x", False),
+        ("http://10.0.0.1/x", False),
+        ("http://127.0.0.1.example.com/x", False),
+        ("file:///etc/passwd", False),
+        ("http:///nohost", False),
+    ],
+)
 def test_only_loopback_urls_get_deliveries(url, loopback):
     assert is_loopback_url(url) is loopback
 
 
 async def test_events_are_delivered_to_a_loopback_receiver(sim):
     with WebhookReceiver() as receiver:
-        await sim.call("POST", "/webhooks", json={"url": receiver.url, "eventTypes": [
-            "message-received", "message-sent", "message-status", "contact-opt-out"]})
+        await sim.call(
+            "POST",
+            "/webhooks",
+            json={
+                "url": receiver.url,
+                "eventTypes": ["message-received", "message-sent", "message-status", "contact-opt-out"],
+            },
+        )
         sim.inbound("+14155550142", "Hello there")
         conversation_id = next(iter(sim.state.conversations))
         await sim.send(conversations=[conversation_id], template="Hi!")
@@ -85,8 +105,14 @@ async def test_non_loopback_subscriptions_are_kept_but_never_called(sim):
     sim.inbound("+14155550142", "Hello")
     assert await sim.app.state.webhooks.flush() == 1
     log = (await sim.client.get("/_sim/webhook-deliveries")).json()["data"]
-    assert log == [{"url": "https://example.com/hook", "eventType": "message-received",
-                    "eventId": log[0]["eventId"], "result": "skipped: not a loopback address"}]
+    assert log == [
+        {
+            "url": "https://example.com/hook",
+            "eventType": "message-received",
+            "eventId": log[0]["eventId"],
+            "result": "skipped: not a loopback address",
+        }
+    ]
 
 
 async def test_no_events_are_queued_without_subscribers(sim):

@@ -12,10 +12,25 @@ MIDNIGHT_IN_NEW_YORK = datetime(2026, 6, 1, 4, 0, tzinfo=timezone.utc)
 PLACEHOLDERS = "Hi {{firstName}}, your order {{order}} ships today"
 
 
-def check(text, *, number=NEW_YORK, opted_out=False, compose=None, now_utc=NOON_IN_NEW_YORK, pressed_at=100.0,
-          unfilled_warning=None) -> ReplyCheck:
-    return check_reply(text, number=number, opted_out=opted_out, compose=compose or ComposeSection(),
-                       now_utc=now_utc, pressed_at=pressed_at, unfilled_warning=unfilled_warning)
+def check(
+    text,
+    *,
+    number=NEW_YORK,
+    opted_out=False,
+    compose=None,
+    now_utc=NOON_IN_NEW_YORK,
+    pressed_at=100.0,
+    unfilled_warning=None,
+) -> ReplyCheck:
+    return check_reply(
+        text,
+        number=number,
+        opted_out=opted_out,
+        compose=compose or ComposeSection(),
+        now_utc=now_utc,
+        pressed_at=pressed_at,
+        unfilled_warning=unfilled_warning,
+    )
 
 
 def test_a_plain_reply_at_a_good_hour_may_simply_go():
@@ -50,9 +65,7 @@ def test_refusals_keep_the_unfilled_memory_as_it_was():
 
 def test_unfilled_placeholders_are_named_once_then_a_second_press_sends():
     first = check(PLACEHOLDERS, pressed_at=100.0)
-    assert first.refused == (
-        "Not filled: firstName, order. Edit them, or press Ctrl+S again to send as is."
-    )
+    assert first.refused == ("Not filled: firstName, order. Edit them, or press Ctrl+S again to send as is.")
     assert first.severity == "warning" and first.unfilled_warning == UnfilledWarning(PLACEHOLDERS, 100.0)
     again = check(PLACEHOLDERS, pressed_at=100.0 + UNFILLED_CONFIRM_WINDOW_S, unfilled_warning=first.unfilled_warning)
     assert again.refused is None and again.may_send and again.unfilled_warning is None
@@ -61,7 +74,9 @@ def test_unfilled_placeholders_are_named_once_then_a_second_press_sends():
 def test_the_second_press_must_be_soon_and_with_the_same_text():
     memory = UnfilledWarning(PLACEHOLDERS, 100.0)
     late = check(PLACEHOLDERS, pressed_at=100.0 + UNFILLED_CONFIRM_WINDOW_S + 0.01, unfilled_warning=memory)
-    assert late.refused and late.unfilled_warning == UnfilledWarning(PLACEHOLDERS, 100.0 + UNFILLED_CONFIRM_WINDOW_S + 0.01)
+    assert late.refused and late.unfilled_warning == UnfilledWarning(
+        PLACEHOLDERS, 100.0 + UNFILLED_CONFIRM_WINDOW_S + 0.01
+    )
     edited = check(PLACEHOLDERS + "!", pressed_at=101.0, unfilled_warning=memory)
     assert edited.refused and edited.unfilled_warning == UnfilledWarning(PLACEHOLDERS + "!", 101.0)
 

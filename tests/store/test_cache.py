@@ -12,21 +12,37 @@ from sakari_tui.store.db import SCHEMA_VERSION
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
 
 
-def conversation(cid, *, minutes_ago=0, text="hello", outgoing=False, unread=(), closed=False, name="Ana Silva",
-                 number="+15551230001", message_id=None, contact_id=None):
+def conversation(
+    cid,
+    *,
+    minutes_ago=0,
+    text="hello",
+    outgoing=False,
+    unread=(),
+    closed=False,
+    name="Ana Silva",
+    number="+15551230001",
+    message_id=None,
+    contact_id=None,
+):
     at = NOW - timedelta(minutes=minutes_ago)
-    return Conversation.model_validate({
-        "id": cid,
-        "contact": {"id": contact_id or f"k-{cid}", "firstName": name, "mobile": {"number": number}},
-        "phoneNumber": {"number": "+14155550100"},
-        "closed": closed,
-        "unread": list(unread),
-        "lastMessage": {
-            "id": message_id or f"m-{cid}-{minutes_ago}", "message": text, "outgoing": outgoing,
-            "status": "delivered" if outgoing else "received", "created": {"at": at.isoformat()},
-            "conversation": {"id": cid},
-        },
-    })
+    return Conversation.model_validate(
+        {
+            "id": cid,
+            "contact": {"id": contact_id or f"k-{cid}", "firstName": name, "mobile": {"number": number}},
+            "phoneNumber": {"number": "+14155550100"},
+            "closed": closed,
+            "unread": list(unread),
+            "lastMessage": {
+                "id": message_id or f"m-{cid}-{minutes_ago}",
+                "message": text,
+                "outgoing": outgoing,
+                "status": "delivered" if outgoing else "received",
+                "created": {"at": at.isoformat()},
+                "conversation": {"id": cid},
+            },
+        }
+    )
 
 
 @pytest.fixture
@@ -48,11 +64,13 @@ def test_merge_reports_changes_and_new_inbound(store):
 
 
 def test_rows_unread_first_then_newest(store):
-    store.inbox.merge_conversations([
-        conversation("old-unread", minutes_ago=50, unread=["x"]),
-        conversation("new-read", minutes_ago=1),
-        conversation("mid-read", minutes_ago=10),
-    ])
+    store.inbox.merge_conversations(
+        [
+            conversation("old-unread", minutes_ago=50, unread=["x"]),
+            conversation("new-read", minutes_ago=1),
+            conversation("mid-read", minutes_ago=10),
+        ]
+    )
     assert [r.id for r in store.inbox.rows()] == ["old-unread", "new-read", "mid-read"]
     assert [r.id for r in store.inbox.rows(unread_first=False)] == ["new-read", "mid-read", "old-unread"]
 
@@ -74,11 +92,16 @@ def test_closed_are_hidden_on_request(store):
 
 
 def test_filter_by_name_number_and_text(store):
-    store.inbox.merge_conversations([
-        conversation("a", name="Zofia Nowak", number="+48601234567", text="What time do you close?"),
-        conversation("b", name="Ji-woo Park", number="+821012345678", text="It says delivered"),
-    ])
-    store.inbox.merge_messages("b", [Message.model_validate({"id": "old", "message": "refund please", "created": {"at": "2026-01-01T00:00:00Z"}})])
+    store.inbox.merge_conversations(
+        [
+            conversation("a", name="Zofia Nowak", number="+48601234567", text="What time do you close?"),
+            conversation("b", name="Ji-woo Park", number="+821012345678", text="It says delivered"),
+        ]
+    )
+    store.inbox.merge_messages(
+        "b",
+        [Message.model_validate({"id": "old", "message": "refund please", "created": {"at": "2026-01-01T00:00:00Z"}})],
+    )
     assert [r.id for r in store.inbox.rows(query="zofia")] == ["a"]
     assert [r.id for r in store.inbox.rows(query="601 234")] == ["a"]
     assert [r.id for r in store.inbox.rows(query="delivered")] == ["b"]
@@ -88,7 +111,9 @@ def test_filter_by_name_number_and_text(store):
 
 def test_thread_is_oldest_first_with_limit_and_before(store):
     messages = [
-        Message.model_validate({"id": f"m{i}", "message": str(i), "created": {"at": (NOW + timedelta(seconds=i)).isoformat()}})
+        Message.model_validate(
+            {"id": f"m{i}", "message": str(i), "created": {"at": (NOW + timedelta(seconds=i)).isoformat()}}
+        )
         for i in range(10)
     ]
     assert len(store.inbox.merge_messages("c", messages)) == 10
@@ -115,7 +140,9 @@ def test_opt_out_from_keyword_and_from_contact(store):
     assert not store.inbox.is_opted_out("k1")
     store.inbox.merge_contact(Contact.model_validate({"id": "k1", "blocked": "2026-01-01T00:00:00Z"}))
     assert store.inbox.is_opted_out("k1")
-    store.inbox.merge_conversations([conversation("a", text="please stop texting me", contact_id="k1", message_id="m10")])
+    store.inbox.merge_conversations(
+        [conversation("a", text="please stop texting me", contact_id="k1", message_id="m10")]
+    )
     assert store.inbox.is_opted_out("k1")  # not a keyword: state unchanged
 
 
@@ -145,11 +172,13 @@ def test_a_start_does_not_undo_an_opt_out_marked_in_the_app(store):
 
 
 def test_a_stop_reports_the_contacts_other_conversations_as_changed_too(store):
-    store.inbox.merge_conversations([
-        conversation("a", minutes_ago=1, contact_id="k1"),
-        conversation("b", minutes_ago=5, contact_id="k1"),
-        conversation("c", minutes_ago=6, contact_id="k2"),
-    ])
+    store.inbox.merge_conversations(
+        [
+            conversation("a", minutes_ago=1, contact_id="k1"),
+            conversation("b", minutes_ago=5, contact_id="k1"),
+            conversation("c", minutes_ago=6, contact_id="k2"),
+        ]
+    )
     result = store.inbox.merge_conversations([conversation("a", text="STOP", contact_id="k1", message_id="m-stop")])
     assert set(result.changed) == {"a", "b"}  # b's row now shows the opt-out as well
     again = store.inbox.merge_conversations([conversation("a", text="thanks", contact_id="k1", message_id="m-2")])

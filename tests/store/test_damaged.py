@@ -32,21 +32,32 @@ def number(i: int) -> str:
 
 
 def conversation(i: int) -> Conversation:
-    return Conversation.model_validate({
-        "id": f"c{i:03d}",
-        "contact": {"id": f"k{i:03d}", "firstName": name(i), "mobile": {"number": number(i)}},
-        "lastMessage": {"id": f"m{i:03d}", "message": f"Hello from {name(i)} at {number(i)}", "created": {"at": AT.isoformat()}},
-    })
+    return Conversation.model_validate(
+        {
+            "id": f"c{i:03d}",
+            "contact": {"id": f"k{i:03d}", "firstName": name(i), "mobile": {"number": number(i)}},
+            "lastMessage": {
+                "id": f"m{i:03d}",
+                "message": f"Hello from {name(i)} at {number(i)}",
+                "created": {"at": AT.isoformat()},
+            },
+        }
+    )
 
 
 def filled_store(path: Path, *, replies: int = 5) -> None:
     store = Store(path)
     store.inbox.merge_conversations([conversation(i) for i in range(CONVERSATIONS)])
     for i in range(CONVERSATIONS):
-        store.inbox.merge_messages(f"c{i:03d}", [
-            Message.model_validate({"id": f"m{i:03d}-{j}", "message": f"{name(i)} {number(i)} {j}", "created": {"at": AT.isoformat()}})
-            for j in range(3)
-        ])
+        store.inbox.merge_messages(
+            f"c{i:03d}",
+            [
+                Message.model_validate(
+                    {"id": f"m{i:03d}-{j}", "message": f"{name(i)} {number(i)} {j}", "created": {"at": AT.isoformat()}}
+                )
+                for j in range(3)
+            ],
+        )
     for i in range(replies):
         store.outbox.add(f"c{i:03d}", f"k{i:03d}", f"reply number {i}", ())
     store.drafts.save("c001", "a draft to keep")
@@ -76,7 +87,7 @@ def damage(path: Path, pages: list[int], seed: int = 7) -> None:
 
 def middle(pages: list[int], count: int = 3) -> list[int]:
     start = len(pages) // 2
-    return pages[start:start + count]
+    return pages[start : start + count]
 
 
 def read_everything(store: Store) -> None:
@@ -235,8 +246,12 @@ def test_move_aside_reads_the_replies_still_in_the_wal_file(tmp_path):
     filled_store(path, replies=1)
     damage(path, middle(pages_of(path, "conversations")))
     root = Path(sakari_tui.__file__).resolve().parents[1]
-    subprocess.run([sys.executable, "-c", CRASH_AFTER_QUEUEING, str(path)], check=True, timeout=60,
-                   env={**os.environ, "PYTHONPATH": str(root)})
+    subprocess.run(
+        [sys.executable, "-c", CRASH_AFTER_QUEUEING, str(path)],
+        check=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
     assert Path(f"{path}-wal").stat().st_size > 0
     salvage = move_aside(path)
     assert Path(f"{salvage.damaged}-wal").is_file()

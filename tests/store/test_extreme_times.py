@@ -40,12 +40,14 @@ def message(mid: str, at: str, text: str = "hi") -> Message:
 
 
 def conversation(cid: str, at: str) -> Conversation:
-    return Conversation.model_validate({
-        "id": cid,
-        "contact": {"id": f"k-{cid}", "firstName": "Ana", "mobile": {"number": "+15551230001"}},
-        "lastMessage": {"id": f"m-{cid}", "message": "hi", "created": {"at": at}},
-        "updated": {"at": at},
-    })
+    return Conversation.model_validate(
+        {
+            "id": cid,
+            "contact": {"id": f"k-{cid}", "firstName": "Ana", "mobile": {"number": "+15551230001"}},
+            "lastMessage": {"id": f"m-{cid}", "message": "hi", "created": {"at": at}},
+            "updated": {"at": at},
+        }
+    )
 
 
 # --- the API boundary ------------------------------------------------------------------------
@@ -64,8 +66,15 @@ def test_the_models_clamp_times_to_the_years_1000_to_9998_with_a_log_line(caplog
 
 
 def test_every_time_field_of_every_model_is_clamped():
-    contact = Contact.model_validate({"id": "k", "blocked": ZERO, "optIn": END, "created": {"at": ZERO},
-                                      "mobile": {"number": "+1", "verified": ZERO}})
+    contact = Contact.model_validate(
+        {
+            "id": "k",
+            "blocked": ZERO,
+            "optIn": END,
+            "created": {"at": ZERO},
+            "mobile": {"number": "+1", "verified": ZERO},
+        }
+    )
     # Clamped, not dropped: a contact Sakari marks as blocked (whatever the time) stays opted out.
     assert contact.opted_out and contact.blocked == EARLIEST and contact.opt_in == LATEST
     assert contact.created.at == EARLIEST and contact.mobile.verified == EARLIEST
@@ -88,7 +97,9 @@ def test_no_wire_model_has_a_time_field_without_the_clamp():
 
     wire = [m for m in vars(models).values() if isinstance(m, type) and issubclass(m, models.ApiModel)]
     assert len(wire) > 20
-    unclamped = [f"{m.__name__}.{name}" for m in wire for name, field in m.model_fields.items() if bare(field.annotation)]
+    unclamped = [
+        f"{m.__name__}.{name}" for m in wire for name, field in m.model_fields.items() if bare(field.annotation)
+    ]
     assert unclamped == []
 
 
@@ -111,16 +122,22 @@ def test_the_store_reads_the_short_years_older_versions_wrote():
 def plant_old_rows(path) -> None:
     """What the old code left in a store after syncing a year-0001 and a year-9999 conversation."""
     store = Store(path)
-    store.inbox.merge_conversations([conversation("zero", "2026-03-04T12:00:00Z"), conversation("end", "2026-03-04T12:00:00Z")])
+    store.inbox.merge_conversations(
+        [conversation("zero", "2026-03-04T12:00:00Z"), conversation("end", "2026-03-04T12:00:00Z")]
+    )
     store.inbox.merge_messages("zero", [message("m-zero", "2026-03-04T12:00:00Z", "from the zero time")])
     store.inbox.merge_messages("end", [message("m-end", "2026-03-04T12:00:00Z", "from the end of time")])
     store.close()
     raw = sqlite3.connect(path)
     for cid, short, wire in (("zero", "1-01-01T00:00:00.000000Z", ZERO), ("end", "9999-12-31T23:59:59.000000Z", END)):
-        raw.execute("UPDATE conversations SET last_at = ?, raw = replace(raw, '2026-03-04T12:00:00Z', ?) WHERE id = ?",
-                    (short, wire, cid))
-        raw.execute("UPDATE messages SET created_at = ?, raw = replace(raw, '2026-03-04T12:00:00Z', ?) WHERE conversation_id = ?",
-                    (short, wire, cid))
+        raw.execute(
+            "UPDATE conversations SET last_at = ?, raw = replace(raw, '2026-03-04T12:00:00Z', ?) WHERE id = ?",
+            (short, wire, cid),
+        )
+        raw.execute(
+            "UPDATE messages SET created_at = ?, raw = replace(raw, '2026-03-04T12:00:00Z', ?) WHERE conversation_id = ?",
+            (short, wire, cid),
+        )
     raw.execute("INSERT INTO read_marks (conversation_id, read_through) VALUES ('zero', '1-01-01T00:00:00.000000Z')")
     raw.commit()
     raw.close()
@@ -143,7 +160,10 @@ def test_a_store_holding_year_0001_and_9999_opens_lists_and_renders(tmp_path, lo
     assert store.inbox.conversation("zero").last_message.created_at == EARLIEST
     # A new sync writes the clamped times with four-digit years.
     store.inbox.merge_conversations([conversation("zero", ZERO)])
-    assert store.db.execute("SELECT last_at FROM conversations WHERE id = 'zero'").fetchone()[0] == "1000-01-01T00:00:00.000000Z"
+    assert (
+        store.db.execute("SELECT last_at FROM conversations WHERE id = 'zero'").fetchone()[0]
+        == "1000-01-01T00:00:00.000000Z"
+    )
     store.close()
 
 
@@ -170,8 +190,9 @@ def test_rendering_any_time_never_raises(when, local_zone):
     assert isinstance(day_label(day, NOW.date()), str)
     for today in (date.min, date.max):
         assert isinstance(day_label(day, today), str)
-    bubble = bubble_for_message(Message.model_construct(id="m", message="hi", outgoing=True,
-                                                        created=None, media=[], status="delivered"))
+    bubble = bubble_for_message(
+        Message.model_construct(id="m", message="hi", outgoing=True, created=None, media=[], status="delivered")
+    )
     assert bubble.meta
 
 
@@ -189,4 +210,5 @@ def test_contact_attribute_times_render_in_any_zone(local_zone):
 
     assert format_moment(datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc)).startswith(("31 Dec 9999", "1 Jan"))
     assert "0001" in format_moment(datetime(1, 1, 1, tzinfo=timezone.utc)) or "Dec" in format_moment(
-        datetime(1, 1, 1, tzinfo=timezone.utc))
+        datetime(1, 1, 1, tzinfo=timezone.utc)
+    )

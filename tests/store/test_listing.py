@@ -79,9 +79,13 @@ def test_relisted_matches_a_fresh_listing_after_every_kind_of_change():
                     inbox.mark_read(cid)
             else:
                 inbox.merge_conversations(
-                    conversation(cid, minutes_ago=(7 if kind == "tie" else rng.randrange(-5, 90)),
-                                 unread=(["u", str(step)] if rng.random() < 0.5 else []),
-                                 closed=(kind == "close"), message_id=f"m{step}-{cid}")
+                    conversation(
+                        cid,
+                        minutes_ago=(7 if kind == "tie" else rng.randrange(-5, 90)),
+                        unread=(["u", str(step)] if rng.random() < 0.5 else []),
+                        closed=(kind == "close"),
+                        message_id=f"m{step}-{cid}",
+                    )
                     for cid in picked
                 )
             listing = inbox.relisted(listing, picked)

@@ -24,11 +24,16 @@ def store():
 
 
 def message(mid, text, *, minutes_ago=0, outgoing=False, status=None, cid="a"):
-    return Message.model_validate({
-        "id": mid, "message": text, "outgoing": outgoing,
-        "status": status or ("delivered" if outgoing else "received"),
-        "created": {"at": (NOW - timedelta(minutes=minutes_ago)).isoformat()}, "conversation": {"id": cid},
-    })
+    return Message.model_validate(
+        {
+            "id": mid,
+            "message": text,
+            "outgoing": outgoing,
+            "status": status or ("delivered" if outgoing else "received"),
+            "created": {"at": (NOW - timedelta(minutes=minutes_ago)).isoformat()},
+            "conversation": {"id": cid},
+        }
+    )
 
 
 def marked(hit: SearchHit) -> list[str]:
@@ -41,12 +46,15 @@ def index_is_exact(db: sqlite3.Connection) -> bool:
     the cached rows: compared with indexes built afresh from the cached tables."""
     expected_messages = {
         (row[0], row[1] or "")
-        for row in db.execute("SELECT id, CASE WHEN json_valid(raw) THEN json_extract(raw, '$.message') END FROM messages")
+        for row in db.execute(
+            "SELECT id, CASE WHEN json_valid(raw) THEN json_extract(raw, '$.message') END FROM messages"
+        )
     }
     if set(map(tuple, db.execute("SELECT message_id, body FROM message_text"))) != expected_messages:
         return False
     expected_contacts = {
-        ("conversation", row[0], row[1], row[2]) for row in db.execute("SELECT id, contact_name, contact_number FROM conversations")
+        ("conversation", row[0], row[1], row[2])
+        for row in db.execute("SELECT id, contact_name, contact_number FROM conversations")
     } | {
         ("contact", row[0], " ".join(p for p in (row[1], row[2]) if p), row[3] or "")
         for row in db.execute(
@@ -55,7 +63,10 @@ def index_is_exact(db: sqlite3.Connection) -> bool:
     }
     if set(map(tuple, db.execute("SELECT source, source_id, name, number FROM contact_text"))) != expected_contacts:
         return False
-    for fts, content, columns in (("message_fts", "message_text", "body"), ("contact_fts", "contact_text", "name, email, digits")):
+    for fts, content, columns in (
+        ("message_fts", "message_text", "body"),
+        ("contact_fts", "contact_text", "name, email, digits"),
+    ):
         db.execute("DROP TABLE IF EXISTS temp.reference")
         db.execute(f"CREATE VIRTUAL TABLE temp.reference USING fts5({columns}, tokenize='{SEARCH_TOKENIZER}')")
         db.execute(f"INSERT INTO temp.reference (rowid, {columns}) SELECT docid, {columns} FROM {content}")
@@ -71,17 +82,33 @@ def index_is_exact(db: sqlite3.Connection) -> bool:
 
 
 def test_finds_messages_and_contacts_contacts_first(store):
-    store.inbox.merge_conversations([
-        conversation("a", name="Zofia Nowak", number="+48601234567", text="Is the blue parcel coming?", minutes_ago=5),
-        conversation("b", name="Ji-woo Park", number="+821012345678", text="Thanks, parcel received", minutes_ago=1),
-    ])
-    store.inbox.merge_messages("a", [message("a-old", "Where is my parcel?", minutes_ago=60, cid="a"),
-                                     message("a-out", "Your parcel ships today", minutes_ago=30, outgoing=True, cid="a")])
+    store.inbox.merge_conversations(
+        [
+            conversation(
+                "a", name="Zofia Nowak", number="+48601234567", text="Is the blue parcel coming?", minutes_ago=5
+            ),
+            conversation(
+                "b", name="Ji-woo Park", number="+821012345678", text="Thanks, parcel received", minutes_ago=1
+            ),
+        ]
+    )
+    store.inbox.merge_messages(
+        "a",
+        [
+            message("a-old", "Where is my parcel?", minutes_ago=60, cid="a"),
+            message("a-out", "Your parcel ships today", minutes_ago=30, outgoing=True, cid="a"),
+        ],
+    )
     hits = store.search.search("parcel")
     assert [h.kind for h in hits] == ["message"] * 4
     assert [h.message_id for h in hits] == ["m-b-1", "m-a-5", "a-out", "a-old"]  # newest first
     first = hits[0]
-    assert (first.conversation_id, first.name, first.number, first.outgoing) == ("b", "Ji-woo Park", "+821012345678", False)
+    assert (first.conversation_id, first.name, first.number, first.outgoing) == (
+        "b",
+        "Ji-woo Park",
+        "+821012345678",
+        False,
+    )
     assert first.created_at == NOW - timedelta(minutes=1)
     assert hits[2].outgoing is True
     assert marked(first) == ["parcel"]
@@ -94,7 +121,9 @@ def test_finds_messages_and_contacts_contacts_first(store):
     assert contact.created_at == NOW - timedelta(minutes=5)
     assert marked(contact) == ["Nowak"]
 
-    store.inbox.merge_conversations([conversation("c", name="Parcel Express", number="+15550000001", text="hi", minutes_ago=90)])
+    store.inbox.merge_conversations(
+        [conversation("c", name="Parcel Express", number="+15550000001", text="hi", minutes_ago=90)]
+    )
     mixed = store.search.search("parcel")
     assert [h.kind for h in mixed] == ["contact"] + ["message"] * 4 and mixed[0].conversation_id == "c"
 
@@ -110,10 +139,12 @@ def test_prefix_on_the_last_word_whole_words_before_it(store):
 
 
 def test_case_and_diacritics_are_ignored_both_ways(store):
-    store.inbox.merge_conversations([
-        conversation("a", name="José Álvarez", text="Le café était fermé"),
-        conversation("b", name="Jose Alvarez", number="+15551230002", text="Cafe closed", minutes_ago=1),
-    ])
+    store.inbox.merge_conversations(
+        [
+            conversation("a", name="José Álvarez", text="Le café était fermé"),
+            conversation("b", name="Jose Alvarez", number="+15551230002", text="Cafe closed", minutes_ago=1),
+        ]
+    )
     assert {h.conversation_id for h in store.search.search("jose") if h.kind == "contact"} == {"a", "b"}
     assert {h.conversation_id for h in store.search.search("JOSÉ") if h.kind == "contact"} == {"a", "b"}
     assert {h.conversation_id for h in store.search.search("cafe") if h.kind == "message"} == {"a", "b"}
@@ -126,9 +157,17 @@ def test_case_and_diacritics_are_ignored_both_ways(store):
 
 def test_contacts_by_number_digits_anywhere_and_email(store):
     store.inbox.merge_conversations([conversation("a", name="Ana Silva", number="+14155550123", contact_id="k1")])
-    store.inbox.merge_contact(Contact.model_validate({
-        "id": "k1", "firstName": "Ana", "lastName": "Silva", "email": "ana.silva@example.com", "mobile": {"number": "+14155550123"},
-    }))
+    store.inbox.merge_contact(
+        Contact.model_validate(
+            {
+                "id": "k1",
+                "firstName": "Ana",
+                "lastName": "Silva",
+                "email": "ana.silva@example.com",
+                "mobile": {"number": "+14155550123"},
+            }
+        )
+    )
     for query in ("0123", "4155550123", "+1 415", "(415) 555-01", "555 0123"):
         hits = store.search.search(query)
         assert [(h.kind, h.conversation_id) for h in hits] == [("contact", "a")], query
@@ -141,9 +180,19 @@ def test_contacts_by_number_digits_anywhere_and_email(store):
 
 
 def test_a_cached_contact_without_a_conversation_is_found(store):
-    store.inbox.merge_contact(Contact.model_validate({"id": "k9", "firstName": "Lone", "lastName": "Wolf", "mobile": {"number": "+15550009999"}}))
+    store.inbox.merge_contact(
+        Contact.model_validate(
+            {"id": "k9", "firstName": "Lone", "lastName": "Wolf", "mobile": {"number": "+15550009999"}}
+        )
+    )
     [hit] = store.search.search("wolf")
-    assert (hit.kind, hit.conversation_id, hit.contact_id, hit.name, hit.number) == ("contact", None, "k9", "Lone Wolf", "+15550009999")
+    assert (hit.kind, hit.conversation_id, hit.contact_id, hit.name, hit.number) == (
+        "contact",
+        None,
+        "k9",
+        "Lone Wolf",
+        "+15550009999",
+    )
 
 
 def test_status_updates_text_edits_and_deletes_keep_the_index_exact(store):
@@ -158,7 +207,13 @@ def test_status_updates_text_edits_and_deletes_keep_the_index_exact(store):
     assert store.search.search("thoughts") == [] and [h.message_id for h in store.search.search("entirely")] == ["m2"]
     assert index_is_exact(store.db)
     # A renamed contact and a new number.
-    store.inbox.merge_conversations([conversation("a", name="Renamed Person", number="+15559990000", text="first words", message_id="m1", outgoing=True)])
+    store.inbox.merge_conversations(
+        [
+            conversation(
+                "a", name="Renamed Person", number="+15559990000", text="first words", message_id="m1", outgoing=True
+            )
+        ]
+    )
     assert store.search.search("ana") == [] and store.search.search("renamed")[0].conversation_id == "a"
     assert store.search.search("9990000")[0].conversation_id == "a" and store.search.search("1230001") == []
     store.inbox.merge_contact(Contact.model_validate({"id": "k-a", "firstName": "Kept", "email": "old@oldmail.com"}))
@@ -178,14 +233,53 @@ def test_opt_out_keyword_stub_contact_and_odd_rows_do_not_break_merges(store):
     # An inbound STOP writes a stub contact ({"id": …}); a message without text; a row that is not JSON.
     store.inbox.merge_conversations([conversation("a", text="STOP", contact_id="k1")])
     store.inbox.merge_messages("a", [Message.model_validate({"id": "media-only", "conversation": {"id": "a"}})])
-    store.db.execute("INSERT INTO messages (id, conversation_id, created_at, raw) VALUES ('bad', 'a', '0000', 'not json')")
+    store.db.execute(
+        "INSERT INTO messages (id, conversation_id, created_at, raw) VALUES ('bad', 'a', '0000', 'not json')"
+    )
     assert index_is_exact(store.db)
     assert [h.message_id for h in store.search.search("stop")] == ["m-a-0"]
 
 
-HOSTILE = ['"', '""', "'", "*", "**", "AND", "OR", "NOT", "a AND", "NEAR(", "NEAR(a b, 2)", "col:x", "body:x", "-",
-           "^", "^start", "a OR", '"unbalanced', "unbalanced'", "(", ")", "()", "{a b}: c", "a + b", "\\", "%", "_",
-           "\x00", "\x1b[31m", "\u0301", "\ue000", "🙂", "\ud800", "a" * 5000, "word " * 200, "   ", "", "\n\t"]
+HOSTILE = [
+    '"',
+    '""',
+    "'",
+    "*",
+    "**",
+    "AND",
+    "OR",
+    "NOT",
+    "a AND",
+    "NEAR(",
+    "NEAR(a b, 2)",
+    "col:x",
+    "body:x",
+    "-",
+    "^",
+    "^start",
+    "a OR",
+    '"unbalanced',
+    "unbalanced'",
+    "(",
+    ")",
+    "()",
+    "{a b}: c",
+    "a + b",
+    "\\",
+    "%",
+    "_",
+    "\x00",
+    "\x1b[31m",
+    "\u0301",
+    "\ue000",
+    "🙂",
+    "\ud800",
+    "a" * 5000,
+    "word " * 200,
+    "   ",
+    "",
+    "\n\t",
+]
 
 
 @pytest.mark.parametrize("query", HOSTILE)
@@ -196,7 +290,9 @@ def test_hostile_queries_never_raise(store, query):
 
 
 def test_operator_words_are_searched_as_words(store):
-    store.inbox.merge_conversations([conversation("a", text="black AND white"), conversation("b", text="black or white", minutes_ago=1)])
+    store.inbox.merge_conversations(
+        [conversation("a", text="black AND white"), conversation("b", text="black or white", minutes_ago=1)]
+    )
     assert {h.conversation_id for h in store.search.search("and")} == {"a"}
     assert {h.conversation_id for h in store.search.search("black OR")} == {"b"}
     assert {h.conversation_id for h in store.search.search("col:black")} == set()
@@ -220,7 +316,12 @@ def test_empty_and_whitespace_queries_return_nothing(store):
 
 
 def test_limit_is_honoured(store):
-    store.inbox.merge_conversations([conversation(f"c{i}", name=f"Hello Person{i}", number=f"+1555000{i:04d}", text="hello there", minutes_ago=i) for i in range(30)])
+    store.inbox.merge_conversations(
+        [
+            conversation(f"c{i}", name=f"Hello Person{i}", number=f"+1555000{i:04d}", text="hello there", minutes_ago=i)
+            for i in range(30)
+        ]
+    )
     assert len(store.search.search("hello", limit=10)) == 10
     hits = store.search.search("hello", limit=45)
     assert [h.kind for h in hits] == ["contact"] * 30 + ["message"] * 15
@@ -229,7 +330,11 @@ def test_limit_is_honoured(store):
 
 
 def test_snippet_spans_line_up_and_long_text_is_cut_around_the_match(store):
-    long = "Lorem ipsum dolor sit amet " * 10 + "the tracking number is ZX-99 for your parcel" + " consectetur adipiscing" * 10
+    long = (
+        "Lorem ipsum dolor sit amet " * 10
+        + "the tracking number is ZX-99 for your parcel"
+        + " consectetur adipiscing" * 10
+    )
     store.inbox.merge_conversations([conversation("a", text=long)])
     [hit] = store.search.search("tracking parc")
     text = hit.snippet.text
@@ -271,12 +376,16 @@ def test_migration_backfills_a_store_cached_before_search_existed(tmp_path):
             old.execute(statement)
     old.execute("PRAGMA user_version = 5")
     cache = InboxCache(old)
-    cache.merge_conversations([
-        conversation("a", name="Zofia Nowak", text="Wann öffnet ihr morgen?", contact_id="k1"),
-        conversation("b", name="Ji-woo Park", number="+821012345678", text="hello", minutes_ago=3),
-    ])
+    cache.merge_conversations(
+        [
+            conversation("a", name="Zofia Nowak", text="Wann öffnet ihr morgen?", contact_id="k1"),
+            conversation("b", name="Ji-woo Park", number="+821012345678", text="hello", minutes_ago=3),
+        ]
+    )
     cache.merge_messages("a", [message("older", "Ich hätte gern einen Termin", minutes_ago=50, cid="a")])
-    cache.merge_contact(Contact.model_validate({"id": "k1", "firstName": "Zofia", "lastName": "Nowak", "email": "zofia@example.pl"}))
+    cache.merge_contact(
+        Contact.model_validate({"id": "k1", "firstName": "Zofia", "lastName": "Nowak", "email": "zofia@example.pl"})
+    )
     old.close()
 
     store = Store(path)

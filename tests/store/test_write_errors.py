@@ -29,11 +29,13 @@ LONG_ID = "c-" + BIG
 
 
 def conversation(cid: str, text: str = "hello") -> Conversation:
-    return Conversation.model_validate({
-        "id": cid,
-        "contact": {"id": f"k-{cid}", "firstName": "Ana", "mobile": {"number": "+15551230001"}},
-        "lastMessage": {"id": f"m-{cid}", "message": text, "created": {"at": AT.isoformat()}},
-    })
+    return Conversation.model_validate(
+        {
+            "id": cid,
+            "contact": {"id": f"k-{cid}", "firstName": "Ana", "mobile": {"number": "+15551230001"}},
+            "lastMessage": {"id": f"m-{cid}", "message": text, "created": {"at": AT.isoformat()}},
+        }
+    )
 
 
 def message(mid: str, text: str) -> Message:
@@ -88,7 +90,9 @@ def test_a_full_disk_raises_store_write_error_and_the_store_recovers(store, writ
     assert store.outbox.all() == []
     rows = store.inbox.rows()
     assert {row.id for row in rows} == {"c1", LONG_ID} and not any(row.muted for row in rows)
-    assert store.db.execute("SELECT (SELECT COUNT(*) FROM read_marks) + (SELECT COUNT(*) FROM mutes)").fetchone()[0] == 0
+    assert (
+        store.db.execute("SELECT (SELECT COUNT(*) FROM read_marks) + (SELECT COUNT(*) FROM mutes)").fetchone()[0] == 0
+    )
     free_disk(store)
     write(store)  # once there is room again, the same write succeeds
 
@@ -125,14 +129,17 @@ def error_named(name: str, code: int) -> sqlite3.Error:
     return error
 
 
-@pytest.mark.parametrize(("name", "code", "reason"), [
-    ("SQLITE_FULL", 13, "the disk is full"),
-    ("SQLITE_READONLY", 8, "it is read-only"),
-    ("SQLITE_READONLY_DBMOVED", 1032, "it is read-only"),
-    ("SQLITE_IOERR_WRITE", 778, "writing failed (disk I/O error)"),
-    ("SQLITE_IOERR_FSYNC", 1034, "writing failed (disk I/O error)"),
-    ("SQLITE_CANTOPEN", 14, "the file cannot be opened"),
-])
+@pytest.mark.parametrize(
+    ("name", "code", "reason"),
+    [
+        ("SQLITE_FULL", 13, "the disk is full"),
+        ("SQLITE_READONLY", 8, "it is read-only"),
+        ("SQLITE_READONLY_DBMOVED", 1032, "it is read-only"),
+        ("SQLITE_IOERR_WRITE", 778, "writing failed (disk I/O error)"),
+        ("SQLITE_IOERR_FSYNC", 1034, "writing failed (disk I/O error)"),
+        ("SQLITE_CANTOPEN", 14, "the file cannot be opened"),
+    ],
+)
 def test_each_write_failure_is_one_sentence_naming_the_file(name, code, reason):
     translated = classify_error(error_named(name, code), "/data/inbox.sqlite3")
     assert isinstance(translated, StoreWriteError)
@@ -169,8 +176,13 @@ def test_a_file_that_cannot_grow_fails_at_commit_with_store_write_error(tmp_path
     """A real write failure of the file (as on a full disk), met where it happens: at COMMIT."""
     path = tmp_path / "inbox.sqlite3"
     root = Path(sakari_tui.__file__).resolve().parents[1]
-    done = subprocess.run([sys.executable, "-c", FILE_MAY_NOT_GROW, str(path)], capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(root)}, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", FILE_MAY_NOT_GROW, str(path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
         f"Cannot write the local store at {path}: writing failed (disk I/O error). False",

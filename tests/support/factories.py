@@ -17,34 +17,65 @@ from sakari_tui.simulator.server import SimulatorServer
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
 
 
-def conversation(cid, *, minutes_ago=0, text="hello", outgoing=False, unread=(), closed=False, name="Ana Silva",
-                 number="+15551230001", message_id=None, contact_id=None) -> Conversation:
+def conversation(
+    cid,
+    *,
+    minutes_ago=0,
+    text="hello",
+    outgoing=False,
+    unread=(),
+    closed=False,
+    name="Ana Silva",
+    number="+15551230001",
+    message_id=None,
+    contact_id=None,
+) -> Conversation:
     """A conversation whose last message is `text`, `minutes_ago` before NOW."""
     at = NOW - timedelta(minutes=minutes_ago)
-    return Conversation.model_validate({
-        "id": cid,
-        "contact": {"id": contact_id or f"k-{cid}", "firstName": name, "mobile": {"number": number}},
-        "phoneNumber": {"number": "+14155550100"},
-        "closed": closed,
-        "unread": list(unread),
-        "lastMessage": {
-            "id": message_id or f"m-{cid}-{minutes_ago}", "message": text, "outgoing": outgoing,
-            "status": "delivered" if outgoing else "received", "created": {"at": at.isoformat()},
-            "conversation": {"id": cid},
-        },
-    })
+    return Conversation.model_validate(
+        {
+            "id": cid,
+            "contact": {"id": contact_id or f"k-{cid}", "firstName": name, "mobile": {"number": number}},
+            "phoneNumber": {"number": "+14155550100"},
+            "closed": closed,
+            "unread": list(unread),
+            "lastMessage": {
+                "id": message_id or f"m-{cid}-{minutes_ago}",
+                "message": text,
+                "outgoing": outgoing,
+                "status": "delivered" if outgoing else "received",
+                "created": {"at": at.isoformat()},
+                "conversation": {"id": cid},
+            },
+        }
+    )
 
 
-def message(mid: str, text: str = "hello", *, cid: str = "a", at: datetime | None = None, minutes_ago: int = 0,
-            outgoing: bool = False, status: str | None = None, **fields: Any) -> Message:
+def message(
+    mid: str,
+    text: str = "hello",
+    *,
+    cid: str = "a",
+    at: datetime | None = None,
+    minutes_ago: int = 0,
+    outgoing: bool = False,
+    status: str | None = None,
+    **fields: Any,
+) -> Message:
     """A message of conversation `cid`, sent `minutes_ago` before NOW (or `at`); `fields` are wire
     fields added as they are (`error=`, `media=`, ...)."""
     created = at or NOW - timedelta(minutes=minutes_ago)
-    return Message.model_validate({
-        "id": mid, "message": text, "outgoing": outgoing,
-        "status": status if status is not None else ("delivered" if outgoing else "received"),
-        "created": {"at": created.isoformat()}, "conversation": {"id": cid}, **fields,
-    })
+    return Message.model_validate(
+        {
+            "id": mid,
+            "message": text,
+            "outgoing": outgoing,
+            "status": status if status is not None else ("delivered" if outgoing else "received"),
+            "created": {"at": created.isoformat()},
+            "conversation": {"id": cid},
+            **fields,
+        }
+    )
 
 
 def contact(cid: str, *, number: str | None = None, **fields: Any) -> Contact:
@@ -60,8 +91,11 @@ def settings_for(server: SimulatorServer, *, quiet_hours: bool = False, **ui) ->
     demo contacts' nights would make sends ask first at some hours of the day and not at others."""
     settings = Settings(
         sakari=SakariSection(
-            account_id=server.account_id, client_id=server.client_id, client_secret=server.client_secret,
-            api_url=server.base_url, token_url=server.token_url,
+            account_id=server.account_id,
+            client_id=server.client_id,
+            client_secret=server.client_secret,
+            api_url=server.base_url,
+            token_url=server.token_url,
         )
     )
     settings.compose.quiet_hours = quiet_hours

@@ -114,6 +114,12 @@ TERMINAL_FORBIDDEN: dict[str, re.Pattern[bytes]] = {
 SCREEN_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 # Payloads whose literal markup must show on screen exactly as written (after sanitising).
-MARKUP_LITERALS = ("[bold]x[/bold]", "[/]", "[@click=app.quit]quit[/]", f"[link={EVIL_URL}/markup]",
-                   "[on red]", "[$accent]", "$accent")
-
+MARKUP_LITERALS = (
+    "[bold]x[/bold]",
+    "[/]",
+    "[@click=app.quit]quit[/]",
+    f"[link={EVIL_URL}/markup]",
+    "[on red]",
+    "[$accent]",
+    "$accent",
+)

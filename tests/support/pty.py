@@ -34,12 +34,21 @@ def app_env(server, tmp: Path, *, columns: int, lines: int, **extra: str) -> dic
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text("[compose]\nquiet_hours = false\n", encoding="utf-8")
     env.update(
-        TERM="xterm-256color", COLORTERM="truecolor", COLUMNS=str(columns), LINES=str(lines),
-        ESCDELAY="25", PYTHONPATH=str(ROOT), NO_PROXY="127.0.0.1,localhost,::1",
-        SAKARI_ACCOUNT_ID=server.account_id, SAKARI_CLIENT_ID=server.client_id,
-        SAKARI_CLIENT_SECRET=server.client_secret, SAKARI_API_URL=server.base_url,
-        SAKARI_TOKEN_URL=server.token_url, SAKARI_TUI_CONFIG=str(config),
-        SAKARI_TUI_DATA=str(tmp / "data"), SAKARI_TUI_LOGS=str(tmp / "logs"),
+        TERM="xterm-256color",
+        COLORTERM="truecolor",
+        COLUMNS=str(columns),
+        LINES=str(lines),
+        ESCDELAY="25",
+        PYTHONPATH=str(ROOT),
+        NO_PROXY="127.0.0.1,localhost,::1",
+        SAKARI_ACCOUNT_ID=server.account_id,
+        SAKARI_CLIENT_ID=server.client_id,
+        SAKARI_CLIENT_SECRET=server.client_secret,
+        SAKARI_API_URL=server.base_url,
+        SAKARI_TOKEN_URL=server.token_url,
+        SAKARI_TUI_CONFIG=str(config),
+        SAKARI_TUI_DATA=str(tmp / "data"),
+        SAKARI_TUI_LOGS=str(tmp / "logs"),
         **extra,
     )
     return env

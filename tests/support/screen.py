@@ -27,8 +27,15 @@ def screen_text(app: App) -> str:
 def terminal_output(app: App) -> bytes:
     """The bytes the app would write to the terminal for a full redraw of the current screen."""
     width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
-                      color_system="truecolor", legacy_windows=False, safe_box=False)
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        legacy_windows=False,
+        safe_box=False,
+    )
     update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
     return update.render_segments(console).encode("utf-8")
 
@@ -41,7 +48,7 @@ def assert_screen_safe(app: App) -> None:
     output = terminal_output(app)
     for what, pattern in TERMINAL_FORBIDDEN.items():
         match = pattern.search(output)
-        assert match is None, f"{what} reaches the terminal: {output[max(0, match.start() - 40):match.end() + 40]!r}"
+        assert match is None, f"{what} reaches the terminal: {output[max(0, match.start() - 40) : match.end() + 40]!r}"
     for strip in screen_strips(app):
         for segment in strip:
             style = segment.style
@@ -51,8 +58,9 @@ def assert_screen_safe(app: App) -> None:
                 assert style.link.startswith(MEDIA_HOST) and EVIL_URL not in style.link, style.link
                 assert not SCREEN_FORBIDDEN.search(style.link) and " " not in style.link, repr(style.link)
             click = (style.meta or {}).get("@click")
-            assert not click or "quit" not in str(click) and "bell" not in str(click) \
-                and "dismiss" not in str(click), f"payload action on screen: {click!r} on {segment.text!r}"
+            assert not click or "quit" not in str(click) and "bell" not in str(click) and "dismiss" not in str(click), (
+                f"payload action on screen: {click!r} on {segment.text!r}"
+            )
 
 
 def squash(text: str) -> str:

@@ -30,4 +30,3 @@ async def wait_until(
             await pilot.pause(interval)
         else:
             await asyncio.sleep(interval)
-

@@ -167,8 +167,9 @@ def _bucket(copies: int) -> str:
     return "2+" if copies >= 2 else str(copies)
 
 
-def judge(replies: Iterable[QueuedReply], rows: Iterable[OutboxEntry],
-          server_texts: Iterable[tuple[str, str]]) -> Verdict:
+def judge(
+    replies: Iterable[QueuedReply], rows: Iterable[OutboxEntry], server_texts: Iterable[tuple[str, str]]
+) -> Verdict:
     """Compare what was queued and what the outbox still holds with what the server has.
 
     `server_texts` are (contact id, text) of the outgoing messages created during the run.
@@ -207,13 +208,16 @@ def judge(replies: Iterable[QueuedReply], rows: Iterable[OutboxEntry],
             verdict.problems.append(f"{members[0].kind} reply {key[1]!r}: {copies} copies for {len(members)} send(s)")
         if copies < sent:
             verdict.silent_losses += sent - copies
-            verdict.problems.append(f"{members[0].kind} reply {key[1]!r}: marked sent but {copies} of {sent} on the server")
+            verdict.problems.append(
+                f"{members[0].kind} reply {key[1]!r}: marked sent but {copies} of {sent} on the server"
+            )
         elif min(copies, len(members)) > sent:
             # On the server, yet its row says failed or unknown: the user is invited to send it again.
             verdict.state_mismatches += min(copies, len(members)) - sent
             verdict.problems.append(
                 f"{members[0].kind} reply {key[1]!r}: on the server but left as "
-                f"{', '.join(s.value for s in states if s is not SendState.SENT)}")
+                f"{', '.join(s.value for s in states if s is not SendState.SENT)}"
+            )
     verdict.stray_messages = sum(on_server.values())
     for (_, text), count in on_server.items():
         verdict.problems.append(f"{count} message(s) on the server that no reply queued: {text!r}")
@@ -223,8 +227,10 @@ def judge(replies: Iterable[QueuedReply], rows: Iterable[OutboxEntry],
 def table(report: dict) -> str:
     """The soak's report as a plain-text table."""
     verdict = report["verdict"]
-    lines = [f"exactly-once soak: {verdict['sends']} replies, {report['send_requests']} send requests, "
-             f"{report['seconds']:.1f} s"]
+    lines = [
+        f"exactly-once soak: {verdict['sends']} replies, {report['send_requests']} send requests, "
+        f"{report['seconds']:.1f} s"
+    ]
 
     def section(title: str, rows: dict) -> None:
         lines.append(f"  {title}")
@@ -233,8 +239,20 @@ def table(report: dict) -> str:
     section("copies on the server per send", verdict["copies_per_send"])
     section("final states", verdict["final_states"])
     section("faults that fired", report["faults"])
-    section("verdict", {key: verdict[key] for key in (
-        "duplicates", "silent_losses", "state_mismatches", "unsettled", "rows_without_reason", "stray_messages")})
+    section(
+        "verdict",
+        {
+            key: verdict[key]
+            for key in (
+                "duplicates",
+                "silent_losses",
+                "state_mismatches",
+                "unsettled",
+                "rows_without_reason",
+                "stray_messages",
+            )
+        },
+    )
     if verdict["duplicates_by_kind"]:
         section("duplicates by reply kind", verdict["duplicates_by_kind"])
     if verdict["duplicates_by_skew"]:

@@ -15,8 +15,9 @@ def endless(engine, monkeypatch, *, same_page: bool):
         calls.append(offset)
         start = 0 if same_page else offset
         items = [Conversation(id=f"c{start + i}") for i in range(limit)]
-        return Page[Conversation](items=items, pagination=Pagination(offset=start, has_next=True,
-                                                                     total_count=10**18), requested_offset=offset)
+        return Page[Conversation](
+            items=items, pagination=Pagination(offset=start, has_next=True, total_count=10**18), requested_offset=offset
+        )
 
     monkeypatch.setattr(engine.client, "fetch_all_conversations", fetch)
     return calls
@@ -80,8 +81,7 @@ async def test_the_template_picker_gets_what_is_there_when_pages_never_end(serve
 
     async def fetch_all_templates(*, offset=None, limit=None, **filters):
         items = [Template(id=f"t{offset + i}", name=f"T{offset + i}", template="Hi") for i in range(limit)]
-        return Page[Template](items=items, pagination=Pagination(offset=offset, has_next=True),
-                              requested_offset=offset)
+        return Page[Template](items=items, pagination=Pagination(offset=offset, has_next=True), requested_offset=offset)
 
     monkeypatch.setattr(engine.client, "fetch_all_templates", fetch_all_templates)
     templates = await engine.templates()

@@ -78,8 +78,10 @@ async def test_start_conversation_and_invalid_number(server, engine):
 
 async def test_older_messages_load_by_page(server, engine):
     await engine.sync_conversations()
-    longest = max(server.state.conversations, key=lambda cid: sum(
-        1 for m in server.state.messages.values() if m.conversation_id == cid))
+    longest = max(
+        server.state.conversations,
+        key=lambda cid: sum(1 for m in server.state.messages.values() if m.conversation_id == cid),
+    )
     engine.thread_page_size = 20
     await engine.sync_thread(longest)
     assert engine.store.inbox.message_count(longest) == 20

@@ -98,8 +98,13 @@ async def test_nothing_found_in_the_whole_window_waits_for_the_user(server, engi
 async def test_clocks_ten_minutes_apart_still_find_the_reply(tmp_path, skew):
     # Sakari's clock runs `skew` seconds from ours: the match must use the server's own times.
     with SimulatorServer(seed=1, clock=ManualClock(start=time.time() + skew), customers=False) as server:
-        client = SakariClient(account_id=server.account_id, client_id=server.client_id,
-                              client_secret=server.client_secret, api_url=server.base_url, token_url=server.token_url)
+        client = SakariClient(
+            account_id=server.account_id,
+            client_id=server.client_id,
+            client_secret=server.client_secret,
+            api_url=server.base_url,
+            token_url=server.token_url,
+        )
         engine = InboxEngine(client, Store(":memory:"))
         await engine.sync_conversations()
         row = next(r for r in engine.store.inbox.rows() if not r.opted_out and not r.closed)

@@ -71,16 +71,26 @@ class SoakPlan:
 
     def server_faults(self) -> dict:
         return {
-            "error_rate": self.error_rate, "error_after_commit_rate": self.error_after_commit_rate,
+            "error_rate": self.error_rate,
+            "error_after_commit_rate": self.error_after_commit_rate,
             "drop_after_commit_rate": self.drop_after_commit_rate,
             "garbage_after_commit_rate": self.garbage_after_commit_rate,
-            "commit_delay": COMMIT_DELAY_S, "commit_delay_rate": self.commit_delay_rate,
+            "commit_delay": COMMIT_DELAY_S,
+            "commit_delay_rate": self.commit_delay_rate,
             "operations": [SEND_OPERATION],
         }
 
 
-CALM = dict(error_rate=0.0, error_after_commit_rate=0.0, drop_after_commit_rate=0.0, garbage_after_commit_rate=0.0,
-            commit_delay_rate=0.0, connect_error_rate=0.0, kill_rate=0.0, second_instance_rate=0.0)
+CALM = dict(
+    error_rate=0.0,
+    error_after_commit_rate=0.0,
+    drop_after_commit_rate=0.0,
+    garbage_after_commit_rate=0.0,
+    commit_delay_rate=0.0,
+    connect_error_rate=0.0,
+    kill_rate=0.0,
+    second_instance_rate=0.0,
+)
 
 
 @dataclass
@@ -102,15 +112,23 @@ class SoakRun:
     def count(self, event: str) -> None:
         self.events[event] = self.events.get(event, 0) + 1
 
-    def _client(self, timeout: float | None = None, connect_error_rate: float | None = None,
-                ) -> tuple[SakariClient, FlakyTransport]:
+    def _client(
+        self,
+        timeout: float | None = None,
+        connect_error_rate: float | None = None,
+    ) -> tuple[SakariClient, FlakyTransport]:
         timeout = self.plan.client_timeout if timeout is None else timeout
         rate = self.plan.connect_error_rate if connect_error_rate is None else connect_error_rate
         transport = FlakyTransport(rate, random.Random(self.rng.random()), self.network)
         client = SakariClient(
-            account_id=self.server.account_id, client_id=self.server.client_id,
-            client_secret=self.server.client_secret, api_url=self.server.base_url, token_url=self.server.token_url,
-            transport=transport, timeout=timeout, clock=self.clock.now,
+            account_id=self.server.account_id,
+            client_id=self.server.client_id,
+            client_secret=self.server.client_secret,
+            api_url=self.server.base_url,
+            token_url=self.server.token_url,
+            transport=transport,
+            timeout=timeout,
+            clock=self.clock.now,
             read_retry=RetryPolicy(base=0.001, cap=0.005, retry_after_cap=0.0, rng=random.Random(self.rng.random())),
         )
         return client, transport
@@ -308,8 +326,17 @@ async def run_soak(tmp_path: Path, plan: SoakPlan, seed: int = 20261210) -> dict
 
 def _assert_exactly_once(report: dict) -> None:
     verdict = report["verdict"]
-    summary = {key: verdict[key] for key in (
-        "duplicates", "silent_losses", "state_mismatches", "unsettled", "rows_without_reason", "stray_messages")}
+    summary = {
+        key: verdict[key]
+        for key in (
+            "duplicates",
+            "silent_losses",
+            "state_mismatches",
+            "unsettled",
+            "rows_without_reason",
+            "stray_messages",
+        )
+    }
     assert all(value == 0 for value in summary.values()), f"{summary}; {verdict['problems'][:10]}"
 
 
@@ -319,14 +346,22 @@ async def test_five_hundred_replies_through_every_fault_are_sent_exactly_once_or
     write_report(report)
     faults = report["faults"]
     # Every fault class really happened, or the verdict would prove less than it says.
-    for name in ("dropped answer after commit", "commit after the client's timeout", "5xx after commit",
-                 "odd 200 after commit", "5xx before commit", "connection refused", "placeholder replies",
-                 "identical 'OK' replies"):
+    for name in (
+        "dropped answer after commit",
+        "commit after the client's timeout",
+        "5xx after commit",
+        "odd 200 after commit",
+        "5xx before commit",
+        "connection refused",
+        "placeholder replies",
+        "identical 'OK' replies",
+    ):
         assert faults[name] > 0, name
     assert any(key.startswith("kill, interrupted") for key in faults)
     assert any(key.startswith("second instance, ") and "no send" not in key for key in faults)
-    assert not any("NOT refused" in key for key in faults) or not store_lock_supported(), \
+    assert not any("NOT refused" in key for key in faults) or not store_lock_supported(), (
         "a second app opened the store while the first was sending"
+    )
     _assert_exactly_once(report)
 
 
@@ -347,16 +382,40 @@ def test_the_verdict_sees_duplicates_losses_and_wrong_states():
     def row(local_id: str, state: SendState, error: str | None = "Not sent.") -> OutboxEntry:
         return OutboxEntry(local_id, "conv", "c1", "?", state, datetime.now(timezone.utc), error=error)
 
-    replies = [reply("a", "twice"), reply("b", "lost"), reply("c", "failed but there"), reply("d", "failed"),
-               reply("e", "OK", "identical"), reply("f", "OK", "identical"), reply("g", "stuck"),
-               reply("h", "unknown, silent")]
-    rows = [row("c", SendState.FAILED), row("d", SendState.FAILED), row("g", SendState.QUEUED),
-            row("h", SendState.UNKNOWN, error="")]
-    server = [("c1", "twice"), ("c1", "twice"), ("c1", "failed but there"), ("c1", "OK"), ("c1", "OK"), ("c1", "OK"),
-              ("c1", "never queued")]
+    replies = [
+        reply("a", "twice"),
+        reply("b", "lost"),
+        reply("c", "failed but there"),
+        reply("d", "failed"),
+        reply("e", "OK", "identical"),
+        reply("f", "OK", "identical"),
+        reply("g", "stuck"),
+        reply("h", "unknown, silent"),
+    ]
+    rows = [
+        row("c", SendState.FAILED),
+        row("d", SendState.FAILED),
+        row("g", SendState.QUEUED),
+        row("h", SendState.UNKNOWN, error=""),
+    ]
+    server = [
+        ("c1", "twice"),
+        ("c1", "twice"),
+        ("c1", "failed but there"),
+        ("c1", "OK"),
+        ("c1", "OK"),
+        ("c1", "OK"),
+        ("c1", "never queued"),
+    ]
     verdict = judge(replies, rows, server)
-    assert (verdict.duplicates, verdict.silent_losses, verdict.state_mismatches, verdict.unsettled,
-            verdict.rows_without_reason, verdict.stray_messages) == (2, 1, 1, 1, 1, 1)
+    assert (
+        verdict.duplicates,
+        verdict.silent_losses,
+        verdict.state_mismatches,
+        verdict.unsettled,
+        verdict.rows_without_reason,
+        verdict.stray_messages,
+    ) == (2, 1, 1, 1, 1, 1)
     assert verdict.copies_per_send == {"0": 4, "1": 2, "2+": 2}
     assert verdict.duplicates_by_kind == {"plain": 1, "identical": 1}
     assert verdict.final_states == {"sent": 4, "failed": 2, "queued": 1, "unknown": 1}

@@ -47,15 +47,21 @@ async def test_two_hundred_replies_under_faults_are_never_lost_or_doubled(tmp_pa
     with SimulatorServer(seed=3, clock=sim_clock, customers=False, token_ttl=30.0) as server:
         flaky = FlakyTransport(0.08, rng)
         client = SakariClient(
-            account_id=server.account_id, client_id=server.client_id, client_secret=server.client_secret,
-            api_url=server.base_url, token_url=server.token_url, transport=flaky,
+            account_id=server.account_id,
+            client_id=server.client_id,
+            client_secret=server.client_secret,
+            api_url=server.base_url,
+            token_url=server.token_url,
+            transport=flaky,
             clock=sim_clock.now,
             # Retry reads fast; a 429 goes straight back (its Retry-After is in simulated seconds).
             read_retry=RetryPolicy(base=0.001, cap=0.005, retry_after_cap=0.0, rng=random.Random(1)),
         )
         store = Store(tmp_path / "soak.sqlite3")
         engine_now = [1000.0]
-        engine = InboxEngine(client, store, reconcile_at=(0.0, 60.0, 120.0), clock=lambda: engine_now[0], rng=random.Random(2))
+        engine = InboxEngine(
+            client, store, reconcile_at=(0.0, 60.0, 120.0), clock=lambda: engine_now[0], rng=random.Random(2)
+        )
         server.state.set_faults(error_rate=0.0)
         await engine.sync_conversations()
         targets = [r.id for r in store.inbox.rows() if not r.opted_out and not r.closed][:12]
@@ -90,21 +96,29 @@ async def test_two_hundred_replies_under_faults_are_never_lost_or_doubled(tmp_pa
         left = store.outbox.all()
         # Refused, or of unknown fate after every look (a 5xx may or may not have been processed):
         # never resent by itself, and left for the user to see.
-        assert all((e.state is SendState.FAILED or engine.gave_up(e)) and e.error for e in left), \
-            [(e.state, e.error) for e in left]
+        assert all((e.state is SendState.FAILED or engine.gave_up(e)) and e.error for e in left), [
+            (e.state, e.error) for e in left
+        ]
         failed_texts = [e.text for e in left]
 
-        on_server = [m.text for m in server.state.messages.values() if m.outgoing and m.conversation_id in targets
-                     or m.outgoing and m.text in texts]
+        on_server = [
+            m.text
+            for m in server.state.messages.values()
+            if m.outgoing and m.conversation_id in targets or m.outgoing and m.text in texts
+        ]
         for text in set(texts):
             expected = texts.count(text) - failed_texts.count(text)
-            assert on_server.count(text) == expected, f"{text!r}: {on_server.count(text)} on the server, {expected} expected"
+            assert on_server.count(text) == expected, (
+                f"{text!r}: {on_server.count(text)} on the server, {expected} expected"
+            )
 
         counts = server.state.request_counts()
         sends = counts.get("POST /v1/accounts/{accountId}/messages", 0)
         assert sends + flaky.refused > REPLIES  # faults really happened and forced retries...
         assert flaky.refused > 0 and counts.get("POST /oauth2/token", 0) > 5
-        print(f"replies={REPLIES} failed={len(left)} send_requests={sends} refused_connects={flaky.refused} "
-              f"token_requests={counts.get('POST /oauth2/token', 0)}")
+        print(
+            f"replies={REPLIES} failed={len(left)} send_requests={sends} refused_connects={flaky.refused} "
+            f"token_requests={counts.get('POST /oauth2/token', 0)}"
+        )
         await client.aclose()
         store.close()

@@ -35,21 +35,30 @@ class PanelHost(Host):
     def requests(self) -> list[tuple[str, str]]:
         """What the panel asked the app for: ("edit" | "opt_out", contact id), in order."""
         asked = self.messages_of(ContactPanel.EditRequested, ContactPanel.OptOutRequested)
-        return [("edit" if isinstance(asking, ContactPanel.EditRequested) else "opt_out", asking.contact_id)
-                for asking in asked]
+        return [
+            ("edit" if isinstance(asking, ContactPanel.EditRequested) else "opt_out", asking.contact_id)
+            for asking in asked
+        ]
 
 
 def panel_text(app: PanelHost) -> str:
-    return "\n".join(app.panel.query_one(f"#contact-{part}", Static).render().plain for part in ("name", "body", "hint"))
+    return "\n".join(
+        app.panel.query_one(f"#contact-{part}", Static).render().plain for part in ("name", "body", "hint")
+    )
 
 
-ANN = Contact.model_validate({
-    "id": "k1", "firstName": "Ann", "lastName": "Lee", "email": "ann@example.com",
-    "mobile": {"number": "+14155550123", "country": "US"},
-    "tags": ["vip", {"tag": "wholesale", "visible": True}],
-    "attributes": {"plan": "gold", "notes": "n" * 500},
-    "created": {"at": "2025-01-02T03:04:00Z"},
-})
+ANN = Contact.model_validate(
+    {
+        "id": "k1",
+        "firstName": "Ann",
+        "lastName": "Lee",
+        "email": "ann@example.com",
+        "mobile": {"number": "+14155550123", "country": "US"},
+        "tags": ["vip", {"tag": "wholesale", "visible": True}],
+        "attributes": {"plan": "gold", "notes": "n" * 500},
+        "created": {"at": "2025-01-02T03:04:00Z"},
+    }
+)
 
 
 async def test_panel_is_hidden_until_shown_and_lists_every_field():
@@ -57,10 +66,14 @@ async def test_panel_is_hidden_until_shown_and_lists_every_field():
     async with app.run_test(size=(120, 40)) as pilot:
         assert not app.panel.display
         app.panel.display = True
-        conversation = Conversation.model_validate({
-            "id": "v1", "contact": {"id": "k1"}, "created": {"at": "2024-12-01T00:00:00Z"},
-            "lastMessage": {"id": "m1", "message": "hi", "created": {"at": "2026-03-04T10:00:00Z"}},
-        })
+        conversation = Conversation.model_validate(
+            {
+                "id": "v1",
+                "contact": {"id": "k1"},
+                "created": {"at": "2024-12-01T00:00:00Z"},
+                "lastMessage": {"id": "m1", "message": "hi", "created": {"at": "2026-03-04T10:00:00Z"}},
+            }
+        )
         app.panel.show(ANN, conversation)
         await pilot.pause()
         assert app.panel.region.width == 34
@@ -97,8 +110,9 @@ async def test_opted_out_state_with_date_from_blocked_or_our_mark():
         assert f"yes since {when.day} {when:%b} {when.year}" in text and "texted STOP" in text
         assert "o mark opted out" not in text
 
-        marked = factories.contact("k3", firstName="Cy", tags=["Opted-Out"],
-                                   attributes={"optedOutAt": "2026-01-05T08:00:00Z"})
+        marked = factories.contact(
+            "k3", firstName="Cy", tags=["Opted-Out"], attributes={"optedOutAt": "2026-01-05T08:00:00Z"}
+        )
         app.panel.show(marked)
         await pilot.pause()
         text = panel_text(app)
@@ -107,9 +121,12 @@ async def test_opted_out_state_with_date_from_blocked_or_our_mark():
 
 async def test_a_bare_stored_record_is_filled_from_the_conversation_and_the_store_opt_out_shows():
     stub = factories.contact("k5")  # what an inbound STOP leaves in the store
-    conversation = Conversation.model_validate({
-        "id": "v5", "contact": {"id": "k5", "firstName": "Dee", "mobile": {"number": "+14155550199"}},
-    })
+    conversation = Conversation.model_validate(
+        {
+            "id": "v5",
+            "contact": {"id": "k5", "firstName": "Dee", "mobile": {"number": "+14155550199"}},
+        }
+    )
     app = PanelHost()
     async with app.run_test(size=(80, 24)) as pilot:
         app.panel.display = True
@@ -149,15 +166,17 @@ async def test_keys_ask_the_app_to_edit_or_mark_opted_out():
         assert len(app.requests) == 2 and "No contact" in panel_text(app)
 
 
-HOSTILE_CONTACT = Contact.model_validate({
-    "id": "k9",
-    "firstName": "[@click=app.quit]quit[/]",
-    "lastName": "[/] \x1b]52;c;ZXZpbA==\x07\u202eevil",
-    "email": "[link=https://evil.test]x[/link]@\x1b[2Jexample.com",
-    "mobile": {"number": "\x1b]0;TITLE\x07+1415"},
-    "tags": ["[b]bold", "\x9b31mred"],
-    "attributes": {"[@click=app.bell]k": "[/]\x1b[31mv", "nested": {"a": "[/]"}},
-})
+HOSTILE_CONTACT = Contact.model_validate(
+    {
+        "id": "k9",
+        "firstName": "[@click=app.quit]quit[/]",
+        "lastName": "[/] \x1b]52;c;ZXZpbA==\x07\u202eevil",
+        "email": "[link=https://evil.test]x[/link]@\x1b[2Jexample.com",
+        "mobile": {"number": "\x1b]0;TITLE\x07+1415"},
+        "tags": ["[b]bold", "\x9b31mred"],
+        "attributes": {"[@click=app.bell]k": "[/]\x1b[31mv", "nested": {"a": "[/]"}},
+    }
+)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])

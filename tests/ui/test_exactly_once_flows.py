@@ -78,8 +78,14 @@ async def test_a_slow_api_shows_slow_not_online(build_app):
     app = await build_app()
     inbox = Inbox(app)
     async with app.run_test(size=(120, 40)) as pilot:
-        app.poller._set_status(SyncStatusChanged(Connection.SLOW, 1.0, app.monotonic() + 5,
-                                                 "The Sakari API at 127.0.0.1 took longer than 30 s to answer."))
+        app.poller._set_status(
+            SyncStatusChanged(
+                Connection.SLOW,
+                1.0,
+                app.monotonic() + 5,
+                "The Sakari API at 127.0.0.1 took longer than 30 s to answer.",
+            )
+        )
         await pilot.pause(0.05)
         assert "slow, retrying" in inbox.status_text() and "online" not in inbox.status_text()
 
@@ -132,4 +138,5 @@ def test_the_status_line_reads_each_state_in_one_line():
     slow = SyncStatusChanged(Connection.SLOW, None, 110.0, "Too slow.")
     assert str(status_text(slow, None, 102.5)) == "○ slow, retrying in 8s · Too slow."
     assert str(status_text(online, "Cannot write the local store at x: the disk is full.", 103.0)).startswith(
-        "○ not saving · Cannot write the local store")
+        "○ not saving · Cannot write the local store"
+    )

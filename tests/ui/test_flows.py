@@ -45,8 +45,11 @@ async def test_open_reply_sending_then_delivered(build_app, server, sim_clock):
         sim_clock.advance(10)
         inbox.sync_open_thread()
         await wait_until(lambda: "delivered" in inbox.thread_text() or "undelivered" in inbox.thread_text(), pilot)
-        server_side = [m for m in server.state.messages.values() if m.text == "Your order ships today"] if hasattr(
-            next(iter(server.state.messages.values())), "text") else None
+        server_side = (
+            [m for m in server.state.messages.values() if m.text == "Your order ships today"]
+            if hasattr(next(iter(server.state.messages.values())), "text")
+            else None
+        )
         assert server_side is None or len(server_side) == 1
 
 
@@ -374,8 +377,10 @@ async def test_long_thread_opens_at_newest_and_loads_older_on_scroll_up(build_ap
     inbox = Inbox(app)
     app_module_window = app_module.THREAD_WINDOW
     async with app.run_test(size=(120, 40)) as pilot:
-        longest = max(server.state.conversations, key=lambda cid: sum(
-            1 for m in server.state.messages.values() if m.conversation_id == cid))
+        longest = max(
+            server.state.conversations,
+            key=lambda cid: sum(1 for m in server.state.messages.values() if m.conversation_id == cid),
+        )
         total = sum(1 for m in server.state.messages.values() if m.conversation_id == longest)
         assert total > app_module_window
         inbox.open(longest)

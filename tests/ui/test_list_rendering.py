@@ -73,8 +73,11 @@ async def test_a_sync_page_below_the_view_draws_nothing_and_a_changed_row_in_vie
 async def test_a_list_shorter_than_the_screen_updates_and_shrinks_in_place(build_app, monkeypatch):
     drawn: list[str] = []
     original = ConversationList._render_row_line
-    monkeypatch.setattr(ConversationList, "_render_row_line",
-                        lambda self, row, *rest: (drawn.append(row.id), original(self, row, *rest))[1])
+    monkeypatch.setattr(
+        ConversationList,
+        "_render_row_line",
+        lambda self, row, *rest: (drawn.append(row.id), original(self, row, *rest))[1],
+    )
     app = await build_app()
     inbox = Inbox(app)
     async with app.run_test(size=(120, 200)) as pilot:  # every conversation fits, with room below

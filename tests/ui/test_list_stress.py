@@ -161,8 +161,16 @@ def fresh_screen_lines(app: App, widget: ConversationList, fresh: list[Strip]) -
     saved = []
     for target in [widget, *_scrollbars(widget)]:
         styles_cache = target._styles_cache
-        saved.append((target, styles_cache._cache, set(styles_cache._dirty_lines), styles_cache._width,
-                      getattr(target, "_render_cache", None), set(target._dirty_regions)))
+        saved.append(
+            (
+                target,
+                styles_cache._cache,
+                set(styles_cache._dirty_lines),
+                styles_cache._width,
+                getattr(target, "_render_cache", None),
+                set(target._dirty_regions),
+            )
+        )
         styles_cache._cache = {}
         styles_cache._dirty_lines = set()
         if not isinstance(target, ConversationList):
@@ -191,7 +199,10 @@ def _busy(app: App) -> bool:
     return (
         app._resize_timer is not None  # the app takes a resize a moment (1/120 s) after it comes
         or any(not node._message_queue.empty() for node in nodes)
-        or bool(screen._dirty_widgets) or screen._layout_required or screen._scroll_required or screen._repaint_required
+        or bool(screen._dirty_widgets)
+        or screen._layout_required
+        or screen._scroll_required
+        or screen._repaint_required
         or any(node._repaint_required or node._layout_required or node._scroll_required for node in nodes[2:])
     )
 
@@ -229,8 +240,19 @@ async def click(pilot, widget: ConversationList, offset: tuple[int, int]) -> Non
         await pilot.pause()
         return
     x, y = widget.region.offset + offset
-    arguments = dict(widget=widget, x=x, y=y, delta_x=0, delta_y=0, button=1, shift=False, meta=False, ctrl=False,
-                     screen_x=x, screen_y=y)
+    arguments = dict(
+        widget=widget,
+        x=x,
+        y=y,
+        delta_x=0,
+        delta_y=0,
+        button=1,
+        shift=False,
+        meta=False,
+        ctrl=False,
+        screen_x=x,
+        screen_y=y,
+    )
     for event in (events.MouseDown(**arguments), events.MouseUp(**arguments), events.Click(**arguments, chain=1)):
         pilot.app.mouse_position = Offset(x, y)
         pilot.app.screen._forward_event(event)
@@ -294,16 +316,23 @@ class Run:
         contacts = sorted({conv.contact for conv in self.convs.values()})
         # Some contacts have several conversations (one per sender number): opt-outs touch them all.
         contact = self.rng.choice(contacts) if contacts and self.rng.random() < 0.25 else f"k-{cid}"
-        conv = Conv(cid, minutes_ago, contact, f"Name {cid}", unread=self.rng.random() < 0.4,
-                    outgoing=self.rng.random() < 0.2)
+        conv = Conv(
+            cid, minutes_ago, contact, f"Name {cid}", unread=self.rng.random() < 0.4, outgoing=self.rng.random() < 0.2
+        )
         self.convs[cid] = conv
         return conv
 
     def model(self, conv: Conv):
         return conversation(
-            conv.cid, minutes_ago=conv.minutes_ago, text=conv.text, outgoing=conv.outgoing,
-            unread=[f"u-{conv.cid}-{conv.version}"] if conv.unread else [], closed=conv.closed,
-            name=conv.name, message_id=f"m-{conv.cid}-{conv.version}", contact_id=conv.contact,
+            conv.cid,
+            minutes_ago=conv.minutes_ago,
+            text=conv.text,
+            outgoing=conv.outgoing,
+            unread=[f"u-{conv.cid}-{conv.version}"] if conv.unread else [],
+            closed=conv.closed,
+            name=conv.name,
+            message_id=f"m-{conv.cid}-{conv.version}",
+            contact_id=conv.contact,
         )
 
     def merge(self, convs: list[Conv]) -> list[str]:
@@ -355,8 +384,14 @@ def store_change(run: Run, on_screen: list[tuple[str, bool]]) -> tuple[str, list
             convs = [conv]
         else:
             spots = run.minutes()
-            minutes = rng.choice([min(spots) - rng.randrange(0, 3), max(spots) + rng.randrange(0, 3), rng.choice(spots),
-                                  rng.randrange(min(spots), max(spots) + 1)])
+            minutes = rng.choice(
+                [
+                    min(spots) - rng.randrange(0, 3),
+                    max(spots) + rng.randrange(0, 3),
+                    rng.choice(spots),
+                    rng.randrange(min(spots), max(spots) + 1),
+                ]
+            )
             convs = [run.new_conv(minutes) for _ in range(rng.choice([1, 1, 1, 2, 3]))]
         return f"new {[(c.cid, c.minutes_ago, c.unread) for c in convs]}", run.merge(convs)
     if kind == "page":  # a sync page of older conversations, below what is shown
@@ -373,7 +408,9 @@ def store_change(run: Run, on_screen: list[tuple[str, bool]]) -> tuple[str, list
                 return "reopen: none closed", []
             conv = rng.choice(closed)
         conv.version += 1
-        conv.text = rng.choice(["hello", "on my way", "STOP", "START", "thanks! see you at 5", "ok", "a much longer text " * 4])
+        conv.text = rng.choice(
+            ["hello", "on my way", "STOP", "START", "thanks! see you at 5", "ok", "a much longer text " * 4]
+        )
         if conv.text in ("STOP", "START"):
             conv.outgoing = False
         else:
@@ -431,8 +468,10 @@ async def run_stress(seed: int) -> None:
         conv.closed = rng.random() < 0.1
     run.merge(convs)
     app = ListApp(clock, bordered=rng.random() < 0.7)
-    header = (f"seed={seed} size={width}x{height} initial={initial} show_closed={run.show_closed} "
-              f"unread_first={run.unread_first} bordered={app.bordered} app_title={run.app_title}")
+    header = (
+        f"seed={seed} size={width}x{height} initial={initial} show_closed={run.show_closed} "
+        f"unread_first={run.unread_first} bordered={app.bordered} app_title={run.app_title}"
+    )
     run.log.append(header)
 
     def fail(message: str) -> None:
@@ -483,10 +522,20 @@ async def run_stress(seed: int) -> None:
                     run.log.append(f"{step}: {' + '.join(changes)} -> refresh({'None' if full else sorted(changed)})")
                     await refresh(None if full else sorted(changed))
                 elif roll < 0.62:
-                    moves = {"j": "cursor_down", "down": "cursor_down", "k": "cursor_up", "up": "cursor_up",
-                             "g": "first", "G": "last", "pagedown": "page_down", "pageup": "page_up"}
-                    keys = [rng.choice(["j", "j", "k", "k", "g", "G", "pagedown", "pageup", "down", "up"])
-                            for _ in range(rng.choice([1, 1, 2, 5, 12]))]
+                    moves = {
+                        "j": "cursor_down",
+                        "down": "cursor_down",
+                        "k": "cursor_up",
+                        "up": "cursor_up",
+                        "g": "first",
+                        "G": "last",
+                        "pagedown": "page_down",
+                        "pageup": "page_up",
+                    }
+                    keys = [
+                        rng.choice(["j", "j", "k", "k", "g", "G", "pagedown", "pageup", "down", "up"])
+                        for _ in range(rng.choice([1, 1, 2, 5, 12]))
+                    ]
                     widget.focus()
                     if len(keys) == 1 or rng.random() < 0.3:
                         run.log.append(f"{step}: press {' '.join(keys)}")
@@ -499,10 +548,14 @@ async def run_stress(seed: int) -> None:
                         await settle(pilot)
                     view = widget.scrollable_content_region.height
                     top = int(widget.scroll_offset.y)
-                    if widget.rows and view >= ROW_HEIGHT and not (
-                        top <= widget.cursor * ROW_HEIGHT and (widget.cursor + 1) * ROW_HEIGHT <= top + view
+                    if (
+                        widget.rows
+                        and view >= ROW_HEIGHT
+                        and not (top <= widget.cursor * ROW_HEIGHT and (widget.cursor + 1) * ROW_HEIGHT <= top + view)
                     ):
-                        fail(f"after cursor keys, the cursor row {widget.cursor} is not in view (scroll {top}, height {view})")
+                        fail(
+                            f"after cursor keys, the cursor row {widget.cursor} is not in view (scroll {top}, height {view})"
+                        )
                 elif roll < 0.70:
                     max_y = widget.max_scroll_y
                     target = rng.choice([0, max_y, rng.randrange(0, max_y + 1), rng.randrange(0, max_y + 1) | 1])
@@ -523,11 +576,15 @@ async def run_stress(seed: int) -> None:
                     await click(pilot, widget, (widget.content_offset.x + 3, widget.content_offset.y + y))
                     if clicked is None:
                         if widget.current_id != before or app.opened:
-                            fail(f"a click below the rows moved the cursor to {widget.current_id} / opened {app.opened}")
+                            fail(
+                                f"a click below the rows moved the cursor to {widget.current_id} / opened {app.opened}"
+                            )
                     else:
                         if app.opened != [clicked] or widget.current_id != clicked:
-                            fail(f"a click on content line {y} (row {index}, {clicked!r}) opened {app.opened} "
-                                 f"and put the cursor on row {widget.cursor} ({widget.current_id!r})")
+                            fail(
+                                f"a click on content line {y} (row {index}, {clicked!r}) opened {app.opened} "
+                                f"and put the cursor on row {widget.cursor} ({widget.current_id!r})"
+                            )
                         # The app opens it (marking it read) and refreshes just that conversation.
                         run.open_id = clicked
                         store.inbox.mark_read(clicked)
@@ -600,12 +657,23 @@ def check(run: Run, app: App, widget: ConversationList, fail) -> None:
         fail(f"scrollbar shown={widget.show_vertical_scrollbar} for {count} rows in {view} lines")
     if widget.show_vertical_scrollbar:
         bar = widget.vertical_scrollbar
-        if (bar.window_virtual_size, bar.window_size, bar.position) != (count * ROW_HEIGHT, view, widget.scroll_offset.y):
-            fail(f"scrollbar (virtual {bar.window_virtual_size}, window {bar.window_size}, at {bar.position}) "
-                 f"for {count} rows in {view} lines at {widget.scroll_offset.y}")
+        if (bar.window_virtual_size, bar.window_size, bar.position) != (
+            count * ROW_HEIGHT,
+            view,
+            widget.scroll_offset.y,
+        ):
+            fail(
+                f"scrollbar (virtual {bar.window_virtual_size}, window {bar.window_size}, at {bar.position}) "
+                f"for {count} rows in {view} lines at {widget.scroll_offset.y}"
+            )
     placed = app.screen._compositor.visible_widgets
-    if widget._vertical_scrollbar is not None and (widget._vertical_scrollbar in placed) != widget.show_vertical_scrollbar:
-        fail(f"scrollbar on screen={widget._vertical_scrollbar in placed}, shown={widget.show_vertical_scrollbar} (no layout?)")
+    if (
+        widget._vertical_scrollbar is not None
+        and (widget._vertical_scrollbar in placed) != widget.show_vertical_scrollbar
+    ):
+        fail(
+            f"scrollbar on screen={widget._vertical_scrollbar in placed}, shown={widget.show_vertical_scrollbar} (no layout?)"
+        )
 
     # The rows on screen carry the store's current data.
     first = int(widget.scroll_offset.y) // ROW_HEIGHT

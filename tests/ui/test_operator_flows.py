@@ -168,7 +168,7 @@ async def test_curly_quotes_force_ucs2_then_ctrl_g_folds_and_ctrl_z_restores(bui
         assert "≈ $" in shown and "Ctrl+G → GSM-7" in shown
 
         await pilot.press("ctrl+g")
-        assert inbox.compose.text == "Don't forget \"Friday\""
+        assert inbox.compose.text == 'Don\'t forget "Friday"'
         shown = inbox.counter_text()
         assert shown.startswith("GSM-7 · 1 segment") and "/160" in shown and "≈ $" in shown
         assert any("now GSM-7" in n and "Ctrl+Z" in n for n in inbox.notifications())

@@ -19,19 +19,48 @@ from ..support.waiting import wait_until
 HOSTILE = "[@click=app.quit]boom[/] \x1b]52;c;ZXZpbA==\x07 [link=https://evil.example]x[/link] \x1b[2J"
 
 
-def hit(kind="message", cid="a", mid="m1", name="Ana Silva", number="+14155550123", text="the parcel shipped",
-        spans=((4, 10),), outgoing=False, minutes_ago=5) -> SearchHit:
+def hit(
+    kind="message",
+    cid="a",
+    mid="m1",
+    name="Ana Silva",
+    number="+14155550123",
+    text="the parcel shipped",
+    spans=((4, 10),),
+    outgoing=False,
+    minutes_ago=5,
+) -> SearchHit:
     return SearchHit(
-        kind=kind, conversation_id=cid, message_id=mid if kind == "message" else None, name=name, number=number,
-        created_at=NOW - timedelta(minutes=minutes_ago), outgoing=outgoing if kind == "message" else None,
+        kind=kind,
+        conversation_id=cid,
+        message_id=mid if kind == "message" else None,
+        name=name,
+        number=number,
+        created_at=NOW - timedelta(minutes=minutes_ago),
+        outgoing=outgoing if kind == "message" else None,
         snippet=Snippet(text, spans),
     )
 
 
 HITS = [
-    hit("contact", cid="p", name="Parcel Express", number="+15550000001", text="Parcel Express · +15550000001", spans=((0, 6),)),
+    hit(
+        "contact",
+        cid="p",
+        name="Parcel Express",
+        number="+15550000001",
+        text="Parcel Express · +15550000001",
+        spans=((0, 6),),
+    ),
     hit(mid="m1", text="the parcel shipped", outgoing=True),
-    hit(mid="m2", cid="b", name="", number="+821012345678", text="where is my parcel?", spans=((12, 18),), minutes_ago=90),
+    hit(
+        mid="m2",
+        cid="b",
+        name="",
+        number="+821012345678",
+        text="where is my parcel?",
+        spans=((12, 18),),
+        minutes_ago=90,
+    ),
 ]
 
 
@@ -157,12 +186,18 @@ def test_spans_mark_the_match():
 async def test_fits_the_screen_with_a_real_store(size):
     store = Store(":memory:")
     try:
-        store.inbox.merge_conversations([
-            conversation(f"c{i}", name=f"Customer Number{i}", number=f"+1415555{i:04d}",
-                         text=f"Hello, is my order {i} ready? " + "It was placed last week and I would like to know. " * 3,
-                         minutes_ago=i * 37)
-            for i in range(12)
-        ])
+        store.inbox.merge_conversations(
+            [
+                conversation(
+                    f"c{i}",
+                    name=f"Customer Number{i}",
+                    number=f"+1415555{i:04d}",
+                    text=f"Hello, is my order {i} ready? " + "It was placed last week and I would like to know. " * 3,
+                    minutes_ago=i * 37,
+                )
+                for i in range(12)
+            ]
+        )
         app = Host(screen=SearchScreen(store.search.search, NOW))
         async with app.run_test(size=size) as pilot:
             await pilot.press(*"order")

@@ -20,8 +20,16 @@ async def test_the_inbox_page_object_finds_every_part_of_the_inbox(build_app):
     app = await build_app()
     inbox = Inbox(app)
     async with app.run_test(size=(120, 40)) as pilot:
-        parts = (inbox.list, inbox.thread, inbox.compose, inbox.header, inbox.status, inbox.filter,
-                 inbox.contact_panel, inbox.thread_pane)
+        parts = (
+            inbox.list,
+            inbox.thread,
+            inbox.compose,
+            inbox.header,
+            inbox.status,
+            inbox.filter,
+            inbox.contact_panel,
+            inbox.thread_pane,
+        )
         assert all(part.screen is inbox.screen for part in parts)
         assert inbox.on_top() and inbox.rows and inbox.open_id is None
         await pilot.press("N")  # a dialog above the inbox: the page object still reads the inbox under it

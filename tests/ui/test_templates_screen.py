@@ -111,7 +111,7 @@ async def test_preview_follows_typing_and_the_sample_contact(server, engine):
         preview = screen.query_one("#tpl-preview", Static).render()
         assert preview.plain == "Hey Bo {{lastName}}"
         # The unfilled placeholder is highlighted.
-        highlighted = [preview.plain[s.start:s.end] for s in preview.spans if "yellow" in str(s.style)]
+        highlighted = [preview.plain[s.start : s.end] for s in preview.spans if "yellow" in str(s.style)]
         assert highlighted == ["{{lastName}}"]
         assert "lastName" in text_of(screen, "#tpl-warning") and "Bo" in text_of(screen, "#tpl-warning")
 
@@ -125,7 +125,9 @@ async def test_preview_follows_typing_and_the_sample_contact(server, engine):
         await wait_until(lambda: isinstance(app.screen, ConfirmScreen), pilot)
         await pilot.press("y")
         await wait_until(lambda: app.screen is screen and not screen.editing, pilot)
-        screen.templates.append(screen.templates[0].model_copy(update={"id": "local", "name": "Zz", "template": "Dear {{firstName}}"}))
+        screen.templates.append(
+            screen.templates[0].model_copy(update={"id": "local", "name": "Zz", "template": "Dear {{firstName}}"})
+        )
         screen._fill("local")
         await pilot.pause()
         assert text_of(screen, "#tpl-preview") == "Dear Bo"

@@ -64,10 +64,15 @@ def _summary(state: SimulatorState) -> dict:
             "accountId": state.config.account_id,
             "now": iso(state.now()),
             "manualClock": isinstance(state.clock, ManualClock),
-            "counts": {"contacts": sum(not c.removed for c in state.contacts.values()),
-                       "conversations": len(state.conversations), "messages": len(state.messages),
-                       "templates": len(state.templates), "campaigns": len(state.campaigns),
-                       "webhooks": len(state.webhooks), "files": len(state.files)},
+            "counts": {
+                "contacts": sum(not c.removed for c in state.contacts.values()),
+                "conversations": len(state.conversations),
+                "messages": len(state.messages),
+                "templates": len(state.templates),
+                "campaigns": len(state.campaigns),
+                "webhooks": len(state.webhooks),
+                "files": len(state.files),
+            },
             "customers": state.customers.enabled,
             "faults": state.faults.settings.to_json(),
             "faultsFired": state.fault_counts(),
@@ -160,8 +165,11 @@ async def shared_file(request: Request, state: SimulatorState) -> Response:
         shared = state.files.get(request.path_params["fileId"])
         if shared is None or shared.expires_at <= state.now():
             raise ApiError(404, "FILE-003", "This link does not exist or has expired")
-        return Response(shared.data, media_type=shared.content_type,
-                        headers={"Content-Disposition": f'inline; filename="{shared.filename}"'})
+        return Response(
+            shared.data,
+            media_type=shared.content_type,
+            headers={"Content-Disposition": f'inline; filename="{shared.filename}"'},
+        )
 
 
 def routes() -> list[Route]:

@@ -56,7 +56,9 @@ async def issue_token(request: Request, state: SimulatorState) -> Response:
     if params.get("grant_type") != "client_credentials":
         raise ApiError(400, "AUTH-004", "grant_type must be client_credentials")
     config = state.config
-    if not (_same(params.get("client_id"), config.client_id) and _same(params.get("client_secret"), config.client_secret)):
+    if not (
+        _same(params.get("client_id"), config.client_id) and _same(params.get("client_secret"), config.client_secret)
+    ):
         raise ApiError(401, "AUTH-003", "Invalid client credentials")
     token = state.tokens.issue(params["client_id"])
     return JSONResponse(

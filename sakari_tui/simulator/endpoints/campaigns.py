@@ -57,7 +57,9 @@ async def create_campaign(request: Request, state: SimulatorState) -> Response:
     fields = _fields(await json_object(request))
     with state.lock:
         now = state.now()
-        campaign = CampaignRecord(id=state.ids.new(), created_at=now, updated_at=now, fields=fields, created_by=API_ACTOR)
+        campaign = CampaignRecord(
+            id=state.ids.new(), created_at=now, updated_at=now, fields=fields, created_by=API_ACTOR
+        )
         state.campaigns[campaign.id] = campaign
         return ok(campaign_json(campaign), 201)
 

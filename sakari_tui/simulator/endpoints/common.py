@@ -62,23 +62,28 @@ def page_params(request: Request) -> tuple[int, int]:
 
 def page(items: Sequence[object], offset: int, limit: int, render: Callable[[object], dict]) -> JSONResponse:
     """The list envelope for one page of `items` (the full, ordered result set)."""
-    window = items[offset:offset + limit]
+    window = items[offset : offset + limit]
     has_next = offset + len(window) < len(items)
-    return JSONResponse({
-        "success": True,
-        "pagination": {"offset": offset, "limit": limit, "totalCount": len(items), "hasNext": has_next},
-        "data": [render(item) for item in window],
-    })
+    return JSONResponse(
+        {
+            "success": True,
+            "pagination": {"offset": offset, "limit": limit, "totalCount": len(items), "hasNext": has_next},
+            "data": [render(item) for item in window],
+        }
+    )
 
 
 def whole_list(data: list[dict], status: int) -> JSONResponse:
     """A list envelope holding everything (create operations that answer with a list)."""
     count = len(data)
-    return JSONResponse({
-        "success": True,
-        "pagination": {"offset": 0, "limit": max(count, 1), "totalCount": count, "hasNext": False},
-        "data": data,
-    }, status)
+    return JSONResponse(
+        {
+            "success": True,
+            "pagination": {"offset": 0, "limit": max(count, 1), "totalCount": count, "hasNext": False},
+            "data": data,
+        },
+        status,
+    )
 
 
 async def json_body(request: Request, *, required: bool = True) -> object:
@@ -132,8 +137,10 @@ class DroppedResponse:
         raise DroppedConnection("connection dropped by the simulator after the write was committed")
 
 
-_GARBAGE_HTML = (b"<!DOCTYPE html>\n<html><head><title>200 OK</title></head>"
-                 b"<body><h1>Request received</h1><p>Your request is being processed.</p></body></html>\n")
+_GARBAGE_HTML = (
+    b"<!DOCTYPE html>\n<html><head><title>200 OK</title></head>"
+    b"<body><h1>Request received</h1><p>Your request is being processed.</p></body></html>\n"
+)
 
 
 def garbage_response(kind: GarbageBody, original: Response) -> Response:
@@ -179,8 +186,9 @@ def api_route(method: str, path: str, handler: Handler, *, auth: bool = True) ->
         state.requests.count(operation)
         retry_after = state.rate_limiter.acquire()
         if retry_after is not None:
-            return error_response(429, "RATE-001", "Too many requests: slow down and retry later",
-                                  {"Retry-After": str(retry_after)})
+            return error_response(
+                429, "RATE-001", "Too many requests: slow down and retry later", {"Retry-After": str(retry_after)}
+            )
         faults = state.faults.draw(operation, method)
         if faults.latency:
             state.faults.fired(FiredFault.LATENCY, operation)

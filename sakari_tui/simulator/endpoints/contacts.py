@@ -56,7 +56,9 @@ async def create_contacts(request: Request, state: SimulatorState) -> Response:
     if "text/csv" in request.headers.get("content-type", "").lower():
         text = (await request.body()).decode("utf-8", "replace")
         with state.lock:
-            return JSONResponse({"success": True, "data": import_csv(state, text, strategy, state.now(), API_ACTOR)}, 201)
+            return JSONResponse(
+                {"success": True, "data": import_csv(state, text, strategy, state.now(), API_ACTOR)}, 201
+            )
     body = await json_body(request)
     if isinstance(body, dict):
         fields = parse_contact_fields(body)

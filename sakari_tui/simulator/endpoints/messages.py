@@ -46,14 +46,16 @@ async def send(request: Request, state: SimulatorState) -> Response:
     view = view_for(request, state)
     with state.lock:
         result = send_messages(state, body, state.now(), API_ACTOR)
-        return ok({
-            "messages": [message_json(state, message, view) for message in result.messages],
-            "jobId": result.job_id,
-            "requested": result.requested,
-            "valid": len(result.messages),
-            "invalid": result.invalid,
-            "estimatedPrice": result.estimated_price,
-        })
+        return ok(
+            {
+                "messages": [message_json(state, message, view) for message in result.messages],
+                "jobId": result.job_id,
+                "requested": result.requested,
+                "valid": len(result.messages),
+                "invalid": result.invalid,
+                "estimatedPrice": result.estimated_price,
+            }
+        )
 
 
 async def fetch_message(request: Request, state: SimulatorState) -> Response:

@@ -58,8 +58,13 @@ async def create_template(request: Request, state: SimulatorState) -> Response:
     with state.lock:
         now = state.now()
         template = TemplateRecord(
-            id=state.ids.new(), name=fields.get("name") or fields["template"][:30], template=fields["template"],
-            type=fields.get("type", "SMS"), created_at=now, updated_at=now, created_by=API_ACTOR,
+            id=state.ids.new(),
+            name=fields.get("name") or fields["template"][:30],
+            template=fields["template"],
+            type=fields.get("type", "SMS"),
+            created_at=now,
+            updated_at=now,
+            created_by=API_ACTOR,
         )
         state.templates[template.id] = template
         return whole_list([template_json(template)], 201)

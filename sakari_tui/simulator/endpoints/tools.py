@@ -34,7 +34,9 @@ async def share_file(request: Request, state: SimulatorState) -> Response:
     filename = request.query_params.get("filename")
     if content_type.lower().startswith("multipart/form-data"):
         boundary = boundary_of(content_type)
-        media = next((part for part in parse_multipart(body, boundary) if part.name == "media"), None) if boundary else None
+        media = (
+            next((part for part in parse_multipart(body, boundary) if part.name == "media"), None) if boundary else None
+        )
         if media is None:
             raise ApiError(400, "FILE-001", "The multipart upload has no 'media' field")
         body, filename, content_type = media.data, media.filename or filename, media.content_type or ""

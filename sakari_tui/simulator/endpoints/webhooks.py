@@ -43,7 +43,9 @@ async def subscribe(request: Request, state: SimulatorState) -> Response:
     with state.lock:
         existing = state.webhooks.get(url)
         webhook = WebhookRecord(
-            id=existing.id if existing else state.ids.new(), url=url, event_types=list(dict.fromkeys(event_types)),
+            id=existing.id if existing else state.ids.new(),
+            url=url,
+            event_types=list(dict.fromkeys(event_types)),
             created_at=existing.created_at if existing else state.now(),
         )
         state.webhooks[url] = webhook

@@ -113,10 +113,14 @@ class EditContactScreen(Dialog[ContactEdit | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Content.assemble(
-                Content.styled("Edit contact", "bold"), "  ",
-                Content.styled(one_line(self.contact.display_name, 40), "$foreground-muted"),
-            ), id="contact-title")
+            yield Static(
+                Content.assemble(
+                    Content.styled("Edit contact", "bold"),
+                    "  ",
+                    Content.styled(one_line(self.contact.display_name, 40), "$foreground-muted"),
+                ),
+                id="contact-title",
+            )
             for label, selector, placeholder in (
                 ("First name", "#contact-first", ""),
                 ("Last name", "#contact-last", ""),

@@ -26,7 +26,9 @@ def no_config_text(path: Path, missing: list[str], problem: str | None = None) -
         Content("Create it with:   sakari-tui config init"),
         Content("or write it yourself:"),
         Content(""),
-        Content.styled('  [sakari]\n  account_id = "..."\n  client_id = "..."\n  client_secret = "..."', "$text-accent"),
+        Content.styled(
+            '  [sakari]\n  account_id = "..."\n  client_id = "..."\n  client_secret = "..."', "$text-accent"
+        ),
         Content(""),
         Content("or set SAKARI_ACCOUNT_ID, SAKARI_CLIENT_ID and SAKARI_CLIENT_SECRET."),
         Content("Find them in the Sakari Hub: Settings › Account Settings › API."),

@@ -91,8 +91,14 @@ class SearchScreen(Dialog[SearchHit | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Content.assemble(Content.styled("Search", "bold"), Content.styled("  messages and contacts", "$foreground-muted")))
-            yield SafeInput(value=self.initial_query, placeholder="Words, names or digits of a number", id="search-input")
+            yield Static(
+                Content.assemble(
+                    Content.styled("Search", "bold"), Content.styled("  messages and contacts", "$foreground-muted")
+                )
+            )
+            yield SafeInput(
+                value=self.initial_query, placeholder="Words, names or digits of a number", id="search-input"
+            )
             yield Static(Content(""), id="search-status")
             yield OptionList(id="search-results")
 

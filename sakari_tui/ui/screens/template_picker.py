@@ -53,7 +53,9 @@ class TemplatePickerScreen(Dialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Content.assemble(Content.styled("Templates", "bold"), f" for {one_line(self.contact_name, 40)}"))
+            yield Static(
+                Content.assemble(Content.styled("Templates", "bold"), f" for {one_line(self.contact_name, 40)}")
+            )
             yield SafeInput(placeholder="Type to filter by name or text", id="template-filter")
             yield OptionList(id="template-list")
             yield Static(Content(""), id="template-preview")
@@ -66,14 +68,20 @@ class TemplatePickerScreen(Dialog[str | None]):
     def _fill(self, query: str) -> None:
         needle = query.casefold().strip()
         self.shown = [
-            t for t in self.templates
+            t
+            for t in self.templates
             if not needle or needle in (t.name or "").casefold() or needle in (t.template or "").casefold()
         ]
         options = self.query_one("#template-list", OptionList)
         options.clear_options()
         options.add_options(
-            Option(Content.assemble(Content.styled(one_line(t.name or "(unnamed)", 40), "bold"), "  ",
-                                    Content.styled(one_line(t.template, 200), "dim")))
+            Option(
+                Content.assemble(
+                    Content.styled(one_line(t.name or "(unnamed)", 40), "bold"),
+                    "  ",
+                    Content.styled(one_line(t.template, 200), "dim"),
+                )
+            )
             for t in self.shown
         )
         if self.shown:

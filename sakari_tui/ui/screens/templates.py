@@ -136,11 +136,15 @@ class TemplatesScreen(Dialog[None]):
         try:
             templates = await self.source.templates()
         except SakariError as error:
-            self._set_status(f"Could not load the templates: {one_line(str(error), 240)} Press r to try again.", error=True)
+            self._set_status(
+                f"Could not load the templates: {one_line(str(error), 240)} Press r to try again.", error=True
+            )
             return
         except Exception as error:
             log.exception("loading templates failed")
-            self._set_status(f"Could not load the templates ({type(error).__name__}); details in the log file.", error=True)
+            self._set_status(
+                f"Could not load the templates ({type(error).__name__}); details in the log file.", error=True
+            )
             return
         self.templates = templates
         self.loaded = True
@@ -163,15 +167,18 @@ class TemplatesScreen(Dialog[None]):
         keep = select_id or (current.id if current else None)
         needle = self.query_one("#tpl-filter", Input).value.casefold().strip()
         self.shown = [
-            t for t in self.templates
+            t
+            for t in self.templates
             if not needle or needle in (t.name or "").casefold() or needle in (t.template or "").casefold()
         ]
         options = self.template_list
         options.clear_options()
         options.add_options(
-            Option(Content.assemble(
-                Content.styled(_label(t), "bold"), "\n", Content.styled(one_line(t.template, SNIPPET) or " ", "dim")
-            ))
+            Option(
+                Content.assemble(
+                    Content.styled(_label(t), "bold"), "\n", Content.styled(one_line(t.template, SNIPPET) or " ", "dim")
+                )
+            )
             for t in self.shown
         )
         if self.shown:
@@ -230,14 +237,20 @@ class TemplatesScreen(Dialog[None]):
             title = Content("Preview (no sample contact)")
         else:
             position = f"  {self.contact_index + 1}/{len(self.contacts)}" if len(self.contacts) > 1 else ""
-            title = Content.assemble("Preview for ", Content.styled(one_line(contact.display_name, 40), "bold"), position)
+            title = Content.assemble(
+                "Preview for ", Content.styled(one_line(contact.display_name, 40), "bold"), position
+            )
         self.query_one("#tpl-preview-title", Static).update(title)
         text = self.current_text()
         preview = self.query_one("#tpl-preview", Static)
         counter = self.query_one("#tpl-counter", Static)
         warning = self.query_one("#tpl-warning", Static)
         if text is None:
-            empty = "Loading…" if not self.loaded else ("No templates match." if self.templates else "No templates yet: press n to write one.")
+            empty = (
+                "Loading…"
+                if not self.loaded
+                else ("No templates match." if self.templates else "No templates yet: press n to write one.")
+            )
             preview.update(Content.styled(empty, "$foreground-muted"))
             counter.update(Content(""))
             warning.update(Content(""))
@@ -339,11 +352,15 @@ class TemplatesScreen(Dialog[None]):
         try:
             saved = await self.source.save_template(template_id, name, text)
         except SakariError as error:
-            self._set_status(f"Not saved: {one_line(str(error), 240)} Your edit is kept; Ctrl+S tries again.", error=True)
+            self._set_status(
+                f"Not saved: {one_line(str(error), 240)} Your edit is kept; Ctrl+S tries again.", error=True
+            )
             return
         except Exception as error:
             log.exception("saving template failed")
-            self._set_status(f"Not saved ({type(error).__name__}); your edit is kept. Details in the log file.", error=True)
+            self._set_status(
+                f"Not saved ({type(error).__name__}); your edit is kept. Details in the log file.", error=True
+            )
             return
         finally:
             self.saving = False

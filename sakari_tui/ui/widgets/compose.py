@@ -105,7 +105,11 @@ class ComposeBox(Vertical):
             self.replace_all(folded.text)
         after = segment_info(folded.text)
         saved = before.segments - after.segments
-        done = f"Replaced {folded.replaced} character{'s' if folded.replaced != 1 else ''}" if folded.replaced else "Nothing could be replaced"
+        done = (
+            f"Replaced {folded.replaced} character{'s' if folded.replaced != 1 else ''}"
+            if folded.replaced
+            else "Nothing could be replaced"
+        )
         change = f"{before.segments} → {after.segments} segments" + (f", saves {saved}" if saved > 0 else "")
         if folded.remaining:
             left = ", ".join(folded.remaining[:3]) + ("…" if len(folded.remaining) > 3 else "")

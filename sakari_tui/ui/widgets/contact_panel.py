@@ -68,8 +68,11 @@ def _fill_identity(contact: Contact | ContactIdentifiers, identity: ContactIdent
     hold a bare record made from an inbound STOP, with nothing but the id)."""
     if identity.id and contact.id and identity.id != contact.id:
         return contact
-    missing = {name: getattr(identity, name) for name in _IDENTITY
-               if getattr(contact, name) is None and getattr(identity, name) is not None}
+    missing = {
+        name: getattr(identity, name)
+        for name in _IDENTITY
+        if getattr(contact, name) is None and getattr(identity, name) is not None
+    }
     return contact.model_copy(update=missing) if missing else contact
 
 
@@ -79,7 +82,9 @@ class ContactDates:
     last_message: datetime | None = None
 
 
-def dates_for(contact: Contact | ContactIdentifiers | None, conversation: Conversation | ConversationRow | None) -> ContactDates:
+def dates_for(
+    contact: Contact | ContactIdentifiers | None, conversation: Conversation | ConversationRow | None
+) -> ContactDates:
     """First contact (the contact's creation, else the conversation's) and the last message."""
     first = None
     if isinstance(contact, Contact) and contact.created and contact.created.at:
@@ -145,7 +150,10 @@ class ContactPanel(VerticalScroll):
         super().__init__(id=id, classes=classes)
         self.contact: Contact | ContactIdentifiers | None = None
         self._shown: tuple[Contact | ContactIdentifiers | None, datetime | None, datetime | None, bool | None] = (
-            None, None, None, None
+            None,
+            None,
+            None,
+            None,
         )
 
     def compose(self) -> ComposeResult:
@@ -245,10 +253,12 @@ class ContactPanel(VerticalScroll):
                 if index == MAX_ATTRIBUTES:
                     lines.append(Content.styled(f"and {len(attributes) - MAX_ATTRIBUTES} more", MUTED))
                     break
-                lines.append(Content.assemble(
-                    Content.styled(f"{one_line(str(key), KEY_LIMIT)}: ", "bold"),
-                    one_line(_attribute_text(value), VALUE_LIMIT),
-                ))
+                lines.append(
+                    Content.assemble(
+                        Content.styled(f"{one_line(str(key), KEY_LIMIT)}: ", "bold"),
+                        one_line(_attribute_text(value), VALUE_LIMIT),
+                    )
+                )
         return Content("\n").join(lines)
 
     @staticmethod

@@ -97,7 +97,9 @@ class ConversationList(ScrollView, can_focus=True):
 
     # --- data --------------------------------------------------------------------------------
 
-    def set_rows(self, rows: ConversationListing, *, keep: str | None = None, changed: Collection[str] | None = None) -> None:
+    def set_rows(
+        self, rows: ConversationListing, *, keep: str | None = None, changed: Collection[str] | None = None
+    ) -> None:
         """Show `rows`, keeping the cursor on the same conversation when it is still listed.
 
         With `changed` (the conversations that differ from the rows shown so far), rows on screen
@@ -289,7 +291,9 @@ class ConversationList(ScrollView, can_focus=True):
         if is_cursor:
             base = base + self.get_component_rich_style("conversation-list--cursor")
         text = self._first_line(row, width) if line == 0 else self._second_line(row, width)
-        segments = [Segment(piece.text, base + piece.style if piece.style else base) for piece in text.render(self.app.console)]
+        segments = [
+            Segment(piece.text, base + piece.style if piece.style else base) for piece in text.render(self.app.console)
+        ]
         return Strip(segments).crop_extend(0, width, base)
 
     def _first_line(self, row: ConversationRow, width: int) -> Text:

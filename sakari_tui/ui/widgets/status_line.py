@@ -31,12 +31,15 @@ _FAILED_LABELS = {
 def status_text(status: SyncStatusChanged, store_problem: str | None, now: float) -> Content:
     """What the line says; `now` is on the same monotonic clock as the status's times."""
     if store_problem:
-        return Content.assemble(Content.styled("○ not saving", "bold $error"),
-                                f" · {one_line(redact(store_problem), 160)} Unsent text stays on screen.")
+        return Content.assemble(
+            Content.styled("○ not saving", "bold $error"),
+            f" · {one_line(redact(store_problem), 160)} Unsent text stays on screen.",
+        )
     if status.connection is Connection.ONLINE and status.last_success is not None:
         note = f" · {one_line(redact(status.message), 120)}" if status.message else ""
-        return Content.assemble(Content.styled("● online", "$success"),
-                                f" · updated {ago(now - status.last_success)}{note}")
+        return Content.assemble(
+            Content.styled("● online", "$success"), f" · updated {ago(now - status.last_success)}{note}"
+        )
     if status.connection is Connection.CONNECTING:
         return Content("○ connecting…")
     wait = max(0, int((status.retry_at or now) - now + 0.999))

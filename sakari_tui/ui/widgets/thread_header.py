@@ -25,13 +25,19 @@ def header_content(conversation: Conversation | None, *, opted_out: bool) -> Con
         parts.append(Content(f"  {one_line(number, 30)}"))
     if sender:
         parts.append(Content.styled(f"  via {one_line(sender, 30)}", "$foreground-muted"))
-    parts.append(Content.styled("  ✓ closed" if conversation.closed else "  open",
-                                "$foreground-muted" if conversation.closed else "$success"))
+    parts.append(
+        Content.styled(
+            "  ✓ closed" if conversation.closed else "  open",
+            "$foreground-muted" if conversation.closed else "$success",
+        )
+    )
     last = conversation.last_message
     if opted_out:
         parts.append(Content.styled("  ⊘ opted out: texts to this contact are refused", "bold $error"))
     elif last and reads_like_opt_out(last.message) and not last.outgoing:
-        parts.append(Content.styled("  ⚑ their last text reads like an opt-out · O marks them opted out", "bold $warning"))
+        parts.append(
+            Content.styled("  ⚑ their last text reads like an opt-out · O marks them opted out", "bold $warning")
+        )
     return Content.assemble(*parts)
 
 
