@@ -13,7 +13,7 @@ import pytest
 from sakari_tui.cli import main, unread
 from sakari_tui.store import Store
 from sakari_tui.store.unread import unread_counts
-from tests.store.test_cache import conversation
+from tests.support.factories import conversation
 
 ACCOUNT = "acc-1"
 HEAVY = ("textual", "pydantic", "httpx", "phonenumbers", "rich", "sakari_tui.store.cache", "sakari_tui.config")

@@ -1,48 +1,15 @@
 """The cached inbox: merges, ordering, filters, read marks, drafts, keywords, migrations."""
 
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 
-from sakari_tui.api import Contact, Conversation, Message
+from sakari_tui.api import Contact, Message
 from sakari_tui.store import Store, StoreError
 from sakari_tui.store.db import SCHEMA_VERSION
 
-NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
-
-
-def conversation(
-    cid,
-    *,
-    minutes_ago=0,
-    text="hello",
-    outgoing=False,
-    unread=(),
-    closed=False,
-    name="Ana Silva",
-    number="+15551230001",
-    message_id=None,
-    contact_id=None,
-):
-    at = NOW - timedelta(minutes=minutes_ago)
-    return Conversation.model_validate(
-        {
-            "id": cid,
-            "contact": {"id": contact_id or f"k-{cid}", "firstName": name, "mobile": {"number": number}},
-            "phoneNumber": {"number": "+14155550100"},
-            "closed": closed,
-            "unread": list(unread),
-            "lastMessage": {
-                "id": message_id or f"m-{cid}-{minutes_ago}",
-                "message": text,
-                "outgoing": outgoing,
-                "status": "delivered" if outgoing else "received",
-                "created": {"at": at.isoformat()},
-                "conversation": {"id": cid},
-            },
-        }
-    )
+from ..support.factories import NOW, conversation
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import random
 from sakari_tui.store import Store
 from sakari_tui.store.cache import LISTING_BLOCK, RELIST_LIMIT
 
-from .test_cache import conversation
+from ..support.factories import conversation
 
 
 def make_store(count: int, unread_every: int = 3) -> Store:

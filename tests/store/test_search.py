@@ -13,7 +13,7 @@ from sakari_tui.store.cache import InboxCache
 from sakari_tui.store.db import MIGRATIONS, SCHEMA_VERSION, SEARCH_TOKENIZER
 from sakari_tui.store.search import SNIPPET_WIDTH, SearchQuery, message_snippet
 
-from .test_cache import NOW, conversation
+from ..support.factories import NOW, conversation
 
 
 @pytest.fixture
