@@ -33,15 +33,7 @@ def scene_server() -> Iterator[SimulatorServer]:
 
 
 def scene_app(server: SimulatorServer, *, demo: bool = True) -> SakariApp:
-    settings = Settings(
-        sakari=SakariSection(
-            account_id=server.account_id,
-            client_id=server.client_id,
-            client_secret=server.client_secret,
-            api_url=server.base_url,
-            token_url=server.token_url,
-        )
-    )
+    settings = Settings(sakari=SakariSection(**server.credentials()))
     engine = InboxEngine(settings.sakari.make_client(), Store(":memory:"))
     return make_app(settings, engine, demo=demo, poll=False, clock=FrozenClock(FIXED_NOW), monotonic=lambda: 1000.0)
 

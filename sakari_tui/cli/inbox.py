@@ -157,15 +157,7 @@ def run_demo(seed: int, warnings: Sequence[str] = ()) -> int:
         else:
             stack.callback(lock.close)
         server = stack.enter_context(SimulatorServer(seed=seed, customers=True))
-        settings = Settings(
-            sakari=SakariSection(
-                account_id=server.account_id,
-                client_id=server.client_id,
-                client_secret=server.client_secret,
-                api_url=server.base_url,
-                token_url=server.token_url,
-            )
-        )
+        settings = Settings(sakari=SakariSection(**server.credentials()))
         return run_app(settings, store_path, settings_path=None, demo=True, warnings=warnings)
 
 

@@ -94,6 +94,17 @@ class SimulatorServer:
     def client_secret(self) -> str:
         return self.config.client_secret
 
+    def credentials(self) -> dict[str, str]:
+        """What a client needs to talk to this server, named as `SakariClient` and the settings'
+        `[sakari]` section name them: ``SakariSection(**server.credentials())``."""
+        return {
+            "account_id": self.account_id,
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            "api_url": self.base_url,
+            "token_url": self.token_url,
+        }
+
     def start(self, timeout: float = 10.0) -> SimulatorServer:
         """Bind, start serving in a background thread, and return once requests are accepted."""
         if self._thread is not None:

@@ -89,15 +89,7 @@ def contact(cid: str, *, number: str | None = None, **fields: Any) -> Contact:
 def settings_for(server: SimulatorServer, *, quiet_hours: bool = False, **ui) -> Settings:
     """Settings for the simulator. Quiet hours are off unless asked for: on the real clock, the
     demo contacts' nights would make sends ask first at some hours of the day and not at others."""
-    settings = Settings(
-        sakari=SakariSection(
-            account_id=server.account_id,
-            client_id=server.client_id,
-            client_secret=server.client_secret,
-            api_url=server.base_url,
-            token_url=server.token_url,
-        )
-    )
+    settings = Settings(sakari=SakariSection(**server.credentials()))
     settings.compose.quiet_hours = quiet_hours
     for key, value in ui.items():
         setattr(settings.ui, key, value)
