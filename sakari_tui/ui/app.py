@@ -59,6 +59,7 @@ from .screens.search import SearchScreen
 from .screens.template_picker import TemplatePickerScreen
 from .screens.templates import TemplatesScreen
 from .styles import stylesheet
+from .terminal import exit_soon_anyway, terminal_gone
 from .widgets.compose import ComposeBox
 from .widgets.contact_panel import ContactPanel
 from .widgets.conversation_list import ConversationList
@@ -155,6 +156,8 @@ class SakariApp(App[None]):
         # The last local store write that failed (one sentence), shown in the status line until one works.
         self.store_problem: str | None = None
         self.fatal_error: BaseException | None = None
+        self._terminal_fd: int | None = None
+        self._stopping = False
         self.poller = Poller(
             engine,
             interval=settings.sync.poll_interval,
@@ -222,21 +225,29 @@ class SakariApp(App[None]):
 
     def _handle_exit_signals(self) -> None:
         """SIGTERM (a shutdown, `kill`) and SIGHUP (the terminal closed, SSH dropped) end the app
-        the orderly way, so the draft typed in the last moments is saved first."""
+        the orderly way, so the draft typed in the last moments is saved first; so does a terminal
+        found hung up without a signal (see ui/terminal.py)."""
         if self.is_headless:
             return
+        stdout = sys.__stdout__
+        if stdout is not None and stdout.isatty():
+            self._terminal_fd = stdout.fileno()
         loop = asyncio.get_running_loop()
         for number in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
             if number is None:
                 continue
             try:
-                loop.add_signal_handler(number, self._exit_on_signal)
+                loop.add_signal_handler(number, self._stop_now, number)
             except (NotImplementedError, RuntimeError, ValueError):  # Windows, or not the main thread
                 return
 
-    def _exit_on_signal(self) -> None:
-        log.info("signal received: saving the draft and stopping")
+    def _stop_now(self, number: int) -> None:
+        if self._stopping:
+            return
+        self._stopping = True
+        log.info("stopping on signal %d (or a hung-up terminal): saving the draft first", number)
         self._save_draft_now()
+        exit_soon_anyway(128 + number)  # an exit that hangs on a dead terminal must not keep the app alive
         self.exit()
 
     def notify(
@@ -377,6 +388,9 @@ class SakariApp(App[None]):
     # --- status line -------------------------------------------------------------------------
 
     def _tick(self) -> None:
+        if self._terminal_fd is not None and terminal_gone(self._terminal_fd):
+            self._stop_now(getattr(signal, "SIGHUP", signal.SIGTERM))
+            return
         self._render_status()
         self.conversation_list.refresh_ages()
 

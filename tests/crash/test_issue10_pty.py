@@ -72,6 +72,31 @@ def test_a_signal_saves_the_draft_typed_just_before_it(tmp_path, number):
         assert typed in read_store(store_of(tmp_path, server)).drafts.values()
 
 
+def test_a_terminal_that_goes_away_ends_the_app_with_its_draft(tmp_path):
+    """The terminal closes under the app (a killed tmux, a dropped SSH): it leaves with its draft
+    saved, although its orderly exit cannot write to the dead terminal, instead of polling on and
+    holding the store's lock."""
+    import time
+
+    with SimulatorServer(seed=1, customers=False) as server:
+        app = App(app_env(server, tmp_path, columns=COLUMNS, lines=LINES))
+        try:
+            open_top(app)
+            typed = "typed as the terminal closed"
+            for char in typed:
+                app.key(char.encode())
+            app.pump_for(0.05)
+            os.close(app.fd)  # the terminal goes away
+            app.fd = os.open(os.devnull, os.O_RDONLY)  # so close() below has something to close
+            deadline = time.monotonic() + 15
+            while not app.exited() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert app.exited(), "the app lived on without its terminal"
+        finally:
+            app.close()
+        assert typed in read_store(store_of(tmp_path, server)).drafts.values()
+
+
 def test_a_store_with_years_0001_and_9999_opens_even_offline(tmp_path):
     from sakari_tui.api import Conversation
     from sakari_tui.store import Store
