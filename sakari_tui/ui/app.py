@@ -153,8 +153,6 @@ class SakariApp(App[None]):
         self._listed_with: ListingOptions | None = None
         self._list_title = ""
         self._unfilled_warned: UnfilledWarning | None = None
-        # The last local store write that failed (one sentence), shown in the status line until one works.
-        self.store_problem: str | None = None
         self.fatal_error: BaseException | None = None
         self._terminal_fd: int | None = None
         self._stopping = False
@@ -538,7 +536,7 @@ class SakariApp(App[None]):
             self._stop_damaged(error)
             return
         log.warning("store write failed: %s", error)
-        self.store_problem = self.status_line.store_problem = str(error)
+        self.status_line.store_problem = str(error)  # shown until a write works again
 
     def _store_write(self, write: Callable[..., object], *args: object) -> bool:
         """Run one local store write; when the disk is full (or the store read-only or damaged)
@@ -559,8 +557,7 @@ class SakariApp(App[None]):
             self.exit(return_code=1)
 
     def _store_ok(self) -> None:
-        if self.store_problem:
-            self.store_problem = self.status_line.store_problem = None
+        self.status_line.store_problem = None  # a reactive: nothing is redrawn if there was no problem
 
     # --- sending -----------------------------------------------------------------------------
 
