@@ -34,7 +34,7 @@ from ..api import (
 from ..api.models import Updated
 from ..sms.templates import contact_context, sent_text_matches
 from ..store import OutboxEntry, SendState, Store
-from ..store.outbox import is_placeholder, placeholder_id
+from ..store.outbox import NEW_CONVERSATION_PREFIX, is_placeholder, placeholder_id
 from .backoff import backoff_delay
 from .events import ConversationMoved, ConversationsChanged, Event, SendStateChanged, ThreadChanged
 
@@ -80,7 +80,7 @@ class Delivery:
             # Sakari has not said which conversation the first text opened: this one goes to the number too.
             first = next((e for e in self.store.outbox.for_conversation(conversation_id) if e.target), None)
             conversation = self.store.inbox.conversation(conversation_id)
-            number = conversation_id.removeprefix("new:")
+            number = conversation_id.removeprefix(NEW_CONVERSATION_PREFIX)
             target = dict(first.target) if first and first.target else {"number": number}
             return self._add(
                 conversation_id, None, text, target=target, contact=conversation.contact if conversation else None
@@ -225,12 +225,17 @@ class Delivery:
 
     async def _unclear(self, entry: OutboxEntry, reason: str) -> Message | None:
         """The request may have reached Sakari: look for the message, never send it again by itself."""
+        self._start_looking(entry, f"{reason} Checking whether it reached Sakari…")
+        self._save(entry)
+        return await self._reconcile(entry)
+
+    def _start_looking(self, entry: OutboxEntry, reason: str | None = None) -> None:
+        """The row's fate is unknown from now on; the look-for window starts at the first such moment."""
         entry.state = SendState.UNKNOWN
         if entry.ambiguous_since is None:
             entry.ambiguous_since, entry.checks = self.clock(), 0
-        entry.error = f"{reason} Checking whether it reached Sakari…"
-        self._save(entry)
-        return await self._reconcile(entry)
+        if reason is not None:
+            entry.error = reason
 
     # --- looking for an unclear send ---------------------------------------------------------
 
@@ -239,9 +244,7 @@ class Delivery:
         return entry.state is SendState.UNKNOWN and entry.checks >= len(self.reconcile_at)
 
     async def _reconcile(self, entry: OutboxEntry) -> Message | None:
-        if entry.ambiguous_since is None:
-            entry.ambiguous_since, entry.checks = self.clock(), 0
-        entry.state = SendState.UNKNOWN
+        self._start_looking(entry)
         try:
             messages = await self._recent_messages(entry)
         except SakariError as error:
@@ -333,10 +336,7 @@ class Delivery:
         that stopped mid-send, so it is looked for like any unclear send."""
         for entry in self.store.outbox.all():
             if entry.state is SendState.SENDING:
-                entry.state = SendState.UNKNOWN
-                if entry.ambiguous_since is None:
-                    entry.ambiguous_since, entry.checks = self.clock(), 0
-                entry.error = "The app stopped while sending this; checking whether it reached Sakari…"
+                self._start_looking(entry, "The app stopped while sending this; checking whether it reached Sakari…")
                 entry.next_attempt = 0.0
                 self._save(entry)
             if entry.target:
