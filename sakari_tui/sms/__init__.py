@@ -8,8 +8,9 @@ the API models behind `sms.templates` or the settings behind `sms.guard`.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_names
 
 _HOMES = {
     # segments (was sakari_tui/sms.py: everything it offered is still here)
@@ -84,14 +85,4 @@ if TYPE_CHECKING:
     from .templates import PLACEHOLDER, Rendered, contact_context, render, sent_text_matches, unfilled
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(home, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_names(__name__, _HOMES)
