@@ -18,10 +18,10 @@ _HOMES = {
     "StoreDamaged": ".db",
     "Salvage": ".salvage",
     "move_aside": ".salvage",
-    "ConversationListing": ".cache",
-    "ConversationRow": ".cache",
+    "ConversationListing": ".listing",
+    "ConversationRow": ".listing",
     "InboxCache": ".cache",
-    "ListingOptions": ".cache",
+    "ListingOptions": ".listing",
     "MergeResult": ".cache",
     "Drafts": ".drafts",
     "Outbox": ".outbox",
@@ -35,9 +35,10 @@ _HOMES = {
 __all__ = list(_HOMES)
 
 if TYPE_CHECKING:
-    from .cache import ConversationListing, ConversationRow, InboxCache, ListingOptions, MergeResult
+    from .cache import InboxCache, MergeResult
     from .db import StoreDamaged, StoreError, StoreWriteError
     from .drafts import Drafts
+    from .listing import ConversationListing, ConversationRow, ListingOptions
     from .lock import StoreLocked
     from .outbox import Outbox, OutboxEntry, SendState
     from .salvage import Salvage, move_aside

@@ -1,0 +1,91 @@
+"""The cached messages of each conversation: merged from the API, read as threads."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+
+from ..api.models import Message
+from .raw import dump_json, load_json
+from .times import iso
+
+EPOCH = "0000"
+
+
+class CachedMessages:
+    """The messages part of `InboxCache`."""
+
+    db: sqlite3.Connection
+
+    def merge_messages(self, conversation_id: str, messages: Iterable[Message]) -> list[str]:
+        """Upsert a conversation's messages; returns the ids that were new or changed."""
+        changed: list[str] = []
+        with self.db:
+            self.db.execute("BEGIN")
+            for message in messages:
+                if not message.id:
+                    continue
+                raw = dump_json(message)
+                previous = self.db.execute("SELECT raw FROM messages WHERE id = ?", (message.id,)).fetchone()
+                if previous is not None and previous["raw"] == raw:
+                    continue
+                changed.append(message.id)
+                self._upsert_message(message, conversation_id, raw)
+        return changed
+
+    def _upsert_message(self, message: Message, conversation_id: str, raw: str | None = None) -> None:
+        if not message.id:
+            return
+        self.db.execute(
+            """INSERT INTO messages (id, conversation_id, created_at, outgoing, status, raw)
+               VALUES (?, ?, ?, ?, ?, ?)
+               ON CONFLICT(id) DO UPDATE SET conversation_id=excluded.conversation_id,
+                   created_at=excluded.created_at, outgoing=excluded.outgoing, status=excluded.status,
+                   raw=excluded.raw""",
+            (
+                message.id,
+                conversation_id,
+                iso(message.created_at) or EPOCH,
+                int(message.outgoing),
+                message.status,
+                raw or dump_json(message),
+            ),
+        )
+
+    def thread(self, conversation_id: str, *, limit: int = 200, before: str | None = None) -> list[Message]:
+        """The newest `limit` messages (older than `before`, an ISO time), oldest first."""
+        if before:
+            rows = self.db.execute(
+                """SELECT raw FROM messages WHERE conversation_id = ? AND created_at < ?
+                   ORDER BY created_at DESC, id DESC LIMIT ?""",
+                (conversation_id, before, limit),
+            ).fetchall()
+        else:
+            rows = self.db.execute(
+                "SELECT raw FROM messages WHERE conversation_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
+                (conversation_id, limit),
+            ).fetchall()
+        return [load_json(Message, row["raw"], self.db) for row in reversed(rows)]
+
+    def outgoing_texts(self, conversation_id: str, contact_id: str | None) -> list[tuple[str, str, str | None]]:
+        """Cached outgoing messages to this contact (or conversation): (id, text, template) each."""
+        rows = self.db.execute(
+            """SELECT m.id, json_extract(m.raw, '$.message') AS body, json_extract(m.raw, '$.template') AS template
+               FROM messages m JOIN conversations c ON c.id = m.conversation_id
+               WHERE m.outgoing = 1 AND (c.id = ? OR (? IS NOT NULL AND c.contact_id = ?))""",
+            (conversation_id, contact_id, contact_id),
+        )
+        return [(row["id"], row["body"] or "", row["template"]) for row in rows]
+
+    def messages_since(self, conversation_id: str, message_id: str) -> int:
+        """How many messages of the thread are as new as `message_id` or newer (it included)."""
+        return self.db.execute(
+            """SELECT COUNT(*) FROM messages m, (SELECT created_at, id FROM messages WHERE id = ?) t
+               WHERE m.conversation_id = ? AND (m.created_at > t.created_at OR (m.created_at = t.created_at AND m.id >= t.id))""",
+            (message_id, conversation_id),
+        ).fetchone()[0]
+
+    def message_count(self, conversation_id: str) -> int:
+        return self.db.execute(
+            "SELECT COUNT(*) FROM messages WHERE conversation_id = ?", (conversation_id,)
+        ).fetchone()[0]
