@@ -9,6 +9,8 @@ Hebrew, Cyrillic, Greek, Devanagari), emoji, three long threads (100+ messages),
 closed conversations, contacts who texted STOP (and one who came back with START), a contact
 with parallel conversations on both Sakari numbers, every delivery state including undelivered
 and error with an embedded error, MMS in both directions, and one text still on its way.
+
+Who is in it (people, roles, templates, campaigns) is `demo_cast.py`; this module builds it.
 """
 
 from __future__ import annotations
@@ -28,159 +30,28 @@ from .conversations import (
     mark_read,
     queue_outgoing,
 )
+from .demo_cast import (
+    AGENT,
+    BOTH_NUMBERS,
+    CAME_BACK,
+    CAMPAIGNS,
+    CLOSED_THEN_NEW,
+    EUROPE,
+    LONG_THREADS,
+    NUMBER_SHAPES,
+    OPTED_OUT,
+    PERSONAS,
+    TEMPLATES,
+)
 from .demo_text import PhraseBank, phrases
 from .files import store_file, tiny_png
 from .messaging import apply_keywords
-from .records import Actor, CampaignRecord, ContactRecord, ConversationRecord, TemplateRecord
+from .records import CampaignRecord, ContactRecord, ConversationRecord, TemplateRecord
 
 if TYPE_CHECKING:
     from .state import SimulatorState
 
-AGENT: Actor = {"id": "usr-demo-agent", "firstName": "Alex", "lastName": "Rivera"}
 MINUTE, HOUR, DAY = 60.0, 3600.0, 86400.0
-
-# (first name, last name, country, language); None names are numbers that just texted in.
-PERSONAS: tuple[tuple[str | None, str | None, str, str], ...] = (
-    ("Emily", "Johnson", "US", "en"),
-    ("Marcus", "Williams", "US", "en"),
-    ("Sofía", "Martínez", "US", "es"),
-    ("Tyler", "Brooks", "US", "en"),
-    ("Aaliyah", "Washington", "US", "en"),
-    ("Jake", "Thompson", "US", "en"),
-    ("Priya", "Patel", "US", "en"),
-    ("Kevin", "Nguyen", "US", "en"),
-    ("Rachel", "Goldberg", "US", "en"),
-    ("Daniel", "Kim", "US", "en"),
-    ("Hannah", "Miller", "US", "en"),
-    ("Jamal", "Carter", "US", "en"),
-    ("Olivia", "Davis", "US", "en"),
-    ("Ethan", "Moore", "US", "en"),
-    ("Mei", "Chen", "US", "en"),
-    ("Chloé", "Tremblay", "CA", "fr"),
-    ("Liam", "O'Connor", "CA", "en"),
-    ("Oliver", "Bennett", "GB", "en"),
-    ("Amelia", "Clarke", "GB", "en"),
-    ("Harry", "Shah", "GB", "en"),
-    ("Siobhán", "Murphy", "GB", "en"),
-    ("George", "Hughes", "GB", "en"),
-    ("Imogen", "Wright", "GB", "en"),
-    ("Lukas", "Müller", "DE", "de"),
-    ("Anna", "Schmidt", "DE", "de"),
-    ("Jonas", "Becker", "DE", "de"),
-    ("Lea", "Fischer", "DE", "de"),
-    ("Felix", "Wagner", "DE", "de"),
-    ("Camille", "Dubois", "FR", "fr"),
-    ("Hugo", "Lefèvre", "FR", "fr"),
-    ("Manon", "Girard", "FR", "fr"),
-    ("Théo", "Laurent", "FR", "fr"),
-    ("João", "Silva", "BR", "pt"),
-    ("Ana", "Oliveira", "BR", "pt"),
-    ("Lucas", "Santos", "BR", "pt"),
-    ("Beatriz", "Costa", "BR", "pt"),
-    ("Lucía", "García", "ES", "es"),
-    ("Javier", "Fernández", "ES", "es"),
-    ("Diego", "Hernández", "MX", "es"),
-    ("Valentina", "López", "MX", "es"),
-    ("花子", "山田", "JP", "ja"),
-    ("健", "佐藤", "JP", "ja"),
-    ("愛", "鈴木", "JP", "ja"),
-    ("Yuki", "Tanaka", "JP", "en"),
-    ("Aarav", "Sharma", "IN", "hi"),
-    ("Ananya", "Iyer", "IN", "en"),
-    ("Rohan", "Gupta", "IN", "en"),
-    ("Priya", "Nair", "IN", "hi"),
-    ("Mia", "Wilson", "AU", "en"),
-    ("Jack", "Taylor", "AU", "en"),
-    ("Charlotte", "Nguyen", "AU", "en"),
-    ("נועה", "לוי", "IL", "he"),
-    ("Yossi", "Cohen", "IL", "en"),
-    ("אורי", "מזרחי", "IL", "he"),
-    ("محمد", "العلي", "AE", "ar"),
-    ("فاطمة", "حسن", "EG", "ar"),
-    ("Omar", "Haddad", "AE", "en"),
-    ("ليلى", "الزهراني", "SA", "ar"),
-    ("Дмитрий", "Иванов", "RU", "ru"),
-    ("Анна", "Смирнова", "RU", "ru"),
-    ("Sergei", "Petrov", "RU", "en"),
-    ("Γιώργος", "Παπαδόπουλος", "GR", "el"),
-    ("Ελένη", "Γεωργίου", "GR", "el"),
-    ("Sipho", "Dlamini", "ZA", "en"),
-    ("Chidi", "Okafor", "NG", "en"),
-    ("Wanjiru", "Kamau", "KE", "en"),
-    ("Ji-woo", "Park", "KR", "en"),
-    ("Lars", "Andersson", "SE", "en"),
-    ("Zofia", "Nowak", "PL", "en"),
-    ("Aoife", "Byrne", "IE", "en"),
-    (None, None, "US", "en"),
-    (None, None, "GB", "en"),
-    (None, None, "DE", "de"),
-)
-
-# Mobile number shapes: fixed prefix + random digits. US/CA/GB/FR/AU use ranges reserved for fiction.
-_NUMBER_SHAPES: dict[str, tuple[tuple[str, ...], int]] = {
-    "US": (("+1212555", "+1415555", "+1312555", "+1617555", "+1206555", "+1512555"), 4),
-    "CA": (("+1416555", "+1604555"), 4),
-    "GB": (("+447700900",), 3),
-    "DE": (("+49151", "+49160", "+49176"), 8),
-    "FR": (("+3363998",), 4),
-    "BR": (("+55119", "+55219"), 8),
-    "ES": (("+346",), 8),
-    "MX": (("+5255",), 8),
-    "JP": (("+8190", "+8180"), 8),
-    "IN": (("+9198", "+9190"), 8),
-    "AU": (("+61491570",), 3),
-    "IL": (("+97250", "+97254"), 7),
-    "AE": (("+97150",), 7),
-    "SA": (("+96650",), 7),
-    "EG": (("+2010",), 8),
-    "RU": (("+7916", "+7903"), 7),
-    "GR": (("+3069",), 8),
-    "ZA": (("+2782",), 7),
-    "NG": (("+23480",), 8),
-    "KE": (("+2547",), 8),
-    "KR": (("+8210",), 8),
-    "SE": (("+4670",), 7),
-    "PL": (("+4850",), 7),
-    "IE": (("+35385",), 7),
-}
-_EUROPE = frozenset({"GB", "IE", "DE", "FR", "ES", "SE", "PL", "GR"})
-
-# Named roles in the story, by (first name, last name).
-_LONG_THREADS = {("Emily", "Johnson"): 140, ("Lukas", "Müller"): 112, ("花子", "山田"): 104}
-_OPTED_OUT = {
-    ("Tyler", "Brooks"): "STOP",
-    ("Jonas", "Becker"): "Stop",
-    ("Дмитрий", "Иванов"): "stop ",
-    ("Beatriz", "Costa"): "UNSUBSCRIBE",
-}
-_CAME_BACK = ("Hugo", "Lefèvre")
-_CLOSED_THEN_NEW = {("Marcus", "Williams"), ("Anna", "Schmidt"), ("Omar", "Haddad")}
-_BOTH_NUMBERS = {("Harry", "Shah"), ("Rachel", "Goldberg"), ("Camille", "Dubois")}
-
-TEMPLATES: tuple[tuple[str, str, str], ...] = (
-    ("Welcome", "Hi {{ firstName }}, welcome to Northwind Outfitters! Reply STOP to opt out.", "SMS"),
-    (
-        "Order shipped",
-        "Hi {{ firstName }}, your order #{{ orderNumber }} has shipped 📦 "
-        "Track it at https://example.com/t/{{ orderNumber }}",
-        "SMS",
-    ),
-    (
-        "Appointment reminder",
-        "Hi {{{firstName}}}, a reminder of your bike service tomorrow at 10am. Reply C to confirm or R to reschedule.",
-        "SMS",
-    ),
-    ("Follow-up", "Hi {{contact.firstName}}, just checking in: did that sort out the problem?", "SMS"),
-    ("Thanks", "Thanks {{ firstName }}! Happy to help 😊", "SMS"),
-    ("Closing", "We're closing this conversation now. Text us any time, {{contact.firstName}}.", "SMS"),
-    ("Out of office", "Thanks for your message! Our team is offline until 9am and will reply first thing.", "SMS"),
-    ("Review request", "{{{firstName}}} {{lastName}}, how did we do? Leave a review: https://example.com/r", "Web"),
-)
-
-CAMPAIGNS: tuple[tuple[str, str, list[str]], ...] = (
-    ("Spring sale", "Hi {{{contact.firstName}}}, our spring sale starts today 🌸", ["newsletter"]),
-    ("VIP early access", "Hi {{ firstName }}, VIP early access opens tonight at 8pm.", ["vip"]),
-)
 
 
 @dataclass
@@ -202,7 +73,7 @@ def _ascii(text: str) -> str:
 
 
 def _unique_number(rng: random.Random, country: str, taken: set[str]) -> str:
-    prefixes, digits = _NUMBER_SHAPES[country]
+    prefixes, digits = NUMBER_SHAPES[country]
     while True:
         number = rng.choice(prefixes) + "".join(rng.choice("0123456789") for _ in range(digits))
         if number.startswith("+1") and number[8:10] != "01":
@@ -263,12 +134,12 @@ def _plans(state: SimulatorState, rng: random.Random, contacts: list[ContactReco
     plans: list[_Plan] = []
     for contact in contacts:
         name = (contact.first_name, contact.last_name)
-        sender = uk if contact.country in _EUROPE else us
-        length = _LONG_THREADS.get(name, rng.choice((2, 3, 4, 5, 6, 8, 10, 12)))
-        came_back = name == _CAME_BACK
-        opt_out_word = "STOP" if came_back else _OPTED_OUT.get(name)
+        sender = uk if contact.country in EUROPE else us
+        length = LONG_THREADS.get(name, rng.choice((2, 3, 4, 5, 6, 8, 10, 12)))
+        came_back = name == CAME_BACK
+        opt_out_word = "STOP" if came_back else OPTED_OUT.get(name)
         plans.append(_Plan(contact, sender, 0.0, length, opt_out_word=opt_out_word, came_back=came_back))
-        if name in _BOTH_NUMBERS:
+        if name in BOTH_NUMBERS:
             plans.append(_Plan(contact, us if sender is uk else uk, 0.0, rng.choice((3, 4, 6))))
     rng.shuffle(plans)
     for plan, offset in zip(plans, _end_offsets(rng, len(plans)), strict=True):
@@ -437,7 +308,7 @@ def load_demo_data(state: SimulatorState) -> None:
         by_recency: list[ConversationRecord] = []
         for plan in sorted(plans, key=lambda plan: plan.end):
             name = (plan.contact.first_name, plan.contact.last_name)
-            if name in _CLOSED_THEN_NEW:
+            if name in CLOSED_THEN_NEW:
                 old_end = plan.end - rng.uniform(3, 20) * DAY
                 _build(state, rng, _Plan(plan.contact, plan.sender, old_end, rng.choice((3, 5, 7)), closed=True), [])
             by_recency.append(_build(state, rng, plan, statuses if rng.random() < 0.25 else []))
