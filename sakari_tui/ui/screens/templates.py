@@ -1,5 +1,8 @@
 """Manage the account's templates: list and filter, create, edit, delete, with a live preview
-filled from a sample contact (unfilled placeholders highlighted)."""
+filled from a sample contact (unfilled placeholders highlighted).
+
+This module is the screen (its layout, keys, the list and the preview); the changes it makes at
+Sakari (editing, saving, deleting) are `template_changes.py`."""
 
 from __future__ import annotations
 
@@ -24,11 +27,11 @@ from ..format import segment_counter
 from ..widgets.inputs import SafeInput, SafeTextArea
 from .confirm import ConfirmScreen
 from .dialog import Dialog
+from .template_changes import TemplateChanges, template_label
 from .template_picker import preview_content
 
 log = logging.getLogger(__name__)
 
-NAME_LIMIT = 200
 # What of a template's text fits on one line of the list (30 cells less border, padding, scrollbar).
 SNIPPET = 24
 
@@ -43,11 +46,7 @@ class TemplateSource(Protocol):
     async def delete_template(self, template_id: str) -> None: ...
 
 
-def _label(template: Template) -> str:
-    return one_line(template.name, 60) or "(unnamed)"
-
-
-class TemplatesScreen(Dialog[None]):
+class TemplatesScreen(TemplateChanges, Dialog[None]):
     """The template manager. `source` is the engine (or anything with its three template methods);
     `contacts` are sample contacts for the preview (e.g. those of the cached conversations, the
     open one first). Dismisses with None; saved changes are already at Sakari by then."""
@@ -176,7 +175,9 @@ class TemplatesScreen(Dialog[None]):
         options.add_options(
             Option(
                 Content.assemble(
-                    Content.styled(_label(t), "bold"), "\n", Content.styled(one_line(t.template, SNIPPET) or " ", "dim")
+                    Content.styled(template_label(t), "bold"),
+                    "\n",
+                    Content.styled(one_line(t.template, SNIPPET) or " ", "dim"),
                 )
             )
             for t in self.shown
@@ -274,7 +275,7 @@ class TemplatesScreen(Dialog[None]):
         self.contact_index = (self.contact_index + step) % len(self.contacts)
         self.refresh_preview()
 
-    # --- editing -----------------------------------------------------------------------------
+    # --- which keys apply, and Esc ------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("new", "edit", "delete", "filter", "reload"):
@@ -282,94 +283,6 @@ class TemplatesScreen(Dialog[None]):
         if action == "save":
             return self.editing
         return True
-
-    def _set_editing(self, editing: bool) -> None:
-        self.editing = editing
-        self.set_class(editing, "-editing")
-        self.template_list.disabled = editing
-        self.query_one("#tpl-filter", Input).disabled = editing
-        self._render_hint()
-        self.refresh_bindings()
-
-    def _begin_edit(self, template: Template | None) -> None:
-        self.edit_id = template.id if template else None
-        name = one_line(template.name, NAME_LIMIT) if template else ""
-        text = sanitize(template.template) if template else ""
-        self.edit_original = (name, text)
-        self.query_one("#tpl-name", Input).value = name
-        area = self.query_one("#tpl-text", TextArea)
-        area.load_text(text)
-        area.move_cursor(area.document.end)
-        self._set_editing(True)
-        self._set_status("")
-        self.refresh_preview()
-        self.query_one("#tpl-name" if template is None else "#tpl-text").focus()
-
-    def action_new(self) -> None:
-        self._begin_edit(None)
-
-    def action_edit(self) -> None:
-        if self.editing:
-            return
-        template = self.highlighted_template()
-        if template is None:
-            self._set_status("No template selected: press n to write a new one.")
-            return
-        if not template.id:
-            self._set_status("This template has no id, so it cannot be changed here.", error=True)
-            return
-        self._begin_edit(template)
-
-    @property
-    def dirty(self) -> bool:
-        typed = (self.query_one("#tpl-name", Input).value, self.query_one("#tpl-text", TextArea).text)
-        return self.editing and typed != self.edit_original
-
-    def _end_edit(self, select_id: str | None = None) -> None:
-        self._set_editing(False)
-        self.template_list.focus()
-        self._fill(select_id)
-
-    def action_save(self) -> None:
-        if not self.editing or self.saving:
-            return
-        name = self.query_one("#tpl-name", Input).value.strip()
-        text = self.query_one("#tpl-text", TextArea).text
-        if not name:
-            self._set_status("Give the template a name.", error=True)
-            self.query_one("#tpl-name").focus()
-            return
-        if not text.strip():
-            self._set_status("Write the template's text: an empty template cannot be saved.", error=True)
-            self.query_one("#tpl-text").focus()
-            return
-        self.saving = True
-        self._set_status("Saving…")
-        self._save(self.edit_id, name, text)
-
-    @work(group="templates-save", exclusive=True, exit_on_error=False)
-    async def _save(self, template_id: str | None, name: str, text: str) -> None:
-        try:
-            saved = await self.source.save_template(template_id, name, text)
-        except SakariError as error:
-            self._set_status(
-                f"Not saved: {one_line(str(error), 240)} Your edit is kept; Ctrl+S tries again.", error=True
-            )
-            return
-        except Exception as error:
-            log.exception("saving template failed")
-            self._set_status(
-                f"Not saved ({type(error).__name__}); your edit is kept. Details in the log file.", error=True
-            )
-            return
-        finally:
-            self.saving = False
-        if saved.id and any(t.id == saved.id for t in self.templates):
-            self.templates = [saved if t.id == saved.id else t for t in self.templates]
-        else:
-            self.templates.append(saved)
-        self._end_edit(saved.id)
-        self._set_status(f"Saved “{_label(saved)}”.")
 
     def action_back(self) -> None:
         if self.saving or self.deleting:
@@ -389,42 +302,6 @@ class TemplatesScreen(Dialog[None]):
             self.template_list.focus()
             return
         self.dismiss(None)
-
-    def _discard_answered(self, discard: bool | None) -> None:
-        if discard:
-            self._set_status("Changes discarded.")
-            self._end_edit(self.edit_id)
-
-    # --- deleting ----------------------------------------------------------------------------
-
-    def action_delete(self) -> None:
-        template = self.highlighted_template()
-        if template is None or not template.id:
-            self._set_status("No template selected to delete.")
-            return
-        self.app.push_screen(
-            ConfirmScreen(f"Delete the template “{_label(template)}”? This cannot be undone.", yes="Delete"),
-            lambda yes: self._delete(template) if yes else None,
-        )
-
-    @work(group="templates-delete", exclusive=True, exit_on_error=False)
-    async def _delete(self, template: Template) -> None:
-        self._set_status(f"Deleting “{_label(template)}”…")
-        self.deleting = True
-        try:
-            await self.source.delete_template(template.id or "")
-        except SakariError as error:
-            self._set_status(f"Not deleted: {one_line(str(error), 240)}", error=True)
-            return
-        except Exception as error:
-            log.exception("deleting template failed")
-            self._set_status(f"Not deleted ({type(error).__name__}); details in the log file.", error=True)
-            return
-        finally:
-            self.deleting = False
-        self.templates = [t for t in self.templates if t.id != template.id]
-        self._fill()
-        self._set_status(f"Deleted “{_label(template)}”.")
 
     # --- small things ------------------------------------------------------------------------
 
