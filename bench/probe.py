@@ -79,19 +79,17 @@ async def probe_sync(report: Path) -> None:
     started = time.monotonic()
     marks: dict[str, float] = {}
     app = make_app(settings, engine)
-    listener = engine.listener
 
     def on_event(event: object) -> None:
         if isinstance(event, ConversationsChanged) and "first_page_s" not in marks:
             marks["first_page_s"] = time.monotonic() - started
-        listener(event)
 
     original = engine.sync_conversations
 
     async def timed_sync(*, full: bool = False):
         if "sync_started" not in marks:
             marks["sync_started"] = time.monotonic()
-            engine.listener = on_event
+            engine.add_listener(on_event)
             monitor.counting = True
         result = await original(full=full)
         if "sync_s" not in marks:
@@ -127,7 +125,7 @@ async def probe_soak(report: Path) -> None:
     samples: dict[str, float] = {}
 
     async def soak() -> None:
-        app.open_conversation(app.conversation_list.rows.ids[0])
+        app.inbox.open_conversation(app.inbox.conversation_list.rows.ids[0])
         for second in range(1, SOAK_SECONDS + 1):
             clock.now += 1.0
             if second % INBOUND_EVERY_S == 0:
@@ -152,7 +150,7 @@ async def probe_soak(report: Path) -> None:
         app.exit()
 
     async def start_when_mounted() -> None:
-        while not getattr(app, "conversation_list", None):
+        while not app.inbox.is_mounted:
             await asyncio.sleep(0.05)
         await asyncio.sleep(0.5)
         app.call_later(lambda: app.run_worker(soak(), exit_on_error=True))

@@ -58,7 +58,7 @@ async def prepare_inbox(pilot) -> None:
     """The inbox after one poll, list focused."""
     app: SakariApp = pilot.app
     await app.poller.cycle()
-    app.refresh_list()
+    app.inbox.conversations.relist()
     await _settle(pilot)
 
 
@@ -113,7 +113,7 @@ async def prepare_thread(pilot) -> None:
             _message(conversation_id, 7, 2, "We're holding it at the front desk.", "queued"),
         ],
     )
-    app.open_conversation(conversation_id)
+    app.inbox.open_conversation(conversation_id)
     await _settle(pilot)
     outbox = app.store.outbox
     outbox.add(conversation_id, None, "See you soon!", (), created_at=FIXED_NOW)
@@ -126,9 +126,9 @@ async def prepare_thread(pilot) -> None:
     unknown.error = "Cannot reach the Sakari API at api.sakari.io to check."
     unknown.checks = len(app.engine.delivery.reconcile_at)  # looked for over the whole window: the user decides
     outbox.update(unknown)
-    app.compose_box.set_text("Thanks {{ firstName }}! Pay at the desk – cash or card…")
-    app._save_draft_now()  # now, not after the typing pause: the ✎draft marker must not depend on timing
-    app.show_thread()
+    app.inbox.compose_box.set_text("Thanks {{ firstName }}! Pay at the desk – cash or card…")
+    app.inbox.thread_pane.save_draft_now()  # now, not after the typing pause: the ✎draft marker must not depend on timing
+    app.inbox.thread_pane.show_thread()
     await _settle(pilot)
 
 
@@ -136,9 +136,9 @@ async def prepare_templates(pilot) -> None:
     """The template picker over an open thread, filtered to show a preview."""
     await prepare_inbox(pilot)
     app: SakariApp = pilot.app
-    app.open_conversation(scene_conversation(app))
+    app.inbox.open_conversation(scene_conversation(app))
     await _settle(pilot)
-    app.action_templates()
+    app.inbox.action_templates()
     # The picker's worker waits for the dialog to close, so wait for the dialog, not for workers.
     for _ in range(500):
         if app.screen is not app.screen_stack[0]:
@@ -175,7 +175,7 @@ async def prepare_opted_out(pilot) -> None:
     await prepare_inbox(pilot)
     app: SakariApp = pilot.app
     opted_out = next(row.id for row in app.store.inbox.rows(unread_first=False) if row.opted_out)
-    app.open_conversation(opted_out)
+    app.inbox.open_conversation(opted_out)
     await _settle(pilot)
 
 
@@ -203,7 +203,7 @@ async def prepare_opt_out_flag(pilot) -> None:
             )
         ]
     )
-    app.open_conversation(conversation_id)
+    app.inbox.open_conversation(conversation_id)
     await _settle(pilot)
 
 
@@ -211,10 +211,10 @@ async def prepare_compose_ucs2(pilot) -> None:
     """A reply with curly quotes and a dash: highlighted, counted as UCS-2, priced, one key from GSM-7."""
     await prepare_inbox(pilot)
     app: SakariApp = pilot.app
-    app.open_conversation(scene_conversation(app))
+    app.inbox.open_conversation(scene_conversation(app))
     await _settle(pilot)
-    app.compose_box.set_text("Thanks for waiting — it’s “in stock” again, we’ll hold one for you until Friday.")
-    app._save_draft_now()  # now, not after the typing pause: the ✎draft marker must not depend on timing
+    app.inbox.compose_box.set_text("Thanks for waiting — it’s “in stock” again, we’ll hold one for you until Friday.")
+    app.inbox.thread_pane.save_draft_now()  # now, not after the typing pause: the ✎draft marker must not depend on timing
     await _settle(pilot)
 
 
@@ -232,7 +232,7 @@ async def prepare_contact(pilot) -> None:
     """The contact panel beside the thread (instead of it at 80 columns)."""
     await prepare_inbox(pilot)
     app: SakariApp = pilot.app
-    app.open_conversation(scene_conversation(app), focus_compose=False)
+    app.inbox.open_conversation(scene_conversation(app), focus_compose=False)
     await _settle(pilot)
     await pilot.press("c")
     await _settle(pilot)
@@ -242,7 +242,7 @@ async def prepare_templates_manager(pilot) -> None:
     """The templates manager (T): the account's templates, previewed for a real contact."""
     await prepare_inbox(pilot)
     app: SakariApp = pilot.app
-    app.open_conversation(scene_conversation(app), focus_compose=False)
+    app.inbox.open_conversation(scene_conversation(app), focus_compose=False)
     await _settle(pilot)
     await pilot.press("T")
     await _wait_for_dialog(pilot)

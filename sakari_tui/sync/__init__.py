@@ -5,6 +5,7 @@ from .closes import PendingCloses
 from .engine import InboxEngine
 from .events import (
     Connection,
+    ConversationMarked,
     ConversationMoved,
     ConversationsChanged,
     Event,
@@ -21,6 +22,7 @@ __all__ = [
     "PendingCloses",
     "backoff_delay",
     "Connection",
+    "ConversationMarked",
     "ConversationMoved",
     "ConversationsChanged",
     "Event",

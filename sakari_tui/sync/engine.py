@@ -30,7 +30,7 @@ from ..api import (
 from ..store import MergeResult, OutboxEntry, SendState, Store
 from ..store.outbox import is_placeholder
 from .delivery import RECONCILE_AT_S, Delivery
-from .events import ConversationsChanged, Event, ThreadChanged
+from .events import ConversationMarked, ConversationsChanged, Event, ThreadChanged
 
 PAGE_SIZE = 100
 # Conversations merged between two turns of the event loop (see `_merge_in_chunks`).
@@ -60,7 +60,7 @@ class InboxEngine:
     ) -> None:
         self.client = client
         self.store = store
-        self.listener = listener or (lambda event: None)
+        self._listeners: list[Callable[[Event], None]] = [listener] if listener else []
         self.page_size = page_size
         self.thread_page_size = thread_page_size
         self.clock = clock
@@ -74,8 +74,33 @@ class InboxEngine:
         self.templates_note: str | None = None
         """Why the last `templates()` is not the whole list (one sentence), or None."""
 
+    def add_listener(self, listener: Callable[[Event], None]) -> Callable[[], None]:
+        """Call `listener` with every event from now on; returns what stops it."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
     def emit(self, event: Event) -> None:
-        self.listener(event)
+        for listener in list(self._listeners):
+            listener(event)
+
+    # --- what only this machine keeps --------------------------------------------------------
+    # The UI writes these through the engine, not the store, so that every write says so in an
+    # event and every view that shows it follows. A full disk raises StoreError, as any write.
+
+    def mark_read(self, conversation_id: str) -> None:
+        self.store.inbox.mark_read(conversation_id)
+        self.emit(ConversationMarked(conversation_id))
+
+    def save_draft(self, conversation_id: str, text: str) -> None:
+        """Keep the unsent text; the row's draft mark changes only when a draft begins or empties."""
+        had = bool(self.store.drafts.get(conversation_id))
+        self.store.drafts.save(conversation_id, text)
+        if had != bool(text.strip()):
+            self.emit(ConversationMarked(conversation_id))
+
+    def set_muted(self, conversation_id: str, muted: bool) -> None:
+        self.store.inbox.set_muted(conversation_id, muted)
+        self.emit(ConversationMarked(conversation_id))
 
     # --- reading -----------------------------------------------------------------------------
 

@@ -35,6 +35,14 @@ class SendStateChanged:
     error: str | None = None
 
 
+@dataclass(frozen=True)
+class ConversationMarked:
+    """Something only this machine keeps about a conversation changed: its read mark, its
+    draft (begun or emptied) or its mute. The row shows it; nothing went to Sakari."""
+
+    conversation_id: str
+
+
 class Connection(str, Enum):
     CONNECTING = "connecting"
     ONLINE = "online"
@@ -55,4 +63,6 @@ class SyncStatusChanged:
     message: str = ""
 
 
-Event = ConversationsChanged | ThreadChanged | SendStateChanged | SyncStatusChanged | ConversationMoved
+Event = (
+    ConversationsChanged | ThreadChanged | SendStateChanged | SyncStatusChanged | ConversationMoved | ConversationMarked
+)

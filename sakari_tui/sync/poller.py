@@ -12,6 +12,7 @@ tests and scripts.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import random
 import time
@@ -165,6 +166,19 @@ class Poller:
         return delay
 
     # --- running -------------------------------------------------------------------------------
+
+    async def run_warmed(self) -> None:
+        """`run`, after loading in a thread what the first request needs (the HTTP stack, the TLS
+        context, the API validators, the phone-number metadata): on the event loop that would
+        freeze the keys for a quarter of a second after the first frame."""
+        await asyncio.to_thread(self._warm_up)
+        gc.freeze()  # what the warm-up loaded lives as long as the process: keep it out of full collections
+        await self.run()
+
+    def _warm_up(self) -> None:
+        import phonenumbers  # noqa: F401
+
+        self.engine.client.prepare()
 
     async def run(self) -> None:
         """Poll until cancelled: the three loops side by side."""

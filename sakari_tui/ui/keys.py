@@ -13,6 +13,7 @@ from textual.dom import DOMNode
 from textual.keys import KEY_TO_UNICODE_NAME, REPLACED_KEYS, Keys, _character_to_key
 
 from .app import SakariApp
+from .inbox import InboxScreen
 from .screens.confirm import ConfirmScreen, SendAnywayScreen
 from .screens.edit_contact import EditContactScreen
 from .screens.new_conversation import NewConversationScreen
@@ -24,7 +25,8 @@ from .widgets.conversation_list import ConversationList
 from .widgets.thread_log import ThreadLog
 
 AREAS = [
-    ("anywhere in the inbox", SakariApp),
+    ("anywhere in the inbox", InboxScreen),
+    ("anywhere, dialogs too", SakariApp),
     ("conversation list", ConversationList),
     ("thread", ThreadLog),
     ("new conversation dialog", NewConversationScreen),
@@ -72,7 +74,13 @@ def keymap_scopes(owners: Iterable[type[DOMNode]] = KEYMAP_OWNERS) -> list[list[
     """The bindings of each owner, inherited ones included, as Textual merges them for one node."""
     # Textual's own merge (private, but Textual is pinned to one version): App's ctrl+c, the
     # scroll keys of ScrollView…, minus what `inherit_bindings=False` drops.
-    return [[binding for _key, binding in owner._merged_bindings] for owner in owners]
+    scopes = [[binding for _key, binding in owner._merged_bindings] for owner in owners]
+    # The app's keys (q, ?) work on the inbox screen too: one scope, so a clash between them is found.
+    if InboxScreen in owners and SakariApp in owners:
+        app_scope = scopes[list(owners).index(SakariApp)]
+        inbox = list(owners).index(InboxScreen)
+        scopes[inbox] = app_scope + scopes[inbox]
+    return scopes
 
 
 def _is_character_name(name: str) -> bool:

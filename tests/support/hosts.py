@@ -22,8 +22,8 @@ from sakari_tui.ui.app import SakariApp
 
 
 def app_stylesheets() -> list[Path]:
-    """The stylesheets SakariApp loads, as absolute paths (relative ones are beside its module,
-    as Textual resolves them)."""
+    """The stylesheets SakariApp loads (its inbox screen's among them), as absolute paths
+    (relative ones are beside its module, as Textual resolves them)."""
     declared = SakariApp.CSS_PATH
     paths = [declared] if isinstance(declared, (str, PurePath)) else list(declared or ())
     base = Path(inspect.getfile(SakariApp)).parent

@@ -79,12 +79,18 @@ class Inbox:
         """The thread's column (header, thread, compose box), hidden when the narrow contact panel replaces it."""
         return self.screen.query_one("#thread-pane")
 
+    @property
+    def inbox_screen(self) -> Screen:
+        """The inbox screen itself (the default screen), for tests of what it does."""
+        return self._owner
+
     # --- state ----------------------------------------------------------------------------------
 
     @property
     def _owner(self) -> Any:
-        """What holds the inbox's state and runs its commands (today, the App itself)."""
-        return self.app
+        """What holds the inbox's state and runs its commands: the inbox screen (the app makes it
+        before it runs, so commands can be replaced before the first key)."""
+        return self.app.inbox
 
     @property
     def open_id(self) -> str | None:
@@ -92,7 +98,7 @@ class Inbox:
 
     @property
     def filter_query(self) -> str:
-        return self._owner.filter_query
+        return self._owner.conversations.filter_query
 
     @property
     def pending_closes(self):
@@ -130,11 +136,13 @@ class Inbox:
 
     def command_titles(self) -> list[str]:
         """The titles the command palette offers on the inbox."""
-        return [command.title for command in self.app.get_system_commands(self.app.screen)]
+        from sakari_tui.ui.inbox.commands import inbox_commands
+
+        return [title for title, _help, _run in inbox_commands(self._owner)]
 
     def contact_of(self, conversation: Conversation):
         """The contact that templates are filled from for `conversation`."""
-        return self._owner._contact_of(conversation)
+        return self._owner.contact_of(conversation)
 
     # --- doing ------------------------------------------------------------------------------------
 
@@ -154,17 +162,17 @@ class Inbox:
 
     def refresh_list(self, changed=None) -> None:
         """Relist now: only the `changed` ids, or everything."""
-        self._owner.refresh_list(changed)
+        self._owner.conversations.relist(changed)
 
     def show_thread(self, *, limit: int | None = None) -> None:
         """Redraw the open thread from the store, with up to `limit` messages if given."""
         if limit is not None:
-            self._owner.thread_limit = limit
-        self._owner.show_thread()
+            self._owner.thread_pane.thread_limit = limit
+        self._owner.thread_pane.show_thread()
 
     def sync_open_thread(self):
         """Fetch the open thread from Sakari now (a worker), as the poller does for it."""
-        return self._owner.sync_open_thread()
+        return self._owner.thread_pane.sync()
 
     def send(self) -> None:
         """What Ctrl+S does, whether or not the key would reach the compose box."""

@@ -93,7 +93,7 @@ async def test_panel_is_hidden_until_shown_and_lists_every_field():
         created = datetime(2024, 12, 1, tzinfo=timezone.utc).astimezone()
         assert "United Kingdom (GB)" in text and f"{created.day} {created:%b} {created.year}" in text
 
-        app.panel.add_class("-full")  # narrow terminals: the panel replaces the thread
+        app.panel.styles.width = "1fr"  # narrow terminals: the panel replaces the thread (styles/inbox.tcss)
         await pilot.pause()
         assert app.panel.region.width > 34
 
@@ -185,7 +185,7 @@ async def test_hostile_contact_renders_as_plain_text(size):
     async with app.run_test(size=size) as pilot:
         app.panel.display = True
         if size[0] == 80:
-            app.panel.add_class("-full")
+            app.panel.styles.width = "1fr"  # as in the narrow inbox (styles/inbox.tcss)
         app.panel.show(HOSTILE_CONTACT)
         await pilot.pause()
         text = screen_text(app)

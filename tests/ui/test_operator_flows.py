@@ -322,7 +322,7 @@ async def test_contact_panel_replaces_the_thread_when_narrow_and_edits_save(buil
         panel = inbox.contact_panel
         assert panel.display and app.focused is panel
         assert inbox.thread_pane.display is False
-        assert panel.has_class("-full")
+        assert panel.region.width > 34 and panel.region.right == app.size.width  # it fills the thread's place
         await wait_until(lambda: record.first_name in plain(panel.query_one("#contact-name")), pilot)
         body = plain(panel.query_one("#contact-body"))
         assert f"{record.first_name} {record.last_name}" in plain(panel.query_one("#contact-name"))
@@ -406,7 +406,7 @@ def terminal_writes(monkeypatch):
     """What the app writes to the terminal for notifications (patched on the class: the fixture
     runs before the app exists)."""
     written: list[str] = []
-    monkeypatch.setattr(SakariApp, "_write_terminal", lambda self, sequence: written.append(sequence))
+    monkeypatch.setattr(SakariApp, "write_terminal", lambda self, sequence: written.append(sequence))
     monkeypatch.setattr(SakariApp, "bell", lambda self: None)
     return written
 
@@ -468,7 +468,7 @@ async def test_first_sync_into_an_empty_store_is_not_news_but_the_next_text_is(
     settings, out = hook_settings(server, tmp_path)
     app = await build_app(settings=settings, sync=False)
     inbox = Inbox(app)
-    assert app.store.inbox.count() == 0 and app.alerts.quiet_backlog
+    assert app.store.inbox.count() == 0 and app.inbox.alerts.quiet_backlog
     async with app.run_test(size=(120, 40)) as pilot:
         await app.poller.cycle()  # the app's own first sync: every conversation of the account
         await wait_until(lambda: len(inbox.rows) > 0, pilot)

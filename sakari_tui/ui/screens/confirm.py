@@ -62,3 +62,13 @@ class SendAnywayScreen(ConfirmScreen, inherit_bindings=False):
 
     def __init__(self, question: str) -> None:
         super().__init__(question, yes="Send anyway", no="Keep editing")
+
+
+def quit_while_sending(count: int) -> ConfirmScreen:
+    """The question before quitting with `count` replies still being sent or looked for."""
+    return ConfirmScreen(
+        f"{count} {'reply is' if count == 1 else 'replies are'} still being sent or checked. "
+        "Quit anyway? They stay in the outbox and are checked and sent the next time sakari-tui starts.",
+        yes="Quit",
+        no="Stay",
+    )

@@ -108,7 +108,7 @@ class ContactPanel(VerticalScroll):
     Call `show(contact, conversation)` with the contact (a full `Contact` from the store when there
     is one, else the conversation's `ContactIdentifiers`) and the conversation (or its list row) for
     the dates. `e` asks to edit (`EditRequested`), `o` to mark opted out (`OptOutRequested`);
-    the app carries them out. Add the class `-full` to fill the width (narrow terminals).
+    the app carries them out. Where it sits (beside the thread or in its place) is the inbox screen's CSS.
     """
 
     DEFAULT_CSS = """
@@ -121,7 +121,6 @@ class ContactPanel(VerticalScroll):
         padding: 0 1;
         scrollbar-size-vertical: 1;
     }
-    ContactPanel.-full { width: 1fr; border-left: none; }
     ContactPanel:focus { border-left: vkey $accent; }
     ContactPanel > #contact-name { text-style: bold; height: auto; }
     ContactPanel > #contact-body { height: auto; }

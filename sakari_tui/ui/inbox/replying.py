@@ -1,0 +1,209 @@
+"""Replying, for the inbox screen: check and queue a reply, send it, retry or discard one that
+failed, start a new conversation, and fill a template into the reply.
+
+A mixin of `InboxScreen` (it uses the screen's panes, engine and settings). What may go is
+decided by `sms.guard.check_reply`, a pure function; this only asks the user and queues.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from textual import work
+
+from ...api import SakariError
+from ...sms.guard import check_reply
+from ...sms.templates import contact_context, unfilled
+from ...store import StoreError
+from ...store.outbox import is_placeholder
+from ...sync import SendState
+from ..screens.confirm import ConfirmScreen, SendAnywayScreen
+from ..screens.new_conversation import NewConversation, NewConversationScreen
+from ..screens.template_picker import TemplatePickerScreen
+from .messages import ReplySubmitted
+
+if TYPE_CHECKING:
+    from .screen import InboxScreen
+
+    _Base = InboxScreen
+else:
+    _Base = object
+
+
+class ReplyFlows(_Base):
+    # --- sending ------------------------------------------------------------------------------
+
+    def action_send(self) -> None:
+        self.thread_pane.submit()
+
+    def on_reply_submitted(self, message: ReplySubmitted) -> None:
+        conversation_id, text = message.conversation_id, message.text
+        check = check_reply(
+            text,
+            number=self.thread_pane.number(),
+            opted_out=self.thread_pane.opted_out(conversation_id),
+            compose=self.settings.compose,
+            now_utc=self.clock.now(),
+            pressed_at=time.monotonic(),
+            unfilled_warning=self._unfilled_warned,
+        )
+        self._unfilled_warned = check.unfilled_warning
+        if check.refused:
+            self.notify(check.refused, severity=check.severity)
+            return
+        if not check.confirm:
+            self._queue_reply(conversation_id, text)
+            return
+
+        def answered(send: bool | None) -> None:
+            if not send:
+                return
+            # Things may have changed while the question was open: send only what was confirmed.
+            if self.open_id != conversation_id or self.compose_box.text != text:
+                self.notify("Not sent: the reply changed while you were asked; press Ctrl+S again.")
+            elif self.thread_pane.opted_out(conversation_id):
+                self.notify("Not sent: this contact opted out meanwhile.", severity="error")
+            else:
+                self._queue_reply(conversation_id, text)
+
+        self.app.push_screen(SendAnywayScreen("\n".join(check.confirm) + "\n\nSend it anyway?"), answered)
+
+    def _queue_reply(self, conversation_id: str, text: str) -> None:
+        self.thread_pane.thread_log.pin_to_bottom()
+        try:
+            pending = self.engine.queue_reply(conversation_id, text)
+        except StoreError as error:
+            # Not recorded, so not sent: nothing may go that a crash could lose track of.
+            self.store_failed(error)
+            self.notify(f"Not sent: {error} The reply stays in the compose box.", severity="error")
+            return
+        self.status_line.store_problem = None
+        self.compose_box.set_text("")
+        self.deliver(pending.local_id)
+
+    @work(group="send", exit_on_error=False)
+    async def deliver(self, local_id: str, resend: bool = False) -> None:
+        try:
+            await self.engine.deliver(local_id, resend=resend)
+        except StoreError as error:  # its row is on disk: it is looked for once the store can be written
+            self.store_failed(error)
+        self.conversations.relist()
+
+    def _latest_failed(self):
+        """The newest reply here that needs the user: refused, or of unknown fate."""
+        stuck = [
+            p
+            for p in self.engine.pending.values()
+            if p.conversation_id == self.open_id and p.state in (SendState.FAILED, SendState.UNKNOWN)
+        ]
+        return stuck[-1] if stuck else None
+
+    def action_retry(self) -> None:
+        pending = self._latest_failed()
+        if pending is None:
+            self.notify("No failed message to retry here.")
+            return
+        if pending.state is SendState.FAILED:  # refused by Sakari: certainly not sent
+            self.deliver(pending.local_id, resend=True)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes and self.store.outbox.get(pending.local_id) is not None:  # not found meanwhile
+                self.deliver(pending.local_id, resend=True)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Sakari may already have this text: the answer to sending it was lost, and it has not been found "
+                "among the contact's messages. Check the conversation first. Send it again anyway?",
+                yes="Send again",
+                no="Keep waiting",
+            ),
+            answered,
+        )
+
+    def action_discard(self) -> None:
+        pending = self._latest_failed()
+        if pending is None:
+            self.notify("No failed message to discard here.")
+            return
+        self.engine.discard(pending.local_id)
+        if is_placeholder(pending.conversation_id) and self.store.inbox.conversation(pending.conversation_id) is None:
+            # The first text of a conversation that never opened: back into its dialog, nothing lost.
+            target = pending.target or {}
+            self.open_id = None
+            self.show_new_conversation(
+                NewConversation(target.get("number", ""), target.get("firstName"), target.get("lastName"), pending.text)
+            )
+            return
+        if not self.compose_box.text.strip():
+            self.compose_box.set_text(pending.text)
+            self.notify("Discarded; its text is back in the compose box.")
+        self.thread_pane.show_thread()
+
+    # --- a new conversation -------------------------------------------------------------------
+
+    def action_new_conversation(self) -> None:
+        self.show_new_conversation()
+
+    def show_new_conversation(self, filled: NewConversation | None = None) -> None:
+        self.app.push_screen(
+            NewConversationScreen(self.settings.ui.default_country, filled), self._new_conversation_chosen
+        )
+
+    def _new_conversation_chosen(self, result: NewConversation | None) -> None:
+        if result is None:
+            return
+        # Through the outbox like any reply: on disk first, then sent, looked for if the answer is lost;
+        # its thread shows (under a placeholder) until Sakari says which conversation it opened.
+        try:
+            entry = self.engine.queue_new_conversation(
+                result.number, result.text, first_name=result.first_name, last_name=result.last_name
+            )
+        except StoreError as error:
+            self.store_failed(error)
+            self.notify(f"Not sent: {error}", severity="error")
+            self.show_new_conversation(result)  # number, name and text kept
+            return
+        self.status_line.store_problem = None
+        self.conversations.relist()
+        self.open_conversation(entry.conversation_id, focus_compose=False)
+        self.deliver(entry.local_id)
+
+    # --- the compose box's helpers --------------------------------------------------------------
+
+    def action_templates(self) -> None:
+        if self.open_id is None:
+            self.notify("Open a conversation first: templates are filled from its contact.")
+            return
+        self.pick_template()
+
+    @work(group="templates", exclusive=True, exit_on_error=False)
+    async def pick_template(self) -> None:
+        try:
+            templates = await self.engine.templates()
+        except SakariError as error:
+            self.app.report_error(error)
+            return
+        if self.engine.templates_note:
+            self.notify(self.engine.templates_note, severity="warning")
+        conversation = self.thread_pane.conversation()
+        contact = self.contact_of(conversation) if conversation and conversation.contact else None
+        name = contact.display_name if contact else "this contact"
+        text = await self.app.push_screen_wait(TemplatePickerScreen(templates, contact_context(contact), name))
+        if text:
+            self.show_thread_pane()
+            self.thread_pane.insert_text(text)
+            missing = unfilled(text)
+            if missing:
+                self.notify(f"Not filled: {', '.join(missing)} (highlighted). Edit before sending.", severity="warning")
+
+    def action_fold_gsm7(self) -> None:
+        self.thread_pane.fold_gsm7()
+
+    def action_external_editor(self) -> None:
+        if not self.thread_pane.can_reply:
+            self.notify("Open a conversation you can reply to first.")
+            return
+        self.show_thread_pane()
+        self.thread_pane.external_editor()

@@ -1,0 +1,310 @@
+"""The inbox screen: it composes the panes, owns the inbox's keys, and routes what happens.
+
+The open conversation is the screen's `open_id` reactive; the conversation pane and the thread
+pane are bound to it. Engine events arrive as `EngineEvent` messages on the screen's queue.
+The flows that open dialogs or send live in mixins beside this module (replying, contact,
+triage), each with one job; this module keeps the layout, the routing and the navigation.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import ActiveBinding, Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from ...config import Settings
+from ...notify import Alerts
+from ...store import SearchHit, StoreDamaged, StoreError
+from ...sync import (
+    ConversationMarked,
+    ConversationMoved,
+    ConversationsChanged,
+    InboxEngine,
+    PendingCloses,
+    Poller,
+    SendState,
+    SendStateChanged,
+    SyncStatusChanged,
+    ThreadChanged,
+)
+from ...text import one_line
+from ..clock import FrozenClock, WallClock
+from ..screens.search import SearchScreen
+from ..styles import stylesheet
+from ..widgets.contact_panel import ContactPanel
+from ..widgets.conversation_list import ConversationList
+from ..widgets.status_line import StatusLine
+from .commands import InboxCommands
+from .contact_flows import CONTACT_BESIDE_MIN_WIDTH, ContactFlows
+from .conversation_pane import ConversationPane
+from .messages import EngineEvent, PassesWorkerFailures
+from .replying import ReplyFlows
+from .thread_pane import ThreadPane
+from .triage import TriageActions
+
+log = logging.getLogger(__name__)
+
+
+class InboxScreen(ReplyFlows, ContactFlows, TriageActions, PassesWorkerFailures, Screen[None]):
+    """Conversation list, thread and compose box, contact panel, status line."""
+
+    CSS_PATH = stylesheet("inbox.tcss")
+    COMMANDS = {InboxCommands}
+    # `-narrow`: the contact panel takes the thread's place instead of sitting beside it.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (CONTACT_BESIDE_MIN_WIDTH, "-wide")]
+    # The ids are the `[keys]` names users remap (README's key reference): they never change.
+    BINDINGS = [
+        Binding("ctrl+s", "send", "Send", id="app.send", priority=True),
+        Binding("n", "next_unread", "Next unread", id="app.next_unread"),
+        Binding("slash", "filter", "Filter", id="app.filter"),
+        Binding("ctrl+f", "search", "Search", id="app.search", priority=True),
+        Binding("escape", "escape", "List", id="app.escape"),
+        Binding("x", "close_conversation", "Close", id="app.close"),
+        Binding("u", "undo_close", "Undo close", id="app.undo_close", show=False),
+        Binding("t,ctrl+t", "templates", "Templates", id="app.templates"),
+        Binding("N,ctrl+n", "new_conversation", "New", id="app.new_conversation"),
+        Binding("m", "toggle_mute", "Mute", id="app.mute", show=False),
+        Binding("h", "toggle_closed", "Show closed", id="app.toggle_closed", show=False),
+        Binding("o", "toggle_order", "Unread first", id="app.toggle_order", show=False),
+        Binding("ctrl+g", "fold_gsm7", "To GSM-7", id="app.fold_gsm7"),
+        Binding("ctrl+o", "external_editor", "Editor", id="app.editor"),
+        Binding("O", "mark_opted_out", "Mark opted out", id="app.mark_opted_out", show=False),
+        Binding("c", "toggle_contact", "Contact", id="app.contact"),
+        Binding("T", "manage_templates", "Manage templates", id="app.manage_templates", show=False),
+        Binding("R", "retry", "Retry send", id="app.retry", show=False),
+        Binding("D", "discard", "Discard failed", id="app.discard", show=False),
+        Binding("i", "focus_compose", "Reply", id="app.focus_compose"),
+        Binding("r", "refresh", "Refresh", id="app.refresh"),
+    ]
+
+    open_id: reactive[str | None] = reactive(None, init=False, always_update=True)
+
+    def __init__(
+        self,
+        settings: Settings,
+        engine: InboxEngine,
+        alerts: Alerts,
+        poller: Poller,
+        clock: WallClock | FrozenClock,
+        monotonic: Callable[[], float],
+        demo: bool,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.engine = engine
+        self.store = engine.store
+        self.alerts = alerts
+        self.poller = poller
+        self.clock = clock
+        self.monotonic = monotonic
+        self.demo = demo
+        # Closes inside their undo window; timers only wake `_close_due`, the deadlines live here.
+        self.pending_closes = PendingCloses(settings.ui.close_undo_seconds)
+        self._unfilled_warned = None
+        # Held directly: the draft and the status are reached while shutting down, when queries find nothing.
+        self.conversations = ConversationPane(self.store, settings.ui, self.pending_closes, clock, id="list-pane")
+        self.thread_pane = ThreadPane(engine, settings, clock, id="thread-pane")
+        self.status_line = StatusLine(monotonic=monotonic, id="status")
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        if self.demo:
+            yield Static(
+                Content("DEMO · simulated Sakari account and customers: no real texts are sent"), id="demo-banner"
+            )
+        with Horizontal(id="main"):
+            yield self.conversations.data_bind(InboxScreen.open_id)
+            yield self.thread_pane.data_bind(InboxScreen.open_id)
+            yield ContactPanel(id="contact-panel")
+        yield self.status_line
+        yield Footer()
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        # Under a dialog the inbox's own keys do nothing (Textual gives the keys to the dialog), so
+        # the footer, which stays on screen below it, must not offer them.
+        bindings = super().active_bindings
+        if self.is_active:
+            return bindings
+        return {key: active for key, active in bindings.items() if active.node is not self}
+
+    @property
+    def conversation_list(self) -> ConversationList:
+        return self.conversations.list
+
+    @property
+    def compose_box(self):
+        return self.thread_pane.compose_box
+
+    @property
+    def contact_panel(self) -> ContactPanel:
+        return self.query_one("#contact-panel", ContactPanel)
+
+    def on_mount(self) -> None:
+        self.conversation_list.focus()
+        self.set_interval(1.0, self._tick)
+
+    def on_screen_resume(self) -> None:
+        # Textual sets the breakpoint classes on a resize of the screen shown: a terminal resized
+        # under a dialog would leave the inbox laid out for the old width when the dialog closes.
+        width = self.app.size.width
+        self.set_class(width < CONTACT_BESIDE_MIN_WIDTH, "-narrow")
+        self.set_class(width >= CONTACT_BESIDE_MIN_WIDTH, "-wide")
+
+    def _tick(self) -> None:
+        self._show_status()
+        self.conversation_list.refresh_ages()
+
+    def _show_status(self) -> None:
+        self.status_line.status = self.poller.status
+        self.status_line.tick()  # the same status may read differently now ("updated 3s ago")
+
+    # --- local writes -------------------------------------------------------------------------
+
+    def store_write(self, write: Callable[..., object], *args: object) -> bool:
+        """Run one local store write; when the disk is full (or the store read-only or damaged)
+        say so in the status line and go on running. True if it was written."""
+        try:
+            write(*args)
+        except StoreError as error:
+            self.store_failed(error)
+            return False
+        self.status_line.store_problem = None  # a reactive: nothing is redrawn if there was no problem
+        return True
+
+    def store_failed(self, error: StoreError) -> None:
+        """A local write failed: a damaged store stops the app; anything else shows in the status
+        line until a write works again."""
+        if isinstance(error, StoreDamaged):
+            self.app.stop_damaged(error)  # type: ignore[attr-defined]
+            return
+        log.warning("store write failed: %s", error)
+        self.status_line.store_problem = str(error)
+
+    # --- engine events ------------------------------------------------------------------------
+
+    def on_engine_event(self, message: EngineEvent) -> None:
+        event = message.event
+        if isinstance(event, ConversationsChanged):
+            self.conversations.relist_soon(event.changed)
+            if self.alerts.quiet_backlog and message.after_first_walk:
+                self.alerts.backlog_loaded()
+            if event.new_inbound:
+                fresh = self.alerts.new_texts(event.new_inbound)
+                if fresh:
+                    self._deliver_alerts(fresh)
+                if self.open_id in event.new_inbound:
+                    self.thread_pane.sync()
+            if self.open_id in event.changed:
+                # Its newest message came with the conversation and is cached already: draw it now.
+                self.thread_pane.show_thread()
+                self.show_contact()
+        elif isinstance(event, ThreadChanged):
+            if event.conversation_id == self.open_id:
+                self.thread_pane.show_thread()
+            self.conversations.relist_soon([event.conversation_id])
+        elif isinstance(event, ConversationMarked):
+            self.conversations.relist_soon([event.conversation_id])
+        elif isinstance(event, SendStateChanged):
+            if event.conversation_id == self.open_id:
+                self.thread_pane.show_thread()
+            if event.state is SendState.FAILED:
+                self.notify(f"Not sent: {one_line(event.error, 200)} Press R to retry.", severity="error")
+        elif isinstance(event, ConversationMoved):
+            # The first text reached Sakari: its thread is now the conversation Sakari opened.
+            if self.open_id == event.placeholder_id:
+                self.open_conversation(event.conversation_id, focus_compose=self.focused is self.compose_box.area)
+        elif isinstance(event, SyncStatusChanged):
+            if self.poller.store_damaged is not None:
+                self.app.stop_damaged(self.poller.store_damaged)  # type: ignore[attr-defined]
+            self._show_status()
+
+    @work(group="alerts", exit_on_error=False)
+    async def _deliver_alerts(self, events) -> None:
+        for problem in await self.alerts.deliver(events):
+            self.notify(problem, severity="warning")
+
+    # --- opening ------------------------------------------------------------------------------
+
+    def on_conversation_list_opened(self, event: ConversationList.Opened) -> None:
+        self.open_conversation(event.conversation_id)
+
+    def open_conversation(self, conversation_id: str, *, focus_compose: bool = True) -> None:
+        self.show_thread_pane()
+        self.open_id = conversation_id  # the panes follow: the thread and the draft, the open row
+        self._unfilled_warned = None
+        self.store_write(self.engine.mark_read, conversation_id)
+        self.show_contact()
+        self.conversation_list.select(conversation_id)
+        if focus_compose and not self.thread_pane.opted_out(conversation_id):
+            self.compose_box.area.focus()
+        self.thread_pane.sync()
+
+    def action_search(self) -> None:
+        """Full-text search of every cached message and contact (the `/` filter only narrows the list)."""
+        self.app.push_screen(SearchScreen(self.store.search.search, self.clock.now()), self._search_chosen)
+
+    def _search_chosen(self, hit: SearchHit | None) -> None:
+        if hit is None or hit.conversation_id is None:
+            if hit is not None:
+                self.notify("That contact has no conversation cached here yet.")
+            return
+        if self.store.inbox.conversation(hit.conversation_id) is None:
+            return
+        # A closed conversation opens too, though the list (hiding closed ones) has no row for it.
+        self.open_conversation(hit.conversation_id, focus_compose=False)
+        if hit.message_id:
+            self.thread_pane.show_found(hit.message_id)
+
+    # --- navigation ---------------------------------------------------------------------------
+
+    def action_next_unread(self) -> None:
+        conversation_id = self.conversations.next_unread()
+        if conversation_id is None:
+            self.notify("No unread conversations.")
+            return
+        self.open_conversation(conversation_id)
+
+    def action_filter(self) -> None:
+        self.conversations.show_filter()
+
+    def action_escape(self) -> None:
+        self.conversations.clear_filter()
+
+    def action_focus_compose(self) -> None:
+        if self.open_id is None:
+            self.conversation_list.action_open()
+            return
+        self.show_thread_pane()
+        self.compose_box.area.focus()
+
+    def action_refresh(self) -> None:
+        self.poller.wake()
+        if self.open_id:
+            self.thread_pane.sync()
+        self.notify("Refreshing…", timeout=1.5)
+
+    def action_toggle_closed(self) -> None:
+        self.settings.ui.show_closed = not self.settings.ui.show_closed
+        self.app.persist(("ui", "show_closed"), self.settings.ui.show_closed)  # type: ignore[attr-defined]
+        self.conversations.relist()
+        self.notify("Showing closed conversations." if self.settings.ui.show_closed else "Hiding closed conversations.")
+
+    def action_toggle_order(self) -> None:
+        self.settings.ui.unread_first = not self.settings.ui.unread_first
+        self.app.persist(("ui", "unread_first"), self.settings.ui.unread_first)  # type: ignore[attr-defined]
+        self.conversations.relist()
+
+    async def before_quit(self) -> None:
+        """Closes the user asked for are carried out, not dropped, when quitting within the undo
+        window; the draft is saved."""
+        await self.carry_out_closes()
+        self.thread_pane.save_draft_now()

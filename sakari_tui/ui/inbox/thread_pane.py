@@ -1,0 +1,263 @@
+"""The thread pane: the open conversation's header, its thread, and the compose box under it.
+
+It follows the screen's `open_id` (bound reactive): opening loads the draft and the newest
+messages, older pages load as the user scrolls up, and the draft is saved as the user pauses.
+Sending is the screen's: Ctrl+S here only posts `ReplySubmitted` with the text.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import on, work
+from textual.app import ComposeResult, SuspendNotSupported
+from textual.containers import Vertical
+from textual.content import Content
+from textual.reactive import reactive
+from textual.timer import Timer
+from textual.widgets import TextArea
+
+from ...api import Conversation, SakariError
+from ...config import Settings
+from ...editor import EditorError, edit_text, editor_argv
+from ...sync import InboxEngine, SendState
+from ..clock import FrozenClock, WallClock
+from ..widgets.compose import ComposeBox
+from ..widgets.thread_header import ThreadHeader
+from ..widgets.thread_log import ThreadLog, bubble_for_message, bubble_for_pending
+from .messages import PassesWorkerFailures, ReplySubmitted
+
+if TYPE_CHECKING:
+    from .screen import InboxScreen
+
+# Messages laid out when a thread opens: a screenful or two; older ones load as the user scrolls up.
+THREAD_WINDOW = 30
+OLDER_PAGE = 50
+DRAFT_SAVE_DELAY_S = 0.4
+REPLY_PLACEHOLDER = "Write a reply · Enter adds a line · Ctrl+S sends · Ctrl+T templates"
+
+
+class ThreadPane(PassesWorkerFailures, Vertical):
+    open_id: reactive[str | None] = reactive(None, init=False, always_update=True)
+
+    def __init__(self, engine: InboxEngine, settings: Settings, clock: WallClock | FrozenClock, *, id: str) -> None:
+        super().__init__(id=id)
+        self.engine = engine
+        self.store = engine.store
+        self.settings = settings
+        self.clock = clock
+        self.thread_limit = THREAD_WINDOW
+        self._shown_messages = 0
+        self._draft_timer: Timer | None = None
+        # Held directly: the draft is saved while shutting down, when queries find nothing.
+        self.compose_box = ComposeBox(settings.compose, id="compose")
+
+    def compose(self) -> ComposeResult:
+        yield ThreadHeader(Content(""), id="thread-header")
+        yield ThreadLog(clock=self.clock, id="thread")
+        yield self.compose_box
+
+    @property
+    def inbox(self) -> InboxScreen:
+        return cast("InboxScreen", self.screen)
+
+    @property
+    def thread_log(self) -> ThreadLog:
+        return self.query_one("#thread", ThreadLog)
+
+    @property
+    def header(self) -> ThreadHeader:
+        return self.query_one("#thread-header", ThreadHeader)
+
+    def on_mount(self) -> None:
+        self.compose_box.area.disabled = True
+
+    # --- what is open -------------------------------------------------------------------------
+
+    def conversation(self) -> Conversation | None:
+        """The open conversation as cached (None when none is open)."""
+        return self.store.inbox.conversation(self.open_id) if self.open_id else None
+
+    def opted_out(self, conversation_id: str) -> bool:
+        conversation = self.store.inbox.conversation(conversation_id)
+        contact_id = conversation.contact.id if conversation and conversation.contact else None
+        return self.store.inbox.is_opted_out(contact_id)
+
+    def number(self) -> str | None:
+        """The open conversation's number (E.164), or None."""
+        conversation = self.conversation()
+        contact = conversation.contact if conversation else None
+        return contact.mobile.number if contact and contact.mobile else None
+
+    def watch_open_id(self, before: str | None, opened: str | None) -> None:
+        if opened is None:
+            self.thread_log.show([], more_above=False)
+            self.header.show(None, opted_out=False)
+            self.compose_box.area.disabled = True
+            return
+        if before is not None:
+            self._save_draft(before)  # the box still holds the draft of the conversation left
+        self.thread_log.found_key = None
+        self.thread_limit = THREAD_WINDOW
+        self._shown_messages = 0
+        compose = self.compose_box
+        compose.area.disabled = False
+        compose.area.placeholder = REPLY_PLACEHOLDER
+        compose.recipient = self.number()
+        compose.set_text(self.store.drafts.get(opened))
+        self.thread_log.pin_to_bottom()
+        self.show_thread()
+
+    # --- the thread ---------------------------------------------------------------------------
+
+    def show_thread(self, *, keep_position: bool = False) -> None:
+        conversation_id = self.open_id
+        if conversation_id is None:
+            return
+        messages, pending = self.engine.thread(conversation_id, limit=self.thread_limit)
+        bubbles = [bubble_for_message(m) for m in messages] + [
+            bubble_for_pending(p, checking=p.state is SendState.UNKNOWN and not self.engine.gave_up(p)) for p in pending
+        ]
+        self._shown_messages = len(messages)
+        more = self.store.inbox.message_count(conversation_id) > len(messages) or bool(
+            self.engine.older_available.get(conversation_id)
+        )
+        self.thread_log.show(bubbles, more_above=more, keep_position=keep_position)
+        self.show_header()
+
+    def show_found(self, message_id: str) -> None:
+        """Lay out enough of the thread to hold `message_id` (a search hit), and bring it into view."""
+        newer = self.store.inbox.messages_since(self.open_id or "", message_id)
+        self.thread_limit = max(THREAD_WINDOW, newer + 10)
+        self.thread_log.found_key = message_id
+        self.show_thread()
+        self.app.call_after_refresh(self.thread_log.scroll_to_bubble, message_id)  # once the lines are laid out
+        self.thread_log.focus()
+
+    def show_header(self) -> None:
+        """The header, and with it whether the compose box takes replies (not to an opted-out contact)."""
+        conversation = self.conversation()
+        opted_out = conversation is not None and self.opted_out(conversation.id)
+        self.header.show(conversation, opted_out=opted_out)
+        if conversation is None:
+            return
+        compose = self.compose_box
+        compose.set_class(opted_out, "disabled-reason")
+        compose.area.disabled = opted_out
+        if opted_out:
+            compose.update_counter("Replies are off: this contact opted out of texts.")
+
+    @work(group="thread", exclusive=True, exit_on_error=False)
+    async def sync(self) -> None:
+        """Fetch the open thread and its contact from Sakari (new messages draw as they merge)."""
+        conversation_id = self.open_id
+        if conversation_id is None:
+            return
+        try:
+            await self.engine.sync_thread(conversation_id)
+            conversation = self.store.inbox.conversation(conversation_id)
+            if conversation and conversation.contact and conversation.contact.id:
+                await self.engine.sync_contact(conversation.contact.id)
+        except SakariError as error:
+            self.app.report_error(error, quiet=True)  # type: ignore[attr-defined]
+            return
+        if conversation_id == self.open_id:
+            if self.store.inbox.is_unread(conversation_id):
+                self.inbox.store_write(self.engine.mark_read, conversation_id)
+            self.show_header()
+
+    @on(ThreadLog.NeedsOlder)
+    def _needs_older(self) -> None:
+        self.load_older()
+
+    @work(group="older", exclusive=True, exit_on_error=False)
+    async def load_older(self) -> None:
+        """Show the next page of older messages, fetching it from the API when it is not cached."""
+        conversation_id = self.open_id
+        if conversation_id is None:
+            return
+        shown = self._shown_messages
+        if self.store.inbox.message_count(conversation_id) <= shown and self.engine.older_available.get(
+            conversation_id
+        ):
+            try:
+                await self.engine.load_older(conversation_id)
+            except SakariError as error:
+                self.app.report_error(error)  # type: ignore[attr-defined]
+                return
+        if conversation_id != self.open_id:
+            return
+        if self.store.inbox.message_count(conversation_id) > shown:
+            self.thread_limit = shown + OLDER_PAGE
+            self.show_thread(keep_position=True)
+        else:
+            self.thread_log.more_above = False
+            self.thread_log.refresh_layout()
+
+    # --- the reply ----------------------------------------------------------------------------
+
+    @property
+    def can_reply(self) -> bool:
+        return self.open_id is not None and not self.compose_box.area.disabled
+
+    def submit(self) -> None:
+        """Ctrl+S: hand the reply to the screen, which checks and sends it."""
+        if self.open_id is None:
+            self.notify("Open a conversation first (Enter on the list).", severity="warning")
+            return
+        self.post_message(ReplySubmitted(self, self.open_id, self.compose_box.text))
+
+    def insert_text(self, text: str) -> None:
+        """A chosen template, into the reply at the cursor."""
+        self.compose_box.area.disabled = False
+        self.compose_box.insert(text)
+        self.compose_box.area.focus()
+
+    def fold_gsm7(self) -> None:
+        if not self.can_reply:
+            self.notify("Open a conversation and write a reply first.")
+            return
+        self.notify(self.compose_box.fold_to_gsm7())
+
+    def external_editor(self) -> None:
+        """Write the reply in $VISUAL/$EDITOR: the app steps aside until the editor exits."""
+        try:
+            argv = editor_argv(self.settings.compose.editor)
+        except EditorError as error:
+            self.notify(str(error), severity="error")
+            return
+        try:
+            with self.app.suspend():
+                result = edit_text(self.compose_box.text, argv)
+        except SuspendNotSupported:  # e.g. a headless run, or a terminal Textual cannot hand over
+            self.notify("Cannot hand the terminal to an editor here; write the reply in the box.", severity="error")
+            return
+        if result.error:
+            self.notify(result.error, severity="error")
+        if result.changed:
+            # Sanitised like a paste (an editor can save control bytes), and undoable with Ctrl+Z.
+            self.compose_box.replace_all(result.text)
+            self.save_draft_now()
+        self.compose_box.area.focus()
+
+    # --- drafts -------------------------------------------------------------------------------
+
+    @on(TextArea.Changed, "#compose-input")
+    def _reply_changed(self) -> None:
+        if self.open_id is None:
+            return
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_SAVE_DELAY_S, self.save_draft_now)
+
+    def save_draft_now(self) -> None:
+        """Keep what the box holds as the open conversation's draft, without waiting for a pause."""
+        if self.open_id is not None:
+            self._save_draft(self.open_id)
+
+    def _save_draft(self, conversation_id: str) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        # On failure the text stays in the box; the status line says it is not saved.
+        self.inbox.store_write(self.engine.save_draft, conversation_id, self.compose_box.text)

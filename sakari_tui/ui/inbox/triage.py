@@ -1,0 +1,91 @@
+"""Triage, for the inbox screen: close a conversation (with an undo window) and mute one.
+
+A mixin of `InboxScreen`. The undo window is `sync.closes.PendingCloses`; timers here only wake
+`_close_due`, the deadlines live there.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from textual import work
+
+from ...api import SakariError
+from ...text import one_line
+
+if TYPE_CHECKING:
+    from .screen import InboxScreen
+
+    _Base = InboxScreen
+else:
+    _Base = object
+
+
+class TriageActions(_Base):
+    def _target_conversation(self) -> str | None:
+        """The conversation a list key acts on: the cursor's when the list has the focus, else the open one."""
+        if self.focused is self.conversation_list:
+            return self.conversation_list.current_id
+        return self.open_id or self.conversation_list.current_id
+
+    def action_close_conversation(self) -> None:
+        conversation_id = self._target_conversation()
+        if conversation_id is None:
+            return
+        conversation = self.store.inbox.conversation(conversation_id)
+        if conversation is None or conversation.closed:
+            self.notify("That conversation is already closed.")
+            return
+        self.pending_closes.window_s = self.settings.ui.close_undo_seconds  # the setting as it is now
+        # On Textual's timer clock (time.monotonic), so a timer never wakes before its close is due.
+        if not self.pending_closes.add(conversation_id, time.monotonic()):
+            return
+        name = one_line(conversation.contact.display_name if conversation.contact else conversation_id, 40)
+        delay = self.pending_closes.window_s
+        # Textual timers cannot have a zero delay; "no undo window" still goes through the timer path.
+        self.set_timer(max(delay, 0.001), self._close_due)
+        if delay:
+            self.notify(f"Closing {name} in {delay:g}s. Press u to undo.", timeout=delay + 1)
+        self.conversations.relist()
+
+    def action_undo_close(self) -> None:
+        if self.pending_closes.undo() is not None:
+            self.notify("Close undone.")
+            self.conversations.relist()
+            return
+        self.notify("Nothing to undo: closes already sent cannot be reopened (Sakari has no reopen).")
+
+    def _close_due(self) -> None:
+        for conversation_id in self.pending_closes.due(time.monotonic()):
+            self.close_now(conversation_id)
+
+    @work(group="close", exit_on_error=False)
+    async def close_now(self, conversation_id: str) -> None:
+        try:
+            conversation = await self.engine.close_conversation(conversation_id)
+        except SakariError as error:
+            self.app.report_error(error)
+            self.conversations.relist()
+            return
+        name = one_line(conversation.contact.display_name if conversation.contact else conversation_id, 40)
+        self.notify(f"Closed {name}.")
+        self.conversations.relist()
+        if conversation_id == self.open_id:
+            self.thread_pane.show_header()
+
+    async def carry_out_closes(self) -> None:
+        """Send every close still inside its undo window now (quitting does not drop them)."""
+        for conversation_id in self.pending_closes.drain():
+            try:
+                await self.engine.close_conversation(conversation_id)
+            except SakariError as error:
+                self.app.report_error(error)
+
+    def action_toggle_mute(self) -> None:
+        conversation_id = self._target_conversation()
+        if conversation_id is None:
+            return
+        muted = not self.store.inbox.is_muted(conversation_id)
+        if self.store_write(self.engine.set_muted, conversation_id, muted):
+            self.notify("Muted: no bell for this conversation." if muted else "Unmuted.")
