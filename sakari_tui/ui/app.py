@@ -94,6 +94,8 @@ class SakariApp(FailureHandling, App[None]):
         if self._inbox_shown:  # a second run of the same app (tests do) needs a screen of its own
             self.inbox = self._new_inbox()
         self._inbox_shown = True
+        # Classes set before the first resize save a restyle of every widget before the first frame.
+        self.inbox.fit_width(self.size.width)
         return self.inbox
 
     def on_mount(self) -> None:

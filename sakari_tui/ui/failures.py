@@ -68,3 +68,14 @@ class FailureHandling:
         if quiet and isinstance(error, SakariError) and error.status in (None, 429) and not error.code:
             return
         self.notify(one_line(str(error), 300), severity="error")
+
+
+class PassesWorkerFailures:
+    """For screens and widgets with workers: `Worker.StateChanged` does not bubble, so each node
+    hands its workers' changes to the app's one failure handler (`FailureHandling.worker_changed`).
+    In a host without that handler (a widget test's app) there is nothing to hand them to."""
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        handler = getattr(self.app, "worker_changed", None)  # type: ignore[attr-defined]
+        if handler is not None:
+            handler(event.worker)

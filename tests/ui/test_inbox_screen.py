@@ -134,3 +134,29 @@ async def test_the_thread_pane_follows_the_screens_open_conversation(build_app, 
         inbox.inbox_screen.open_id = None
         await pilot.pause()
         assert inbox.compose.area.disabled and "No conversation open" in inbox.thread_text()
+
+
+async def test_a_dialogs_worker_that_fails_unexpectedly_says_so_in_one_sentence(build_app, server, caplog):
+    from textual import work
+    from textual.widgets import Static
+
+    from sakari_tui.ui.screens.dialog import Dialog
+
+    class BrokenDialog(Dialog[None]):
+        def compose(self):
+            yield Static("working…", classes="dialog")
+
+        def on_mount(self) -> None:
+            self.fetch()
+
+        @work(group="broken", exit_on_error=False)
+        async def fetch(self) -> None:
+            raise RuntimeError("a bug quoting Sipho Dlamini +27 82 555 0199")
+
+    app = await build_app()
+    inbox = Inbox(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.push_screen(BrokenDialog())
+        await wait_until(lambda: any("Something went wrong" in text for text in inbox.notifications()), pilot)
+        assert "Sipho" not in " ".join(inbox.notifications()) and app.is_running
+    assert any(r.exc_info and "a bug quoting" in str(r.exc_info[1]) for r in caplog.records)

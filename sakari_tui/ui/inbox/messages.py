@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from textual.message import Message
 from textual.widget import Widget
-from textual.worker import Worker
 
 from ...sync import ConversationMarked, Event, SyncStatusChanged, ThreadChanged
 
@@ -44,11 +43,3 @@ class ReplySubmitted(Message):
     @property
     def control(self) -> Widget:
         return self.pane
-
-
-class PassesWorkerFailures:
-    """For screens and widgets with workers: `Worker.StateChanged` does not bubble, so each node
-    hands its workers' changes to the app's one failure handler (`SakariApp.worker_changed`)."""
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        self.app.worker_changed(event.worker)  # type: ignore[attr-defined]

@@ -37,15 +37,17 @@ from ...sync import (
 )
 from ...text import one_line
 from ..clock import FrozenClock, WallClock
+from ..failures import PassesWorkerFailures
 from ..screens.search import SearchScreen
 from ..styles import stylesheet
+from ..widgets.compose import ComposeBox
 from ..widgets.contact_panel import ContactPanel
 from ..widgets.conversation_list import ConversationList
 from ..widgets.status_line import StatusLine
 from .commands import InboxCommands
 from .contact_flows import CONTACT_BESIDE_MIN_WIDTH, ContactFlows
 from .conversation_pane import ConversationPane
-from .messages import EngineEvent, PassesWorkerFailures
+from .messages import EngineEvent
 from .replying import ReplyFlows
 from .thread_pane import ThreadPane
 from .triage import TriageActions
@@ -141,7 +143,7 @@ class InboxScreen(ReplyFlows, ContactFlows, TriageActions, PassesWorkerFailures,
         return self.conversations.list
 
     @property
-    def compose_box(self):
+    def compose_box(self) -> ComposeBox:
         return self.thread_pane.compose_box
 
     @property
@@ -152,12 +154,14 @@ class InboxScreen(ReplyFlows, ContactFlows, TriageActions, PassesWorkerFailures,
         self.conversation_list.focus()
         self.set_interval(1.0, self._tick)
 
-    def on_screen_resume(self) -> None:
-        # Textual sets the breakpoint classes on a resize of the screen shown: a terminal resized
-        # under a dialog would leave the inbox laid out for the old width when the dialog closes.
-        width = self.app.size.width
+    def fit_width(self, width: int) -> None:
+        """Set the breakpoint classes for `width` (Textual sets them only on a resize of the screen shown)."""
         self.set_class(width < CONTACT_BESIDE_MIN_WIDTH, "-narrow")
         self.set_class(width >= CONTACT_BESIDE_MIN_WIDTH, "-wide")
+
+    def on_screen_resume(self) -> None:
+        # A terminal resized under a dialog would leave the inbox laid out for the old width.
+        self.fit_width(self.app.size.width)
 
     def _tick(self) -> None:
         self._show_status()

@@ -22,10 +22,11 @@ from ...config import Settings
 from ...editor import EditorError, edit_text, editor_argv
 from ...sync import InboxEngine, SendState
 from ..clock import FrozenClock, WallClock
+from ..failures import PassesWorkerFailures
 from ..widgets.compose import ComposeBox
 from ..widgets.thread_header import ThreadHeader
 from ..widgets.thread_log import ThreadLog, bubble_for_message, bubble_for_pending
-from .messages import PassesWorkerFailures, ReplySubmitted
+from .messages import ReplySubmitted
 
 if TYPE_CHECKING:
     from .screen import InboxScreen
@@ -90,6 +91,8 @@ class ThreadPane(PassesWorkerFailures, Vertical):
         return contact.mobile.number if contact and contact.mobile else None
 
     def watch_open_id(self, before: str | None, opened: str | None) -> None:
+        if opened is None and before is None:
+            return  # the binding's first call, at start: the empty thread is drawn already
         if opened is None:
             self.thread_log.show([], more_above=False)
             self.header.show(None, opted_out=False)
