@@ -25,7 +25,9 @@ from ..text import one_line
 from .clock import FrozenClock, WallClock
 from .failures import FailureHandling
 from .inbox import EngineEvent, InboxScreen
+from .inbox.help_keys import help_sections
 from .screens.confirm import quit_while_sending
+from .screens.help import HelpScreen
 from .styles import stylesheet
 from .terminal import TerminalWatch
 
@@ -42,7 +44,7 @@ class SakariApp(FailureHandling, App[None]):
     ENABLE_COMMAND_PALETTE = True
     # Everywhere, dialogs included; the inbox's own keys are InboxScreen's (ids unchanged since 0.1).
     BINDINGS = [
-        Binding("question_mark", "help", "Keys", id="app.help"),
+        Binding("question_mark,f1", "help", "Keys", id="app.help"),  # F1 while writing, where ? is text
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
@@ -162,10 +164,14 @@ class SakariApp(FailureHandling, App[None]):
             self.notify(f"Could not save the setting: {one_line(str(error), 200)}", severity="warning")
 
     def action_help(self) -> None:
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
-        else:
-            self.action_show_help_panel()
+        """The keys of this app by area (ui/inbox/help_keys.py); from a dialog, the dialogs' keys first."""
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+            return
+        sections = help_sections(self.inbox)
+        if self.screen is not self.inbox:
+            sections.sort(key=lambda section: section.title != "Dialogs")
+        self.push_screen(HelpScreen(sections))
 
     async def action_quit(self) -> None:
         in_flight = self.engine.in_flight()

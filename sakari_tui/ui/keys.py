@@ -137,7 +137,7 @@ def checked_keymap(
     problems: list[str] = []
     for binding_id, value in keymap.items():
         if binding_id not in known:
-            problems.append(f"{where}: {binding_id!r} is not a binding id; the README's key reference lists them.")
+            problems.append(f"{where} {binding_id!r} is not a binding id; see the README's key table.")
             continue
         keys = [key.strip() for key in str(value).split(",")]
         bad = next((key for key in keys if canonical_key(key) is None), None)

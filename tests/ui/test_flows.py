@@ -6,6 +6,7 @@ from sakari_tui.api import MessageStatus
 from sakari_tui.sms.templates import unfilled
 from sakari_tui.store.outbox import is_placeholder
 from sakari_tui.sync import SendState
+from sakari_tui.ui.inbox.commands import inbox_commands
 from sakari_tui.ui.screens.confirm import ConfirmScreen
 
 from ..support.factories import settings_for
@@ -337,15 +338,28 @@ async def test_command_palette_lists_actions(build_app):
             assert wanted in titles
 
 
-async def test_toggles_and_theme_are_written_back(build_app, server, tmp_path):
+async def test_view_toggles_last_the_session_until_saved_and_the_theme_is_written_back(build_app, server, tmp_path):
     import tomllib
 
     path = tmp_path / "config.toml"
     path.write_text('[sakari]\naccount_id = "kept"\n')
     app = await build_app(settings_path=path)
+    inbox = Inbox(app)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("h", "o")
+        await pilot.press("h", "o")  # single letters, easily pressed by mistake: this session only
+        assert "Showing closed conversations · h hides them." in inbox.notifications()
+        assert "Newest first · o puts unread conversations first." in inbox.notifications()
         app.theme = "nord"
+        await pilot.pause()
+    written = tomllib.loads(path.read_text())
+    assert written["ui"] == {"theme": "nord"} and written["sakari"] == {"account_id": "kept"}
+    app = await build_app(settings_path=path)
+    app.settings.ui.show_closed, app.settings.ui.unread_first = True, False  # as toggled again
+    inbox = Inbox(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        save = next(run for title, _, run in inbox_commands(inbox.inbox_screen) if "as default" in title)
+        save()  # the palette's "Save the list view as default"
         await pilot.pause()
     written = tomllib.loads(path.read_text())
     assert written["ui"] == {"show_closed": True, "unread_first": False, "theme": "nord"}
@@ -363,13 +377,25 @@ async def test_unknown_theme_falls_back_with_a_notice(build_app, server):
         assert any("not installed" in n for n in inbox.notifications())
 
 
-async def test_help_panel_toggles(build_app):
+async def test_help_shows_the_focused_areas_keys_first_and_question_mark_closes_it(build_app):
+    from sakari_tui.ui.screens.help import HelpScreen
+
     app = await build_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    inbox = Inbox(app)
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("question_mark")
-        assert app.screen.query("HelpPanel")
+        await wait_until(lambda: isinstance(app.screen, HelpScreen), pilot)
+        titles = [section.title for section in app.screen.sections]
+        assert titles[0] == "Conversation list" and titles[-1] == "Terminal"  # Textual's own keys last
+        first = dict((does, keys) for keys, does in app.screen.sections[0].keys)
+        assert first["Next unread"] == "n" and first["Open"] == "⏎"
         await pilot.press("question_mark")
-        assert not app.screen.query("HelpPanel")
+        await wait_until(inbox.on_top, pilot)
+        inbox.select_row(lambda r: not r.opted_out and not r.closed)
+        await pilot.press("enter", "f1")  # writing a reply (where ? is text): the reply's keys first
+        await wait_until(lambda: isinstance(app.screen, HelpScreen), pilot)
+        assert app.screen.sections[0].title.startswith("Reply")
+        assert ("^s", "Send") in app.screen.sections[0].keys
 
 
 async def test_long_thread_opens_at_newest_and_loads_older_on_scroll_up(build_app, server):

@@ -75,8 +75,8 @@ async def test_the_palette_offers_only_the_inbox_commands_that_apply_with_their_
         nothing_open = {title: help_text for title, help_text, _ in inbox_commands(inbox.inbox_screen)}
         assert "Send" not in nothing_open and "Templates" not in nothing_open and "Retry send" not in nothing_open
         assert "List" not in nothing_open  # Esc is a key, not a command
-        assert nothing_open["Next unread"] == "Key: f6"  # the user's [keys] table, not the default n
-        assert nothing_open["Search"] == "Key: ^f"
+        assert nothing_open["Next unread"].startswith("f6 · ")  # the user's [keys] table, not the default n
+        assert nothing_open["Search"] == "^f · Search every cached message and contact"
         inbox.select_row(ordinary)
         await pilot.press("enter")
         opened = [title for title, _, _ in inbox_commands(inbox.inbox_screen)]

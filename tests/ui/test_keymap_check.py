@@ -92,7 +92,7 @@ def test_good_overrides_pass_spelt_for_textual():
 def test_an_unknown_binding_id_is_one_sentence():
     assert check({"app.sned": "ctrl+s"}) == (
         {},
-        [f"{WHERE}: 'app.sned' is not a binding id; the README's key reference lists them."],
+        [f"{WHERE} 'app.sned' is not a binding id; see the README's key table."],
     )
 
 

@@ -44,15 +44,63 @@ def key_shown(screen: InboxScreen, binding: Binding) -> str:
     return screen.app.get_key_display(dataclasses.replace(binding, key=keys.split(",")[0]))
 
 
+def key_for(screen: InboxScreen, binding_id: str) -> str:
+    """The key that runs the inbox binding `binding_id` now, as the footer writes it."""
+    binding = next(b for b in screen.BINDINGS if isinstance(b, Binding) and b.id == binding_id)
+    return key_shown(screen, binding)
+
+
+# What each command does, in a sentence, for the palette (the binding's description is its title).
+DESCRIPTIONS = {
+    "send": "Check the reply and send it",
+    "next_unread": "Open the next unread conversation",
+    "filter": "Narrow the list by name, number or text",
+    "search": "Search every cached message and contact",
+    "close_conversation": "Close the conversation (u undoes it for a few seconds)",
+    "undo_close": "Keep the conversation you just closed open",
+    "templates": "Insert a template, filled from the contact",
+    "new_conversation": "Text a number that has no conversation here",
+    "toggle_mute": "No bell for this conversation (again to undo)",
+    "fold_gsm7": "Replace the characters that make the reply UCS-2",
+    "external_editor": "Write the reply in $VISUAL or $EDITOR",
+    "mark_opted_out": "Record that the contact asked for no more texts",
+    "toggle_contact": "Show or hide the contact beside the thread",
+    "manage_templates": "Create, edit and delete the account's templates",
+    "retry": "Send the refused or unconfirmed reply again",
+    "discard": "Drop the refused reply (its text comes back)",
+    "focus_compose": "Go to the reply box",
+    "refresh": "Fetch from Sakari now",
+}
+
+
+def _title(screen: InboxScreen, binding: Binding) -> str:
+    # The toggles are named by what they would do now, not by the setting.
+    if binding.action == "toggle_closed":
+        return "Hide closed conversations" if screen.settings.ui.show_closed else "Show closed conversations"
+    if binding.action == "toggle_order":
+        return "List newest first" if screen.settings.ui.unread_first else "List unread first"
+    if binding.action == "toggle_mute":
+        target = screen._target_conversation()
+        return "Unmute" if target and screen.store.inbox.is_muted(target) else "Mute"
+    return binding.description
+
+
 def inbox_commands(screen: InboxScreen) -> Iterator[tuple[str, str, Callable[[], object]]]:
-    """(title, help, run) of each inbox command that applies now, in the order of the bindings."""
+    """(title, help, run) of each inbox command that applies now, in the order of the bindings:
+    each once, with its key and what it does."""
     for binding in screen.BINDINGS:
         if isinstance(binding, Binding) and applies(screen, binding.action):
+            what = DESCRIPTIONS.get(binding.action, "")
             yield (
-                binding.description,
-                f"Key: {key_shown(screen, binding)}",
+                _title(screen, binding),
+                f"{key_shown(screen, binding)} · {what}" if what else key_shown(screen, binding),
                 lambda action=binding.action: screen.run_action(action),
             )
+    yield (
+        "Save the list view as default",
+        "Keep 'show closed' and 'unread first' as they are now for the next start (h and o change them for this session)",
+        screen.save_view_as_default,
+    )
 
 
 class InboxCommands(Provider):

@@ -136,7 +136,9 @@ class ContactFlows(_Base):
         except SakariError as error:
             self.app.report_error(error)
             return
-        self.notify("Marked opted out: replies to this contact are off.")
+        self.notify(
+            "Marked opted out: replies to this contact are off. To undo, remove the tag 'opted-out' (c, then e)."
+        )
         self.thread_pane.show_header()
         self.show_contact()
         self.conversations.relist()

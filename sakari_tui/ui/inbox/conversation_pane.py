@@ -7,7 +7,7 @@ those rows; anything else (a toggle, a new filter) relists from the store.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from textual import on
 from textual.app import ComposeResult
@@ -31,6 +31,14 @@ RELIST_DELAY_S = 0.05
 class ConversationPane(Vertical):
     """Filter + list. Watches the screen's `open_id` to mark the open row."""
 
+    HELP = """
+## Conversation list
+
+Newest (or unread) first. **j**/**k** or the arrows move, **Enter** opens, **n** opens the next
+unread, **/** filters by name, number or text, **x** closes (with **u** to undo for a few seconds),
+**m** mutes, **N** texts a new number.
+"""
+
     filter_query: reactive[str] = reactive("", init=False)
     open_id: reactive[str | None] = reactive(None, init=False)
 
@@ -47,6 +55,7 @@ class ConversationPane(Vertical):
         self._changes: set[str] | None = set()
         self._listed_with: ListingOptions | None = None
         self._title = ""
+        self._after_relist: list[Callable[[], object]] = []
 
     def compose(self) -> ComposeResult:
         yield SafeInput(placeholder="Filter by name, number or text (Esc clears)", id="filter")
@@ -85,6 +94,15 @@ class ConversationPane(Vertical):
         changed, self._changes = self._changes, set()
         self.relist(changed)
 
+    @property
+    def relist_pending(self) -> bool:
+        """Changes are waiting to be listed (they arrive in bursts and are listed together)."""
+        return self._relist_timer is not None
+
+    def after_relist(self, callback: Callable[[], object]) -> None:
+        """Run `callback` once, right after the next relist (a key pressed before the rows it wants are listed)."""
+        self._after_relist.append(callback)
+
     def relist(self, changed: Iterable[str] | None = None) -> None:
         """Show the list as the store has it; with `changed`, only those conversations differ
         from what is shown, and the list is updated rather than ordered afresh."""
@@ -110,17 +128,34 @@ class ConversationPane(Vertical):
         if title != self._title:  # a new title redraws the whole list
             self._title = title
             listing.border_title = Content(title)
+        waiting, self._after_relist = self._after_relist, []
+        for callback in waiting:
+            callback()
 
     # --- moving and filtering -----------------------------------------------------------------
 
     def next_unread(self) -> str | None:
-        """The next unread conversation after the cursor (not the open one), selected; None if none."""
+        """The unread conversation `n` opens, selected; None if there is none.
+
+        From an open conversation listed here: the next unread below it, wrapping. Otherwise (nothing
+        open, or the open one filtered out): the first unread in list order, the top one included.
+        """
         rows = self.list.rows
-        index = rows.next_unread(self.list.cursor, skip=self.open_id) if len(rows) else None
+        if not len(rows):
+            return None
+        opened = rows.index_of(self.open_id) if self.open_id else None
+        # next_unread searches after a position: from the top means "after the one before the top".
+        after = opened if opened is not None else len(rows) - 1
+        index = rows.next_unread(after, skip=self.open_id)
         if index is None:
             return None
         self.list.select(rows.ids[index])
         return rows.ids[index]
+
+    @property
+    def listed(self) -> bool:
+        """The list has been filled from the store at least once."""
+        return self._listed_with is not None
 
     def show_filter(self) -> None:
         self.filter_box.display = True

@@ -44,9 +44,10 @@ from ..widgets.compose import ComposeBox
 from ..widgets.contact_panel import ContactPanel
 from ..widgets.conversation_list import ConversationList
 from ..widgets.status_line import StatusLine
-from .commands import InboxCommands
+from .commands import InboxCommands, key_for
 from .contact_flows import CONTACT_BESIDE_MIN_WIDTH, ContactFlows
 from .conversation_pane import ConversationPane
+from .footer_keys import area_of, footer_bindings
 from .messages import EngineEvent
 from .replying import ReplyFlows
 from .thread_pane import ThreadPane
@@ -134,9 +135,20 @@ class InboxScreen(ReplyFlows, ContactFlows, TriageActions, PassesWorkerFailures,
         # Under a dialog the inbox's own keys do nothing (Textual gives the keys to the dialog), so
         # the footer, which stays on screen below it, must not offer them.
         bindings = super().active_bindings
-        if self.is_active:
-            return bindings
-        return {key: active for key, active in bindings.items() if active.node is not self}
+        if not self.is_active:
+            return {key: active for key, active in bindings.items() if active.node is not self}
+        return footer_bindings(
+            bindings,
+            area_of(self.focused),
+            stuck_send=self._latest_failed() is not None,
+            closable=self._closable(),
+            palette_key=self.app.COMMAND_PALETTE_BINDING,
+        )
+
+    def _closable(self) -> bool:
+        target = self._target_conversation() if self.is_mounted else None
+        conversation = self.store.inbox.conversation(target) if target else None
+        return conversation is None or not conversation.closed
 
     @property
     def conversation_list(self) -> ConversationList:
@@ -248,8 +260,10 @@ class InboxScreen(ReplyFlows, ContactFlows, TriageActions, PassesWorkerFailures,
         self.store_write(self.engine.mark_read, conversation_id)
         self.show_contact()
         self.conversation_list.select(conversation_id)
-        if focus_compose and not self.thread_pane.opted_out(conversation_id):
-            self.compose_box.area.focus()
+        if focus_compose:
+            # Where replies are off, onto the box that says so: letters typed there, meant as a
+            # reply, must not reach the single-letter commands.
+            self.thread_pane.focus_reply(say_why=False)
         self.thread_pane.sync()
 
     def action_search(self) -> None:
@@ -272,10 +286,14 @@ class InboxScreen(ReplyFlows, ContactFlows, TriageActions, PassesWorkerFailures,
 
     def action_next_unread(self) -> None:
         conversation_id = self.conversations.next_unread()
-        if conversation_id is None:
+        if conversation_id is not None:
+            self.open_conversation(conversation_id)
+        elif self.conversations.relist_pending or not self.engine.walked_once:
+            # Pressed before the conversations it wants are listed (at start, during the first
+            # sync): it acts as soon as they are, instead of saying there are none.
+            self.conversations.after_relist(self.action_next_unread)
+        else:
             self.notify("No unread conversations.")
-            return
-        self.open_conversation(conversation_id)
 
     def action_filter(self) -> None:
         self.conversations.show_filter()
@@ -288,7 +306,7 @@ class InboxScreen(ReplyFlows, ContactFlows, TriageActions, PassesWorkerFailures,
             self.conversation_list.action_open()
             return
         self.show_thread_pane()
-        self.compose_box.area.focus()
+        self.thread_pane.focus_reply()
 
     def action_refresh(self) -> None:
         self.poller.wake()
@@ -296,16 +314,33 @@ class InboxScreen(ReplyFlows, ContactFlows, TriageActions, PassesWorkerFailures,
             self.thread_pane.sync()
         self.notify("Refreshing…", timeout=1.5)
 
+    # The two view toggles are single letters, easily pressed by mistake: they last for this session,
+    # say what they did and the key that undoes it, and only the palette's "Save the list view as
+    # default" writes them to the settings file.
+
     def action_toggle_closed(self) -> None:
         self.settings.ui.show_closed = not self.settings.ui.show_closed
-        self.app.persist(("ui", "show_closed"), self.settings.ui.show_closed)  # type: ignore[attr-defined]
         self.conversations.relist()
-        self.notify("Showing closed conversations." if self.settings.ui.show_closed else "Hiding closed conversations.")
+        key = key_for(self, "app.toggle_closed")
+        if self.settings.ui.show_closed:
+            self.notify(f"Showing closed conversations · {key} hides them.")
+        else:
+            self.notify(f"Hiding closed conversations · {key} shows them.")
 
     def action_toggle_order(self) -> None:
         self.settings.ui.unread_first = not self.settings.ui.unread_first
-        self.app.persist(("ui", "unread_first"), self.settings.ui.unread_first)  # type: ignore[attr-defined]
         self.conversations.relist()
+        key = key_for(self, "app.toggle_order")
+        if self.settings.ui.unread_first:
+            self.notify(f"Unread conversations first · {key} lists newest first.")
+        else:
+            self.notify(f"Newest first · {key} puts unread conversations first.")
+
+    def save_view_as_default(self) -> None:
+        persist = self.app.persist  # type: ignore[attr-defined]
+        persist(("ui", "show_closed"), self.settings.ui.show_closed)
+        persist(("ui", "unread_first"), self.settings.ui.unread_first)
+        self.notify("Saved: the list starts like this next time.")
 
     async def before_quit(self) -> None:
         """Closes the user asked for are carried out, not dropped, when quitting within the undo

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult, SuspendNotSupported
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.reactive import reactive
@@ -36,9 +37,22 @@ THREAD_WINDOW = 30
 OLDER_PAGE = 50
 DRAFT_SAVE_DELAY_S = 0.4
 REPLY_PLACEHOLDER = "Write a reply · Enter adds a line · Ctrl+S sends · Ctrl+T templates"
+NOTHING_OPEN = "Open a conversation to reply"
+# Said where the reply would go; short enough for one line of the compose box at 80 columns.
+OPTED_OUT = "Replies are off: this contact opted out."
+CLOSED = "Closed: press N to text them again."
 
 
 class ThreadPane(PassesWorkerFailures, Vertical):
+    HELP = """
+## Thread
+
+The open conversation, oldest at the top. **j**/**k** or the arrows scroll, **g**/**G** go to the
+oldest and newest; scrolling to the top loads older messages. **Enter** or **i** goes to the reply;
+**c** shows the contact; **R** retries a reply that was refused, **D** discards it.
+"""
+    BINDINGS = [Binding("enter", "reply", "Reply", show=False, id="thread.reply")]
+
     open_id: reactive[str | None] = reactive(None, init=False, always_update=True)
 
     def __init__(self, engine: InboxEngine, settings: Settings, clock: WallClock | FrozenClock, *, id: str) -> None:
@@ -96,7 +110,8 @@ class ThreadPane(PassesWorkerFailures, Vertical):
         if opened is None:
             self.thread_log.show([], more_above=False)
             self.header.show(None, opted_out=False)
-            self.compose_box.area.disabled = True
+            self.compose_box.replies_off(None, placeholder=NOTHING_OPEN)
+            self.compose_box.area.disabled = True  # nothing to reply to, and nothing to say about it
             return
         if before is not None:
             self._save_draft(before)  # the box still holds the draft of the conversation left
@@ -104,8 +119,6 @@ class ThreadPane(PassesWorkerFailures, Vertical):
         self.thread_limit = THREAD_WINDOW
         self._shown_messages = 0
         compose = self.compose_box
-        compose.area.disabled = False
-        compose.area.placeholder = REPLY_PLACEHOLDER
         compose.recipient = self.number()
         compose.set_text(self.store.drafts.get(opened))
         self.thread_log.pin_to_bottom()
@@ -138,17 +151,33 @@ class ThreadPane(PassesWorkerFailures, Vertical):
         self.thread_log.focus()
 
     def show_header(self) -> None:
-        """The header, and with it whether the compose box takes replies (not to an opted-out contact)."""
+        """The header, and with it whether the compose box takes replies (not to an opted-out
+        contact, not in a closed conversation)."""
         conversation = self.conversation()
         opted_out = conversation is not None and self.opted_out(conversation.id)
         self.header.show(conversation, opted_out=opted_out)
         if conversation is None:
             return
-        compose = self.compose_box
-        compose.set_class(opted_out, "disabled-reason")
-        compose.area.disabled = opted_out
-        if opted_out:
-            compose.update_counter("Replies are off: this contact opted out of texts.")
+        reason = OPTED_OUT if opted_out else CLOSED if conversation.closed else None
+        if reason != self.compose_box.off_reason or self.compose_box.area.disabled != (reason is not None):
+            self.compose_box.replies_off(reason, placeholder=REPLY_PLACEHOLDER)
+
+    @property
+    def replies_off(self) -> str | None:
+        """Why the open conversation takes no reply (None when it does, or nothing is open)."""
+        return self.compose_box.off_reason if self.open_id else None
+
+    def focus_reply(self, *, say_why: bool = True) -> None:
+        """Into the reply; where replies are off, onto the box that says why (letters held back there)."""
+        if self.compose_box.off_reason is not None:
+            self.compose_box.focus()
+            if say_why:
+                self.compose_box.say_why_off()
+        elif not self.compose_box.area.disabled:
+            self.compose_box.area.focus()
+
+    def action_reply(self) -> None:
+        self.focus_reply()
 
     @work(group="thread", exclusive=True, exit_on_error=False)
     async def sync(self) -> None:
@@ -212,6 +241,9 @@ class ThreadPane(PassesWorkerFailures, Vertical):
 
     def insert_text(self, text: str) -> None:
         """A chosen template, into the reply at the cursor."""
+        if self.compose_box.off_reason is not None:
+            self.compose_box.say_why_off()
+            return
         self.compose_box.area.disabled = False
         self.compose_box.insert(text)
         self.compose_box.area.focus()

@@ -13,6 +13,7 @@ from textual import work
 
 from ...api import SakariError
 from ...text import one_line
+from .commands import key_for
 
 if TYPE_CHECKING:
     from .screen import InboxScreen
@@ -46,7 +47,9 @@ class TriageActions(_Base):
         # Textual timers cannot have a zero delay; "no undo window" still goes through the timer path.
         self.set_timer(max(delay, 0.001), self._close_due)
         if delay:
-            self.notify(f"Closing {name} in {delay:g}s. Press u to undo.", timeout=delay + 1)
+            self.notify(
+                f"Closing {name} in {delay:g}s · {key_for(self, 'app.undo_close')} undoes it.", timeout=delay + 1
+            )
         self.conversations.relist()
 
     def action_undo_close(self) -> None:
@@ -69,7 +72,7 @@ class TriageActions(_Base):
             self.conversations.relist()
             return
         name = one_line(conversation.contact.display_name if conversation.contact else conversation_id, 40)
-        self.notify(f"Closed {name}.")
+        self.notify(f"Closed {name}. (Sakari cannot reopen it; a new text opens a new conversation.)")
         self.conversations.relist()
         if conversation_id == self.open_id:
             self.thread_pane.show_header()
@@ -88,4 +91,7 @@ class TriageActions(_Base):
             return
         muted = not self.store.inbox.is_muted(conversation_id)
         if self.store_write(self.engine.set_muted, conversation_id, muted):
-            self.notify("Muted: no bell for this conversation." if muted else "Unmuted.")
+            key = key_for(self, "app.mute")
+            self.notify(
+                f"Muted: no bell for this conversation · {key} unmutes." if muted else f"Unmuted · {key} mutes again."
+            )

@@ -23,6 +23,22 @@ PLACEHOLDER_STYLE = Style(color="black", bgcolor="yellow", bold=True)
 UCS2_STYLE = Style(color="black", bgcolor="dark_orange", underline=True)
 
 
+# Narrower than this (the compose box of an 80-column terminal), the counter says less.
+WIDE_COUNTER = 60
+
+
+def wrap_phrases(phrases: list[str], width: int) -> str:
+    """`phrases` joined by " · ", with a line break in place of a separator wherever the next
+    phrase would not fit in `width` (0: no limit); a phrase is never split."""
+    lines: list[str] = []
+    for phrase in (p for p in phrases if p):
+        if lines and (width <= 0 or len(lines[-1]) + 3 + len(phrase) <= width):
+            lines[-1] += " · " + phrase
+        else:
+            lines.append(phrase)
+    return "\n".join(lines)
+
+
 class ComposeArea(SafeTextArea):
     """A TextArea that highlights template placeholders still waiting to be filled and the
     characters that force UCS-2 (pastes sanitised)."""
@@ -49,10 +65,26 @@ class ComposeArea(SafeTextArea):
 
 
 class ComposeBox(Vertical):
-    """Text area plus counter. The app binds the keys that send (see the footer)."""
+    """Text area plus counter. The app binds the keys that send (see the footer).
+
+    When replies are off (`replies_off(reason)`) the box itself takes the focus instead of its
+    text area: letters typed there, meant as text, are held back (so they cannot reach the
+    inbox's single-letter commands) and the reason is said once.
+    """
+
+    HELP = """
+## Reply
+
+Write the reply here. **Enter** adds a line; **Ctrl+S** sends (checked first: length, opt-out,
+unfilled placeholders, quiet hours); **Ctrl+T** inserts a template filled from the contact;
+**Ctrl+G** replaces the characters that force UCS-2; **Ctrl+O** writes it in your editor;
+**Esc** goes back to the list. The line under the text counts segments and the cost.
+"""
 
     DEFAULT_CSS = """
     ComposeBox { height: auto; max-height: 12; border-top: solid $primary-muted; }
+    ComposeBox:focus-within { border-top: solid $accent; border-title-color: $accent; }
+    ComposeBox:focus { border-top: solid $error; }
     ComposeBox TextArea { height: auto; min-height: 3; max-height: 9; border: none; padding: 0 1; }
     ComposeBox TextArea:focus { border: none; }
     ComposeBox #counter { height: auto; padding: 0 1; color: $text-muted; }
@@ -71,6 +103,38 @@ class ComposeBox(Vertical):
         self.area = ComposeArea(id="compose-input", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
         self.area.placeholder = "Open a conversation to reply"
         self.counter = Static(Content("GSM-7 · 0 segments · 0/160"), id="counter")
+        self.off_reason: str | None = None
+        """Why replies are off here (None when they are on)."""
+        self._said_off = False
+        self.can_focus = False
+
+    def replies_off(self, reason: str | None, *, placeholder: str) -> None:
+        """Turn replies off with the sentence that says why (None turns them on, with `placeholder`)."""
+        self.off_reason = reason
+        self._said_off = False
+        self.area.disabled = reason is not None
+        self.can_focus = reason is not None
+        self.set_class(reason is not None, "disabled-reason")
+        self.area.placeholder = "" if reason else placeholder  # never "write a reply" over a box that takes none
+        self.update_counter(reason)
+
+    def say_why_off(self) -> None:
+        if self.off_reason:
+            self._said_off = True
+            self.notify(self.off_reason, severity="warning")
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        # Replies off and the box focused: printable keys are text meant for a reply, not commands.
+        return self.off_reason is not None and character is not None and character.isprintable()
+
+    def on_key(self, event) -> None:
+        if self.off_reason is None or self.has_focus is False:
+            return
+        if event.key == "enter" or (event.character and event.character.isprintable()):
+            event.stop()
+            event.prevent_default()
+            if event.key == "enter" or not self._said_off:
+                self.say_why_off()  # once for letters; Enter asks, so it is told each time
 
     def compose(self) -> ComposeResult:
         yield self.area
@@ -110,27 +174,42 @@ class ComposeBox(Vertical):
             if folded.replaced
             else "Nothing could be replaced"
         )
-        change = f"{before.segments} → {after.segments} segments" + (f", saves {saved}" if saved > 0 else "")
+        segments = f"{after.segments} segment{'s' if after.segments != 1 else ''}"
+        change = f"{before.segments} → {segments}" + (f", saves {saved}" if saved > 0 else ": no change in cost")
         if folded.remaining:
             left = ", ".join(folded.remaining[:3]) + ("…" if len(folded.remaining) > 3 else "")
             return f"{done} ({change}); still UCS-2 because of {left}, which GSM-7 has no match for."
         return f"{done}: now GSM-7 ({change}). Ctrl+Z undoes it."
 
     def update_counter(self, notice: str | None = None) -> None:
+        notice = notice or self.off_reason  # while replies are off, the line says why, whatever changed
         counter = self.counter
         info = segment_info(self.text)
         counter.set_class(info.too_long, "too-long")
         counter.set_class(bool(info.forcing_chars) and not info.too_long, "ucs2")
-        text = notice or segment_counter(info)
-        if not notice and info.segments:
-            text += f" · {cost_estimate(info, self.recipient, self.settings)}"
-            if info.forcing_chars and to_gsm7(self.text).replaced:
-                text += " · Ctrl+G → GSM-7"
         missing = unfilled(self.text)
-        if missing and not notice:
-            text += " · not filled: " + ", ".join(missing)
         counter.set_class(bool(missing), "unfilled")
-        counter.update(Content(text))
+        if notice:
+            counter.update(Content(notice))
+            return
+        # Phrases joined by " · ", broken onto a new line only between two phrases, never inside
+        # one; where the box is narrow (an 80-column terminal) the characters that force UCS-2 are
+        # left out (the text shows them highlighted anyway).
+        width = counter.content_size.width
+        head = segment_counter(info)
+        if info.forcing_chars and 0 < width < WIDE_COUNTER:
+            head = segment_counter(dataclasses.replace(info, forcing_chars=()))
+        phrases = head.split(" · ")
+        if info.segments:
+            phrases.append(cost_estimate(info, self.recipient, self.settings))
+            if info.forcing_chars and to_gsm7(self.text).replaced:
+                phrases.append("Ctrl+G → GSM-7")
+        if missing:
+            phrases.append("not filled: " + ", ".join(missing))
+        counter.update(Content(wrap_phrases(phrases, width)))
+
+    def on_resize(self) -> None:
+        self.update_counter(self.off_reason)
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         self.update_counter()
