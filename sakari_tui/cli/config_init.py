@@ -113,6 +113,14 @@ def _yes(ask: Ask, question: str) -> bool:
         return False
 
 
+def _refused(failed: CheckFailed) -> str:
+    """The sentence for refused credentials; the client's own says to check the settings, not yet written."""
+    code = f" ({failed.error.code})" if failed.error.code else ""
+    if failed.url_key == "token_url":
+        return f"The server refused the client id and secret{code}."
+    return f"The server refused them for this account: {failed.error}"
+
+
 def _unreachable(failed: CheckFailed) -> str:
     """The sentence for a server that is not there (or failing on its side), naming the URL."""
     from ..api import ApiUnavailable
@@ -188,11 +196,12 @@ def run_config_init(
             break
         except CheckFailed as failed:
             if isinstance(failed.error, AuthError):
+                refused = _refused(failed)
                 if attempt == TRIES:
-                    return fail(f"{failed.error} That was the last of {TRIES} tries; nothing was written.")
+                    return fail(f"{refused} That was the last of {TRIES} tries; nothing was written.")
                 left = TRIES - attempt
                 print(
-                    f"{failed.error} Try again ({left} {'try' if left == 1 else 'tries'} left; Enter keeps a value in brackets)."
+                    f"{refused} Try again ({left} {'try' if left == 1 else 'tries'} left; Enter keeps a value in [ ])."
                 )
                 continue
             if isinstance(failed.error, ApiUnavailable):
