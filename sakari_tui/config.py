@@ -5,6 +5,7 @@ Every problem becomes a `ConfigError` whose message names the file and the key, 
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import shlex
@@ -15,6 +16,7 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -27,8 +29,84 @@ from .subprocesses import child_environment
 SECRET_COMMAND_TIMEOUT_S = 10.0
 
 
+SETTINGS_FILE_PROBLEM = "Your settings file has a problem"
+
+
 class ConfigError(Exception):
-    """A settings problem, described in one sentence fit for the screen."""
+    """A settings problem, described in one sentence fit for the screen.
+
+    When the problem is in the settings file itself, `file` is that file, `key` the key at fault
+    (None when the whole file is, e.g. bad TOML) and `detail` what is wrong; `headline` then leads
+    with the file, so a person is not told to enter credentials into a file that cannot be read.
+    A value from the environment names its `variable` instead.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: Path | None = None,
+        key: str | None = None,
+        detail: str | None = None,
+        variable: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.file = file
+        self.key = key
+        self.detail = detail
+        self.variable = variable
+
+    @property
+    def headline(self) -> str:
+        """'Your settings file has a problem: <file>, <key>: <what>.' for a file; else the message."""
+        if self.file is None or self.detail is None:
+            return str(self)
+        where = f"{self.file}, {self.key}" if self.key else str(self.file)
+        return f"{SETTINGS_FILE_PROBLEM}: {where}: {self.detail}."
+
+
+def _file_error(path: Path, key: str | None, detail: str, message: str | None = None) -> ConfigError:
+    """A ConfigError about the settings file; `message` defaults to '<file>: key '<key>': <detail>.'."""
+    if message is None:
+        message = f"{path}: key {key!r}: {detail}." if key else f"{path}: {detail}."
+    return ConfigError(message, file=path, key=key, detail=detail)
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for this machine's own addresses (127.0.0.0/8, ::1, localhost): traffic never leaves it."""
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def url_problem(value: str) -> str | None:
+    """What makes `value` unusable as the API or token URL (None when it is fine): it must be http(s) with a host."""
+    if not value.startswith(("http://", "https://")):
+        return "must start with http:// or https://"
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (raises ValueError for a port that is no number)
+    except ValueError:
+        return "is not a valid URL (check the host and the port)"
+    if not parts.hostname:
+        return "has no host name after the //"
+    return None
+
+
+def cleartext_problem(url: str) -> str | None:
+    """A sentence when `url` is plain http to another machine: the client secret and the texts
+    would cross the network unencrypted. Plain http to this machine (the simulator) is fine."""
+    parts = urlsplit(url)
+    if parts.scheme != "http" or is_loopback_host(parts.hostname or ""):
+        return None
+    return (
+        f"{url} is plain http to another machine, so the client secret and the texts would cross the network "
+        "unencrypted; use https:// (plain http is only for this machine, e.g. http://127.0.0.1)"
+    )
 
 
 class SakariSection(BaseModel):
@@ -52,8 +130,9 @@ class SakariSection(BaseModel):
     @field_validator("api_url", "token_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
+        problem = url_problem(value)
+        if problem:
+            raise ValueError(problem)
         return value
 
     def make_client(self, **options: Any) -> SakariClient:
@@ -225,20 +304,32 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}.") from None
+        raise _file_error(path, None, f"it is not valid TOML ({exc})", f"{path} is not valid TOML: {exc}.") from None
     except OSError as exc:
-        raise ConfigError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+        reason = exc.strerror or str(exc)
+        raise _file_error(path, None, f"it cannot be read ({reason})", f"Cannot read {path}: {reason}.") from None
 
 
-def _describe(error: dict[str, Any], path: Path, from_env: dict[tuple[str, ...], str]) -> str:
+def _not_a_table(path: Path, table: str) -> ConfigError:
+    return _file_error(
+        path, table, f"it must be a table like [{table}]", f"{path}: {table!r} must be a table like [{table}]."
+    )
+
+
+def _describe(error: dict[str, Any], path: Path, from_env: dict[tuple[str, ...], str]) -> ConfigError:
     location = tuple(str(part) for part in error["loc"])
     key = ".".join(location)
     if error["type"] == "extra_forbidden":
-        return f"{path}: unknown key {key!r}; check its spelling."
+        return _file_error(
+            path, key, "this key is unknown; check its spelling", f"{path}: unknown key {key!r}; check its spelling."
+        )
     problem = error["msg"].removeprefix("Value error, ")
     if location in from_env:
-        return f"Environment variable {from_env[location]} (setting {key}): {problem}."
-    return f"{path}: key {key!r}: {problem}."
+        variable = from_env[location]
+        return ConfigError(f"Environment variable {variable} (setting {key}): {problem}.", variable=variable)
+    # Pydantic's messages start with a capital ("Input should be…"): the headline quotes them mid-sentence.
+    detail = problem[:1].lower() + problem[1:] if problem[1:2].islower() else problem
+    return _file_error(path, key, detail, f"{path}: key {key!r}: {problem}.")
 
 
 def load_settings(
@@ -258,13 +349,13 @@ def load_settings(
         if value:
             section = data.setdefault(location[0], {})
             if not isinstance(section, dict):
-                raise ConfigError(f"{path}: {location[0]!r} must be a table like [{location[0]}].")
+                raise _not_a_table(path, location[0])
             section[location[1]] = value
             from_env[location] = variable
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(_describe(exc.errors()[0], path, from_env)) from None
+        raise _describe(exc.errors()[0], path, from_env) from None
     sakari = settings.sakari
     if run_secret_command and not sakari.client_secret and sakari.client_secret_command:
         secret = secret_from_command(sakari.client_secret_command, path, env)
@@ -281,13 +372,20 @@ def secret_from_command(command: str, path: Path, env: Mapping[str, str] | None 
     Failures become a ConfigError naming the file and key; neither the secret nor anything the
     command printed is put in the message, because either could hold the secret.
     """
-    where = f"{path}: key 'sakari.client_secret_command'"
+    key = "sakari.client_secret_command"
+
+    def failed(detail: str, *, is_: bool = False) -> ConfigError:
+        # The message reads "key '…' is empty", the headline "…, key: it is empty".
+        if is_:
+            return _file_error(path, key, f"it {detail}", f"{path}: key {key!r} {detail}.")
+        return _file_error(path, key, detail)
+
     try:
         argv = shlex.split(command)
     except ValueError as exc:
-        raise ConfigError(f"{where} is not a valid command line ({exc}).") from None
+        raise failed(f"is not a valid command line ({exc})", is_=True) from None
     if not argv:
-        raise ConfigError(f"{where} is empty; give a command that prints the client secret.")
+        raise failed("is empty; give a command that prints the client secret", is_=True)
     try:
         # stdin is closed so a command waiting for input fails fast instead of eating the keyboard.
         done = subprocess.run(
@@ -299,20 +397,18 @@ def secret_from_command(command: str, path: Path, env: Mapping[str, str] | None 
             env=child_environment(base=env),
         )
     except FileNotFoundError:
-        raise ConfigError(f"{where}: the program {argv[0]!r} was not found; check the command.") from None
+        raise failed(f"the program {argv[0]!r} was not found; check the command") from None
     except subprocess.TimeoutExpired:
         limit = f"{SECRET_COMMAND_TIMEOUT_S:g} seconds"
-        raise ConfigError(
-            f"{where}: the command did not finish within {limit}; run it in a shell to see why."
-        ) from None
+        raise failed(f"the command did not finish within {limit}; run it in a shell to see why") from None
     except OSError as exc:
-        raise ConfigError(f"{where}: the program {argv[0]!r} cannot be run ({exc.strerror or exc}).") from None
+        raise failed(f"the program {argv[0]!r} cannot be run ({exc.strerror or exc})") from None
     if done.returncode != 0:
-        raise ConfigError(f"{where}: the command failed (exit status {done.returncode}); run it in a shell to see why.")
+        raise failed(f"the command failed (exit status {done.returncode}); run it in a shell to see why")
     lines = done.stdout.decode("utf-8", errors="replace").strip().splitlines()
     secret = lines[0].strip() if lines else ""
     if not secret:
-        raise ConfigError(f"{where}: the command printed nothing; it should print the client secret.")
+        raise failed("the command printed nothing; it should print the client secret")
     return secret
 
 
@@ -364,7 +460,7 @@ def update_config_file(path: Path, changes: Mapping[tuple[str, str], Any]) -> No
     for (table, key), value in changes.items():
         section = data.setdefault(table, {})
         if not isinstance(section, dict):
-            raise ConfigError(f"{path}: {table!r} must be a table like [{table}].")
+            raise _not_a_table(path, table)
         section[key] = value
     write_config_file(path, data)
 

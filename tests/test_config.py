@@ -87,3 +87,73 @@ def test_a_loaded_secret_is_masked_in_the_log(tmp_path):
         assert logs.redact("got file-secret-123456") == "got ***"
     finally:
         logs.forget_secrets()
+
+
+# --- the URLs: http(s) with a host; plain http only to this machine --------------------------------
+
+
+@pytest.mark.parametrize(
+    "url, problem",
+    [
+        ("https://api.sakari.io", None),
+        ("http://127.0.0.1:8765", None),
+        ("ftp://nope", "must start with http:// or https://"),
+        ("http://", "has no host name after the //"),
+        ("https://:443/x", "has no host name after the //"),
+        ("http://127.0.0.1:99999", "is not a valid URL (check the host and the port)"),
+    ],
+)
+def test_url_problem(url, problem):
+    from sakari_tui.config import url_problem
+
+    assert url_problem(url) == problem
+
+
+def test_a_url_without_a_host_names_file_and_key(tmp_path):
+    path = write(tmp_path, '[sakari]\ntoken_url = "https:///oauth2/token"\n')
+    with pytest.raises(ConfigError, match=r"sakari\.token_url.*has no host name"):
+        load_settings(path, env={})
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8765", "http://127.1.2.3/x", "http://localhost:1", "http://[::1]:8765", "https://x.io"]
+)
+def test_loopback_http_and_https_are_not_cleartext_problems(url):
+    from sakari_tui.config import cleartext_problem
+
+    assert cleartext_problem(url) is None
+
+
+@pytest.mark.parametrize("url", ["http://api.sakari.io", "http://10.0.0.5:8765", "http://127.0.0.1.example.com"])
+def test_plain_http_to_another_machine_is_a_cleartext_problem(url):
+    from sakari_tui.config import cleartext_problem
+
+    assert cleartext_problem(url).startswith(f"{url} is plain http to another machine")
+
+
+# --- a malformed file: a headline that leads with the file --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content, headline",
+    [
+        ('[sync]\npoll_interval = "often"\n', "{path}, sync.poll_interval: input should be a valid number"),
+        ("[sakari\n", "{path}: it is not valid TOML (Expected ']'"),
+        ('[sakari]\naccount = "x"\n', "{path}, sakari.account: this key is unknown; check its spelling."),
+        ('sakari = "x"\n', "{path}, sakari: input should be a valid dictionary"),
+        ('[sakari]\nclient_secret_command = "   "\n', "{path}, sakari.client_secret_command: it is empty"),
+    ],
+)
+def test_a_file_problem_has_a_headline_naming_file_and_key(tmp_path, content, headline):
+    path = write(tmp_path, content)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, env={})
+    assert caught.value.file == path
+    assert caught.value.headline.startswith("Your settings file has a problem: " + headline.format(path=path))
+
+
+def test_an_environment_problem_names_the_variable_not_the_file(tmp_path):
+    with pytest.raises(ConfigError) as caught:
+        load_settings(tmp_path / "absent.toml", env={"SAKARI_TOKEN_URL": "nope"})
+    assert caught.value.file is None and caught.value.variable == "SAKARI_TOKEN_URL"
+    assert caught.value.headline == str(caught.value)

@@ -60,7 +60,19 @@ def build_parser() -> argparse.ArgumentParser:
     config = commands.add_parser("config", help="create or locate the settings file")
     config_commands = config.add_subparsers(dest="config_command", metavar="SUBCOMMAND", required=True)
     config_commands.add_parser("path", help="print where the settings file is")
-    config_commands.add_parser("init", help="ask for the credentials, check them, and write the settings file")
+    init = config_commands.add_parser(
+        "init",
+        help="ask for the credentials, check them, and write the settings file",
+        description=(
+            "Ask for the account id, client id and client secret, check them against the server, and save "
+            "them (with the URLs given here or in SAKARI_API_URL / SAKARI_TOKEN_URL) in the settings file, "
+            "keeping its other settings."
+        ),
+    )
+    init.add_argument("--api-url", metavar="URL", help="the API's base URL, without /v1 (default Sakari's)")
+    init.add_argument(
+        "--token-url", metavar="URL", help="the OAuth2 token endpoint (default: the API URL + /oauth2/token)"
+    )
 
     unread = commands.add_parser(
         "unread",
@@ -120,7 +132,11 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "config":
         from .setup import run_config_init, run_config_path
 
-        return run_config_init() if args.config_command == "init" else run_config_path()
+        if args.config_command != "init":
+            return run_config_path()
+        # Only the URLs given: `run_config_init()` with none is the plain question-and-answer.
+        given = {key: value for key in ("api_url", "token_url") if (value := getattr(args, key))}
+        return run_config_init(**given)
     from .inbox import run_demo, run_inbox
 
     warnings: list[str] = []

@@ -170,7 +170,7 @@ def account_store_path(account_id: str, env: Mapping[str, str] | None = None) ->
 def run_inbox(
     *, strict_perms: bool = False, warnings: list[str] | None = None, reset_damaged_store: bool = False
 ) -> int:
-    from ..config import ConfigError, load_settings, permission_problem
+    from ..config import ConfigError, cleartext_problem, load_settings, permission_problem
     from ..ui.screens.no_config import NoConfigApp
 
     warnings = [] if warnings is None else warnings
@@ -190,12 +190,16 @@ def run_inbox(
             logger().error("%s", message)
             return fail(message)
     except ConfigError as exc:
-        NoConfigApp(path, [], problem=str(exc)).run()
-        return 2
+        NoConfigApp(path, [], error=exc).run()
+        return fail(exc.headline)  # and once more below the screen, where it stays in the scrollback
     missing = settings.sakari.missing_credentials
     if missing:
         NoConfigApp(path, missing).run()
         return 2
+    for url in dict.fromkeys((settings.sakari.token_url, settings.sakari.api_url)):
+        unencrypted = cleartext_problem(url)
+        if unencrypted:
+            warn(f"{unencrypted}.", warnings)
     store_path = account_store_path(settings.sakari.account_id or "")
     return run_app(
         settings, store_path, settings_path=path, demo=False, warnings=warnings, reset_damaged_store=reset_damaged_store

@@ -53,7 +53,9 @@ def test_config_init_checks_credentials_and_writes_a_private_file(monkeypatch, i
         "account_id": server.account_id,
         "client_id": server.client_id,
         "client_secret": server.client_secret,
-    }  # the URLs came from the environment and are not written
+        "api_url": server.base_url,
+        "token_url": server.token_url,
+    }  # the URLs from the environment are saved with them: a plain `sakari-tui` reaches the same server
     out = capsys.readouterr().out
     assert server.client_secret not in out
     assert "the file is private (mode 0600" in out
@@ -77,7 +79,13 @@ def test_config_init_takes_the_secret_from_the_command_and_keeps_it_out_of_the_f
 
         assert run_config_init(answers(server.account_id, server.client_id), no_secret_prompt) == 0
     written = tomllib.loads(path.read_text())["sakari"]
-    assert written == {"client_secret_command": command, "account_id": server.account_id, "client_id": server.client_id}
+    assert written == {
+        "client_secret_command": command,
+        "account_id": server.account_id,
+        "client_id": server.client_id,
+        "api_url": server.base_url,
+        "token_url": server.token_url,
+    }
     out = capsys.readouterr().out
     assert "from client_secret_command" in out and server.client_secret not in out
 
@@ -101,18 +109,21 @@ def test_config_init_refuses_bad_credentials_and_writes_nothing(monkeypatch, iso
     with SimulatorServer(seed=1) as server:
         monkeypatch.setenv("SAKARI_API_URL", server.base_url)
         monkeypatch.setenv("SAKARI_TOKEN_URL", server.token_url)
-        assert run_config_init(answers(server.account_id, server.client_id), answers("wrong-secret")) == 2
-    err = capsys.readouterr().err
-    assert "refused the client id and secret" in err and "Nothing was written" in err
-    assert "wrong-secret" not in err
+        ids = answers(
+            server.account_id, server.client_id, "", "", "", ""
+        )  # three tries (tests/cli/test_config_init.py)
+        assert run_config_init(ids, answers("wrong-secret", "wrong-secret", "wrong-secret")) == 2
+    captured = capsys.readouterr()
+    assert "refused the client id and secret" in captured.err and "nothing was written" in captured.err
+    assert "wrong-secret" not in captured.out + captured.err
     assert not (isolated_paths / "config" / "config.toml").exists()
 
 
 def test_config_init_reports_an_unreachable_api(monkeypatch, isolated_paths, capsys):
     monkeypatch.setenv("SAKARI_API_URL", "http://127.0.0.1:9")
     monkeypatch.setenv("SAKARI_TOKEN_URL", "http://127.0.0.1:9/oauth2/token")
-    assert run_config_init(answers("a", "b"), answers("c")) == 2
-    assert "Cannot reach the Sakari API at 127.0.0.1" in capsys.readouterr().err
+    assert run_config_init(answers("a", "b", "n"), answers("c")) == 2  # "n": do not save unchecked
+    assert "Could not reach http://127.0.0.1:9/oauth2/token (the token URL)" in capsys.readouterr().out
 
 
 def test_update_keeps_other_keys_and_stays_private(tmp_path):
