@@ -136,6 +136,8 @@ class NewConversationScreen(Dialog[NewConversation | None]):
             self.dismiss(None)
             return
         self.app.push_screen(
-            ConfirmScreen("Discard this new conversation? What you wrote is not kept.", yes="Discard", no="Keep editing"),
+            ConfirmScreen(
+                "Discard this new conversation? What you wrote is not kept.", yes="Discard", no="Keep editing"
+            ),
             lambda discard: self.dismiss(None) if discard else None,
         )
