@@ -248,6 +248,34 @@ async def prepare_templates_manager(pilot) -> None:
     await _wait_for_dialog(pilot)
 
 
+async def prepare_edit_contact(pilot) -> None:
+    """The edit-contact form (e in the contact panel), a bad email typed and refused."""
+    await prepare_contact(pilot)
+    app: SakariApp = pilot.app
+    app.inbox.contact_panel.focus()
+    await pilot.press("e")
+    await _wait_for_dialog(pilot)
+    app.screen.query_one("#contact-email").focus()
+    await pilot.press(*"nia@", "ctrl+s")
+    await _settle(pilot)
+
+
+# Four GSM-7 segments: over the default `confirm_over_segments` (3), so Ctrl+S asks first.
+LONG_REPLY = " ".join(["Your bike is ready: the chain, brakes and gears are done and the wheels are trued."] * 6)
+
+
+async def prepare_send_anyway(pilot) -> None:
+    """The question before a costly reply goes out (Ctrl+S again sends, Esc keeps editing)."""
+    await prepare_inbox(pilot)
+    app: SakariApp = pilot.app
+    app.inbox.open_conversation(scene_conversation(app))
+    await _settle(pilot)
+    app.inbox.compose_box.set_text(LONG_REPLY)
+    app.inbox.thread_pane.save_draft_now()  # now, not after the typing pause: the ✎draft marker must not depend on timing
+    await pilot.press("ctrl+s")
+    await _wait_for_dialog(pilot)
+
+
 SCENES: dict[str, Callable[..., Awaitable[None]]] = {
     "inbox": prepare_inbox,
     "thread": prepare_thread,
@@ -259,6 +287,8 @@ SCENES: dict[str, Callable[..., Awaitable[None]]] = {
     "search": prepare_search,
     "contact": prepare_contact,
     "templates-manager": prepare_templates_manager,
+    "edit-contact": prepare_edit_contact,
+    "send-anyway": prepare_send_anyway,
 }
 
 

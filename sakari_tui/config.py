@@ -182,11 +182,12 @@ class UiSection(BaseModel):
     @field_validator("default_country")
     @classmethod
     def _known_region(cls, value: str) -> str:
-        import phonenumbers
+        from .sms.phones import country_code_problem
 
         value = value.strip().upper()
-        if value not in phonenumbers.SUPPORTED_REGIONS:
-            raise ValueError(f"{value!r} is not a two-letter country code such as US, GB or DE")
+        problem = country_code_problem(value)
+        if problem:
+            raise ValueError(problem)
         return value
 
 

@@ -11,6 +11,21 @@ class InvalidNumber(ValueError):
     """What the person typed is not a usable phone number; the message says why in one sentence."""
 
 
+COUNTRY_CODE_EXAMPLE = "a two-letter ISO code such as 'US', 'GB' or 'DE'"
+
+
+def country_code_problem(code: str) -> str | None:
+    """Why `code` is not a country (ISO 3166 two-letter code) phone numbers can be read in, or None.
+
+    One clause without a full stop, so that a settings message can place it after the key's name.
+    """
+    import phonenumbers
+
+    if code.strip().upper() in phonenumbers.SUPPORTED_REGIONS:
+        return None
+    return f"{code.strip()!r} is not a country code; write {COUNTRY_CODE_EXAMPLE}"
+
+
 def to_e164(text: str, default_country: str | None = None) -> str:
     """`text` as an E.164 number (+15551234567), reading national numbers in `default_country`."""
     import phonenumbers
@@ -19,7 +34,14 @@ def to_e164(text: str, default_country: str | None = None) -> str:
     raw = text.strip()
     if not raw:
         raise InvalidNumber("Enter a phone number, e.g. +1 415 555 0100.")
-    region = (default_country or "").upper() or None
+    region = (default_country or "").strip().upper() or None
+    if region is not None and not raw.startswith("+"):
+        # Else phonenumbers only says the number cannot be read, which blames the wrong thing.
+        if country_code_problem(region):
+            raise InvalidNumber(
+                f"{region!r} is not a country code, so the number needs its own: start it with + (e.g. +49 …), "
+                f"or set default_country in the settings to {COUNTRY_CODE_EXAMPLE}."
+            )
     try:
         number = phonenumbers.parse(raw, region)
     except NumberParseException:

@@ -246,3 +246,14 @@ async def test_hostile_templates_and_contacts_render_as_text(server, engine, siz
         await pilot.pause()
         assert_screen_safe(app)
         assert app.is_running and app.return_code is None
+
+
+async def test_the_filter_ranks_a_name_match_first(server, engine):
+    app = Host(screen=TemplatesScreen(engine, [ANN]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_manager(pilot, app)
+        assert any("thanks" in (t.template or "").casefold() and t.name != "Thanks" for t in screen.templates)
+        await pilot.press("slash", *"thanks")
+        await wait_until(lambda: screen.highlighted_template() is not None, pilot)
+        assert screen.highlighted_template().name == "Thanks"
+        assert [t.name for t in screen.shown][0] == "Thanks" and len(screen.shown) > 1

@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.keys import key_to_character
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
@@ -136,7 +137,12 @@ class InboxScreen(ReplyFlows, ContactFlows, TriageActions, PassesWorkerFailures,
         # the footer, which stays on screen below it, must not offer them.
         bindings = super().active_bindings
         if not self.is_active:
-            return {key: active for key, active in bindings.items() if active.node is not self}
+            # Only the app's keys that no text box of the dialog takes (F1, Ctrl+P) still apply.
+            return {
+                key: active
+                for key, active in bindings.items()
+                if active.node is self.app and key_to_character(key) is None
+            }
         return footer_bindings(
             bindings,
             area_of(self.focused),

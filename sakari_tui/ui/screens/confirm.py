@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Static
 
@@ -13,8 +13,11 @@ from .dialog import Dialog
 
 class ConfirmScreen(Dialog[bool]):
     DEFAULT_CSS = """
-    ConfirmScreen > .dialog { width: 64; max-width: 100%; height: auto; border: thick $warning; padding: 1 2; }
-    ConfirmScreen Horizontal { height: auto; margin-top: 1; align-horizontal: right; }
+    ConfirmScreen > .dialog {
+        width: 64; max-width: 100%; height: auto; max-height: 100%; border: thick $warning; padding: 1 2;
+    }
+    ConfirmScreen.-short > .dialog { padding: 0 2; }
+    ConfirmScreen #confirm-buttons { height: auto; margin-top: 1; align-horizontal: right; }
     ConfirmScreen Button { margin-left: 1; }
     """
     BINDINGS = [
@@ -33,9 +36,10 @@ class ConfirmScreen(Dialog[bool]):
     NO_KEY = "n"
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(Content(self.question))
-            with Horizontal():
+        # A long question scrolls; the buttons stay in view below it.
+        with VerticalScroll(classes="dialog"):
+            yield Static(Content(self.question), id="confirm-question")
+            with Horizontal(id="confirm-buttons", classes="dialog-footer"):
                 yield Button(f"{self.no} ({self.NO_KEY})", id="confirm-no")
                 yield Button(f"{self.yes} ({self.YES_KEY})", id="confirm-yes", variant="warning")
 

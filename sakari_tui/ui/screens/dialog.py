@@ -3,11 +3,16 @@
 Each dialog's outer container carries the `dialog` class; the dialog itself sets only what
 differs (its size, its padding, a warning border). A dialog's workers that fail unexpectedly
 are reported like the inbox's, by the app's one handler.
+
+Small terminals: a form's outer container is a `VerticalScroll` and what must stay in view
+however little room there is (its error line, its buttons) sits in a `dialog-footer` docked to
+its bottom, so the fields scroll and the footer does not. Below `SHORT_ROWS` rows the screen has
+the `-short` class, for dialogs to drop their spacing.
 """
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 from textual.screen import ModalScreen
 
@@ -15,9 +20,14 @@ from ..failures import PassesWorkerFailures
 
 T = TypeVar("T")
 
+SHORT_ROWS = 32
+"""Terminals with fewer rows than this get compact dialogs (80×24 is the one to fit)."""
+
 
 class Dialog(PassesWorkerFailures, ModalScreen[T]):
     DEFAULT_CSS = """
     Dialog { align: center middle; }
     Dialog > .dialog { border: thick $primary; background: $surface; }
+    Dialog .dialog-footer { dock: bottom; height: auto; }
     """
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (SHORT_ROWS, "-tall")]

@@ -11,7 +11,7 @@ from typing import Any
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Input, Label, Static
 
@@ -19,6 +19,7 @@ from ...api import SakariError
 from ...api.models import Contact, ContactIdentifiers
 from ...text import one_line, sanitize
 from ..widgets.inputs import SafeInput
+from .confirm import ConfirmScreen
 from .dialog import Dialog
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,7 @@ class EditContactScreen(Dialog[ContactEdit | None]):
     EditContactScreen #contact-error { color: $error; height: auto; }
     EditContactScreen #contact-buttons { height: auto; align-horizontal: right; }
     EditContactScreen #contact-buttons Button { margin-left: 1; }
+    EditContactScreen.-short #contact-title { margin-bottom: 0; }
     """
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="contact.cancel"),
@@ -112,7 +114,7 @@ class EditContactScreen(Dialog[ContactEdit | None]):
         }
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with VerticalScroll(classes="dialog"):
             yield Static(
                 Content.assemble(
                     Content.styled("Edit contact", "bold"),
@@ -130,10 +132,11 @@ class EditContactScreen(Dialog[ContactEdit | None]):
                 with Horizontal(classes="field-row"):
                     yield Label(Content(label))
                     yield SafeInput(self.initial[selector], placeholder=placeholder, id=selector[1:])
-            yield Static(Content(""), id="contact-error")
-            with Horizontal(id="contact-buttons"):
-                yield Button("Cancel", id="contact-cancel")
-                yield Button("Save  ^s", id="contact-save", variant="primary")
+            with Vertical(classes="dialog-footer"):
+                yield Static(Content(""), id="contact-error")
+                with Horizontal(id="contact-buttons"):
+                    yield Button("Cancel", id="contact-cancel")
+                    yield Button("Save  ^s", id="contact-save", variant="primary")
 
     def on_mount(self) -> None:
         self.query_one("#contact-first", Input).focus()
@@ -216,9 +219,19 @@ class EditContactScreen(Dialog[ContactEdit | None]):
             self.saving = False
         self.dismiss(edit)
 
+    def typed(self) -> bool:
+        """True when a field differs from what the contact had (Esc then asks before discarding)."""
+        return any(self._value(selector) != initial for selector, initial in self.initial.items())
+
     def action_cancel(self) -> None:
         if self.saving:
             # Leaving now would cancel a request Sakari may already have carried out.
             self._error("Wait a moment: the change is on its way to Sakari.")
             return
-        self.dismiss(None)
+        if not self.typed():
+            self.dismiss(None)
+            return
+        self.app.push_screen(
+            ConfirmScreen("Discard your changes to this contact?", yes="Discard", no="Keep editing"),
+            lambda discard: self.dismiss(None) if discard else None,
+        )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Input, Label, Static, TextArea
 
@@ -14,6 +14,7 @@ from ...sms.phones import InvalidNumber, to_e164
 from ...sms.segments import segment_info
 from ..format import segment_counter
 from ..widgets.inputs import SafeInput, SafeTextArea
+from .confirm import ConfirmScreen
 from .dialog import Dialog
 
 
@@ -36,8 +37,14 @@ class NewConversationScreen(Dialog[NewConversation | None]):
     NewConversationScreen #new-text { height: 5; }
     NewConversationScreen #new-error { color: $error; height: auto; margin-top: 1; }
     NewConversationScreen #new-counter { color: $text-muted; }
-    NewConversationScreen Horizontal { height: auto; margin-top: 1; align-horizontal: right; }
+    NewConversationScreen #new-buttons { height: auto; margin-top: 1; align-horizontal: right; }
     NewConversationScreen Button { margin-left: 1; }
+    /* 80×24: no blank rows, a shorter message box (it scrolls), so all of it and the buttons fit. */
+    NewConversationScreen.-short > .dialog { padding: 0 2; }
+    NewConversationScreen.-short Label { margin-top: 0; }
+    NewConversationScreen.-short #new-text { height: 3; }
+    NewConversationScreen.-short #new-error { margin-top: 0; }
+    NewConversationScreen.-short #new-buttons { margin-top: 0; }
     """
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="new.cancel"),
@@ -51,7 +58,7 @@ class NewConversationScreen(Dialog[NewConversation | None]):
         self.filled = filled
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with VerticalScroll(classes="dialog"):
             yield Static(Content.styled("New conversation", "bold"))
             yield Label(Content(f"Phone number (+country code, or a {self.default_country} number)"))
             yield SafeInput(placeholder="+1 415 555 0100", id="new-number")
@@ -60,10 +67,11 @@ class NewConversationScreen(Dialog[NewConversation | None]):
             yield Label(Content("First message"))
             yield SafeTextArea(id="new-text", soft_wrap=True, tab_behavior="focus")
             yield Static(Content(""), id="new-counter")
-            yield Static(Content(""), id="new-error")
-            with Horizontal():
-                yield Button("Cancel", id="new-cancel")
-                yield Button("Send  ^s", id="new-send", variant="primary")
+            with Vertical(classes="dialog-footer"):
+                yield Static(Content(""), id="new-error")
+                with Horizontal(id="new-buttons"):
+                    yield Button("Cancel", id="new-cancel")
+                    yield Button("Send  ^s", id="new-send", variant="primary")
 
     def on_mount(self) -> None:
         if self.filled is not None:
@@ -112,5 +120,24 @@ class NewConversationScreen(Dialog[NewConversation | None]):
         first, _, last = self.query_one("#new-name", Input).value.strip().partition(" ")
         self.dismiss(NewConversation(number, first or None, last.strip() or None, text))
 
+    def typed(self) -> bool:
+        """True when something is written in the form (Esc then asks before throwing it away)."""
+        return any(
+            value.strip()
+            for value in (
+                self.query_one("#new-number", Input).value,
+                self.query_one("#new-name", Input).value,
+                self.query_one("#new-text", TextArea).text,
+            )
+        )
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not self.typed():
+            self.dismiss(None)
+            return
+        self.app.push_screen(
+            ConfirmScreen(
+                "Discard this new conversation? What you wrote is not kept.", yes="Discard", no="Keep editing"
+            ),
+            lambda discard: self.dismiss(None) if discard else None,
+        )

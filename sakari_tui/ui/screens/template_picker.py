@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -14,6 +16,30 @@ from ...sms.templates import Rendered, render
 from ...text import one_line, sanitize
 from ..widgets.inputs import SafeInput
 from .dialog import Dialog
+
+
+def rank_templates(templates: Iterable[Template], query: str) -> list[Template]:
+    """The templates matching `query` (any case), best first: an exact name, then names that start
+    with it, then names holding it, then texts holding it; in their given order within each rank.
+    An empty query matches every template, in order."""
+    needle = query.casefold().strip()
+    if not needle:
+        return list(templates)
+    ranked: list[tuple[int, int, Template]] = []
+    for position, template in enumerate(templates):
+        name = (template.name or "").casefold().strip()
+        if name == needle:
+            rank = 0
+        elif name.startswith(needle):
+            rank = 1
+        elif needle in name:
+            rank = 2
+        elif needle in (template.template or "").casefold():
+            rank = 3
+        else:
+            continue
+        ranked.append((rank, position, template))
+    return [template for _, _, template in sorted(ranked, key=lambda entry: entry[:2])]
 
 
 def preview_content(rendered: Rendered) -> Content:
@@ -37,6 +63,10 @@ class TemplatePickerScreen(Dialog[str | None]):
     TemplatePickerScreen #template-list { height: 1fr; border: none; }
     TemplatePickerScreen #template-preview { height: auto; max-height: 10; border-top: solid $primary-muted; padding: 0 1; }
     TemplatePickerScreen #template-warning { color: $warning; height: auto; padding: 0 1; }
+    TemplatePickerScreen #template-hint { height: 1; color: $text-muted; padding: 0 1; }
+    /* 80×24: the whole height, and a shorter preview, so the list keeps most of it. */
+    TemplatePickerScreen.-short > .dialog { height: 100%; }
+    TemplatePickerScreen.-short #template-preview { max-height: 5; }
     """
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="templates.cancel"),
@@ -60,18 +90,14 @@ class TemplatePickerScreen(Dialog[str | None]):
             yield OptionList(id="template-list")
             yield Static(Content(""), id="template-preview")
             yield Static(Content(""), id="template-warning")
+            yield Static(Content("↑↓ choose · Enter insert · Esc cancel"), id="template-hint")
 
     def on_mount(self) -> None:
         self._fill("")
         self.query_one("#template-filter", Input).focus()
 
     def _fill(self, query: str) -> None:
-        needle = query.casefold().strip()
-        self.shown = [
-            t
-            for t in self.templates
-            if not needle or needle in (t.name or "").casefold() or needle in (t.template or "").casefold()
-        ]
+        self.shown = rank_templates(self.templates, query)
         options = self.query_one("#template-list", OptionList)
         options.clear_options()
         options.add_options(
@@ -91,7 +117,7 @@ class TemplatePickerScreen(Dialog[str | None]):
             self.query_one("#template-preview", Static).update(
                 Content("No templates match." if self.templates else "This account has no templates yet.")
             )
-            self.query_one("#template-warning", Static).update(Content(""))
+            self._warn("")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._fill(event.value)
@@ -108,7 +134,13 @@ class TemplatePickerScreen(Dialog[str | None]):
         if rendered.missing:
             names = one_line(", ".join(rendered.missing), 200)
             warning = f"Cannot fill {names} for this contact: it stays highlighted for you to edit before sending."
-        self.query_one("#template-warning", Static).update(Content(warning))
+        self._warn(warning)
+
+    def _warn(self, text: str) -> None:
+        # Hidden when empty: on a short screen its blank row is one the list can use.
+        warning = self.query_one("#template-warning", Static)
+        warning.update(Content(text))
+        warning.display = bool(text)
 
     def action_move(self, step: int) -> None:
         options = self.query_one("#template-list", OptionList)

@@ -28,7 +28,7 @@ from ..widgets.inputs import SafeInput, SafeTextArea
 from .confirm import ConfirmScreen
 from .dialog import Dialog
 from .template_changes import TemplateChanges, template_label
-from .template_picker import preview_content
+from .template_picker import preview_content, rank_templates
 
 log = logging.getLogger(__name__)
 
@@ -164,12 +164,9 @@ class TemplatesScreen(TemplateChanges, Dialog[None]):
         """Show the templates matching the filter, keeping (or moving to) a selection."""
         current = self.highlighted_template()
         keep = select_id or (current.id if current else None)
-        needle = self.query_one("#tpl-filter", Input).value.casefold().strip()
-        self.shown = [
-            t
-            for t in self.templates
-            if not needle or needle in (t.name or "").casefold() or needle in (t.template or "").casefold()
-        ]
+        query = self.query_one("#tpl-filter", Input).value
+        needle = query.strip()
+        self.shown = rank_templates(self.templates, query)  # ranked as the picker ranks them
         options = self.template_list
         options.clear_options()
         options.add_options(
