@@ -276,6 +276,13 @@ async def prepare_send_anyway(pilot) -> None:
     await _wait_for_dialog(pilot)
 
 
+async def prepare_help(pilot) -> None:
+    """`?` from the list: the list's keys first, the other areas below, scrolling."""
+    await prepare_inbox(pilot)
+    await pilot.press("question_mark")
+    await _wait_for_dialog(pilot)
+
+
 SCENES: dict[str, Callable[..., Awaitable[None]]] = {
     "inbox": prepare_inbox,
     "thread": prepare_thread,
@@ -289,6 +296,7 @@ SCENES: dict[str, Callable[..., Awaitable[None]]] = {
     "templates-manager": prepare_templates_manager,
     "edit-contact": prepare_edit_contact,
     "send-anyway": prepare_send_anyway,
+    "help": prepare_help,
 }
 
 

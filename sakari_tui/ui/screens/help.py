@@ -34,9 +34,9 @@ def section_content(section: HelpSection, width: int = 14) -> Content:
 
 class HelpScreen(Dialog[None]):
     DEFAULT_CSS = """
-    HelpScreen > .dialog { width: 78; max-width: 100%; height: auto; max-height: 100%; padding: 0 1; }
+    HelpScreen > .dialog { width: 78; max-width: 100%; height: 100%; padding: 0 1; }
     HelpScreen #help-title { text-style: bold; height: 1; }
-    HelpScreen #help-body { height: auto; max-height: 1fr; }
+    HelpScreen #help-body { height: 1fr; }
     HelpScreen .help-section { height: auto; margin-bottom: 1; }
     HelpScreen #help-hint { color: $text-muted; height: 1; }
     """
