@@ -42,9 +42,11 @@ class SakariApp(FailureHandling, App[None]):
     # pushed screens and of MODES, but not of the screen `get_default_screen()` returns.
     CSS_PATH = [stylesheet("app.tcss"), InboxScreen.CSS_PATH]
     ENABLE_COMMAND_PALETTE = True
-    # Everywhere, dialogs included; the inbox's own keys are InboxScreen's (ids unchanged since 0.1).
+    # The inbox's own keys are InboxScreen's (ids unchanged since 0.1).
     BINDINGS = [
-        Binding("question_mark,f1", "help", "Keys", id="app.help"),  # F1 while writing, where ? is text
+        Binding("question_mark", "help", "Keys", id="app.help"),
+        # F1 while writing (where ? is text) and in dialogs (whose keys shut out the app's).
+        Binding("f1", "help", "Keys, in dialogs too", id="app.help_anywhere", priority=True, show=False),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
@@ -168,10 +170,7 @@ class SakariApp(FailureHandling, App[None]):
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss(None)
             return
-        sections = help_sections(self.inbox)
-        if self.screen is not self.inbox:
-            sections.sort(key=lambda section: section.title != "Dialogs")
-        self.push_screen(HelpScreen(sections))
+        self.push_screen(HelpScreen(help_sections(self.inbox, over=self.screen)))
 
     async def action_quit(self) -> None:
         in_flight = self.engine.in_flight()

@@ -26,7 +26,7 @@ from .widgets.thread_log import ThreadLog
 
 AREAS = [
     ("anywhere in the inbox", InboxScreen),
-    ("anywhere, dialogs included", SakariApp),
+    ("anywhere in the app", SakariApp),
     ("conversation list", ConversationList),
     ("thread", ThreadLog),
     ("new conversation dialog", NewConversationScreen),

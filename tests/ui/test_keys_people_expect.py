@@ -191,3 +191,19 @@ def test_the_counter_breaks_only_between_phrases():
     assert all(len(line) <= 40 for line in text.splitlines())
     assert text.replace("\n", " · ") == " · ".join(phrases)  # every phrase whole, in order
     assert wrap_phrases(phrases, 0) == " · ".join(phrases)
+
+
+async def test_help_over_a_dialog_puts_the_dialogs_keys_and_its_help_first(build_app):
+    from sakari_tui.ui.screens.help import HelpScreen
+    from sakari_tui.ui.screens.search import SearchScreen
+
+    app = await build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+f")
+        await wait_until(lambda: isinstance(app.screen, SearchScreen), pilot)
+        await pilot.press("f1")  # ? would be typed into the search box
+        await wait_until(lambda: isinstance(app.screen, HelpScreen), pilot)
+        first = app.screen.sections[0]
+        assert first.title == "Dialogs" and "Every cached message" in first.about
+        await pilot.press("escape")
+        await wait_until(lambda: isinstance(app.screen, SearchScreen), pilot)

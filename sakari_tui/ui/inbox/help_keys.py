@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.widget import Widget
 
 from ..screens.help import HelpSection
@@ -68,7 +69,16 @@ def _about(widget: Widget | None) -> str:
     return ""
 
 
-def help_sections(screen: InboxScreen) -> list[HelpSection]:
+def help_sections(screen: InboxScreen, *, over: Screen | None = None) -> list[HelpSection]:
+    """The sections for `?` on the inbox; `over` a dialog, the dialogs' keys first, with its HELP."""
+    sections = _inbox_sections(screen)
+    if over is not None and over is not screen:
+        sections.sort(key=lambda section: section.title != "Dialogs")
+        sections[0] = dataclasses.replace(sections[0], about=_about(over.focused or over))
+    return sections
+
+
+def _inbox_sections(screen: InboxScreen) -> list[HelpSection]:
     app = screen.app
     inbox = screen.BINDINGS
     area = area_of(screen.focused)

@@ -25,6 +25,12 @@ SHORT_ROWS = 32
 
 
 class Dialog(PassesWorkerFailures, ModalScreen[T]):
+    HELP = """
+## Dialog
+
+**Esc** closes (asking first when you have typed something); **Tab** moves to the next field;
+the line at the bottom says which key confirms.
+"""
     DEFAULT_CSS = """
     Dialog { align: center middle; }
     Dialog > .dialog { border: thick $primary; background: $surface; }

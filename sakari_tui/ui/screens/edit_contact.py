@@ -74,6 +74,13 @@ class EditContactScreen(Dialog[ContactEdit | None]):
     without it, the caller saves the returned edit.
     """
 
+    HELP = """
+## Edit contact
+
+Change the name, email and tags; **Ctrl+S** saves them at Sakari, **Esc** cancels (asking first
+when something changed).
+"""
+
     DEFAULT_CSS = """
     EditContactScreen > .dialog {
         width: 64; max-width: 100%; height: auto; max-height: 100%;

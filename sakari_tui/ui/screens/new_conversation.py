@@ -28,6 +28,13 @@ class NewConversation:
 
 
 class NewConversationScreen(Dialog[NewConversation | None]):
+    HELP = """
+## New conversation
+
+Text a number that has no conversation here: the number (with + and the country code, or in
+your default country), an optional name, and the first message. **Ctrl+S** sends it through the
+outbox like any reply.
+"""
     DEFAULT_CSS = """
     NewConversationScreen > .dialog {
         width: 70; max-width: 100%; height: auto; max-height: 100%;

@@ -63,6 +63,13 @@ def _flat(text: str) -> bool:
 class SearchScreen(Dialog[SearchHit | None]):
     """Returns the chosen hit, or None."""
 
+    HELP = """
+## Search
+
+Every cached message and contact, as you type. **↑↓** choose, **Enter** opens the conversation
+at that message, **Esc** goes back.
+"""
+
     DEFAULT_CSS = """
     SearchScreen > .dialog {
         width: 100; max-width: 100%; height: 90%; max-height: 40; padding: 0 1;

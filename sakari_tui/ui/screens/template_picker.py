@@ -56,6 +56,13 @@ def preview_content(rendered: Rendered) -> Content:
 class TemplatePickerScreen(Dialog[str | None]):
     """Returns the filled-in template text, or None."""
 
+    HELP = """
+## Templates
+
+Type to filter (names that match come first). The preview is filled from this contact.
+**Enter** inserts the template into the reply, **Esc** cancels.
+"""
+
     DEFAULT_CSS = """
     TemplatePickerScreen > .dialog {
         width: 90; max-width: 100%; height: 80%; padding: 0 1;
