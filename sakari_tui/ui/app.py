@@ -22,6 +22,7 @@ from ..logs import redact
 from ..notify import Alerts, Notifier
 from ..sync import Event, InboxEngine, Poller
 from ..text import one_line
+from .cell_widths import count_spacing_marks
 from .clock import FrozenClock, WallClock
 from .failures import FailureHandling
 from .inbox import EngineEvent, InboxScreen
@@ -193,4 +194,5 @@ def make_app(settings: Settings, engine: InboxEngine, **options: Any) -> SakariA
 
     `options` are SakariApp's keywords: settings_path, demo, poll, clock, monotonic, warnings.
     """
+    count_spacing_marks()  # before any text is measured, dialogs included (see ui/cell_widths.py)
     return SakariApp(settings, engine, **options)

@@ -1,4 +1,4 @@
-"""Pure formatting for the screen: ages, day labels, delivery states, the segment counter.
+"""Pure formatting for the screen: ages, day labels, delivery states, numbers, the segment counter.
 
 The time functions are total: any datetime (naive or aware, year 1 to 9999) gives a label, even
 where local time would fall outside datetime's years (9999-12-31 east of UTC, year 1 west of it).
@@ -6,10 +6,12 @@ where local time would fall outside datetime's years (9999-12-31 east of UTC, ye
 
 from __future__ import annotations
 
+import sys
 from datetime import date, datetime, timezone
 
 from ..api.errors import ERROR_WORDS
 from ..api.models import EmbeddedError, MessageStatus
+from ..sms.phones import display_number
 from ..sms.segments import MAX_SEGMENTS, SegmentInfo
 
 STATUS_WORDS = {
@@ -94,6 +96,29 @@ def day_label(day: date, today: date) -> str:
     if day.year == today.year:
         return f"{day:%A} {day.day} {day:%B}"
     return f"{day.day} {day:%B} {day.year}"
+
+
+def numbers_formattable() -> bool:
+    """Whether phone formatting has loaded, so formatting a number costs microseconds."""
+    return "phonenumbers" in sys.modules
+
+
+def load_number_formats() -> None:
+    """Load phone formatting (`phonenumbers`, about 20 ms): in a thread, after the first frame."""
+    import phonenumbers  # noqa: F401
+
+
+def number_label(number: str | None) -> str:
+    """A number formatted for reading (`display_number`) once phone formatting has loaded; until
+    then the number as stored.
+
+    For the conversation list, whose first frame must not wait for `phonenumbers` to load: it
+    loads it in a thread right after that frame and redraws its rows then. If a thread is still
+    importing it, this waits for that to finish.
+    """
+    if not number:
+        return ""
+    return display_number(number) if numbers_formattable() else number
 
 
 def error_words(error: EmbeddedError | None) -> str:

@@ -17,7 +17,7 @@ from textual.worker import get_current_worker
 
 from ...sms.phones import display_number
 from ...store.search import SearchHit
-from ...text import one_line
+from ...text import displayed_spans, for_display, one_line
 from ..format import relative_time
 from ..widgets.inputs import SafeInput
 from .dialog import Dialog
@@ -31,7 +31,7 @@ MATCH_STYLE = "bold underline $text-warning"
 def hit_content(hit: SearchHit, now: datetime) -> Content:
     """Two plain-text lines for a hit: who and when, then the snippet with its matches marked."""
     number = display_number(hit.number) if hit.number else ""
-    who = one_line(hit.name, 40) or one_line(number, 40) or "Unknown contact"
+    who = for_display(one_line(hit.name, 40)) or one_line(number, 40) or "Unknown contact"
     head = [Content.styled(who, "bold")]
     if hit.name and number:
         head.append(Content.styled(f"  {one_line(number, 30)}", "$foreground-muted"))
@@ -42,12 +42,12 @@ def hit_content(hit: SearchHit, now: datetime) -> Content:
         head.append(Content.styled(f"  {when}", "$foreground-muted"))
     text = hit.snippet.text
     if _flat(text):
-        snippet = Content(text)
-        for start, end in hit.snippet.spans:
-            if 0 <= start < end <= len(text):
-                snippet = snippet.stylize(MATCH_STYLE, start, end)
+        snippet = Content(for_display(text))  # drawn in the form every terminal gives the same width
+        valid = [(start, end) for start, end in hit.snippet.spans if 0 <= start < end <= len(text)]
+        for start, end in displayed_spans(text, valid):
+            snippet = snippet.stylize(MATCH_STYLE, start, end)
     else:  # not sanitised: the spans would not line up, so show it plainly
-        snippet = Content(one_line(text, 400))
+        snippet = Content(for_display(one_line(text, 400)))
     body = [Content("  ")]
     if hit.outgoing:
         body.append(Content.styled("You: ", "$foreground-muted"))

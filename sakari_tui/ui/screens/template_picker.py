@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from ...api.models import Template
 from ...sms.templates import Rendered, render
-from ...text import one_line, sanitize
+from ...text import displayed_spans, for_display, one_line, sanitize
 from ..widgets.inputs import SafeInput
 from .dialog import Dialog
 
@@ -46,9 +46,9 @@ def preview_content(rendered: Rendered) -> Content:
     """The filled template as plain text, with unfilled placeholders highlighted."""
     text = sanitize(rendered.text)
     if len(text) != len(rendered.text):  # spans no longer line up after sanitising; show plainly
-        return Content(text)
-    content = Content(text)
-    for start, end in rendered.missing_spans:
+        return Content(for_display(text))
+    content = Content(for_display(text))  # drawn in the form every terminal gives the same width
+    for start, end in displayed_spans(text, rendered.missing_spans):
         content = content.stylize("bold black on yellow", start, end)
     return content
 
@@ -91,7 +91,9 @@ Type to filter (names that match come first). The preview is filled from this co
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(
-                Content.assemble(Content.styled("Templates", "bold"), f" for {one_line(self.contact_name, 40)}")
+                Content.assemble(
+                    Content.styled("Templates", "bold"), f" for {for_display(one_line(self.contact_name, 40))}"
+                )
             )
             yield SafeInput(placeholder="Type to filter by name or text", id="template-filter")
             yield OptionList(id="template-list")
@@ -110,9 +112,9 @@ Type to filter (names that match come first). The preview is filled from this co
         options.add_options(
             Option(
                 Content.assemble(
-                    Content.styled(one_line(t.name or "(unnamed)", 40), "bold"),
+                    Content.styled(for_display(one_line(t.name or "(unnamed)", 40)), "bold"),
                     "  ",
-                    Content.styled(one_line(t.template, 200), "dim"),
+                    Content.styled(for_display(one_line(t.template, 200)), "dim"),
                 )
             )
             for t in self.shown

@@ -1,7 +1,8 @@
 """The contact panel: who the customer is, beside (or, on narrow terminals, instead of) the thread.
 
 Hidden until the app shows it (`panel.display = True`). Everything it draws comes from the API,
-so every value is sanitised and reaches the screen as plain `Content`.
+so every value is sanitised, put in the form every terminal gives the same width (`for_display`),
+and reaches the screen as plain `Content`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from textual.widgets import Static
 from ...api.models import OPTED_OUT_AT_ATTRIBUTE, Contact, ContactIdentifiers, Conversation
 from ...sms.phones import display_number, region_label
 from ...store import ConversationRow
-from ...text import one_line
+from ...text import for_display, one_line
 from ..format import local_time
 
 # `$text-muted` inside Content renders as plain white in Textual 8.2.8; this one is a solid colour.
@@ -201,12 +202,20 @@ class ContactPanel(VerticalScroll):
             body.update(Content.styled("Open a conversation to see who it is with.", MUTED))
             hint.update(Content(""))
             return
-        name.update(Content(one_line(contact.display_name, 120)))
+        name.update(Content(for_display(one_line(self.name_of(contact), 120))))
         body.update(self.body_content(contact, first_contact, last_message, opted_out=opted_out))
         keys = "e edit"
         if contact.id and not self.shows_opted_out:
             keys += " · o mark opted out"
         hint.update(Content(keys if contact.id else "This contact has no id: it cannot be edited."))
+
+    @staticmethod
+    def name_of(contact: Contact | ContactIdentifiers) -> str:
+        """The contact's name; without one, their number formatted for reading (not as stored)."""
+        has_name = bool((contact.first_name or contact.last_name or "").strip())
+        if not has_name and contact.mobile and contact.mobile.number:
+            return display_number(contact.mobile.number)
+        return contact.display_name
 
     @property
     def shows_opted_out(self) -> bool:
@@ -226,7 +235,7 @@ class ContactPanel(VerticalScroll):
 
         def field(label: str, value: str | Content) -> None:
             lines.append(Content.styled(label, MUTED))
-            lines.append(value if isinstance(value, Content) else Content(value))
+            lines.append(value if isinstance(value, Content) else Content(for_display(value)))
 
         raw_number = contact.mobile.number if contact.mobile else None
         number = one_line(display_number(raw_number), 40)
@@ -254,8 +263,8 @@ class ContactPanel(VerticalScroll):
                     break
                 lines.append(
                     Content.assemble(
-                        Content.styled(f"{one_line(str(key), KEY_LIMIT)}: ", "bold"),
-                        one_line(_attribute_text(value), VALUE_LIMIT),
+                        Content.styled(f"{for_display(one_line(str(key), KEY_LIMIT))}: ", "bold"),
+                        for_display(one_line(_attribute_text(value), VALUE_LIMIT)),
                     )
                 )
         return Content("\n").join(lines)

@@ -2,7 +2,9 @@
 
 One widget per row takes seconds at a few thousand rows; this draws two lines per
 conversation straight from a `ConversationListing`, whose rows are read from the store only when
-they come into view, so 10,000 conversations cost little more to show than 20. All text is sanitised and drawn as plain text, never parsed as markup.
+they come into view, so 10,000 conversations cost little more to show than 20. All text is
+sanitised, put in the form every terminal gives the same width (`for_display`), and drawn as plain
+text, never parsed as markup.
 """
 
 from __future__ import annotations
@@ -20,17 +22,20 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.worker import Worker, WorkerState
 
-from ...sms.phones import display_number
 from ...store import ConversationListing, ConversationRow
-from ...text import one_line
+from ...text import for_display, one_line
+from ..cell_widths import count_spacing_marks
 from ..clock import FrozenClock, WallClock
-from ..format import relative_time, status_words
+from ..failures import PassesWorkerFailures
+from ..format import load_number_formats, number_label, numbers_formattable, relative_time, status_words
 
 ROW_HEIGHT = 2
+NUMBER_FORMATS = "number-formats"
 
 
-class ConversationList(ScrollView, can_focus=True):
+class ConversationList(PassesWorkerFailures, ScrollView, can_focus=True):
     """Conversations, two lines each: name, markers and age; then a preview of the last message."""
 
     COMPONENT_CLASSES = {
@@ -86,6 +91,9 @@ class ConversationList(ScrollView, can_focus=True):
         self._drawn_marks: tuple[str | None, frozenset[str]] = (None, frozenset())
         # The widget's own style, looked up once per style change rather than once per line drawn.
         self._base: Style | None = None
+        # Rows drawn with a number as stored, before phone formatting had loaded (see `number_label`).
+        self._raw_numbers_drawn = False
+        count_spacing_marks()
 
     def render_str(self, text_content: str | Content) -> Content:
         """Titles set as `str` (the border title) are plain text here, never markup.
@@ -187,6 +195,25 @@ class ConversationList(ScrollView, can_focus=True):
 
     def _clamp(self, index: int) -> int:
         return max(0, min(index, len(self.rows) - 1)) if self.rows else 0
+
+    # --- numbers -----------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if not numbers_formattable():
+            # After the first frame and off the event loop: loading takes about 20 ms.
+            self.call_after_refresh(self._load_number_formats)
+
+    def _load_number_formats(self) -> None:
+        self.run_worker(load_number_formats, thread=True, group=NUMBER_FORMATS, exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != NUMBER_FORMATS:
+            return super().on_worker_state_changed(event)
+        if event.state is WorkerState.SUCCESS and self._raw_numbers_drawn:
+            self._raw_numbers_drawn = False
+            self._cache.clear()
+            self.refresh()
+        # A failure to load leaves numbers as stored: nothing for the person to do about it.
 
     # --- cursor ------------------------------------------------------------------------------
 
@@ -311,7 +338,7 @@ class ConversationList(ScrollView, can_focus=True):
             markers.append(" ✓closed", self._style("dim"))
         badge = Text(f" {row.unread_count} " if row.unread else "", self._style("badge"))
         lead = Text("● " if row.id == self.open_id else "  ", self._style("open"))
-        name = one_line(row.name or display_number(row.number) or "unknown", 80)
+        name = for_display(one_line(self._contact_label(row), 80))
         name_style = self._style("unread") if row.unread else Style()
         tail = Text.assemble(markers, " ", badge, " " if row.unread else "", (age, self._style("dim")), " ")
         room = max(1, width - lead.cell_len - tail.cell_len)
@@ -319,11 +346,22 @@ class ConversationList(ScrollView, can_focus=True):
         name_text.truncate(room, overflow="ellipsis", pad=True)
         return Text.assemble(lead, name_text, tail)
 
+    def _contact_label(self, row: ConversationRow) -> str:
+        """The contact's name; without one (the store then holds the number as the name), the number
+        formatted for reading."""
+        if row.name and row.name != row.number:
+            return row.name
+        if not row.number:
+            return row.name or "unknown"
+        if not numbers_formattable():
+            self._raw_numbers_drawn = True
+        return number_label(row.number)
+
     def _second_line(self, row: ConversationRow, width: int) -> Text:
         preview = one_line(row.last_text, 300) or "(no messages)"
         if row.last_outgoing:
             state = one_line(status_words(row.last_status), 60)  # the status string comes from the API
             preview = f"You: {preview}" + (f" · {state}" if state else "")
-        text = Text("  " + preview, self._style("unread") if row.unread else self._style("dim"))
+        text = Text("  " + for_display(preview), self._style("unread") if row.unread else self._style("dim"))
         text.truncate(max(1, width - 1), overflow="ellipsis", pad=True)
         return text

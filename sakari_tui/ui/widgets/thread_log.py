@@ -1,8 +1,9 @@
 """The message thread as one virtual widget: bubbles drawn line by line, only those on screen.
 
 Incoming bubbles sit on the left, outgoing on the right, each with its time and (outgoing)
-delivery state; day separators fall between days. Text is sanitised and wrapped as plain text,
-never parsed as markup; media links become terminal hyperlinks only for http(s) URLs.
+delivery state; day separators fall between days. Text is sanitised, drawn in the form every
+terminal gives the same width (`for_display`: a bubble keeps the text as received) and wrapped as
+plain text, never parsed as markup; media links become terminal hyperlinks only for http(s) URLs.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from ...api.models import Message, MessageStatus
 from ...sms.keywords import keyword_label, reads_like_opt_out
 from ...store import OutboxEntry
 from ...sync import SendState
-from ...text import one_line, sanitize
+from ...text import for_display, one_line, sanitize
+from ..cell_widths import count_spacing_marks
 from ..clock import FrozenClock, WallClock
 from ..format import FAILED_STATUSES, clock_label, day_label, local_day, status_words
 
@@ -158,6 +160,7 @@ class ThreadLog(ScrollView, can_focus=True):
         """A bubble to mark (the message a search led to)."""
         self._laid_out_width = -1
         self._pinned = True
+        count_spacing_marks()
 
     def pin_to_bottom(self) -> None:
         """Follow the newest message again (after opening a thread or sending)."""
@@ -264,19 +267,19 @@ class ThreadLog(ScrollView, can_focus=True):
         console = self.app.console
         inner = max(8, int(width * BUBBLE_SHARE) - 2)
         fill = self._style("found" if bubble.key == self.found_key else "outgoing" if bubble.outgoing else "incoming")
-        body = Text(bubble.text or " ", end="")
+        body = Text(for_display(bubble.text) or " ", end="")
         wrapped = list(body.wrap(console, inner, overflow="fold")) if bubble.text else [Text(" ")]
         for url in bubble.media:
-            link = Text(url, end="")
+            link = Text(for_display(url), end="")
             if url.startswith(("http://", "https://")) and " " not in url:
                 link.stylize(self._style("link") + Style(link=url))
             wrapped.extend(link.wrap(console, inner, overflow="fold"))
-        meta = Text(bubble.meta, end="")
+        meta = Text(for_display(bubble.meta), end="")
         # As a span, not the base style, so it wins over the bubble fill applied underneath.
         meta.stylize(self._style("failed") if bubble.failed else self._style("meta"))
         wrapped.extend(meta.wrap(console, inner, overflow="fold"))
         if bubble.note:
-            note = Text(bubble.note, end="")
+            note = Text(for_display(bubble.note), end="")
             note.stylize(self._style("note"))
             wrapped.extend(note.wrap(console, inner, overflow="fold"))
         bubble_width = min(inner, max(line.cell_len for line in wrapped)) + 2
