@@ -1,11 +1,11 @@
 """Settings: defaults, then the TOML file, then environment variables (each beats the one before).
 
-Every problem becomes a `ConfigError` whose message names the file and the key, in one sentence.
+Every problem becomes a `ConfigError` whose message names the file and the key, in one sentence
+(config_checks.py, with the URL checks); the file's permissions are checked in config_permissions.py.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import os
 import shlex
@@ -16,97 +16,25 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .api.client import DEFAULT_API_URL, DEFAULT_TOKEN_URL, SakariClient
+from .config_checks import (
+    SETTINGS_FILE_PROBLEM,
+    ConfigError,
+    cleartext_problem,
+    file_error,
+    is_loopback_host,
+    url_problem,
+)
+from .config_permissions import permission_problem
 from .logs import register_secret
 from .paths import config_path
 from .subprocesses import child_environment
 
 # Long enough for a password manager to unlock, short enough that a hung command is noticed.
 SECRET_COMMAND_TIMEOUT_S = 10.0
-
-
-SETTINGS_FILE_PROBLEM = "Your settings file has a problem"
-
-
-class ConfigError(Exception):
-    """A settings problem, described in one sentence fit for the screen.
-
-    When the problem is in the settings file itself, `file` is that file, `key` the key at fault
-    (None when the whole file is, e.g. bad TOML) and `detail` what is wrong; `headline` then leads
-    with the file, so a person is not told to enter credentials into a file that cannot be read.
-    A value from the environment names its `variable` instead.
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        file: Path | None = None,
-        key: str | None = None,
-        detail: str | None = None,
-        variable: str | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.file = file
-        self.key = key
-        self.detail = detail
-        self.variable = variable
-
-    @property
-    def headline(self) -> str:
-        """'Your settings file has a problem: <file>, <key>: <what>.' for a file; else the message."""
-        if self.file is None or self.detail is None:
-            return str(self)
-        where = f"{self.file}, {self.key}" if self.key else str(self.file)
-        return f"{SETTINGS_FILE_PROBLEM}: {where}: {self.detail}."
-
-
-def _file_error(path: Path, key: str | None, detail: str, message: str | None = None) -> ConfigError:
-    """A ConfigError about the settings file; `message` defaults to '<file>: key '<key>': <detail>.'."""
-    if message is None:
-        message = f"{path}: key {key!r}: {detail}." if key else f"{path}: {detail}."
-    return ConfigError(message, file=path, key=key, detail=detail)
-
-
-def is_loopback_host(host: str) -> bool:
-    """True for this machine's own addresses (127.0.0.0/8, ::1, localhost): traffic never leaves it."""
-    host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def url_problem(value: str) -> str | None:
-    """What makes `value` unusable as the API or token URL (None when it is fine): it must be http(s) with a host."""
-    if not value.startswith(("http://", "https://")):
-        return "must start with http:// or https://"
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 (raises ValueError for a port that is no number)
-    except ValueError:
-        return "is not a valid URL (check the host and the port)"
-    if not parts.hostname:
-        return "has no host name after the //"
-    return None
-
-
-def cleartext_problem(url: str) -> str | None:
-    """A sentence when `url` is plain http to another machine: the client secret and the texts
-    would cross the network unencrypted. Plain http to this machine (the simulator) is fine."""
-    parts = urlsplit(url)
-    if parts.scheme != "http" or is_loopback_host(parts.hostname or ""):
-        return None
-    return (
-        f"{url} is plain http to another machine, so the client secret and the texts would cross the network "
-        "unencrypted; use https:// (plain http is only for this machine, e.g. http://127.0.0.1)"
-    )
 
 
 class SakariSection(BaseModel):
@@ -305,14 +233,14 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except tomllib.TOMLDecodeError as exc:
-        raise _file_error(path, None, f"it is not valid TOML ({exc})", f"{path} is not valid TOML: {exc}.") from None
+        raise file_error(path, None, f"it is not valid TOML ({exc})", f"{path} is not valid TOML: {exc}.") from None
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        raise _file_error(path, None, f"it cannot be read ({reason})", f"Cannot read {path}: {reason}.") from None
+        raise file_error(path, None, f"it cannot be read ({reason})", f"Cannot read {path}: {reason}.") from None
 
 
 def _not_a_table(path: Path, table: str) -> ConfigError:
-    return _file_error(
+    return file_error(
         path, table, f"it must be a table like [{table}]", f"{path}: {table!r} must be a table like [{table}]."
     )
 
@@ -321,7 +249,7 @@ def _describe(error: dict[str, Any], path: Path, from_env: dict[tuple[str, ...],
     location = tuple(str(part) for part in error["loc"])
     key = ".".join(location)
     if error["type"] == "extra_forbidden":
-        return _file_error(
+        return file_error(
             path, key, "this key is unknown; check its spelling", f"{path}: unknown key {key!r}; check its spelling."
         )
     problem = error["msg"].removeprefix("Value error, ")
@@ -330,7 +258,7 @@ def _describe(error: dict[str, Any], path: Path, from_env: dict[tuple[str, ...],
         return ConfigError(f"Environment variable {variable} (setting {key}): {problem}.", variable=variable)
     # Pydantic's messages start with a capital ("Input should be…"): the headline quotes them mid-sentence.
     detail = problem[:1].lower() + problem[1:] if problem[1:2].islower() else problem
-    return _file_error(path, key, detail, f"{path}: key {key!r}: {problem}.")
+    return file_error(path, key, detail, f"{path}: key {key!r}: {problem}.")
 
 
 def load_settings(
@@ -378,8 +306,8 @@ def secret_from_command(command: str, path: Path, env: Mapping[str, str] | None 
     def failed(detail: str, *, is_: bool = False) -> ConfigError:
         # The message reads "key '…' is empty", the headline "…, key: it is empty".
         if is_:
-            return _file_error(path, key, f"it {detail}", f"{path}: key {key!r} {detail}.")
-        return _file_error(path, key, detail)
+            return file_error(path, key, f"it {detail}", f"{path}: key {key!r} {detail}.")
+        return file_error(path, key, detail)
 
     try:
         argv = shlex.split(command)
@@ -411,43 +339,6 @@ def secret_from_command(command: str, path: Path, env: Mapping[str, str] | None 
     if not secret:
         raise failed("the command printed nothing; it should print the client secret")
     return secret
-
-
-# Group or world access to the file; meaningless on Windows, where os.stat invents these bits.
-_SHARED_READ = stat.S_IRGRP | stat.S_IROTH
-_SHARED_WRITE = stat.S_IWGRP | stat.S_IWOTH
-
-
-def permission_problem(path: Path) -> str | None:
-    """One sentence if the settings file is open to other users in a way that matters, else None.
-
-    That is: it holds a client secret others can read, or a client_secret_command others could
-    change (and so run their command as you), or it lies in a folder others can write to (they
-    could replace the file, e.g. with an api_url of theirs that receives the secret).
-    """
-    if os.name == "nt":
-        return None
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-        folder_mode = stat.S_IMODE(path.parent.stat().st_mode)
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):  # absent or malformed: load_settings reports that
-        return None
-    section = data.get("sakari")
-    section = section if isinstance(section, dict) else {}
-    fix = f"fix it with: chmod 600 {shlex.quote(str(path))}"
-    if section.get("client_secret") and mode & _SHARED_READ:
-        return f"{path} holds the client secret but other users can read it; {fix}"
-    if section.get("client_secret_command") and mode & _SHARED_WRITE:
-        return f"{path} sets client_secret_command but other users can change it; {fix}"
-    if folder_mode & _SHARED_WRITE:
-        # Any group or other write bit, sticky or not: simple to explain, and simple to fix.
-        folder = path.parent
-        return (
-            f"{folder}, the folder of the settings file, can be changed by other users (they could replace "
-            f"the file); fix it with: chmod go-w {shlex.quote(str(folder))}"
-        )
-    return None
 
 
 def update_config_file(path: Path, changes: Mapping[tuple[str, str], Any]) -> None:
@@ -484,3 +375,13 @@ def write_config_file(path: Path, data: Mapping[str, Any]) -> None:
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
+
+
+__all__ = [
+    "SETTINGS_FILE_PROBLEM",
+    "ConfigError",
+    "cleartext_problem",
+    "is_loopback_host",
+    "permission_problem",
+    "url_problem",
+]
