@@ -72,6 +72,7 @@ unread, **/** filters by name, number or text, **x** closes (with **u** to undo 
     def on_mount(self) -> None:
         self.filter_box.display = False
         self.relist()
+        self.list.focus()  # where a person starts
 
     def watch_open_id(self, opened: str | None) -> None:
         # The list (read state, open marker) follows a frame later: the thread is what was asked for.

@@ -169,7 +169,8 @@ class InboxScreen(ReplyFlows, ContactFlows, TriageActions, PassesWorkerFailures,
         return self.query_one("#contact-panel", ContactPanel)
 
     def on_mount(self) -> None:
-        self.conversation_list.focus()
+        # Not a word about the panes' insides here: a screen may mount before its panes have
+        # composed their children (the list takes the focus from its own pane's on_mount).
         self.set_interval(1.0, self._tick)
 
     def fit_width(self, width: int) -> None:
