@@ -207,3 +207,19 @@ async def test_help_over_a_dialog_puts_the_dialogs_keys_and_its_help_first(build
         assert first.title == "Dialogs" and "Every cached message" in first.about
         await pilot.press("escape")
         await wait_until(lambda: isinstance(app.screen, SearchScreen), pilot)
+
+
+async def test_ctrl_n_from_a_closed_conversation_texts_that_contact_again(build_app):
+    from sakari_tui.ui.screens.new_conversation import NewConversationScreen
+
+    app = await build_app()
+    inbox = Inbox(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        row = next(r for r in inbox.rows if ordinary(r) and r.number)
+        await app.engine.close_conversation(row.id)
+        inbox.open(row.id)
+        await pilot.pause()
+        assert "Ctrl+N texts them again" in inbox.counter_text()  # where the reply would be
+        await pilot.press("ctrl+n")  # (the box holds letters back, N among them: the sentence names Ctrl+N)
+        await wait_until(lambda: isinstance(app.screen, NewConversationScreen), pilot)
+        assert app.screen.query_one("#new-number").value == row.number

@@ -144,6 +144,14 @@ class ReplyFlows(_Base):
     # --- a new conversation -------------------------------------------------------------------
 
     def action_new_conversation(self) -> None:
+        # From a closed conversation ("Closed: Ctrl+N texts them again"): them, already filled in.
+        conversation = self.thread_pane.conversation()
+        contact = conversation.contact if conversation and conversation.closed else None
+        if contact is not None and contact.mobile and contact.mobile.number:
+            self.show_new_conversation(
+                NewConversation(contact.mobile.number, contact.first_name, contact.last_name, "")
+            )
+            return
         self.show_new_conversation()
 
     def show_new_conversation(self, filled: NewConversation | None = None) -> None:

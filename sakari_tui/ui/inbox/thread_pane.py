@@ -40,7 +40,7 @@ REPLY_PLACEHOLDER = "Write a reply · Enter adds a line · Ctrl+S sends · Ctrl+
 NOTHING_OPEN = "Open a conversation to reply"
 # Said where the reply would go; short enough for one line of the compose box at 80 columns.
 OPTED_OUT = "Replies are off: this contact opted out."
-CLOSED = "Closed: press N to text them again."
+CLOSED = "Closed: Ctrl+N texts them again."
 
 
 class ThreadPane(PassesWorkerFailures, Vertical):
