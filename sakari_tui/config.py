@@ -99,9 +99,9 @@ class UiSection(BaseModel):
     theme: str = "textual-dark"
     """Textual theme name (change it in the app with Ctrl+P › theme; saved here)."""
     show_closed: bool = False
-    """List closed conversations too (toggle in the app with `h`; saved here)."""
+    """List closed conversations too (`h` toggles it for the session; the palette's "Save the list view as default" saves it here)."""
     unread_first: bool = True
-    """Put unread conversations at the top of the list (toggle with `o`; saved here)."""
+    """Put unread conversations at the top of the list (`o` toggles it for the session; saved here from the palette)."""
     default_country: str = "US"
     """Country (ISO code) for phone numbers typed without +country code."""
     close_undo_seconds: float = Field(default=4.0, ge=0.0, le=30.0)
