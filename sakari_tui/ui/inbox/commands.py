@@ -7,6 +7,7 @@ import dataclasses
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, cast
 
+from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -38,10 +39,15 @@ def applies(screen: InboxScreen, action: str) -> bool:
     return True
 
 
+def keys_shown(app: App, binding: Binding) -> list[str]:
+    """Every key of `binding` as the footer writes keys, after the user's `[keys]` overrides."""
+    keys = getattr(app, "keymap", {}).get(binding.id, binding.key)
+    return [app.get_key_display(dataclasses.replace(binding, key=key.strip())) for key in keys.split(",")]
+
+
 def key_shown(screen: InboxScreen, binding: Binding) -> str:
     """The first key of `binding` as the footer writes it, after the user's `[keys]` overrides."""
-    keys = getattr(screen.app, "keymap", {}).get(binding.id, binding.key)
-    return screen.app.get_key_display(dataclasses.replace(binding, key=keys.split(",")[0]))
+    return keys_shown(screen.app, binding)[0]
 
 
 def key_for(screen: InboxScreen, binding_id: str) -> str:

@@ -16,6 +16,7 @@ from ..screens.help import HelpSection
 from ..widgets.contact_panel import ContactPanel
 from ..widgets.conversation_list import ConversationList
 from ..widgets.thread_log import ThreadLog
+from .commands import keys_shown
 from .footer_keys import area_of
 from .thread_pane import ThreadPane
 
@@ -47,16 +48,10 @@ AREA_TITLES = {
 }
 
 
-def keys_shown(app: App, binding: Binding) -> str:
-    """Every key of `binding` as the footer writes keys, after the user's `[keys]` overrides."""
-    keys = getattr(app, "keymap", {}).get(binding.id, binding.key)
-    return " ".join(app.get_key_display(dataclasses.replace(binding, key=key.strip())) for key in keys.split(","))
-
-
 def _rows(app: App, bindings, actions: tuple[str, ...] | None = None) -> tuple[tuple[str, str], ...]:
     by_action = {b.action: b for b in bindings if isinstance(b, Binding)}
     chosen = [by_action[a] for a in actions if a in by_action] if actions else list(by_action.values())
-    return tuple((keys_shown(app, b), b.description) for b in chosen)
+    return tuple((" ".join(keys_shown(app, b)), b.description) for b in chosen)
 
 
 def _about(widget: Widget | None) -> str:

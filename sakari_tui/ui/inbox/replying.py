@@ -78,7 +78,7 @@ class ReplyFlows(_Base):
             self.store_failed(error)
             self.notify(f"Not sent: {error} The reply stays in the compose box.", severity="error")
             return
-        self.status_line.store_problem = None
+        self.store_ok()
         self.compose_box.set_text("")
         self.deliver(pending.local_id)
 
@@ -173,7 +173,7 @@ class ReplyFlows(_Base):
             self.notify(f"Not sent: {error}", severity="error")
             self.show_new_conversation(result)  # number, name and text kept
             return
-        self.status_line.store_problem = None
+        self.store_ok()
         self.conversations.relist()
         self.open_conversation(entry.conversation_id, focus_compose=False)
         self.deliver(entry.local_id)

@@ -200,8 +200,12 @@ class InboxScreen(ReplyFlows, ContactFlows, TriageActions, PassesWorkerFailures,
         except StoreError as error:
             self.store_failed(error)
             return False
-        self.status_line.store_problem = None  # a reactive: nothing is redrawn if there was no problem
+        self.store_ok()
         return True
+
+    def store_ok(self) -> None:
+        """A local write worked: the status line stops saying it cannot save."""
+        self.status_line.store_problem = None  # a reactive: nothing is redrawn if there was no problem
 
     def store_failed(self, error: StoreError) -> None:
         """A local write failed: a damaged store stops the app; anything else shows in the status
