@@ -138,6 +138,8 @@ class ComposeSection(BaseModel):
     """End of the recipient's local hours when texting is fine."""
     editor: str = ""
     """Command for the external editor (Ctrl+O); empty uses $VISUAL, then $EDITOR, then vi."""
+    collision_guard: bool = True
+    """Read the thread again on send and hold a reply if anyone else wrote since you started it."""
 
     @field_validator("send_window_start", "send_window_end")
     @classmethod

@@ -28,7 +28,7 @@ from .listing import (
 )
 from .marks import LocalMarks
 from .messages import EPOCH, CachedMessages
-from .raw import dump_json, json_fingerprint, load_json
+from .raw import created_by_json, dump_json, json_fingerprint, load_json
 from .times import iso, parse_iso
 from .unread import UNREAD_SQL
 
@@ -99,14 +99,16 @@ class InboxCache(InboxListing, LocalMarks, CachedMessages, CachedContacts):
         )
         self.db.execute(
             """INSERT INTO conversations (id, contact_id, contact_name, contact_number, sender_number, closed,
-                   unread_count, last_message_id, last_text, last_outgoing, last_status, last_at, fingerprint, raw)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   unread_count, last_message_id, last_text, last_outgoing, last_status, last_at, fingerprint, raw,
+                   last_by)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT(id) DO UPDATE SET contact_id=excluded.contact_id, contact_name=excluded.contact_name,
                    contact_number=excluded.contact_number, sender_number=excluded.sender_number,
                    closed=excluded.closed, unread_count=excluded.unread_count,
                    last_message_id=excluded.last_message_id, last_text=excluded.last_text,
                    last_outgoing=excluded.last_outgoing, last_status=excluded.last_status,
-                   last_at=excluded.last_at, fingerprint=excluded.fingerprint, raw=excluded.raw""",
+                   last_at=excluded.last_at, fingerprint=excluded.fingerprint, raw=excluded.raw,
+                   last_by=excluded.last_by""",
             (
                 conversation.id,
                 contact.id if contact else None,
@@ -122,6 +124,7 @@ class InboxCache(InboxListing, LocalMarks, CachedMessages, CachedContacts):
                 last_at,
                 fingerprint,
                 raw,
+                created_by_json(last),
             ),
         )
         if last is not None and not last.outgoing and contact is not None and contact.id:

@@ -109,6 +109,25 @@ MIGRATIONS: list[list[str]] = [
         "ALTER TABLE outbox ADD COLUMN ambiguous_since REAL",
         "ALTER TABLE outbox ADD COLUMN checks INTEGER NOT NULL DEFAULT 0",
     ],
+    # 8: who wrote what (sms/authors.py). An account is shared, so an outgoing message is "You" only
+    # when this machine's outbox sent it: `sent_here` records each adopted message, in the same
+    # transaction that drops its outbox row. `created.by` (raw JSON, every field Sakari sent) of each
+    # message and of each conversation's last message, so the list and search attribute without
+    # parsing whole rows; filled from the raw JSON the rows already keep. And what the thread
+    # looked like when each draft started, so the send can tell what arrived while it was written.
+    [
+        """CREATE TABLE sent_here (
+            message_id TEXT PRIMARY KEY,
+            local_id TEXT NOT NULL,
+            sent_at REAL NOT NULL
+        )""",
+        "ALTER TABLE messages ADD COLUMN created_by TEXT",
+        "ALTER TABLE conversations ADD COLUMN last_by TEXT",
+        # The collision guard's base of a draft (sms/collision.py DraftBase), kept with its text.
+        "ALTER TABLE drafts ADD COLUMN base TEXT",
+        "UPDATE messages SET created_by = json_extract(raw, '$.created.by')",
+        "UPDATE conversations SET last_by = json_extract(raw, '$.lastMessage.created.by')",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

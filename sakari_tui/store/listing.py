@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..sms.authors import Author, author_of, parse_created_by
 from .times import parse_iso
 from .unread import UNREAD_SQL
 
@@ -34,6 +35,15 @@ class ConversationRow:
     last_outgoing: bool
     last_status: str | None
     last_at: datetime | None
+    last_by: str | None = None
+    """The last message's `created.by`, raw JSON as Sakari sent it."""
+    last_sent_here: bool = False
+    """This machine's outbox sent the last message."""
+
+    @property
+    def last_author(self) -> Author:
+        """Who wrote the last message (the list's "You: " / "Alex: " prefix)."""
+        return author_of(self.last_outgoing, parse_created_by(self.last_by), sent_here=self.last_sent_here)
 
 
 LISTING_BLOCK = 64
@@ -156,7 +166,8 @@ def _escape_like(text: str) -> str:
 
 
 ROW_SQL = f"""SELECT c.id, c.contact_id, c.contact_name, c.contact_number, c.sender_number, c.closed,
-                  c.unread_count, c.last_text, c.last_outgoing, c.last_status, c.last_at,
+                  c.unread_count, c.last_text, c.last_outgoing, c.last_status, c.last_at, c.last_by,
+                  sh.message_id IS NOT NULL AS last_sent_here,
                   {UNREAD_SQL} AS is_unread,
                   d.conversation_id IS NOT NULL AS has_draft,
                   mu.conversation_id IS NOT NULL AS muted,
@@ -165,7 +176,8 @@ ROW_SQL = f"""SELECT c.id, c.contact_id, c.contact_name, c.contact_number, c.sen
            LEFT JOIN read_marks r ON r.conversation_id = c.id
            LEFT JOIN drafts d ON d.conversation_id = c.id
            LEFT JOIN mutes mu ON mu.conversation_id = c.id
-           LEFT JOIN contacts k ON k.id = c.contact_id"""
+           LEFT JOIN contacts k ON k.id = c.contact_id
+           LEFT JOIN sent_here sh ON sh.message_id = c.last_message_id"""
 
 
 def _row(row: sqlite3.Row) -> ConversationRow:
@@ -185,6 +197,8 @@ def _row(row: sqlite3.Row) -> ConversationRow:
         last_outgoing=bool(row["last_outgoing"]),
         last_status=row["last_status"],
         last_at=parse_iso(row["last_at"]),
+        last_by=row["last_by"],
+        last_sent_here=bool(row["last_sent_here"]),
     )
 
 

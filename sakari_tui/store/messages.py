@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from ..api.models import Message
-from .raw import dump_json, load_json
+from .raw import created_by_json, dump_json, load_json
 from .times import iso
 
 EPOCH = "0000"
@@ -37,11 +37,11 @@ class CachedMessages:
         if not message.id:
             return
         self.db.execute(
-            """INSERT INTO messages (id, conversation_id, created_at, outgoing, status, raw)
-               VALUES (?, ?, ?, ?, ?, ?)
+            """INSERT INTO messages (id, conversation_id, created_at, outgoing, status, raw, created_by)
+               VALUES (?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT(id) DO UPDATE SET conversation_id=excluded.conversation_id,
                    created_at=excluded.created_at, outgoing=excluded.outgoing, status=excluded.status,
-                   raw=excluded.raw""",
+                   raw=excluded.raw, created_by=excluded.created_by""",
             (
                 message.id,
                 conversation_id,
@@ -49,6 +49,7 @@ class CachedMessages:
                 int(message.outgoing),
                 message.status,
                 raw or dump_json(message),
+                created_by_json(message),
             ),
         )
 
@@ -66,6 +67,19 @@ class CachedMessages:
                 (conversation_id, limit),
             ).fetchall()
         return [load_json(Message, row["raw"], self.db) for row in reversed(rows)]
+
+    def sent_here(self, message_ids: Iterable[str]) -> set[str]:
+        """Those of `message_ids` that this machine's outbox sent (sms/authors.py: "You")."""
+        ids = [mid for mid in message_ids if mid]
+        found: set[str] = set()
+        for start in range(0, len(ids), 500):  # within SQLite's limit on bound parameters
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                row[0]
+                for row in self.db.execute(f"SELECT message_id FROM sent_here WHERE message_id IN ({marks})", chunk)
+            )
+        return found
 
     def outgoing_texts(self, conversation_id: str, contact_id: str | None) -> list[tuple[str, str, str | None]]:
         """Cached outgoing messages to this contact (or conversation): (id, text, template) each."""

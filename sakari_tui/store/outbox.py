@@ -162,7 +162,8 @@ class Outbox:
             )
 
     def adopted(self, local_id: str, message_id: str | None) -> None:
-        """The server has this row's message: drop the row, and let no other row claim that message.
+        """The server has this row's message: drop the row, record the message as sent here, and let
+        no other row claim that message.
 
         Every other row is told (whatever its text: a placeholder-filled text can match another),
         in the same transaction, so a crash cannot leave the message claimable by a second row.
@@ -171,6 +172,11 @@ class Outbox:
             self.db.execute("BEGIN")
             self.db.execute("DELETE FROM outbox WHERE local_id = ?", (local_id,))
             if message_id:
+                # This machine sent it: the one record that makes it "You" (sms/authors.py).
+                self.db.execute(
+                    "INSERT OR IGNORE INTO sent_here (message_id, local_id, sent_at) VALUES (?, ?, ?)",
+                    (message_id, local_id, time.time()),
+                )
                 for row in self.db.execute("SELECT local_id, exclude_ids FROM outbox").fetchall():
                     excluded = json.loads(row["exclude_ids"])
                     if message_id not in excluded:

@@ -21,6 +21,13 @@ def dump_json(model: Conversation | Message | Contact) -> str:
     return json.dumps(model.to_wire(), sort_keys=True, ensure_ascii=False)
 
 
+def created_by_json(message: Message | None) -> str | None:
+    """A message's `created.by` as Sakari sent it (every field, known or not), for the columns
+    that attribute messages (sms/authors.py); None when it has none."""
+    by = message.created.by if message is not None and message.created is not None else None
+    return json.dumps(by.to_wire(), sort_keys=True, ensure_ascii=False) if by is not None else None
+
+
 _Model = TypeVar("_Model", Conversation, Message, Contact)
 
 

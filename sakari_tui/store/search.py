@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from ..sms.authors import Author, author_of, parse_created_by
 from ..text import sanitize
 from .times import parse_iso
 
@@ -63,6 +64,8 @@ class SearchHit:
     """None for contact hits."""
     snippet: Snippet
     contact_id: str | None = None
+    author: Author | None = None
+    """Who wrote a message hit (None for contact hits)."""
 
 
 @dataclass(frozen=True)
@@ -187,10 +190,12 @@ class Search:
             return []
         rows = self.db.execute(
             """SELECT m.id, m.conversation_id, m.created_at, m.outgoing, t.body,
-                      c.contact_id, c.contact_name, c.contact_number
+                      c.contact_id, c.contact_name, c.contact_number, m.created_by,
+                      sh.message_id IS NOT NULL AS sent_here
                FROM message_fts JOIN message_text t ON t.docid = message_fts.rowid
                JOIN messages m ON m.id = t.message_id
                LEFT JOIN conversations c ON c.id = m.conversation_id
+               LEFT JOIN sent_here sh ON sh.message_id = m.id
                WHERE message_fts MATCH ?
                ORDER BY m.created_at DESC, m.id DESC LIMIT ?""",
             (match, limit),
@@ -207,6 +212,9 @@ class Search:
                 outgoing=bool(row["outgoing"]),
                 snippet=message_snippet(row["body"], terms),
                 contact_id=row["contact_id"],
+                author=author_of(
+                    bool(row["outgoing"]), parse_created_by(row["created_by"]), sent_here=bool(row["sent_here"])
+                ),
             )
             for row in rows
         ]

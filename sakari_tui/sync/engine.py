@@ -27,8 +27,11 @@ from ..api import (
     Template,
     TemplateRequest,
 )
+from ..sms.authors import Author
+from ..sms.collision import CollisionCheck, DraftBase
 from ..store import MergeResult, OutboxEntry, SendState, Store
 from ..store.outbox import is_placeholder
+from .collisions import CollisionGuard
 from .delivery import RECONCILE_AT_S, Delivery
 from .events import ConversationMarked, ConversationsChanged, Event, ThreadChanged
 
@@ -66,6 +69,7 @@ class InboxEngine:
         self.clock = clock
         self.rng = rng or random.Random()
         self.delivery = Delivery(client, store, self.emit, clock=clock, rng=self.rng, reconcile_at=reconcile_at)
+        self.collisions = CollisionGuard(client, store, self.emit, page_size=thread_page_size)
         # Whether the API has messages older than those cached, per conversation (None: not known yet).
         self.older_available: dict[str, bool] = {}
         self._walked_once = False
@@ -91,10 +95,11 @@ class InboxEngine:
         self.store.inbox.mark_read(conversation_id)
         self.emit(ConversationMarked(conversation_id))
 
-    def save_draft(self, conversation_id: str, text: str) -> None:
-        """Keep the unsent text; the row's draft mark changes only when a draft begins or empties."""
+    def save_draft(self, conversation_id: str, text: str, base: DraftBase | None = None) -> None:
+        """Keep the unsent text (and, when it starts, what the thread looked like: the collision
+        guard's base); the row's draft mark changes only when a draft begins or empties."""
         had = bool(self.store.drafts.get(conversation_id))
-        self.store.drafts.save(conversation_id, text)
+        self.store.drafts.save(conversation_id, text, base.to_json() if base is not None else None)
         if had != bool(text.strip()):
             self.emit(ConversationMarked(conversation_id))
 
@@ -208,6 +213,25 @@ class InboxEngine:
         """Cached messages (oldest first) and the replies still in the outbox."""
         messages = self.store.inbox.thread(conversation_id, limit=limit)
         return messages, self.store.outbox.for_conversation(conversation_id)
+
+    def authors(self, messages: Iterable[Message]) -> dict[str, Author]:
+        """Who wrote each message, by id ("You" only for what this machine's outbox sent)."""
+        return self.collisions.authors(messages)
+
+    # --- the collision guard (see collisions.py) -----------------------------------------------
+
+    def draft_base(self, conversation_id: str) -> DraftBase:
+        """What the thread looks like now: the base of a draft that starts now."""
+        return self.collisions.base_now(conversation_id)
+
+    def saved_draft_base(self, conversation_id: str) -> DraftBase | None:
+        """The base kept with the conversation's draft, if any."""
+        return DraftBase.from_json(self.store.drafts.base(conversation_id))
+
+    async def check_collision(self, conversation_id: str, base: DraftBase | None) -> CollisionCheck:
+        """Read the thread's newest page again (one request) and tell what arrived since `base`
+        that is not ours; a failed read holds nothing (`unchecked` says why)."""
+        return await self.collisions.check(conversation_id, base)
 
     # --- sending (see delivery.py) -----------------------------------------------------------
 

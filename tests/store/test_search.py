@@ -9,11 +9,11 @@ from hypothesis import strategies as st
 
 from sakari_tui.api import Contact, Message
 from sakari_tui.store import SearchHit, Store
-from sakari_tui.store.cache import InboxCache
-from sakari_tui.store.db import MIGRATIONS, SCHEMA_VERSION, SEARCH_TOKENIZER
+from sakari_tui.store.db import SCHEMA_VERSION, SEARCH_TOKENIZER
 from sakari_tui.store.search import SNIPPET_WIDTH, SearchQuery, message_snippet
 
 from ..support.factories import NOW, conversation
+from ..support.old_store import old_store
 
 
 @pytest.fixture
@@ -369,24 +369,20 @@ def test_message_snippet_handles_matches_anywhere():
 
 def test_migration_backfills_a_store_cached_before_search_existed(tmp_path):
     path = tmp_path / "old.sqlite3"
-    old = sqlite3.connect(str(path), isolation_level=None)
-    old.row_factory = sqlite3.Row
-    for number in range(5):
-        for statement in MIGRATIONS[number]:
-            old.execute(statement)
-    old.execute("PRAGMA user_version = 5")
-    cache = InboxCache(old)
-    cache.merge_conversations(
-        [
-            conversation("a", name="Zofia Nowak", text="Wann öffnet ihr morgen?", contact_id="k1"),
-            conversation("b", name="Ji-woo Park", number="+821012345678", text="hello", minutes_ago=3),
-        ]
-    )
-    cache.merge_messages("a", [message("older", "Ich hätte gern einen Termin", minutes_ago=50, cid="a")])
-    cache.merge_contact(
-        Contact.model_validate({"id": "k1", "firstName": "Zofia", "lastName": "Nowak", "email": "zofia@example.pl"})
-    )
-    old.close()
+
+    def fill(cache):
+        cache.merge_conversations(
+            [
+                conversation("a", name="Zofia Nowak", text="Wann öffnet ihr morgen?", contact_id="k1"),
+                conversation("b", name="Ji-woo Park", number="+821012345678", text="hello", minutes_ago=3),
+            ]
+        )
+        cache.merge_messages("a", [message("older", "Ich hätte gern einen Termin", minutes_ago=50, cid="a")])
+        cache.merge_contact(
+            Contact.model_validate({"id": "k1", "firstName": "Zofia", "lastName": "Nowak", "email": "zofia@example.pl"})
+        )
+
+    old_store(path, 5, fill)
 
     store = Store(path)
     try:

@@ -126,6 +126,16 @@ class Inbox:
     def status_text(self) -> str:
         return str(self.status.render())
 
+    @property
+    def held(self):
+        """The collision guard's check that holds the reply (None when nothing is held)."""
+        return self._owner.thread_pane.held
+
+    def collision_text(self) -> str:
+        """The sentence above the compose box while the guard holds a reply ('' when hidden)."""
+        notice = self.screen.query_one("#collision-notice")
+        return str(notice.render()) if notice.display else ""
+
     def counter_text(self) -> str:
         """The compose box's line under the text: encoding, segments, cost, or why replies are off."""
         return str(self.compose.counter.render())

@@ -62,6 +62,10 @@ async def test_refused_send_keeps_text_and_reason_then_retry(build_app, server):
         await pilot.press("enter")
         server.state.inject_inbound(row.number, "STOP", to=row.sender_number)  # the app does not know yet
         await pilot.press(*"Are you there?", "ctrl+s")
+        # The collision guard's read finds the STOP first; the second Ctrl+S sends anyway.
+        await wait_until(lambda: inbox.held is not None, pilot)
+        assert inbox.collision_text().startswith("The customer wrote again")
+        await pilot.press("ctrl+s")
         await wait_until(lambda: any(p.state is SendState.FAILED for p in app.engine.pending.values()), pilot)
         await wait_until(lambda: "not sent:" in inbox.thread_text(), pilot)
         assert "R retries" in inbox.thread_text() and "Are you there?" in inbox.thread_text()
@@ -112,6 +116,8 @@ async def test_discard_puts_failed_text_back(build_app, server):
         await pilot.press("enter")
         server.state.inject_inbound(row.number, "STOP", to=row.sender_number)
         await pilot.press(*"Lost?", "ctrl+s")
+        await wait_until(lambda: inbox.held is not None, pilot)  # the guard saw the STOP
+        await pilot.press("ctrl+s")
         await wait_until(lambda: any(p.state is SendState.FAILED for p in app.engine.pending.values()), pilot)
         await pilot.press("escape", "D")
         assert app.engine.pending == {} and inbox.compose.text == "Lost?"

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from textual.widgets import Input, OptionList, Static
 
+from sakari_tui.sms.authors import CUSTOMER, YOU
 from sakari_tui.store import Store
 from sakari_tui.store.search import SearchHit, Snippet
 from sakari_tui.ui.screens.search import SearchScreen, hit_content
@@ -29,6 +30,7 @@ def hit(
     spans=((4, 10),),
     outgoing=False,
     minutes_ago=5,
+    author=None,
 ) -> SearchHit:
     return SearchHit(
         kind=kind,
@@ -39,6 +41,7 @@ def hit(
         created_at=NOW - timedelta(minutes=minutes_ago),
         outgoing=outgoing if kind == "message" else None,
         snippet=Snippet(text, spans),
+        author=(author or (YOU if outgoing else CUSTOMER)) if kind == "message" else None,
     )
 
 
@@ -213,3 +216,13 @@ async def test_fits_the_screen_with_a_real_store(size):
         assert app.results[0].conversation_id == "c1" and app.results[0].kind == "message"
     finally:
         store.close()
+
+
+def test_a_teammates_hit_says_whose_it_is_never_you():
+    from sakari_tui.sms.authors import author_of
+
+    alex = author_of(True, {"firstName": "Alex", "source": "hub"}, sent_here=False)
+    line = hit_content(hit(outgoing=True, author=alex), NOW).plain.split("\n")[1]
+    assert line == "  Alex: the parcel shipped"
+    auto = author_of(True, {"source": "autoresponder"}, sent_here=False)
+    assert hit_content(hit(outgoing=True, author=auto), NOW).plain.split("\n")[1].startswith("  Auto-reply: ")

@@ -56,6 +56,14 @@ def key_for(screen: InboxScreen, binding_id: str) -> str:
     return key_shown(screen, binding)
 
 
+def key_in_words(screen: InboxScreen, binding_id: str) -> str:
+    """`key_for`, as a sentence writes a key: "Ctrl+S" where the footer writes "^s"."""
+    shown = key_for(screen, binding_id)
+    if shown.startswith("^") and len(shown) > 1:
+        return "Ctrl+" + shown[1:].upper()
+    return shown
+
+
 # What each command does, in a sentence, for the palette (the binding's description is its title).
 DESCRIPTIONS = {
     "send": "Check the reply and send it",

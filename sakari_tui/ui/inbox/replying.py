@@ -7,6 +7,7 @@ decided by `sms.guard.check_reply`, a pure function; this only asks the user and
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ from ...sync import SendState
 from ..screens.confirm import ConfirmScreen, SendAnywayScreen
 from ..screens.new_conversation import NewConversation, NewConversationScreen
 from ..screens.template_picker import TemplatePickerScreen
+from .commands import key_in_words
 from .messages import ReplySubmitted
 
 if TYPE_CHECKING:
@@ -29,6 +31,8 @@ if TYPE_CHECKING:
     _Base = InboxScreen
 else:
     _Base = object
+
+log = logging.getLogger(__name__)
 
 
 class ReplyFlows(_Base):
@@ -70,6 +74,32 @@ class ReplyFlows(_Base):
         self.app.push_screen(SendAnywayScreen("\n".join(check.confirm) + "\n\nSend it anyway?"), answered)
 
     def _queue_reply(self, conversation_id: str, text: str) -> None:
+        """The reply passed its checks: last, unless turned off, the collision guard reads the thread."""
+        if self.settings.compose.collision_guard and not is_placeholder(conversation_id):
+            self._guard_then_queue(conversation_id, text)
+        else:
+            self._enqueue_reply(conversation_id, text)
+
+    @work(group="send-guard", exclusive=True, exit_on_error=False)
+    async def _guard_then_queue(self, conversation_id: str, text: str) -> None:
+        """Read the thread again (one request) and hold the reply if anyone else wrote since it
+        was started; a read that fails holds nothing (the reply queues as without the guard)."""
+        pane = self.thread_pane
+        check = await self.engine.check_collision(conversation_id, pane.draft_base)
+        if self.open_id != conversation_id or self.compose_box.text != text:
+            self.notify("Not sent: the reply changed while the thread was checked; press Ctrl+S again.")
+            return
+        if check.held:
+            pane.move_draft_base(check.base)  # what is shown now; only newer texts hold the next Ctrl+S
+            now = self.engine.client.server_time()
+            pane.hold(check, check.sentence(now=now, send_key=key_in_words(self, "app.send"), keep_key="Esc"))
+            return
+        if check.unchecked:
+            log.info("Collision guard could not read the thread (%s); sending as without it.", check.unchecked)
+        pane.release_hold()
+        self._enqueue_reply(conversation_id, text)
+
+    def _enqueue_reply(self, conversation_id: str, text: str) -> None:
         self.thread_pane.thread_log.pin_to_bottom()
         try:
             pending = self.engine.queue_reply(conversation_id, text)

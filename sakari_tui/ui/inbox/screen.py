@@ -310,6 +310,10 @@ class InboxScreen(ReplyFlows, ContactFlows, TriageActions, PassesWorkerFailures,
         self.conversations.show_filter()
 
     def action_escape(self) -> None:
+        if self.thread_pane.held is not None:  # "Esc keeps editing": the held reply stays in the box
+            self.thread_pane.release_hold()
+            self.thread_pane.focus_reply(say_why=False)
+            return
         self.conversations.clear_filter()
 
     def action_focus_compose(self) -> None:

@@ -7,6 +7,8 @@ Sending is the screen's: Ctrl+S here only posts `ReplySubmitted` with the text.
 
 from __future__ import annotations
 
+import time
+from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
 from textual import on, work
@@ -16,11 +18,13 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.reactive import reactive
 from textual.timer import Timer
-from textual.widgets import TextArea
+from textual.widgets import Static, TextArea
 
-from ...api import Conversation, SakariError
+from ...api import Conversation, Message, SakariError
 from ...config import Settings
 from ...editor import EditorError, edit_text, editor_argv
+from ...sms.authors import Author, AuthorKind
+from ...sms.collision import CollisionCheck, DraftBase
 from ...sync import InboxEngine, SendState
 from ..clock import FrozenClock, WallClock
 from ..failures import PassesWorkerFailures
@@ -41,6 +45,9 @@ NOTHING_OPEN = "Open a conversation to reply"
 # Said where the reply would go; short enough for one line of the compose box at 80 columns.
 OPTED_OUT = "Replies are off: this contact opted out."
 CLOSED = "Closed: Ctrl+N texts them again."
+# How long the header says a teammate is answering after their text came in while the thread was open.
+ANSWERING_FOR_S = 300.0
+ANSWERING = (AuthorKind.PERSON, AuthorKind.TEAMMATE)
 
 
 class ThreadPane(PassesWorkerFailures, Vertical):
@@ -66,10 +73,17 @@ oldest and newest; scrolling to the top loads older messages. **Enter** or **i**
         self._draft_timer: Timer | None = None
         # Held directly: the draft is saved while shutting down, when queries find nothing.
         self.compose_box = ComposeBox(settings.compose, id="compose")
+        self.draft_base: DraftBase | None = None
+        """What the thread looked like when the reply in the box was started (the collision guard's)."""
+        self.held: CollisionCheck | None = None
+        """A reply the collision guard held: what arrived while it was written."""
+        self._seen_newest: datetime | None = None
+        self._answering: tuple[str, float] | None = None
 
     def compose(self) -> ComposeResult:
         yield ThreadHeader(Content(""), id="thread-header")
         yield ThreadLog(clock=self.clock, id="thread")
+        yield Static("", id="collision-notice", markup=False)
         yield self.compose_box
 
     @property
@@ -115,12 +129,19 @@ oldest and newest; scrolling to the top loads older messages. **Enter** or **i**
             return
         if before is not None:
             self._save_draft(before)  # the box still holds the draft of the conversation left
+        self.release_hold()
         self.thread_log.found_key = None
         self.thread_limit = THREAD_WINDOW
         self._shown_messages = 0
+        self._seen_newest = None
+        self._answering = None
         compose = self.compose_box
         compose.recipient = self.number()
-        compose.set_text(self.store.drafts.get(opened))
+        draft = self.store.drafts.get(opened)
+        # A draft kept from before keeps the base it started with (a draft older than the guard:
+        # the thread as it is now); the box's change event then finds it set.
+        self.draft_base = (self.engine.saved_draft_base(opened) or self.engine.draft_base(opened)) if draft else None
+        compose.set_text(draft)
         self.thread_log.pin_to_bottom()
         self.show_thread()
 
@@ -131,7 +152,11 @@ oldest and newest; scrolling to the top loads older messages. **Enter** or **i**
         if conversation_id is None:
             return
         messages, pending = self.engine.thread(conversation_id, limit=self.thread_limit)
-        bubbles = [bubble_for_message(m) for m in messages] + [
+        authors = self.engine.authors(messages)
+        conversation = self.conversation()
+        number = conversation.phone_number.number if conversation and conversation.phone_number else None
+        self._note_answering(messages, authors)
+        bubbles = [bubble_for_message(m, authors.get(m.id or ""), conversation_number=number) for m in messages] + [
             bubble_for_pending(p, checking=p.state is SendState.UNKNOWN and not self.engine.gave_up(p)) for p in pending
         ]
         self._shown_messages = len(messages)
@@ -140,6 +165,58 @@ oldest and newest; scrolling to the top loads older messages. **Enter** or **i**
         )
         self.thread_log.show(bubbles, more_above=more, keep_position=keep_position)
         self.show_header()
+
+    def _note_answering(self, messages: list[Message], authors: dict[str, Author]) -> None:
+        """A teammate's text that comes in while the thread is open: the header says they are
+        answering, at once (on opening, a teammate's text of the last few minutes does too)."""
+        dated = [m for m in messages if m.created_at is not None]
+        newest = max((m.created_at for m in dated), default=None)  # type: ignore[type-var]
+        if self._seen_newest is None:  # just opened: a teammate's text is the newest, of the last minutes
+            now = self.engine.client.server_time() or time.time()
+            fresh = [m for m in dated[-1:] if now - m.created_at.timestamp() < ANSWERING_FOR_S]  # type: ignore[union-attr]
+        else:  # newer than anything shown before (older pages coming in are not news)
+            fresh = [m for m in dated if m.created_at > self._seen_newest]  # type: ignore[operator]
+        if newest is not None and (self._seen_newest is None or newest > self._seen_newest):
+            self._seen_newest = newest
+        for message in fresh:
+            author = authors.get(message.id or "")
+            if author is not None and author.kind in ANSWERING:
+                self._answering = (author.subject, time.monotonic())
+                self.set_timer(ANSWERING_FOR_S, self.show_header)
+
+    @property
+    def answering(self) -> str | None:
+        """Who is answering this conversation (a teammate whose text came in lately), or None."""
+        if self._answering is None or time.monotonic() - self._answering[1] >= ANSWERING_FOR_S:
+            return None
+        return self._answering[0]
+
+    # --- the collision guard ------------------------------------------------------------------
+
+    def hold(self, check: CollisionCheck, sentence: str) -> None:
+        """The guard held the reply: mark what arrived, and say so above the box."""
+        self.held = check
+        self.thread_log.arrived_keys = frozenset(a.message_id for a in check.arrivals)
+        notice = self.query_one("#collision-notice", Static)
+        notice.update(Content(sentence))
+        notice.display = True
+        self.thread_log.pin_to_bottom()
+        self.show_thread()
+
+    def release_hold(self) -> None:
+        """The held reply was sent, or the user went on editing: the marks and the sentence go."""
+        if self.held is None:
+            return
+        self.held = None
+        self.thread_log.arrived_keys = frozenset()
+        self.query_one("#collision-notice", Static).display = False
+        self.thread_log.refresh_layout()
+
+    def move_draft_base(self, base: DraftBase | None) -> None:
+        """The user has been shown the thread as `base` has it: the next send compares with it."""
+        if base is not None and self.compose_box.text.strip():
+            self.draft_base = base
+            self.save_draft_now()
 
     def show_found(self, message_id: str) -> None:
         """Lay out enough of the thread to hold `message_id` (a search hit), and bring it into view."""
@@ -155,7 +232,7 @@ oldest and newest; scrolling to the top loads older messages. **Enter** or **i**
         contact, not in a closed conversation)."""
         conversation = self.conversation()
         opted_out = conversation is not None and self.opted_out(conversation.id)
-        self.header.show(conversation, opted_out=opted_out)
+        self.header.show(conversation, opted_out=opted_out, answering=self.answering)
         if conversation is None:
             return
         reason = OPTED_OUT if opted_out else CLOSED if conversation.closed else None
@@ -281,6 +358,11 @@ oldest and newest; scrolling to the top loads older messages. **Enter** or **i**
     def _reply_changed(self) -> None:
         if self.open_id is None:
             return
+        if not self.compose_box.text.strip():
+            self.draft_base = None
+            self.release_hold()
+        elif self.draft_base is None:  # the first keystroke of a reply: remember the thread as it is
+            self.draft_base = self.engine.draft_base(self.open_id)
         if self._draft_timer is not None:
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(DRAFT_SAVE_DELAY_S, self.save_draft_now)
@@ -295,4 +377,5 @@ oldest and newest; scrolling to the top loads older messages. **Enter** or **i**
             self._draft_timer.stop()
             self._draft_timer = None
         # On failure the text stays in the box; the status line says it is not saved.
-        self.inbox.store_write(self.engine.save_draft, conversation_id, self.compose_box.text)
+        # The base is still the box's own here: on opening another thread it moves after this save.
+        self.inbox.store_write(self.engine.save_draft, conversation_id, self.compose_box.text, self.draft_base)

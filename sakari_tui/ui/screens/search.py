@@ -49,8 +49,9 @@ def hit_content(hit: SearchHit, now: datetime) -> Content:
     else:  # not sanitised: the spans would not line up, so show it plainly
         snippet = Content(for_display(one_line(text, 400)))
     body = [Content("  ")]
-    if hit.outgoing:
-        body.append(Content.styled("You: ", "$foreground-muted"))
+    if hit.outgoing and hit.author is not None:
+        # Who wrote it, as the list and the thread say (only this machine's own sends are "You").
+        body.append(Content.styled(for_display(hit.author.prefix), "$foreground-muted"))
     body.append(snippet)
     return Content.assemble(*head, "\n", *body)
 

@@ -361,7 +361,8 @@ class ConversationList(PassesWorkerFailures, ScrollView, can_focus=True):
         preview = one_line(row.last_text, 300) or "(no messages)"
         if row.last_outgoing:
             state = one_line(status_words(row.last_status), 60)  # the status string comes from the API
-            preview = f"You: {preview}" + (f" · {state}" if state else "")
+            # "You: " only for what this machine sent; a teammate's text says whose it is.
+            preview = f"{row.last_author.prefix}{preview}" + (f" · {state}" if state else "")
         text = Text("  " + for_display(preview), self._style("unread") if row.unread else self._style("dim"))
         text.truncate(max(1, width - 1), overflow="ellipsis", pad=True)
         return text

@@ -27,12 +27,23 @@ LIKE_OPT_OUT = (
     "⚑ reads like an opt-out",
     "⚑",
 )
+
+
+def answering_phrases(who: str) -> tuple[str, ...]:
+    """The flag that a teammate answered while the thread is open, longest first."""
+    who = for_display(one_line(who, 40))
+    return (f"● {who} is answering this conversation", f"● {who} is answering", f"● {who}", "●")
+
+
 # The fewest cells of a name cut to make room for a flag's words; below that the flag is its sign alone.
 NAME_ROOM = 8
 
 
-def header_content(conversation: Conversation | None, *, opted_out: bool, width: int | None = None) -> Content:
-    """The header on one line of at most `width` cells (all of it when `width` is None)."""
+def header_content(
+    conversation: Conversation | None, *, opted_out: bool, width: int | None = None, answering: str | None = None
+) -> Content:
+    """The header on one line of at most `width` cells (all of it when `width` is None).
+    `answering`: a teammate whose text came in while the thread was open."""
     if conversation is None:
         return Content("")
     contact = conversation.contact
@@ -51,6 +62,8 @@ def header_content(conversation: Conversation | None, *, opted_out: bool, width:
     flags: list[Phrase | None] = [None, None]
     if opted_out:
         flags = [(words, "bold $error") for words in OPTED_OUT]
+    elif answering:
+        flags = [(words, "bold $warning") for words in answering_phrases(answering)]
     elif last and reads_like_opt_out(last.message) and not last.outgoing:
         flags = [(words, "bold $warning") for words in LIKE_OPT_OUT]
     # Left out first to last: "open" (the usual state), the number it runs on, the contact's number.
@@ -86,19 +99,21 @@ class ThreadHeader(Static):
         super().__init__(content, id=id)
         self._conversation: Conversation | None = None
         self._opted_out = False
+        self._answering: str | None = None
 
-    def show(self, conversation: Conversation | None, *, opted_out: bool) -> None:
+    def show(self, conversation: Conversation | None, *, opted_out: bool, answering: str | None = None) -> None:
         self._conversation = conversation
         self._opted_out = opted_out
+        self._answering = answering
         self.refresh(layout=True)
 
     def whole(self) -> Content:
         """The header with nothing left out, as a window wide enough for all of it shows it."""
-        return header_content(self._conversation, opted_out=self._opted_out)
+        return header_content(self._conversation, opted_out=self._opted_out, answering=self._answering)
 
     def render(self) -> Content:
         width = self.content_size.width or None
-        return header_content(self._conversation, opted_out=self._opted_out, width=width)
+        return header_content(self._conversation, opted_out=self._opted_out, width=width, answering=self._answering)
 
     def get_content_height(self, container, viewport, width: int) -> int:
         return 1

@@ -21,13 +21,14 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...api.models import Message, MessageStatus
+from ...sms.authors import Author
 from ...sms.keywords import keyword_label, reads_like_opt_out
 from ...store import OutboxEntry
 from ...sync import SendState
 from ...text import for_display, one_line, sanitize
 from ..cell_widths import count_spacing_marks
 from ..clock import FrozenClock, WallClock
-from ..format import FAILED_STATUSES, clock_label, day_label, local_day, status_words
+from ..format import FAILED_STATUSES, clock_label, day_label, local_day, number_label, status_words
 
 BUBBLE_SHARE = 0.75
 MAX_URL = 2048
@@ -46,6 +47,8 @@ class Bubble:
     media: tuple[str, ...] = ()
     note: str = ""
     """A line under the bubble calling attention to it (keywords, texts that read like opt-outs)."""
+    by_someone_else: bool = False
+    """Outgoing, but not from this machine: a teammate, an auto-responder, a campaign (its own colour)."""
 
 
 KEYWORD_NOTES = {
@@ -66,10 +69,25 @@ def note_for(message: Message) -> str:
     return LIKE_OPT_OUT_NOTE if reads_like_opt_out(message.message) else ""
 
 
-def bubble_for_message(message: Message) -> Bubble:
+def fallback_note(message: Message, conversation_number: str | None) -> str:
+    """An outgoing text that left from another number than its conversation's: Sakari's shared-pool
+    fallback (or a Group's number changed). The customer saw a number they may not know."""
+    used = one_line(message.phone_number, 40)
+    if not message.outgoing or not used or not conversation_number or used == conversation_number:
+        return ""
+    return f"⚑ sent from {number_label(used)}, not this conversation's {number_label(conversation_number)}"
+
+
+def bubble_for_message(
+    message: Message, author: Author | None = None, *, conversation_number: str | None = None
+) -> Bubble:
+    """`author`: who wrote it (None: not known, drawn without a name); `conversation_number`: the
+    conversation's sender number, to flag a text that left from another one."""
     at = message.created_at or datetime.now(timezone.utc)
     meta = clock_label(at)
     if message.outgoing:
+        if author is not None:
+            meta = f"{author.label} · {meta}"
         # The status string and the error's description come from the API as well.
         state = one_line(status_words(message.status, message.error), 200)
         if state:
@@ -85,7 +103,8 @@ def bubble_for_message(message: Message) -> Bubble:
         meta=meta,
         failed=message.outgoing and message.status_kind in FAILED_STATUSES,
         media=urls,
-        note=note_for(message),
+        note=note_for(message) or fallback_note(message, conversation_number),
+        by_someone_else=message.outgoing and author is not None and author.someone_else,
     )
 
 
@@ -97,16 +116,17 @@ def bubble_for_pending(pending: OutboxEntry, *, checking: bool = False) -> Bubbl
     """
     at = pending.created_at
     reason = one_line(pending.error, 160)
+    when = f"You · {clock_label(at)}"
     if pending.state is SendState.FAILED:
-        meta = f"{clock_label(at)} · not sent: {reason} · R retries, D discards"
+        meta = f"{when} · not sent: {reason} · R retries, D discards"
     elif pending.state is SendState.UNKNOWN and checking:
-        meta = f"{clock_label(at)} · checking whether it was sent: {reason}"
+        meta = f"{when} · checking whether it was sent: {reason}"
     elif pending.state is SendState.UNKNOWN:
-        meta = f"{clock_label(at)} · unknown, check before resending: {reason} · R resends, D discards"
+        meta = f"{when} · unknown, check before resending: {reason} · R resends, D discards"
     elif pending.state is SendState.QUEUED and pending.attempts:
-        meta = f"{clock_label(at)} · waiting: {reason}"
+        meta = f"{when} · waiting: {reason}"
     else:
-        meta = f"{clock_label(at)} · sending…"
+        meta = f"{when} · sending…"
     stuck = pending.state is SendState.FAILED or (pending.state is SendState.UNKNOWN and not checking)
     return Bubble(pending.local_id, sanitize(pending.text), True, at, meta, stuck)
 
@@ -124,6 +144,8 @@ class ThreadLog(ScrollView, can_focus=True):
         "thread-log--hint",
         "thread-log--note",
         "thread-log--found",
+        "thread-log--teammate",
+        "thread-log--arrived",
     }
     DEFAULT_CSS = """
     ThreadLog { background: $background; scrollbar-size-vertical: 1; overflow-x: hidden; }
@@ -136,6 +158,8 @@ class ThreadLog(ScrollView, can_focus=True):
     ThreadLog > .thread-log--hint { color: $text-muted; }
     ThreadLog > .thread-log--note { color: $warning; text-style: bold; }
     ThreadLog > .thread-log--found { background: $warning-muted; color: $foreground; }
+    ThreadLog > .thread-log--teammate { background: $secondary-muted; color: $foreground; }
+    ThreadLog > .thread-log--arrived { background: $warning-muted; color: $foreground; text-style: bold; }
     """
     BINDINGS = [
         Binding("up,k", "scroll_up", "Up", show=False, id="thread.up"),
@@ -158,6 +182,8 @@ class ThreadLog(ScrollView, can_focus=True):
         """The first line of each bubble, by key."""
         self.found_key: str | None = None
         """A bubble to mark (the message a search led to)."""
+        self.arrived_keys: frozenset[str] = frozenset()
+        """Bubbles to mark as new (what arrived while a held reply was written)."""
         self._laid_out_width = -1
         self._pinned = True
         count_spacing_marks()
@@ -263,10 +289,19 @@ class ThreadLog(ScrollView, can_focus=True):
         segments = [Segment(s.text, base + s.style if s.style else base) for s in text.render(self.app.console)]
         return Strip(segments).crop_extend(0, width, base)
 
+    def _fill_of(self, bubble: Bubble) -> str:
+        if bubble.key in self.arrived_keys:
+            return "arrived"
+        if bubble.key == self.found_key:
+            return "found"
+        if bubble.by_someone_else:
+            return "teammate"
+        return "outgoing" if bubble.outgoing else "incoming"
+
     def _bubble_lines(self, bubble: Bubble, width: int) -> list[Strip]:
         console = self.app.console
         inner = max(8, int(width * BUBBLE_SHARE) - 2)
-        fill = self._style("found" if bubble.key == self.found_key else "outgoing" if bubble.outgoing else "incoming")
+        fill = self._style(self._fill_of(bubble))
         body = Text(for_display(bubble.text) or " ", end="")
         wrapped = list(body.wrap(console, inner, overflow="fold")) if bubble.text else [Text(" ")]
         for url in bubble.media:
