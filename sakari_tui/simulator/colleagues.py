@@ -77,14 +77,35 @@ class SimulatedColleagues:
         later = conversation.message_ids[conversation.message_ids.index(message_id) + 1 :]
         if any(by_a_person(state.messages[mid]) for mid in later):
             return
-        self.reply(conversation, colleague, at, pick=pick)
+        # Whoever already took the conversation in the Hub keeps it.
+        taken = next(
+            (
+                state.messages[mid].created_by
+                for mid in reversed(conversation.message_ids)
+                if (state.messages[mid].created_by or {}).get("source") == "hub"
+            ),
+            None,
+        )
+        self.reply(conversation, taken or colleague, at, pick=pick)
 
     def _line(self, conversation: ConversationRecord, pick: float) -> str:
-        """A greeting when nobody has answered yet, else one of the agent's short lines, in the contact's language."""
+        """An agent's short line in the contact's language: the greeting when nobody has answered yet,
+        "you're welcome" to a thank-you, else one of the others (each bank starts with its greeting
+        and ends its short lines with its "you're welcome")."""
         state = self._state
-        language = state.contacts[conversation.contact_id].attributes.get("language")
-        lines = [line for line in phrases(language).agent if len(line) <= _SHORT]
+        bank = phrases(state.contacts[conversation.contact_id].attributes.get("language"))
+        lines = [line for line in bank.agent if len(line) <= _SHORT]
         if not any(by_a_person(state.messages[mid]) for mid in conversation.message_ids):
             return lines[0]
-        rest = lines[1:] or lines
-        return rest[min(int(pick * len(rest)), len(rest) - 1)]
+        last_inbound = next(
+            (
+                state.messages[mid].text
+                for mid in reversed(conversation.message_ids)
+                if not state.messages[mid].outgoing
+            ),
+            "",
+        )
+        if last_inbound in bank.replies:
+            return lines[-1]
+        middle = lines[1:-1] or lines
+        return middle[min(int(pick * len(middle)), len(middle) - 1)]

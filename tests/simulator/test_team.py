@@ -188,7 +188,9 @@ async def test_a_colleagues_answer_is_delivered_and_customers_reply_to_it(make_s
 def _colleague_answers(seed: int) -> list[tuple[float, str, str, str]]:
     clock = ManualClock()
     state = SimulatorState(
-        SimulatorConfig(clock=clock, seed=seed, demo_data=False, failure_rate=0.0, auto_responder=False, **QUIET_CUSTOMERS)
+        SimulatorConfig(
+            clock=clock, seed=seed, demo_data=False, failure_rate=0.0, auto_responder=False, **QUIET_CUSTOMERS
+        )
     )
     start = clock.now()
     for n in range(40):
@@ -197,9 +199,7 @@ def _colleague_answers(seed: int) -> list[tuple[float, str, str, str]]:
         clock.advance(0.25)
         state.advance()
     return [
-        (m.created_at - start, m.created_by["id"], m.contact_id, m.text)
-        for m in state.messages.values()
-        if m.outgoing
+        (m.created_at - start, m.created_by["id"], m.contact_id, m.text) for m in state.messages.values() if m.outgoing
     ]
 
 
@@ -303,9 +303,11 @@ async def test_the_group_filter_picks_the_number_even_for_a_known_contact(sim, g
 
 
 async def test_the_group_filter_applies_to_contacts_by_id_and_to_filters(sim):
-    contact = (await sim.call("POST", "/contacts", json={"mobile": {"number": US_CUSTOMER}, "tags": [{"tag": "vip"}]}))
+    contact = await sim.call("POST", "/contacts", json={"mobile": {"number": US_CUSTOMER}, "tags": [{"tag": "vip"}]})
     contact_id = contact.json()["data"][0]["id"]
-    by_id = await sim.send(contacts=[{"id": contact_id}], template="a", phoneNumberFilter={"group": {"id": "grp-sales"}})
+    by_id = await sim.send(
+        contacts=[{"id": contact_id}], template="a", phoneNumberFilter={"group": {"id": "grp-sales"}}
+    )
     by_tag = await sim.send(filters={"tags": ["vip"]}, template="b", phoneNumberFilter={"group": {"id": "grp-sales"}})
     assert [r.json()["data"]["messages"][0]["phoneNumber"] for r in (by_id, by_tag)] == [SALES_NUMBER, SALES_NUMBER]
 
@@ -351,3 +353,14 @@ def test_the_demo_shows_a_live_colleague_answer_within_a_minute():
         state.advance()
     live = [state.messages[mid] for mid in set(state.messages) - before]
     assert any(m.outgoing and m.created_by and m.created_by["source"] == "hub" for m in live)
+
+
+@pytest.mark.parametrize(("colleague", "by"), [("alex", ALEX_BY), ("jordan", JORDAN_BY)])
+async def test_a_colleague_says_youre_welcome_to_a_thank_you_and_keeps_the_conversation(make_sim, colleague, by):
+    sim = await make_sim(**QUIET_CUSTOMERS, colleague_probability=1.0)
+    conversation_id = _conversation_of(sim, sim.inbound(US_CUSTOMER, "Do you ship to Canada?"))
+    sim.state.colleague_reply(conversation_id, "We do!", by=colleague)
+    sim.inbound(US_CUSTOMER, "Thanks!")
+    await sim.advance(31)
+    answer = _outgoing(sim, conversation_id)[-1]
+    assert (answer.text, answer.created_by) == ("You're welcome! Anything else I can help with?", by)
