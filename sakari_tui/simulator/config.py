@@ -17,7 +17,7 @@ DEMO_CLIENT_SECRET = "demo-client-secret-not-a-real-secret"
 
 @dataclass(frozen=True)
 class SenderNumber:
-    """A Sakari phone number the account sends from, in a sender group."""
+    """A Sakari phone number the account sends from, in a sender group (a Group in the Hub, with its own inbox)."""
 
     id: str
     number: str
@@ -27,10 +27,13 @@ class SenderNumber:
 
 
 DEFAULT_SENDERS: tuple[SenderNumber, ...] = (
-    # Both in ranges reserved for fiction (NANP 555-01xx, Ofcom 07700 900xxx).
-    SenderNumber("pn-us-support", "+14155550100", "US", "grp-support-us", "Support (US)"),
-    SenderNumber("pn-uk-support", "+447700900100", "GB", "grp-support-uk", "Support (UK)"),
+    # One number per Group, in two countries; both in ranges reserved for fiction (NANP 555-01xx,
+    # Ofcom 07700 900xxx). The ids are older than the Groups' names: kept so demo ids stay stable.
+    SenderNumber("pn-us-support", "+14155550100", "US", "grp-support", "Support"),
+    SenderNumber("pn-uk-support", "+447700900100", "GB", "grp-sales", "Sales"),
 )
+
+DEFAULT_AUTO_REPLY = "Thanks for texting Northwind Sales! A member of our team will reply shortly."
 
 # Per-segment SMS prices in USD by destination country; anything else uses the default.
 DEFAULT_PRICES: dict[str, float] = {
@@ -65,7 +68,8 @@ class SimulatorConfig:
     bulk: BulkData | None = None
     """Instead of the demo data, a generated account of this shape (load tests, benchmarks)."""
     customers: bool = False
-    """Simulated customers reply to delivered texts and start new conversations."""
+    """Simulated customers reply to delivered texts and start new conversations; with them, the rest of
+    the team (`colleagues`, `auto_responder`) comes to life."""
     clock: Clock = field(default_factory=SystemClock)
     """Time source; a ManualClock makes status progression and replies deterministic."""
     token_ttl: float = 3600.0
@@ -98,6 +102,20 @@ class SimulatorConfig:
     """Range of seconds a simulated customer takes to answer."""
     new_conversation_every: tuple[float, float] = (20.0, 60.0)
     """Range of seconds between customers starting new conversations."""
+    colleagues: bool = True
+    """While simulated customers are on, colleagues (Alex, Jordan) answer waiting texts from the Hub."""
+    colleague_delay: tuple[float, float] = (12.0, 30.0)
+    """Range of seconds a customer's text waits unanswered before a colleague may answer it."""
+    colleague_probability: float = 0.5
+    """Chance a colleague answers a text that waited `colleague_delay` unanswered."""
+    auto_responder: bool = True
+    """While simulated customers are on, the `auto_responder_group` answers each new conversation once."""
+    auto_responder_group: str = "grp-sales"
+    """The Group whose auto-responder is on (a group id of `senders`; another id = none)."""
+    auto_reply_text: str = DEFAULT_AUTO_REPLY
+    """What the auto-responder says."""
+    auto_reply_delay: float = 1.0
+    """Seconds from the customer's text to the auto-reply."""
     tick_interval: float = 0.25
     """Seconds between background advances when served (statuses, replies, webhooks)."""
     max_upload_bytes: int = 5 * 1024 * 1024

@@ -9,7 +9,26 @@ from __future__ import annotations
 
 from .records import Actor
 
-AGENT: Actor = {"id": "usr-demo-agent", "firstName": "Alex", "lastName": "Rivera"}
+# The team answering in the Sakari Hub, in the `created.by` shape of their texts. Alex wrote most
+# of the history (and the account's templates and contacts); Jordan takes some conversations.
+AGENT: Actor = {
+    "id": "usr-demo-agent",
+    "firstName": "Alex",
+    "lastName": "Rivera",
+    "name": "Alex Rivera",
+    "email": "alex.rivera@example.com",
+    "source": "hub",
+}
+JORDAN: Actor = {
+    "id": "usr-demo-jordan",
+    "firstName": "Jordan",
+    "lastName": "Lee",
+    "name": "Jordan Lee",
+    "email": "jordan.lee@example.com",
+    "source": "hub",
+}
+#: By the names the admin endpoint takes (`"colleague": "alex"`).
+COLLEAGUES: dict[str, Actor] = {"alex": AGENT, "jordan": JORDAN}
 
 # (first name, last name, country, language); None names are numbers that just texted in.
 PERSONAS: tuple[tuple[str | None, str | None, str, str], ...] = (

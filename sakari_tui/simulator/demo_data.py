@@ -10,6 +10,10 @@ closed conversations, contacts who texted STOP (and one who came back with START
 with parallel conversations on both Sakari numbers, every delivery state including undelivered
 and error with an embedded error, MMS in both directions, and one text still on its way.
 
+It is a team's inbox: Alex answers most conversations and Jordan some (from the Hub, named in
+`created.by`), and the Sales Group's auto-responder answered the first text of each Sales
+conversation of the last two weeks (it was switched on then).
+
 Who is in it (people, roles, templates, campaigns) is `demo_cast.py`; this module builds it.
 """
 
@@ -17,7 +21,7 @@ from __future__ import annotations
 
 import random
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .config import SenderNumber
@@ -37,6 +41,7 @@ from .demo_cast import (
     CAMPAIGNS,
     CLOSED_THEN_NEW,
     EUROPE,
+    JORDAN,
     LONG_THREADS,
     NUMBER_SHAPES,
     OPTED_OUT,
@@ -46,12 +51,15 @@ from .demo_cast import (
 from .demo_text import PhraseBank, phrases
 from .files import store_file, tiny_png
 from .messaging import apply_keywords
-from .records import CampaignRecord, ContactRecord, ConversationRecord, TemplateRecord
+from .records import Actor, CampaignRecord, ContactRecord, ConversationRecord, TemplateRecord, autoresponder_actor
 
 if TYPE_CHECKING:
     from .state import SimulatorState
 
 MINUTE, HOUR, DAY = 60.0, 3600.0, 86400.0
+# How long ago the Sales auto-responder was switched on, and Jordan's share of the conversations.
+AUTO_REPLIES_FOR = 14 * DAY
+JORDANS_SHARE = 0.35
 
 
 @dataclass
@@ -66,6 +74,8 @@ class _Plan:
     unread: bool = False
     opt_out_word: str | None = None
     came_back: bool = False
+    agent: Actor = field(default_factory=lambda: AGENT)
+    auto_reply: bool = False
 
 
 def _ascii(text: str) -> str:
@@ -183,7 +193,7 @@ def _build(state: SimulatorState, rng: random.Random, plan: _Plan, statuses: lis
             lines += [(False, "START"), (True, rng.choice(bank.agent))]
     times = _times(rng, plan.end, len(lines))
     conversation = conversation_for(state, plan.contact, plan.sender.id, times[0])
-    for (outgoing, text), at in zip(lines, times, strict=True):
+    for index, ((outgoing, text), at) in enumerate(zip(lines, times, strict=True)):
         if outgoing:
             add_message(
                 state,
@@ -193,16 +203,44 @@ def _build(state: SimulatorState, rng: random.Random, plan: _Plan, statuses: lis
                 status="delivered",
                 at=at,
                 template=text,
-                created_by=AGENT,
+                created_by=plan.agent,
             )
         else:
             apply_keywords(state, plan.contact, text, at)
             add_message(state, conversation, text=text, outgoing=False, status="received", at=at)
+        if index == 0 and plan.auto_reply:
+            _add_auto_reply(state, conversation, at + state.config.auto_reply_delay)
     _settle_reads(state, conversation, plan.unread)
     _assign_statuses(state, conversation, statuses)
     if plan.closed:
         close_conversation(state, conversation, plan.end + rng.uniform(10 * MINUTE, 6 * HOUR))
     return conversation
+
+
+def _add_auto_reply(state: SimulatorState, conversation: ConversationRecord, at: float) -> None:
+    sender = state.sender(conversation.sender_id)
+    text = state.config.auto_reply_text
+    by = autoresponder_actor(sender.group_id, sender.group_name)
+    add_message(state, conversation, text=text, outgoing=True, status="delivered", at=at, template=text, created_by=by)
+
+
+def _staff(state: SimulatorState, team: random.Random, plan: _Plan, now: float) -> _Plan:
+    """Who answers the conversation (the long-running customers are Alex's), and whether the
+    auto-responder was on when it opened."""
+    long_thread = (plan.contact.first_name, plan.contact.last_name) in LONG_THREADS
+    plan.agent = JORDAN if team.random() < JORDANS_SHARE and not long_thread else AGENT
+    plan.auto_reply = (
+        state.config.auto_responder
+        and plan.sender.group_id == state.config.auto_responder_group
+        and now - plan.end < AUTO_REPLIES_FOR
+    )
+    return plan
+
+
+def _owner(state: SimulatorState, conversation: ConversationRecord) -> Actor:
+    """The colleague who answered the conversation in the Hub (Alex if nobody has yet)."""
+    hub = (state.messages[mid].created_by or {} for mid in reversed(conversation.message_ids))
+    return next((by for by in hub if by.get("source") == "hub"), AGENT)
 
 
 def _settle_reads(state: SimulatorState, conversation: ConversationRecord, unread: bool) -> None:
@@ -288,7 +326,7 @@ def _add_media(state: SimulatorState, rng: random.Random, conversations: list[Co
             status="delivered" if outgoing else "received",
             at=min(at, now - 1),
             template=text if outgoing else None,
-            created_by=AGENT if outgoing else None,
+            created_by=_owner(state, conversation) if outgoing else None,
         )
         if not outgoing and len(conversation.unread) == 1:
             mark_read(state, conversation)  # it was not an unread conversation
@@ -297,6 +335,8 @@ def _add_media(state: SimulatorState, rng: random.Random, conversations: list[Co
 def load_demo_data(state: SimulatorState) -> None:
     """Fill an empty state with the demo account for `state.config.seed`."""
     rng = random.Random(f"demo-{state.config.seed}")
+    # The team's part draws from its own generator, so the rest of the story stays as it was.
+    team = random.Random(f"demo-team-{state.config.seed}")
     now = state.now()
     with state.lock:
         _load_templates(state, rng, now)
@@ -310,8 +350,11 @@ def load_demo_data(state: SimulatorState) -> None:
             name = (plan.contact.first_name, plan.contact.last_name)
             if name in CLOSED_THEN_NEW:
                 old_end = plan.end - rng.uniform(3, 20) * DAY
-                _build(state, rng, _Plan(plan.contact, plan.sender, old_end, rng.choice((3, 5, 7)), closed=True), [])
-            by_recency.append(_build(state, rng, plan, statuses if rng.random() < 0.25 else []))
+                old = _Plan(plan.contact, plan.sender, old_end, rng.choice((3, 5, 7)), closed=True)
+                _build(state, rng, _staff(state, team, old, now), [])
+            by_recency.append(
+                _build(state, rng, _staff(state, team, plan, now), statuses if rng.random() < 0.25 else [])
+            )
         by_recency.sort(key=lambda conversation: conversation.updated_at, reverse=True)
         _add_media(state, rng, by_recency, now)
         # One text is still on its way when the demo starts, so statuses visibly move.
@@ -322,4 +365,4 @@ def load_demo_data(state: SimulatorState) -> None:
         )
         contact = state.contacts[newest.contact_id]
         text = phrases(contact.attributes.get("language")).agent[0]
-        queue_outgoing(state, contact, newest.sender_id, text, now, template=text, created_by=AGENT)
+        queue_outgoing(state, contact, newest.sender_id, text, now, template=text, created_by=_owner(state, newest))

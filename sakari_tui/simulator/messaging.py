@@ -230,8 +230,14 @@ def _as_list(body: dict, key: str) -> None:
         raise ApiError(400, "REQ-001", f"'{key}' must be a list")
 
 
-def send_messages(state: SimulatorState, body: object, at: float, actor: Actor | None) -> SendResult:
-    """Validate and send a `SendMessagesRequest`; see the module docstring for the error rules."""
+def send_messages(
+    state: SimulatorState, body: object, at: float, actor: Actor | None, contact_actor: Actor | None = None
+) -> SendResult:
+    """Validate and send a `SendMessagesRequest`; see the module docstring for the error rules.
+
+    `actor` is the texts' `created.by`; `contact_actor` that of contacts the send creates (default `actor`).
+    Fields the request schema does not have (a guessed `sendAt`, anything else) are ignored, as Sakari does.
+    """
     if not isinstance(body, dict):
         raise ApiError(400, "REQ-001", "The request body must be a JSON object")
     template = body.get("template") if body.get("template") is not None else ""
@@ -264,7 +270,7 @@ def send_messages(state: SimulatorState, body: object, at: float, actor: Actor |
     for recipient in valid:
         contact = recipient.contact
         if recipient.new_fields is not None:
-            contact, _ = create_or_merge(state, recipient.new_fields, None, at, actor)
+            contact, _ = create_or_merge(state, recipient.new_fields, None, at, contact_actor or actor)
         assert contact is not None and recipient.sender is not None
         result.messages.append(
             queue_outgoing(
@@ -282,6 +288,11 @@ def send_messages(state: SimulatorState, body: object, at: float, actor: Actor |
             )
         )
     return result
+
+
+def is_keyword(text: str) -> bool:
+    """True for an opt-out or opt-in keyword (the whole text, any case): nobody answers those."""
+    return text.strip().upper() in OPT_OUT_KEYWORDS | OPT_IN_KEYWORDS
 
 
 def apply_keywords(state: SimulatorState, contact: ContactRecord, text: str, at: float) -> None:
@@ -305,7 +316,8 @@ def receive_inbound(
     media: list[dict] | None = None,
     at: float,
 ) -> MessageRecord:
-    """A customer texts the account: find or create the contact and conversation, apply keywords."""
+    """A customer texts the account: find or create the contact and conversation, apply keywords;
+    the team (colleagues, the auto-responder) then sees the text."""
     try:
         mobile, _ = normalise(from_number, None, state.config.default_country)
     except InvalidNumber as exc:
@@ -335,4 +347,6 @@ def receive_inbound(
         media=media,
     )
     queue_message_event(state, "message-received", message, at)
+    state.colleagues.on_inbound(message, at)
+    state.auto_responder.on_inbound(message, at)
     return message

@@ -7,7 +7,25 @@ from dataclasses import dataclass, field
 #: Who created or changed a record, in the spec's `Updated.by` shape.
 Actor = dict[str, str]
 
+#: Contacts, templates and campaigns written through the API.
 API_ACTOR: Actor = {"id": "api", "firstName": "Sakari", "lastName": "API"}
+#: Messages sent through the API (POST /messages): Sakari names no person for them.
+API_SENDER: Actor = {"id": "api", "source": "api"}
+
+
+def autoresponder_actor(group_id: str, group_name: str) -> Actor:
+    """A Group's auto-responder that answers any inbound text, as `created.by` of its replies."""
+    return {
+        "id": f"autoresponder-{group_id}",
+        "name": f"{group_name} auto-responder",
+        "source": "autoresponder",
+        "subSource": "any",
+    }
+
+
+def campaign_actor(campaign_id: str, name: str) -> Actor:
+    """A campaign, as `created.by` of the texts it sent."""
+    return {"id": campaign_id, "name": name, "source": "campaign"}
 
 
 @dataclass

@@ -11,15 +11,20 @@ import random
 import threading
 from collections import deque
 
+from .autoresponder import AutoResponder
 from .bulk_data import load_bulk_data
+from .colleagues import SimulatedColleagues
 from .config import SenderNumber, SimulatorConfig
 from .customers import SimulatedCustomers
+from .demo_cast import AGENT, COLLEAGUES
 from .demo_data import load_demo_data
+from .errors import ApiError
 from .faults import FaultInjector, FaultSettings, RequestCounter
 from .ids import IdFactory
 from .messaging import receive_inbound
 from .ratelimit import RateLimitSettings, TokenBucket
 from .records import (
+    Actor,
     CampaignRecord,
     ContactRecord,
     ConversationRecord,
@@ -64,6 +69,8 @@ class SimulatorState:
         self._message_seq = 0
 
         self.customers = SimulatedCustomers(self)
+        self.colleagues = SimulatedColleagues(self)
+        self.auto_responder = AutoResponder(self)
         if self.config.bulk is not None:
             load_bulk_data(self, self.config.bulk)
         elif self.config.demo_data:
@@ -124,6 +131,33 @@ class SimulatorState:
         with self.lock:
             self.scheduler.run_due(self.now())
             return receive_inbound(self, from_number, text, to=to, media=media, at=self.now()).id
+
+    def colleague_reply(
+        self, conversation_id: str, text: str | None = None, by: str | Actor | None = None
+    ) -> MessageRecord:
+        """A colleague answers from the Hub now, through the outgoing path of API sends.
+
+        `by` is "alex" (the default) or "jordan", or any `created.by` dict; without `text` they say a
+        line of the demo's in the contact's language. Refused like a send: CONV-001 for an unknown
+        conversation, CONT-010 for an opted-out contact; a closed conversation gets a new one.
+        """
+        if isinstance(by, str):
+            if by.casefold() not in COLLEAGUES:
+                raise ApiError(400, "REQ-001", f"colleague must be one of {', '.join(COLLEAGUES)}")
+            by = COLLEAGUES[by.casefold()]
+        if text is not None and not text.strip():
+            raise ApiError(400, "MSG-002", "Message text is empty")
+        with self.lock:
+            self.scheduler.run_due(self.now())
+            conversation = self.conversations.get(conversation_id)
+            if conversation is None:
+                raise ApiError(404, "CONV-001", "Invalid conversation id")
+            contact = self.live_contact(conversation.contact_id)
+            if contact is None:
+                raise ApiError(404, "CONT-002", "Unknown contact id")
+            if contact.blocked_at is not None:
+                raise ApiError(400, "CONT-010", "Contact has requested no further communication")
+            return self.colleagues.reply(conversation, by or AGENT, self.now(), text)
 
     def set_faults(self, **changes: object) -> FaultSettings:
         """Change fault settings at runtime (see FaultSettings for the fields)."""

@@ -823,7 +823,7 @@ async def test_unknown_fields_are_kept_in_model_extra(server, client):
     assert message.model_extra is not None and message.model_extra["jobId"] == result.job_id
     conversation = await client.fetch_conversation(conversation_id)
     assert conversation.phone_number is not None and conversation.phone_number.model_extra is not None
-    assert conversation.phone_number.model_extra["group"]["id"] == "grp-support-us"
+    assert conversation.phone_number.model_extra["group"]["id"] == "grp-support"
     hook = await client.subscribe_webhook("http://127.0.0.1:9/hook", ["message-sent"])
     assert hook.model_extra is not None and "created" in hook.model_extra
 

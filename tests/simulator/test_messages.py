@@ -78,7 +78,7 @@ async def test_send_follows_up_from_the_number_the_contact_last_used(sim):
 async def test_phone_number_filter_picks_the_sender_group(sim):
     data = (
         await sim.send(
-            contacts=[{"mobile": {"number": ANN}}], template="hi", phoneNumberFilter={"group": {"id": "grp-support-uk"}}
+            contacts=[{"mobile": {"number": ANN}}], template="hi", phoneNumberFilter={"group": {"id": "grp-sales"}}
         )
     ).json()["data"]
     assert data["messages"][0]["phoneNumber"] == "+447700900100"

@@ -2,9 +2,12 @@
 
 | method & path                      | body / answer                                                   |
 |------------------------------------|-----------------------------------------------------------------|
-| GET    /_sim                       | summary: account, clock, counts, customers, faults (and those  |
-|                                    | fired so far), rate limit                                       |
+| GET    /_sim                       | summary: account, clock, counts, customers (and colleagues,    |
+|                                    | auto-responder), faults (and those fired so far), rate limit    |
 | POST   /_sim/inbound               | `{from, to?, text, media?: [{url, type?}]}` -> 201 the message |
+| POST   /_sim/colleague-reply       | `{conversationId, text?, colleague?: "alex"|"jordan"}` -> 201   |
+|                                    | the message, sent now from the Hub (`created.by` the colleague; |
+|                                    | no text: a line in the contact's language; default Alex)        |
 | GET    /_sim/faults                | current fault settings                                          |
 | PUT    /_sim/faults                | partial `FaultSettings` (latency, error_rate, ...)              |
 | DELETE /_sim/faults                | turn every fault off                                            |
@@ -74,6 +77,8 @@ def _summary(state: SimulatorState) -> dict:
                 "files": len(state.files),
             },
             "customers": state.customers.enabled,
+            "colleagues": state.colleagues.active,
+            "autoResponder": state.auto_responder.active,
             "faults": state.faults.settings.to_json(),
             "faultsFired": state.fault_counts(),
             "rateLimit": {"rate": state.rate_limiter.settings.rate, "burst": state.rate_limiter.settings.burst},
@@ -95,6 +100,19 @@ async def inbound(request: Request, state: SimulatorState) -> Response:
     message_id = state.inject_inbound(sender, text, to=body.get("to"), media=media)
     with state.lock:
         return ok(message_json(state, state.messages[message_id], view_for(request, state)), 201)
+
+
+async def colleague_reply(request: Request, state: SimulatorState) -> Response:
+    """A colleague answers a conversation from the Hub: `{conversationId, text?, colleague?}`."""
+    body = await json_object(request)
+    conversation_id, text, colleague = body.get("conversationId"), body.get("text"), body.get("colleague")
+    if not isinstance(conversation_id, str):
+        raise ApiError(400, "REQ-001", "'conversationId' must be a string")
+    if not isinstance(text, str | None) or not isinstance(colleague, str | None):
+        raise ApiError(400, "REQ-001", "'text' and 'colleague' must be strings")
+    message = state.colleague_reply(conversation_id, text, by=colleague)
+    with state.lock:
+        return ok(message_json(state, message, view_for(request, state)), 201)
 
 
 async def get_faults(request: Request, state: SimulatorState) -> Response:
@@ -177,6 +195,7 @@ def routes() -> list[Route]:
     return [
         admin_route("GET", "/_sim", summary),
         admin_route("POST", "/_sim/inbound", inbound),
+        admin_route("POST", "/_sim/colleague-reply", colleague_reply),
         admin_route("GET", "/_sim/faults", get_faults),
         admin_route("PUT", "/_sim/faults", put_faults),
         admin_route("DELETE", "/_sim/faults", reset_faults),

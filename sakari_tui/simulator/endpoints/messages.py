@@ -10,7 +10,7 @@ from starlette.routing import Route
 
 from ..errors import ApiError
 from ..messaging import send_messages
-from ..records import API_ACTOR, MessageRecord
+from ..records import API_ACTOR, API_SENDER, MessageRecord
 from ..serialize import message_json
 from .common import api_route, json_body, ok, page, page_params, view_for
 
@@ -45,7 +45,7 @@ async def send(request: Request, state: SimulatorState) -> Response:
     body = await json_body(request)
     view = view_for(request, state)
     with state.lock:
-        result = send_messages(state, body, state.now(), API_ACTOR)
+        result = send_messages(state, body, state.now(), API_SENDER, contact_actor=API_ACTOR)
         return ok(
             {
                 "messages": [message_json(state, message, view) for message in result.messages],
