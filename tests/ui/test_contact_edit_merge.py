@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from textual.widgets import Input, Static
 
-from sakari_tui.api import OPTED_OUT_TAG
-from sakari_tui.ui.screens.edit_contact import KEEPS_OPT_OUT, EditContactScreen
+from sakari_tui.api import OPTED_OUT_TAG, Contact
+from sakari_tui.ui.screens.edit_contact import KEEPS_OPT_OUT, ContactEdit, EditContactScreen
 
+from ..support.hosts import Host
 from ..support.inbox import Inbox
 from ..support.waiting import wait_until
 
@@ -152,3 +153,17 @@ async def test_a_failed_read_before_the_write_keeps_the_form_as_typed(build_app,
         assert "\n" not in error_text(screen) and app.screen is screen
         assert screen.query_one("#contact-last", Input).value == "Newname"
         assert server_contact(server, row.contact_id).last_name != "Newname"
+
+
+async def test_a_tag_shown_made_safe_is_saved_under_its_real_name():
+    odd = Contact.model_validate({"id": "k7", "firstName": "Ann", "tags": ["a\x1b[31mb", "vip"]})
+    app = Host(screen=EditContactScreen(odd))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(lambda: app.dialog.is_attached, pilot)
+        tags = app.dialog.query_one("#contact-tags", Input)
+        assert "\x1b" not in tags.value
+        tags.value = tags.value.replace(", vip", "") + ", late"
+        await pilot.press("ctrl+s")
+        await wait_until(lambda: app.results, pilot)
+    edit = app.results[0]
+    assert edit == ContactEdit("k7", tags=("a\x1b[31mb", "late")) and edit.base is odd
