@@ -17,13 +17,10 @@ from ..api import (
     OPTED_OUT_AT_ATTRIBUTE,
     OPTED_OUT_TAG,
     Contact,
-    ContactRequest,
     Conversation,
     Message,
-    Mobile,
     SakariClient,
     SakariError,
-    Tag,
     Template,
     TemplateRequest,
 )
@@ -32,6 +29,7 @@ from ..sms.collision import CollisionCheck, DraftBase
 from ..store import MergeResult, OutboxEntry, SendState, Store
 from ..store.outbox import is_placeholder
 from .collisions import CollisionGuard
+from .contact_writes import ContactChanges, ContactWrite, ContactWriter
 from .delivery import RECONCILE_AT_S, Delivery
 from .events import ConversationMarked, ConversationsChanged, Event, ThreadChanged
 
@@ -328,65 +326,37 @@ class InboxEngine:
         email: str | None = None,
         tags: Iterable[str] | None = None,
         attributes: Mapping[str, Any] | None = None,
+        base: Contact | None = None,
     ) -> Contact:
         """Change a contact's name, email and tags; returns the contact as Sakari now has it.
 
-        None leaves a field as it is, "" clears it. `tags` replaces the tag list (tags kept keep
-        their visibility); `attributes` are added to the existing ones. The contact is read
-        first and sent whole (mobile and attributes included), because a PUT may replace what it
-        is not given. The store and the cached conversations' names are updated.
+        None leaves a field as it is, "" clears it. `tags` is the list the user wants, `attributes`
+        are added to the existing ones; both are merged with what Sakari has now, against `base`
+        (the contact as the user saw it; None: as it is now). See `write_contact`.
         """
-        current = await self.client.fetch_contact(contact_id)
-        return await self._put_contact(
-            current, first_name=first_name, last_name=last_name, email=email, tags=tags, attributes=attributes
+        changes = ContactChanges(
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            tags=None if tags is None else tuple(tags),
+            attributes=attributes,
         )
+        return (await self.write_contact(contact_id, changes, base=base)).contact
+
+    async def write_contact(
+        self, contact_id: str, changes: ContactChanges, *, base: Contact | None = None
+    ) -> ContactWrite:
+        """Write `changes` (made against `base`) merged with anyone else's: the contact now, the
+        conflicts and what was lost (see `contact_writes`). The store and the rows follow."""
+        return await ContactWriter(self.client, self.store, self.emit).write(contact_id, changes, base=base)
 
     async def mark_opted_out(self, contact_id: str) -> Contact:
         """Record that the contact asked for no more texts: the `opted-out` tag plus an
-        `optedOutAt` attribute (Sakari has no call that opts a contact out for us)."""
-        current = await self.client.fetch_contact(contact_id)
-        names = [tag.tag for tag in current.tags or ()]
-        if not current.marked_opted_out:
-            names.append(OPTED_OUT_TAG)
+        `optedOutAt` attribute (Sakari has no call that opts a contact out for us). Returns the
+        contact as read after the write: check `marked_opted_out`, a concurrent edit may have won."""
         when = datetime.fromtimestamp(self.clock(), timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
-        return await self._put_contact(current, tags=names, attributes={OPTED_OUT_AT_ATTRIBUTE: when})
-
-    async def _put_contact(
-        self,
-        current: Contact,
-        *,
-        first_name: str | None = None,
-        last_name: str | None = None,
-        email: str | None = None,
-        tags: Iterable[str] | None = None,
-        attributes: Mapping[str, Any] | None = None,
-    ) -> Contact:
-        contact_id = current.id or ""
-        if tags is None:
-            new_tags = list(current.tags or [])
-        else:
-            known = {tag.tag: tag for tag in current.tags or ()}
-            new_tags = []
-            for name in dict.fromkeys(name.strip() for name in tags if name and name.strip()):
-                new_tags.append(known.get(name) or Tag(tag=name))
-        request = ContactRequest(
-            mobile=Mobile(number=current.mobile.number, country=current.mobile.country) if current.mobile else None,
-            # "" (not None, which is left out of the body) so that a cleared field is cleared.
-            first_name=(current.first_name or "") if first_name is None else first_name.strip(),
-            last_name=(current.last_name or "") if last_name is None else last_name.strip(),
-            email=(current.email or "") if email is None else email.strip(),
-            attributes={**(current.attributes or {}), **(attributes or {})},
-            tags=new_tags,
-        )
-        updated = await self.client.update_contact(contact_id, request)
-        if not updated.id:
-            updated = updated.model_copy(update={"id": contact_id})
-        self.store.inbox.merge_contact(updated)
-        # Every conversation of the contact, renamed or not: the opt-out mark shows in the rows too.
-        conversations = self.store.inbox.update_contact_identity(updated)
-        if conversations:
-            self.emit(ConversationsChanged(tuple(conversations), ()))
-        return updated
+        changes = ContactChanges(add_tags=(OPTED_OUT_TAG,), attributes={OPTED_OUT_AT_ATTRIBUTE: when})
+        return (await self.write_contact(contact_id, changes)).contact
 
     # --- templates ---------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from textual import work
 
 from ...api import Conversation, SakariError
 from ...sms.phones import display_number
+from ...sync.contact_writes import ContactWrite, saved_sentence
 from ...text import one_line
 from ..screens.confirm import ConfirmScreen
 from ..screens.edit_contact import EditContactScreen
@@ -90,14 +91,23 @@ class ContactFlows(_Base):
             self.notify("This contact is not cached yet; try again after the next refresh.")
             return
 
+        written: list[ContactWrite] = []
+
         async def save(edit) -> None:
-            await self.engine.update_contact(edit.contact_id, **edit.as_kwargs())
+            # Merged with what Sakari has by then, against the contact the dialog opened with.
+            written.append(await self.engine.write_contact(edit.contact_id, edit.changes, base=edit.base))
 
         def done(edit) -> None:
-            if edit is not None:
+            if edit is None:
+                return
+            # Plain text (the app's notify takes no markup); the sentence sanitises contact values.
+            warning = saved_sentence(written[-1]) if written else None
+            if warning:
+                self.notify(warning, severity="warning", timeout=10)
+            else:
                 self.notify("Contact saved.")
-                self.show_contact()
-                self.thread_pane.show_header()
+            self.show_contact()
+            self.thread_pane.show_header()
 
         self.app.push_screen(EditContactScreen(contact, save=save), done)
 
@@ -122,7 +132,7 @@ class ContactFlows(_Base):
         self.app.push_screen(
             ConfirmScreen(
                 f"Mark {name} as opted out? Replies to them will be refused from now on. "
-                f"(Recorded on the contact as the tag 'opted-out'; remove the tag to undo.)",
+                f"(Recorded on the contact as the tag 'opted-out', which edits here keep; remove it in Sakari to undo.)",
                 yes="Mark opted out",
                 no="Cancel",
             ),
@@ -132,13 +142,20 @@ class ContactFlows(_Base):
     @work(group="contact", exit_on_error=False)
     async def mark_opted_out(self, contact_id: str) -> None:
         try:
-            await self.engine.mark_opted_out(contact_id)
+            contact = await self.engine.mark_opted_out(contact_id)
         except SakariError as error:
             self.app.report_error(error)
             return
-        self.notify(
-            "Marked opted out: replies to this contact are off. To undo, remove the tag 'opted-out' (c, then e)."
-        )
+        if contact.marked_opted_out:
+            self.notify(
+                "Marked opted out: replies to this contact are off. To undo, remove the tag 'opted-out' in Sakari."
+            )
+        else:
+            # Read back after the write: someone else's write landed on top of ours.
+            self.notify(
+                "Not marked opted out: the contact changed again on Sakari while saving; press O to try again.",
+                severity="warning",
+            )
         self.thread_pane.show_header()
         self.show_contact()
         self.conversations.relist()

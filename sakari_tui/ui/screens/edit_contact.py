@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from textual import work
@@ -15,8 +15,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Input, Label, Static
 
-from ...api import SakariError
+from ...api import OPTED_OUT_TAG, SakariError
 from ...api.models import Contact, ContactIdentifiers
+from ...sync.contact_writes import ContactChanges
 from ...text import one_line, sanitize
 from ..widgets.inputs import SafeInput
 from .confirm import ConfirmScreen
@@ -27,6 +28,10 @@ log = logging.getLogger(__name__)
 # Loose on purpose: one @, something before it, and a dot with something on both sides after it.
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 FIELD_LIMIT = 200
+KEEPS_OPT_OUT = (
+    f"The tag '{OPTED_OUT_TAG}' stays: a contact opts back in by texting START, not by a tag edit; "
+    "Ctrl+S saves your other changes."
+)
 
 
 def email_problem(email: str) -> str | None:
@@ -42,23 +47,49 @@ def split_tags(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(tag.strip() for tag in text.split(",") if tag.strip()))
 
 
+def _is_opt_out(name: str) -> bool:
+    return name.strip().casefold() == OPTED_OUT_TAG
+
+
 @dataclass(frozen=True)
 class ContactEdit:
-    """What the person changed; None leaves a field as it was, "" clears it."""
+    """What the person changed; None leaves a field as it was, "" clears it. `base` is the
+    contact as the dialog opened with it: the save merges against it, so that what someone else
+    changed meanwhile is kept."""
 
     contact_id: str
     first_name: str | None = None
     last_name: str | None = None
     email: str | None = None
     tags: tuple[str, ...] | None = None
+    base: Contact | None = field(default=None, compare=False, repr=False)
 
     @property
     def changed(self) -> bool:
         return any(value is not None for value in (self.first_name, self.last_name, self.email, self.tags))
 
+    @property
+    def changes(self) -> ContactChanges:
+        """For `InboxEngine.write_contact` (with `base`)."""
+        return ContactChanges(first_name=self.first_name, last_name=self.last_name, email=self.email, tags=self.tags)
+
     def as_kwargs(self) -> dict[str, Any]:
         """Keywords for `InboxEngine.update_contact`."""
-        return {"first_name": self.first_name, "last_name": self.last_name, "email": self.email, "tags": self.tags}
+        return {
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "email": self.email,
+            "tags": self.tags,
+            "base": self.base,
+        }
+
+
+def as_base(contact: Contact | ContactIdentifiers) -> Contact:
+    """The contact a dialog opened with, as a `Contact` (a conversation's copy has no tags or
+    attributes: the merge then keeps all of Sakari's and adds what was typed)."""
+    if isinstance(contact, Contact):
+        return contact
+    return Contact.model_validate(contact.model_dump())
 
 
 def _shown(value: str | None) -> str:
@@ -113,6 +144,8 @@ when something changed).
         self.save = save
         self.saving = False
         tags = getattr(contact, "tags", None) or []
+        # The field shows tags made safe; typed back, each maps to the tag it shows.
+        self.tag_names = {_shown(tag.tag): tag.tag for tag in tags}
         self.initial = {
             "#contact-first": _shown(contact.first_name),
             "#contact-last": _shown(contact.last_name),
@@ -185,14 +218,28 @@ when something changed).
         tags_text = self._value("#contact-tags")
         tags = None
         if split_tags(tags_text) != split_tags(self.initial["#contact-tags"]):
-            tags = split_tags(tags_text)
+            tags = tuple(self.tag_names.get(name, name) for name in split_tags(tags_text))
+            if self._drops_opt_out(tags):
+                return None
         return ContactEdit(
             self.contact.id or "",
             first_name=changed("#contact-first"),
             last_name=changed("#contact-last"),
             email=changed("#contact-email"),
             tags=tags,
+            base=as_base(self.contact),
         )
+
+    def _drops_opt_out(self, tags: tuple[str, ...]) -> bool:
+        """When the typed tags leave out the opt-out mark the contact had: put it back, say why,
+        and let the next Ctrl+S save the rest (the save would keep it anyway)."""
+        marks = [real for real in self.tag_names.values() if _is_opt_out(real)]
+        if not marks or any(_is_opt_out(name) for name in tags):
+            return False
+        box = self.query_one("#contact-tags", Input)
+        box.value = ", ".join([*split_tags(box.value), _shown(marks[0])])
+        self._error(KEEPS_OPT_OUT, "#contact-tags")
+        return True
 
     def action_submit(self) -> None:
         if self.saving:
