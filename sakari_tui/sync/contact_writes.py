@@ -8,7 +8,8 @@ else in between (or dropped by the server), and is reported as lost. A change th
 our re-read and our PUT cannot be seen at all: the window is one round trip.
 
 The opt-out mark (the `opted-out` tag and the `optedOutAt` attribute) is never dropped by an
-edit: a contact opts back in by texting START, not through a tag edit.
+edit, by anyone's: it records a request for no more texts, which only that contact can take back
+(removing the tag in Sakari is the deliberate way to undo it, never a side effect of a save).
 """
 
 from __future__ import annotations

@@ -29,8 +29,8 @@ log = logging.getLogger(__name__)
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 FIELD_LIMIT = 200
 KEEPS_OPT_OUT = (
-    f"The tag '{OPTED_OUT_TAG}' stays: a contact opts back in by texting START, not by a tag edit; "
-    "Ctrl+S saves your other changes."
+    f"The tag '{OPTED_OUT_TAG}' stays: it records that they asked for no texts (remove it in Sakari if "
+    "they asked to hear from you again); Ctrl+S saves your other changes."
 )
 
 
