@@ -130,3 +130,48 @@ def test_the_saved_filter_must_be_a_number_or_empty(tmp_path):
     assert load_settings(write(tmp_path, f'[ui]\nsender_filter = "{UK}"\n'), env={}).ui.sender_filter == UK
     with pytest.raises(ConfigError, match="ui.sender_filter"):
         load_settings(write(tmp_path, '[ui]\nsender_filter = "Sales"\n'), env={})
+
+
+# --- a first text from a chosen sender (the engine against the simulator) ----------------------
+
+
+def group_of(server, number: str) -> str:
+    """The simulator's Group id for `number` (read from it: the demo account's ids may be renamed)."""
+    return next(sender.group_id for sender in server.state.senders if sender.number == number)
+
+
+def recording(engine) -> list[dict]:
+    """The bodies of the POST /messages the engine sends, as they go on the wire."""
+    bodies: list[dict] = []
+    send = engine.client.send_message
+
+    async def send_message(request=None, **shortcut):
+        result = await send(request, **shortcut)
+        bodies.append(request.to_wire() if request is not None else shortcut)
+        return result
+
+    engine.client.send_message = send_message
+    return bodies
+
+
+async def test_a_first_text_with_a_group_id_asks_for_that_groups_number(server, engine):
+    bodies = recording(engine)
+    group = group_of(server, UK)
+    conversation_id = await engine.start_conversation("+14155550123", "Hello from sales", group_id=group)
+    assert bodies[-1]["phoneNumberFilter"] == {"group": {"id": group}}
+    sent = engine.store.inbox.thread(conversation_id)[-1]
+    assert sent.phone_number == UK  # a US number would have had the US sender otherwise
+    await engine.start_conversation("+14155550124", "Hello from wherever")
+    assert "phoneNumberFilter" not in bodies[-1]
+
+
+async def test_the_group_id_is_kept_in_the_outbox_row_the_send_is_made_from(server, engine):
+    group = group_of(server, UK)
+    entry = engine.queue_new_conversation("+14155550125", "Hello again", first_name="Nia", group_id=group)
+    assert engine.store.outbox.get(entry.local_id).target["groupId"] == group
+    # A second text queued before Sakari answered goes to the same number, from the same Group.
+    second = engine.queue_reply(entry.conversation_id, "And one more thing")
+    assert engine.store.outbox.get(second.local_id).target["groupId"] == group
+    bodies = recording(engine)
+    message = await engine.deliver(entry.local_id)
+    assert bodies[-1]["phoneNumberFilter"] == {"group": {"id": group}} and message.phone_number == UK
