@@ -40,12 +40,12 @@ from ...sync import (
 from ...text import for_display, one_line
 from ..clock import FrozenClock, WallClock
 from ..failures import PassesWorkerFailures
+from ..format import number_label
 from ..screens.search import SearchScreen
 from ..styles import stylesheet
 from ..widgets.compose import ComposeBox
 from ..widgets.contact_panel import ContactPanel
 from ..widgets.conversation_list import ConversationList
-from ..format import number_label
 from ..widgets.status_line import StatusLine
 from .commands import InboxCommands, key_for
 from .contact_flows import CONTACT_BESIDE_MIN_WIDTH, ContactFlows
