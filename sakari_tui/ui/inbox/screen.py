@@ -37,10 +37,10 @@ from ...sync import (
     SyncStatusChanged,
     ThreadChanged,
 )
-from ...text import for_display, one_line
+from ...text import one_line
 from ..clock import FrozenClock, WallClock
 from ..failures import PassesWorkerFailures
-from ..format import number_label
+from ..screens.new_conversation import describe_sender
 from ..screens.search import SearchScreen
 from ..styles import stylesheet
 from ..widgets.compose import ComposeBox
@@ -356,9 +356,7 @@ class InboxScreen(ReplyFlows, ContactFlows, TriageActions, PassesWorkerFailures,
 
     def sender_name(self, number: str) -> str:
         """A sender as a sentence names it: "Support (+1 415-555-0100)", or the number alone (sanitised)."""
-        label, number = self.senders.parts(number)
-        formatted = number_label(number)
-        return f"{for_display(one_line(label, 40))} ({formatted})" if label else formatted
+        return describe_sender(self.senders, number)
 
     def action_cycle_sender(self) -> None:
         """All → each of the account's numbers → All; saved at once, like the theme."""
