@@ -137,11 +137,12 @@ unread, **/** filters by name, number or text, **x** closes (with **u** to undo 
         listing.open_id = self.open_id
         listing.closing = set(self.closes)
         listing.set_rows(rows, changed=changed)
-        title = f"Inbox {rows.unread_total} unread / {len(rows)}"
+        # Narrowed to one sender, the list is that number's inbox (as each Group has one in the Hub):
+        # said first, where 80 columns still show it.
+        inbox = f"{for_display(one_line(self.senders.short(sender), 24))} inbox" if sender else "Inbox"
+        title = f"{inbox} {rows.unread_total} unread / {len(rows)}"
         if self.filter_query:
             title += f" · filter: {one_line(self.filter_query, 20)}"
-        if sender:
-            title += f" · from {for_display(one_line(self.senders.short(sender), 24))}"
         if self.ui.show_closed:
             title += " · with closed"
         if title != self._title:  # a new title redraws the whole list
