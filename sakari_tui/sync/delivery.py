@@ -178,7 +178,7 @@ class Delivery:
         self._save(entry)  # on disk before the request: a crash now leaves a row to look for
         try:
             if entry.target:
-                result = await self.client.send_message(_first_text_request(entry.text, entry.target))
+                result = await self.client.send_message(request=_first_text_request(entry.text, entry.target))
             else:
                 result = await self.client.send_message(template=entry.text, conversations=[entry.conversation_id])
         except ApiUnavailable as error:
