@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from .api.client import DEFAULT_API_URL, DEFAULT_TOKEN_URL, SakariClient
 from .config_checks import (
@@ -106,6 +106,8 @@ class UiSection(BaseModel):
     """Country (ISO code) for phone numbers typed without +country code."""
     close_undo_seconds: float = Field(default=4.0, ge=0.0, le=30.0)
     """Seconds during which a close can be undone before it is sent (0 closes at once)."""
+    sender_filter: str = ""
+    """The sender number the list is narrowed to (`s` cycles All → each number, and saves it here at once); empty lists every sender."""
 
     @field_validator("default_country")
     @classmethod
@@ -117,6 +119,11 @@ class UiSection(BaseModel):
         if problem:
             raise ValueError(problem)
         return value
+
+    @field_validator("sender_filter")
+    @classmethod
+    def _sender_number(cls, value: str) -> str:
+        return _e164(value) if value.strip() else ""
 
 
 class ComposeSection(BaseModel):
@@ -185,6 +192,57 @@ class NotificationsSection(BaseModel):
     """Put the message text in desktop and terminal notifications (off: only who wrote)."""
 
 
+SENDER_LABEL_MAX = 20
+
+
+def _e164(value: str) -> str:
+    """`value` as an E.164 number, or a ValueError whose message fits after a key's name."""
+    from .sms.phones import InvalidNumber, to_e164
+
+    if not value.strip().startswith("+"):  # no default country here: a sender is written in full
+        raise ValueError(f"{value.strip()!r} needs its country code: write it with +, e.g. +1 415 555 0100")
+    try:
+        return to_e164(value)
+    except InvalidNumber as error:
+        import phonenumbers
+
+        # Numbers in ranges kept for fiction (Ofcom's 07700 900xxx, as the demo's) are not "valid" in
+        # phonenumbers' metadata, yet Sakari lists them: a number of a possible length is accepted.
+        try:
+            parsed = phonenumbers.parse(value, None)
+        except phonenumbers.NumberParseException:
+            parsed = None
+        if parsed is not None and phonenumbers.is_possible_number(parsed):
+            return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+        raise ValueError(str(error).rstrip(".")) from None
+
+
+class SenderSetting(BaseModel):
+    """[[senders]]: one of the account's numbers, named (the list shows it) and with its Group's id."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    number: str
+    """The sender number with + and country code, as the Sakari Hub shows it (required in each [[senders]])."""
+    label: str | None = None
+    """A short name for the list and the sender filter, e.g. `"Support"` (at most 20 characters); else the last digits."""
+    group_id: str | None = None
+    """The id of the number's Group (Hub › Groups): with it, a new conversation starts from this number; without, Sakari picks."""
+
+    @field_validator("number")
+    @classmethod
+    def _number(cls, value: str) -> str:
+        return _e164(value)
+
+    @field_validator("label", "group_id")
+    @classmethod
+    def _trimmed(cls, value: str | None, info: ValidationInfo) -> str | None:
+        value = (value or "").strip()
+        if info.field_name == "label" and len(value) > SENDER_LABEL_MAX:
+            raise ValueError(f"a label is at most {SENDER_LABEL_MAX} characters (the list has little room)")
+        return value or None
+
+
 class Settings(BaseModel):
     """Everything configurable, one section per table of config.toml."""
 
@@ -202,6 +260,18 @@ class Settings(BaseModel):
     """Attention."""
     keys: dict[str, str] = Field(default_factory=dict)
     """Key overrides by binding id, e.g. `"app.refresh" = "f5"` (ids in the README); an unknown id, a name that is no key or a key taken in the same place is refused with a warning."""
+    senders: list[SenderSetting] = Field(default_factory=list)
+    """The account's sender numbers, each a [[senders]] table; numbers not listed are learned from the conversations."""
+
+    @field_validator("senders")
+    @classmethod
+    def _each_number_once(cls, value: list[SenderSetting]) -> list[SenderSetting]:
+        seen: set[str] = set()
+        for sender in value:
+            if sender.number in seen:
+                raise ValueError(f"the number {sender.number} is in two [[senders]] entries; keep one")
+            seen.add(sender.number)
+        return value
 
 
 ENV_KEYS = {
@@ -218,7 +288,11 @@ def config_reference() -> str:
     lines = ["| key | default | meaning |", "| --- | --- | --- |"]
     for table, field in Settings.model_fields.items():
         model = field.annotation
-        if isinstance(model, type) and issubclass(model, BaseModel):
+        if table == "senders":  # an array of tables: each key once, for every [[senders]] entry
+            for key, sub in SenderSetting.model_fields.items():
+                shown = "(required)" if sub.is_required() else "(unset)"
+                lines.append(f"| `[[senders]].{key}` | {shown} | {sub.description or ''} |")
+        elif isinstance(model, type) and issubclass(model, BaseModel):
             for key, sub in model.model_fields.items():
                 default = sub.get_default(call_default_factory=True)
                 shown = "(unset)" if default is None else f"`{json.dumps(default)}`"
@@ -249,12 +323,24 @@ def _not_a_table(path: Path, table: str) -> ConfigError:
 
 def _describe(error: dict[str, Any], path: Path, from_env: dict[tuple[str, ...], str]) -> ConfigError:
     location = tuple(str(part) for part in error["loc"])
+    entry = ""
+    if len(location) > 1 and location[0] == "senders" and location[1].isdigit():
+        # An array of tables: name the key as written in each entry, and which entry (counted from 1).
+        entry = f"in [[senders]] entry {int(location[1]) + 1}, "
+        location = (location[0], *location[2:])
     key = ".".join(location)
     if error["type"] == "extra_forbidden":
         return file_error(
-            path, key, "this key is unknown; check its spelling", f"{path}: unknown key {key!r}; check its spelling."
+            path,
+            key,
+            f"{entry}this key is unknown; check its spelling",
+            f"{path}: unknown key {key!r}; {entry}check its spelling.",
         )
     problem = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "missing":  # only [[senders]] has a required key
+        problem = "it is missing; every entry needs one"
+    if entry:
+        problem = entry + (problem[:1].lower() + problem[1:] if problem[1:2].islower() else problem)
     if location in from_env:
         variable = from_env[location]
         return ConfigError(f"Environment variable {variable} (setting {key}): {problem}.", variable=variable)

@@ -58,6 +58,8 @@ class ListingOptions:
     show_closed: bool = True
     unread_first: bool = True
     query: str = ""
+    sender: str = ""
+    """Only conversations on this sender number (and those whose number is not known yet); "" for all."""
 
 
 class ConversationListing(Sequence[ConversationRow]):
@@ -207,11 +209,15 @@ class InboxListing:
 
     db: sqlite3.Connection
 
-    def _where(self, show_closed: bool, query: str) -> tuple[str, list[object]]:
+    def _where(self, show_closed: bool, query: str, sender: str = "") -> tuple[str, list[object]]:
         where = ["1=1"]
         params: list[object] = []
         if not show_closed:
             where.append("c.closed = 0")
+        if sender:
+            # A first text not yet on Sakari has no number yet: it stays in view whatever the filter.
+            where.append("c.sender_number IN (?, '')")
+            params.append(sender)
         if query:
             like = f"%{_escape_like(query)}%"
             digits = "".join(ch for ch in query if ch.isdigit())
@@ -233,9 +239,11 @@ class InboxListing:
         # Ties broken by id: a total order (see ConversationListing), from the listing index.
         return f"{UNREAD_SQL} DESC, c.last_at DESC, c.id DESC" if unread_first else "c.last_at DESC, c.id DESC"
 
-    def listing(self, *, show_closed: bool = True, unread_first: bool = True, query: str = "") -> ConversationListing:
+    def listing(
+        self, *, show_closed: bool = True, unread_first: bool = True, query: str = "", sender: str = ""
+    ) -> ConversationListing:
         """The conversation list, newest activity first (unread first when asked), rows read lazily."""
-        where, params = self._where(show_closed, query)
+        where, params = self._where(show_closed, query, sender)
         entries = self.db.execute(
             f"""SELECT c.id, {UNREAD_SQL}, c.last_at FROM conversations c
                 LEFT JOIN read_marks r ON r.conversation_id = c.id
@@ -247,7 +255,7 @@ class InboxListing:
             [bool(entry[1]) for entry in entries],
             self.rows_by_id,
             last_at=[entry[2] for entry in entries],
-            options=ListingOptions(show_closed, unread_first, query),
+            options=ListingOptions(show_closed, unread_first, query, sender),
         )
 
     def relisted(self, listing: ConversationListing, changed: Iterable[str]) -> ConversationListing:
@@ -260,22 +268,29 @@ class InboxListing:
         changed = set(changed)
         options = listing.options
         if options.query or len(changed) > RELIST_LIMIT:
-            return self.listing(show_closed=options.show_closed, unread_first=options.unread_first, query=options.query)
+            return self.listing(
+                show_closed=options.show_closed,
+                unread_first=options.unread_first,
+                query=options.query,
+                sender=options.sender,
+            )
         changes: dict[str, tuple[bool, str] | None] = dict.fromkeys(changed)
         if changed:
             marks = ",".join("?" * len(changed))
-            for conversation_id, closed, unread, last_at in self.db.execute(
-                f"""SELECT c.id, c.closed, {UNREAD_SQL}, c.last_at FROM conversations c
+            for conversation_id, closed, sender, unread, last_at in self.db.execute(
+                f"""SELECT c.id, c.closed, c.sender_number, {UNREAD_SQL}, c.last_at FROM conversations c
                     LEFT JOIN read_marks r ON r.conversation_id = c.id WHERE c.id IN ({marks})""",
                 list(changed),
             ):
-                if options.show_closed or not closed:
+                if (options.show_closed or not closed) and (not options.sender or sender in (options.sender, "")):
                     changes[conversation_id] = (bool(unread), last_at)
         return listing.moved(changes)
 
-    def rows(self, *, show_closed: bool = True, unread_first: bool = True, query: str = "") -> list[ConversationRow]:
+    def rows(
+        self, *, show_closed: bool = True, unread_first: bool = True, query: str = "", sender: str = ""
+    ) -> list[ConversationRow]:
         """The whole conversation list at once (see `listing` for the lazy one the UI uses)."""
-        where, params = self._where(show_closed, query)
+        where, params = self._where(show_closed, query, sender)
         return [
             _row(row)
             for row in self.db.execute(f"{ROW_SQL} WHERE {where} ORDER BY {self._order(unread_first)}", params)
@@ -289,3 +304,31 @@ class InboxListing:
 
     def count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM conversations").fetchone()[0]
+
+    # --- sender numbers -----------------------------------------------------------------------
+
+    def sender_numbers(self, ids: Sequence[str] | None = None) -> list[str]:
+        """The account's numbers the cached conversations are on (of `ids` only, when given), sorted.
+
+        From the conversations, not the messages: a message's number may be a shared-pool number
+        Sakari fell back to, which is no number of this account's to filter by or start from.
+        """
+        if ids is not None and not ids:
+            return []
+        where, params = "c.sender_number != ''", []
+        if ids is not None:
+            where += f" AND c.id IN ({','.join('?' * len(ids))})"
+            params = list(ids)
+        query = f"SELECT DISTINCT c.sender_number FROM conversations c WHERE {where} ORDER BY 1"
+        return [row[0] for row in self.db.execute(query, params)]
+
+    def last_sender_to(self, contact_number: str) -> tuple[str, str] | None:
+        """(contact's name, sender number) of the newest conversation with `contact_number` on a
+        known sender number; None when there is none."""
+        row = self.db.execute(
+            """SELECT c.contact_name, c.sender_number FROM conversations c
+               WHERE c.contact_number = ? AND c.sender_number != ''
+               ORDER BY c.last_at DESC, c.id DESC LIMIT 1""",
+            (contact_number,),
+        ).fetchone()
+        return (row[0], row[1]) if row is not None else None

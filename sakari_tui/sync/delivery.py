@@ -31,7 +31,7 @@ from ..api import (
     SakariClient,
     SakariError,
 )
-from ..api.models import Updated
+from ..api.models import SendMessagesRequest, Updated
 from ..sms.templates import contact_context, sent_text_matches
 from ..store import OutboxEntry, SendState, Store
 from ..store.outbox import NEW_CONVERSATION_PREFIX, is_placeholder, placeholder_id
@@ -99,10 +99,20 @@ class Delivery:
         first_name: str | None = None,
         last_name: str | None = None,
         country: str | None = None,
+        group_id: str | None = None,
     ) -> OutboxEntry:
         """Record the first text to a number under a placeholder conversation that the list and
-        the thread show until Sakari says which conversation it opened."""
-        target = {"number": number, "firstName": first_name, "lastName": last_name, "country": country}
+        the thread show until Sakari says which conversation it opened.
+
+        `group_id` (the sender's Group, from `[[senders]]`) is kept in the row's target: a send
+        resumed after a crash starts from the same number."""
+        target = {
+            "number": number,
+            "firstName": first_name,
+            "lastName": last_name,
+            "country": country,
+            "groupId": group_id,
+        }
         target = {key: value for key, value in target.items() if value}
         contact = ContactIdentifiers(first_name=first_name, last_name=last_name, mobile=Mobile(number=number))
         entry = self._add(placeholder_id(number), None, text, target=target, contact=contact)
@@ -168,17 +178,7 @@ class Delivery:
         self._save(entry)  # on disk before the request: a crash now leaves a row to look for
         try:
             if entry.target:
-                target = entry.target
-                result = await self.client.send_message(
-                    template=entry.text,
-                    contacts=[
-                        ContactRequest(
-                            mobile={"number": target["number"], "country": target.get("country")},
-                            first_name=target.get("firstName"),
-                            last_name=target.get("lastName"),
-                        )
-                    ],
-                )
+                result = await self.client.send_message(request=_first_text_request(entry.text, entry.target))
             else:
                 result = await self.client.send_message(template=entry.text, conversations=[entry.conversation_id])
         except ApiUnavailable as error:
@@ -382,6 +382,24 @@ class Delivery:
     def _save(self, entry: OutboxEntry) -> None:
         self.store.outbox.update(entry)
         self._emit_state(entry)
+
+
+def _first_text_request(text: str, target: dict) -> SendMessagesRequest:
+    """The body of a new conversation's first text; with a Group id, from that Group's number
+    (`phoneNumberFilter`), else from the number Sakari picks."""
+    group_id = target.get("groupId")
+    return SendMessagesRequest(
+        template=text,
+        contacts=[
+            ContactRequest(
+                mobile={"number": target["number"], "country": target.get("country")},
+                first_name=target.get("firstName"),
+                last_name=target.get("lastName"),
+            )
+        ],
+        phone_number_filter={"group": {"id": group_id}} if group_id else None,
+        type="SMS",
+    )
 
 
 def _same_text(sent: str, body: str | None, template: str | None, context) -> bool:

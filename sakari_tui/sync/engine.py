@@ -245,11 +245,13 @@ class InboxEngine:
         first_name: str | None = None,
         last_name: str | None = None,
         country: str | None = None,
+        group_id: str | None = None,
     ) -> OutboxEntry:
         """Record the first text to a number (E.164); its thread shows under a placeholder
-        conversation until Sakari says which conversation it opened (`ConversationMoved`)."""
+        conversation until Sakari says which conversation it opened (`ConversationMoved`).
+        With `group_id`, it goes from that Group's number (`phoneNumberFilter`)."""
         return self.delivery.queue_new_conversation(
-            number, text, first_name=first_name, last_name=last_name, country=country
+            number, text, first_name=first_name, last_name=last_name, country=country, group_id=group_id
         )
 
     async def deliver(self, local_id: str, *, resend: bool = False) -> Message | None:
@@ -287,10 +289,14 @@ class InboxEngine:
         first_name: str | None = None,
         last_name: str | None = None,
         country: str | None = None,
+        group_id: str | None = None,
     ) -> str:
         """Text a number (E.164) through the outbox and return the id of the conversation it opened
-        (the placeholder's id while that is not known yet). A refusal raises `SakariError`."""
-        entry = self.queue_new_conversation(number, text, first_name=first_name, last_name=last_name, country=country)
+        (the placeholder's id while that is not known yet), from `group_id`'s number when given.
+        A refusal raises `SakariError`."""
+        entry = self.queue_new_conversation(
+            number, text, first_name=first_name, last_name=last_name, country=country, group_id=group_id
+        )
         message = await self.deliver(entry.local_id)
         if message is not None:
             return (message.conversation.id if message.conversation else None) or entry.conversation_id

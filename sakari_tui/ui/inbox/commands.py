@@ -75,6 +75,7 @@ DESCRIPTIONS = {
     "templates": "Insert a template, filled from the contact",
     "new_conversation": "Text a number that has no conversation here",
     "toggle_mute": "No bell for this conversation (again to undo)",
+    "cycle_sender": "List one sender number's conversations at a time, then all again (saved at once)",
     "fold_gsm7": "Replace the characters that make the reply UCS-2",
     "external_editor": "Write the reply in $VISUAL or $EDITOR",
     "mark_opted_out": "Record that the contact asked for no more texts",
@@ -93,6 +94,11 @@ def _title(screen: InboxScreen, binding: Binding) -> str:
         return "Hide closed conversations" if screen.settings.ui.show_closed else "Show closed conversations"
     if binding.action == "toggle_order":
         return "List newest first" if screen.settings.ui.unread_first else "List unread first"
+    if binding.action == "cycle_sender":
+        if not screen.senders.several:
+            return "Filter by sender (this account has one)"
+        chosen = screen.senders.next_filter(screen.settings.ui.sender_filter)
+        return f"Show conversations on {screen.sender_name(chosen)}" if chosen else "Show every sender's conversations"
     if binding.action == "toggle_mute":
         target = screen._target_conversation()
         return "Unmute" if target and screen.store.inbox.is_muted(target) else "Mute"

@@ -18,9 +18,10 @@ from textual.timer import Timer
 from textual.widgets import Input
 
 from ...config import UiSection
+from ...senders import SenderBook
 from ...store import ListingOptions, Store
 from ...sync import PendingCloses
-from ...text import one_line
+from ...text import for_display, one_line
 from ..clock import FrozenClock, WallClock
 from ..widgets.conversation_list import ConversationList
 from ..widgets.inputs import SafeInput
@@ -36,18 +37,27 @@ class ConversationPane(Vertical):
 
 Newest (or unread) first. **j**/**k** or the arrows move, **Enter** opens, **n** opens the next
 unread, **/** filters by name, number or text, **x** closes (with **u** to undo for a few seconds),
-**m** mutes, **N** texts a new number.
+**m** mutes, **N** texts a new number, **s** shows one sender number's conversations at a time.
 """
 
     filter_query: reactive[str] = reactive("", init=False)
     open_id: reactive[str | None] = reactive(None, init=False)
 
     def __init__(
-        self, store: Store, ui: UiSection, closes: PendingCloses, clock: WallClock | FrozenClock, *, id: str
+        self,
+        store: Store,
+        ui: UiSection,
+        closes: PendingCloses,
+        clock: WallClock | FrozenClock,
+        *,
+        id: str,
+        senders: SenderBook | None = None,
     ) -> None:
         super().__init__(id=id)
         self.store = store
-        self.ui = ui  # read at each relist: the toggles change it
+        self.ui = ui  # read at each relist: the toggles and the sender filter change it
+        # The account's numbers; each relist learns those of the conversations it lists.
+        self.senders = senders if senders is not None else SenderBook()
         self.closes = closes
         self.clock = clock
         self._relist_timer: Timer | None = None
@@ -107,21 +117,30 @@ unread, **/** filters by name, number or text, **x** closes (with **u** to undo 
     def relist(self, changed: Iterable[str] | None = None) -> None:
         """Show the list as the store has it; with `changed`, only those conversations differ
         from what is shown, and the list is updated rather than ordered afresh."""
-        options = ListingOptions(self.ui.show_closed, self.ui.unread_first, self.filter_query)
+        learned = self.senders.learn(
+            self.store.inbox.sender_numbers(None if changed is None or self._listed_with is None else list(changed))
+        )
+        sender = self.sender_filter
+        options = ListingOptions(self.ui.show_closed, self.ui.unread_first, self.filter_query, sender)
         listing = self.list
-        if changed is not None and options == self._listed_with:
+        if changed is not None and options == self._listed_with and not learned:
             changed = set(changed)
             rows = self.store.inbox.relisted(listing.rows, changed)
         else:
+            # A new number may turn the sender labels on: every row is drawn again.
             changed = None
             rows = self.store.inbox.listing(
-                show_closed=options.show_closed, unread_first=options.unread_first, query=options.query
+                show_closed=options.show_closed, unread_first=options.unread_first, query=options.query, sender=sender
             )
         self._listed_with = options
+        listing.senders = self.senders
         listing.open_id = self.open_id
         listing.closing = set(self.closes)
         listing.set_rows(rows, changed=changed)
-        title = f"Inbox {rows.unread_total} unread / {len(rows)}"
+        # Narrowed to one sender, the list is that number's inbox (as each Group has one in the Hub):
+        # said first, where 80 columns still show it.
+        inbox = f"{for_display(one_line(self.senders.short(sender), 24))} inbox" if sender else "Inbox"
+        title = f"{inbox} {rows.unread_total} unread / {len(rows)}"
         if self.filter_query:
             title += f" · filter: {one_line(self.filter_query, 20)}"
         if self.ui.show_closed:
@@ -132,6 +151,12 @@ unread, **/** filters by name, number or text, **x** closes (with **u** to undo 
         waiting, self._after_relist = self._after_relist, []
         for callback in waiting:
             callback()
+
+    @property
+    def sender_filter(self) -> str:
+        """The sender number the list is narrowed to ("" for all): the saved one while it is still
+        one of the account's, else all (a number that is gone is no error)."""
+        return self.senders.effective_filter(self.ui.sender_filter)
 
     # --- moving and filtering -----------------------------------------------------------------
 

@@ -34,6 +34,7 @@ LIST_ACTIONS = (
     "new_conversation",
     "toggle_closed",
     "toggle_order",
+    "cycle_sender",
     "refresh",
 )
 THREAD_ACTIONS = ("focus_compose", "toggle_contact", "mark_opted_out", "manage_templates")

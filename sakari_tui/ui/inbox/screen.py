@@ -23,6 +23,7 @@ from textual.widgets import Footer, Header, Static
 
 from ...config import Settings
 from ...notify import Alerts
+from ...senders import SenderBook
 from ...store import SearchHit, StoreDamaged, StoreError
 from ...sync import (
     ConversationMarked,
@@ -39,6 +40,7 @@ from ...sync import (
 from ...text import one_line
 from ..clock import FrozenClock, WallClock
 from ..failures import PassesWorkerFailures
+from ..screens.new_conversation import describe_sender
 from ..screens.search import SearchScreen
 from ..styles import stylesheet
 from ..widgets.compose import ComposeBox
@@ -78,6 +80,7 @@ class InboxScreen(ReplyFlows, ContactFlows, TriageActions, PassesWorkerFailures,
         Binding("m", "toggle_mute", "Mute", id="app.mute", show=False),
         Binding("h", "toggle_closed", "Show closed", id="app.toggle_closed", show=False),
         Binding("o", "toggle_order", "Unread first", id="app.toggle_order", show=False),
+        Binding("s", "cycle_sender", "Sender filter", id="app.sender_filter", show=False),
         Binding("ctrl+g", "fold_gsm7", "To GSM-7", id="app.fold_gsm7"),
         Binding("ctrl+o", "external_editor", "Editor", id="app.editor"),
         Binding("O", "mark_opted_out", "Mark opted out", id="app.mark_opted_out", show=False),
@@ -114,7 +117,11 @@ class InboxScreen(ReplyFlows, ContactFlows, TriageActions, PassesWorkerFailures,
         self.pending_closes = PendingCloses(settings.ui.close_undo_seconds)
         self._unfilled_warned = None
         # Held directly: the draft and the status are reached while shutting down, when queries find nothing.
-        self.conversations = ConversationPane(self.store, settings.ui, self.pending_closes, clock, id="list-pane")
+        # The account's numbers: from [[senders]], and learned by the list as conversations arrive.
+        self.senders = SenderBook(settings.senders)
+        self.conversations = ConversationPane(
+            self.store, settings.ui, self.pending_closes, clock, id="list-pane", senders=self.senders
+        )
         self.thread_pane = ThreadPane(engine, settings, clock, id="thread-pane")
         self.status_line = StatusLine(monotonic=monotonic, id="status")
 
@@ -350,6 +357,30 @@ class InboxScreen(ReplyFlows, ContactFlows, TriageActions, PassesWorkerFailures,
             self.notify(f"Unread conversations first · {key} lists newest first.")
         else:
             self.notify(f"Newest first · {key} puts unread conversations first.")
+
+    def sender_name(self, number: str) -> str:
+        """A sender as a sentence names it: "Support (+1 415-555-0100)", or the number alone (sanitised)."""
+        return describe_sender(self.senders, number)
+
+    def action_cycle_sender(self) -> None:
+        """All → each of the account's numbers → All; saved at once, like the theme."""
+        senders = self.senders
+        if not senders.several:
+            if len(senders):
+                only = self.sender_name(senders.numbers[0])
+                self.notify(f"This account has one sender number, {only}: there is no other to filter by.")
+            else:
+                self.notify("No sender numbers are known yet: s filters by sender once conversations have loaded.")
+            return
+        chosen = senders.next_filter(self.settings.ui.sender_filter)
+        self.settings.ui.sender_filter = chosen
+        self.app.persist(("ui", "sender_filter"), chosen)  # type: ignore[attr-defined]
+        self.conversations.relist()
+        key = key_for(self, "app.sender_filter")
+        if chosen:
+            self.notify(f"Showing conversations on {self.sender_name(chosen)} · {key} for the next sender.")
+        else:
+            self.notify(f"Showing every sender's conversations · {key} narrows to one.")
 
     def save_view_as_default(self) -> None:
         persist = self.app.persist  # type: ignore[attr-defined]

@@ -24,6 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import Worker, WorkerState
 
+from ...senders import SenderBook
 from ...store import ConversationListing, ConversationRow
 from ...text import for_display, one_line
 from ..cell_widths import count_spacing_marks
@@ -33,6 +34,9 @@ from ..format import load_number_formats, number_label, numbers_formattable, rel
 
 ROW_HEIGHT = 2
 NUMBER_FORMATS = "number-formats"
+# The sender's label on a row: at most this wide, and only while the name keeps MIN_NAME_CELLS.
+SENDER_CELLS = 10
+MIN_NAME_CELLS = 10
 
 
 class ConversationList(PassesWorkerFailures, ScrollView, can_focus=True):
@@ -323,6 +327,9 @@ class ConversationList(PassesWorkerFailures, ScrollView, can_focus=True):
         ]
         return Strip(segments).crop_extend(0, width, base)
 
+    senders: SenderBook | None = None
+    """The account's numbers (set by the conversation pane): with more than one, rows name theirs."""
+
     def _first_line(self, row: ConversationRow, width: int) -> Text:
         age = relative_time(row.last_at, self._now)
         markers = Text()
@@ -341,6 +348,13 @@ class ConversationList(PassesWorkerFailures, ScrollView, can_focus=True):
         name = for_display(one_line(self._contact_label(row), 80))
         name_style = self._style("unread") if row.unread else Style()
         tail = Text.assemble(markers, " ", badge, " " if row.unread else "", (age, self._style("dim")), " ")
+        if self.senders is not None and self.senders.several and row.sender_number:
+            # Settings text: sanitised. It gives way before the name does (markers stay whole).
+            sender = Text(for_display(one_line(self.senders.short(row.sender_number), 40)), self._style("dim"))
+            spare = width - lead.cell_len - tail.cell_len - MIN_NAME_CELLS - 1
+            if spare >= 3:
+                sender.truncate(min(SENDER_CELLS, spare), overflow="ellipsis")
+                tail = Text.assemble(" ", sender, tail)
         room = max(1, width - lead.cell_len - tail.cell_len)
         name_text = Text(name, name_style)
         name_text.truncate(room, overflow="ellipsis", pad=True)
