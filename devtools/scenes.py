@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
 from sakari_tui.api import Message
+from sakari_tui.cli.inbox import demo_senders
 from sakari_tui.config import SakariSection, Settings
 from sakari_tui.simulator.clock import ManualClock
 from sakari_tui.simulator.server import SimulatorServer
@@ -33,7 +34,8 @@ def scene_server() -> Iterator[SimulatorServer]:
 
 
 def scene_app(server: SimulatorServer, *, demo: bool = True) -> SakariApp:
-    settings = Settings(sakari=SakariSection(**server.credentials()))
+    # The demo's [[senders]]: its two Groups by name, as `--demo` runs.
+    settings = Settings(sakari=SakariSection(**server.credentials()), senders=demo_senders(server))
     engine = InboxEngine(settings.sakari.make_client(), Store(":memory:"))
     return make_app(settings, engine, demo=demo, poll=False, clock=FrozenClock(FIXED_NOW), monotonic=lambda: 1000.0)
 
@@ -68,7 +70,16 @@ def scene_conversation(app: SakariApp) -> str:
     return next(r.id for r in rows if not r.opted_out and not r.closed and r.name and not r.name.startswith("+"))
 
 
-def _message(conversation_id: str, n: int, minutes_ago: int, text: str, status: str, error=None) -> Message:
+JORDAN = {"id": "usr-demo-jordan", "firstName": "Jordan", "lastName": "Lee", "source": "hub"}
+ALEX = {"id": "usr-demo-agent", "firstName": "Alex", "lastName": "Rivera", "source": "hub"}
+
+
+def _message(
+    conversation_id: str, n: int, minutes_ago: float, text: str, status: str, error=None, *, by=None
+) -> Message:
+    created: dict = {"at": (FIXED_NOW - timedelta(minutes=minutes_ago)).isoformat()}
+    if by is not None:
+        created["by"] = by
     return Message.model_validate(
         {
             "id": f"scene-{n}",
@@ -77,9 +88,17 @@ def _message(conversation_id: str, n: int, minutes_ago: int, text: str, status: 
             "outgoing": status != "received",
             "status": status,
             "error": error,
-            "created": {"at": (FIXED_NOW - timedelta(minutes=minutes_ago)).isoformat()},
+            "created": created,
         }
     )
+
+
+def _sent_here(app: SakariApp, *message_ids: str) -> None:
+    """Mark texts as sent by this machine's outbox (as adopting them does): they read "You"."""
+    for message_id in message_ids:
+        app.store.db.execute(
+            "INSERT OR IGNORE INTO sent_here (message_id, local_id, sent_at) VALUES (?, ?, 0)", (message_id, message_id)
+        )
 
 
 async def prepare_thread(pilot) -> None:
@@ -91,7 +110,7 @@ async def prepare_thread(pilot) -> None:
         conversation_id,
         [
             _message(conversation_id, 1, 30, "Hi! Is my order ready to collect?", "received"),
-            _message(conversation_id, 2, 29, "It is! We're open until 6pm today.", "delivered"),
+            _message(conversation_id, 2, 29, "It is! We're open until 6pm today.", "delivered", by=JORDAN),
             _message(conversation_id, 3, 20, "Great, see you at 5 🙂", "received"),
             _message(conversation_id, 4, 12, "Here's the store map: https://example.com/map", "sent"),
             _message(
@@ -113,6 +132,7 @@ async def prepare_thread(pilot) -> None:
             _message(conversation_id, 7, 2, "We're holding it at the front desk.", "queued"),
         ],
     )
+    _sent_here(app, "scene-4", "scene-5", "scene-6", "scene-7")  # Jordan (the Hub) wrote scene-2
     app.inbox.open_conversation(conversation_id)
     await _settle(pilot)
     outbox = app.store.outbox
@@ -276,6 +296,40 @@ async def prepare_send_anyway(pilot) -> None:
     await _wait_for_dialog(pilot)
 
 
+async def prepare_collision(pilot) -> None:
+    """A reply held by the collision guard: Alex answered from the Hub while it was written.
+
+    The hold is made through the guard's own decision over the thread as the store has it (the
+    scene's server is shared by every scene and must stay as it is); the behaviour itself, with
+    the re-read from the simulator, is tested in tests/ui/test_collision_guard_ui.py."""
+    from sakari_tui.sms.collision import check_arrivals
+
+    await prepare_inbox(pilot)
+    app: SakariApp = pilot.app
+    # A customer waiting for an answer (their text is the last, some minutes old).
+    conversation_id = next(
+        r.id
+        for r in app.store.inbox.rows(unread_first=False)
+        if not r.opted_out and not r.closed and not r.last_outgoing and r.name and not r.name.startswith("+")
+    )
+    app.inbox.open_conversation(conversation_id)
+    await _settle(pilot)
+    pane = app.inbox.thread_pane
+    pane.compose_box.set_text("Hi! Your order is ready to collect until 6pm today.")
+    await _settle(pilot)
+    base = pane.draft_base
+    landed = _message(
+        conversation_id, 20, 0.0, "Hi, Alex here: it's ready, we'll keep it at the desk.", "sent", by=ALEX
+    )
+    app.store.inbox.merge_messages(conversation_id, [landed])
+    thread = app.store.inbox.thread(conversation_id)
+    authors = app.engine.authors(thread)
+    check = check_arrivals(base, thread, ours=lambda m: False, author=lambda m: authors[m.id or ""])
+    pane.hold(check, check.sentence(now=FIXED_NOW.timestamp() + 40))
+    pane.compose_box.area.focus()
+    await _settle(pilot)
+
+
 async def prepare_help(pilot) -> None:
     """`?` from the list: the list's keys first, the other areas below, scrolling."""
     await prepare_inbox(pilot)
@@ -297,6 +351,7 @@ SCENES: dict[str, Callable[..., Awaitable[None]]] = {
     "edit-contact": prepare_edit_contact,
     "send-anyway": prepare_send_anyway,
     "help": prepare_help,
+    "collision": prepare_collision,
 }
 
 

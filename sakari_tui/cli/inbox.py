@@ -157,8 +157,19 @@ def run_demo(seed: int, warnings: Sequence[str] = ()) -> int:
         else:
             stack.callback(lock.close)
         server = stack.enter_context(SimulatorServer(seed=seed, customers=True))
-        settings = Settings(sakari=SakariSection(**server.credentials()))
+        settings = Settings(sakari=SakariSection(**server.credentials()), senders=demo_senders(server))
         return run_app(settings, store_path, settings_path=None, demo=True, warnings=warnings)
+
+
+def demo_senders(server) -> list:
+    """The demo account's numbers as a team would write them in [[senders]]: each Group's name as
+    its label and its id (copied from the Hub), so New conversation can choose the number."""
+    from ..config import SenderSetting
+
+    return [
+        SenderSetting(number=sender.number, label=sender.group_name, group_id=sender.group_id)
+        for sender in server.state.senders
+    ]
 
 
 def account_store_path(account_id: str, env: Mapping[str, str] | None = None) -> Path:

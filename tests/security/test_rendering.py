@@ -135,15 +135,21 @@ async def test_header_and_row_with_hostile_numbers(build_hostile_app):
         await still_responsive(app, pilot)
 
 
-def _outgoing(conversation_id: str, n: int, text: str, status: str, error: dict | None) -> Message:
+def _outgoing(
+    conversation_id: str, n: int, text: str, status: str, error: dict | None, *, by: str | None = None
+) -> Message:
+    """`by`: a hostile teammate's name and source in `created.by` (the bubble's and the list's author)."""
+    created = {"at": datetime.now(timezone.utc).isoformat()}
+    if by is not None:
+        created["by"] = {"firstName": by, "name": by, "source": by}
     return message(
         f"hostile-out-{n}",
         text,
         cid=conversation_id,
-        at=datetime.now(timezone.utc),
         outgoing=True,
         status=status,
         error=error,
+        created=created,
         media=[
             {"url": f"{MEDIA_HOST}/\x1b]52;c;ZXZpbA==\x07 x\ny", "filename": text[:50]},
             {"url": f"{MEDIA_HOST}/\x1b]8;;x\x07/\u202e/\x9b2J{n}.png", "filename": text[:50]},
@@ -159,7 +165,9 @@ async def test_outgoing_status_and_error_text_from_the_api(build_hostile_app):
         row = row_for(app, "arabic")
         messages = []
         for n, payload in enumerate(HOSTILE.values()):
-            messages.append(_outgoing(row.id, n, payload, payload, {"code": payload[:12], "description": payload}))
+            messages.append(
+                _outgoing(row.id, n, payload, payload, {"code": payload[:12], "description": payload}, by=payload)
+            )
             messages.append(
                 _outgoing(row.id, 1000 + n, payload, "undelivered", {"code": "X-1", "description": payload})
             )
@@ -178,14 +186,15 @@ async def test_outgoing_status_and_error_text_from_the_api(build_hostile_app):
             inbox.select(row_for(app, name).id)
             await pilot.pause()
             assert_screen_safe(app)
-        assert "You: [@click=app.quit]quit[/] · [@click=" in screen_text(app)
+        # Sent from elsewhere (no created.by): never "You", and the markup drawn as text.
+        assert "Elsewhere: [@click=app.quit]quit[/] · [@cl" in screen_text(app)
         inbox.open(row.id)
         await settle(app, pilot)
         inbox.show_thread(limit=1000)  # all 118 at once (opening shows the newest 100)
         await pilot.pause()
         thread = inbox.thread_text()
         assert not SCREEN_FORBIDDEN.search(thread.replace("\n", ""))
-        assert "undelivered: [bold]x[/bold]" in thread
+        assert "undelivered: [bold]x[/bold]" in " ".join(thread.split())  # wherever the meta line wraps
         for strip in inbox.thread._lines:
             for segment in strip:
                 link = segment.style.link if segment.style else None

@@ -4,7 +4,6 @@ choose, and the warning (and second Ctrl+S) before starting from another number 
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import Input, Static, TextArea
 
 from sakari_tui.config import SenderSetting
@@ -151,9 +150,6 @@ async def test_the_sender_line_and_its_sentence_fit_80x24_with_the_buttons(build
         assert fully_shown(app, app.screen.query_one("#new-sender-note"))
 
 
-@pytest.mark.xfail(
-    strict=True, reason="needs ui/inbox/replying.py to hand the dialog the senders and pass group_id on (report)"
-)
 async def test_n_starts_a_conversation_from_the_chosen_sender(build_app, server):
     settings = settings_for(server)
     settings.senders = both_named(server)

@@ -162,8 +162,17 @@ class ReplyFlows(_Base):
             # The first text of a conversation that never opened: back into its dialog, nothing lost.
             target = pending.target or {}
             self.open_id = None
+            group_id = target.get("groupId")
+            sender = next((s.number for s in self.senders if group_id and s.group_id == group_id), None)
             self.show_new_conversation(
-                NewConversation(target.get("number", ""), target.get("firstName"), target.get("lastName"), pending.text)
+                NewConversation(
+                    target.get("number", ""),
+                    target.get("firstName"),
+                    target.get("lastName"),
+                    pending.text,
+                    sender=sender,
+                    group_id=group_id,
+                )
             )
             return
         if not self.compose_box.text.strip():
@@ -185,9 +194,14 @@ class ReplyFlows(_Base):
         self.show_new_conversation()
 
     def show_new_conversation(self, filled: NewConversation | None = None) -> None:
-        self.app.push_screen(
-            NewConversationScreen(self.settings.ui.default_country, filled), self._new_conversation_chosen
+        screen = NewConversationScreen(
+            self.settings.ui.default_country,
+            filled,
+            senders=self.senders,
+            preferred=self.senders.effective_filter(self.settings.ui.sender_filter),
+            last_sender=self.store.inbox.last_sender_to,
         )
+        self.app.push_screen(screen, self._new_conversation_chosen)
 
     def _new_conversation_chosen(self, result: NewConversation | None) -> None:
         if result is None:
@@ -196,7 +210,11 @@ class ReplyFlows(_Base):
         # its thread shows (under a placeholder) until Sakari says which conversation it opened.
         try:
             entry = self.engine.queue_new_conversation(
-                result.number, result.text, first_name=result.first_name, last_name=result.last_name
+                result.number,
+                result.text,
+                first_name=result.first_name,
+                last_name=result.last_name,
+                group_id=result.group_id,
             )
         except StoreError as error:
             self.store_failed(error)

@@ -195,6 +195,8 @@ oldest and newest; scrolling to the top loads older messages. **Enter** or **i**
 
     def hold(self, check: CollisionCheck, sentence: str) -> None:
         """The guard held the reply: mark what arrived, and say so above the box."""
+        if not check.held:
+            return
         self.held = check
         self.thread_log.arrived_keys = frozenset(a.message_id for a in check.arrivals)
         notice = self.query_one("#collision-notice", Static)
@@ -232,7 +234,10 @@ oldest and newest; scrolling to the top loads older messages. **Enter** or **i**
         contact, not in a closed conversation)."""
         conversation = self.conversation()
         opted_out = conversation is not None and self.opted_out(conversation.id)
-        self.header.show(conversation, opted_out=opted_out, answering=self.answering)
+        number = conversation.phone_number.number if conversation and conversation.phone_number else None
+        sender = self.inbox.senders.get(number)
+        label = sender.label if sender is not None and self.inbox.senders.several else None
+        self.header.show(conversation, opted_out=opted_out, answering=self.answering, sender_label=label)
         if conversation is None:
             return
         reason = OPTED_OUT if opted_out else CLOSED if conversation.closed else None

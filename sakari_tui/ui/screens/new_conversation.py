@@ -160,13 +160,15 @@ outbox like any reply.
             yield SafeInput(placeholder="+1 415 555 0100", id="new-number")
             yield Label(Content("Name (optional)"))
             yield SafeInput(placeholder="First Last", id="new-name")
+            yield Label(Content("First message"))
+            yield SafeTextArea(id="new-text", soft_wrap=True, tab_behavior="focus")
+            yield Static(Content(""), id="new-counter")
+            # After the text, next to Send: the number, name and text are typed in the order they
+            # always were, and the sender (and any warning about it) is the last thing read.
             if len(self.senders):
                 chosen = self.filled.sender if self._chosen_by_hand and self.filled else self._default_sender(None)
                 yield SenderChoice(self.senders, chosen or self.senders.numbers[0], id="new-sender")
                 yield Static(Content(""), id="new-sender-note")
-            yield Label(Content("First message"))
-            yield SafeTextArea(id="new-text", soft_wrap=True, tab_behavior="focus")
-            yield Static(Content(""), id="new-counter")
             with Vertical(classes="dialog-footer"):
                 yield Static(Content(""), id="new-error")
                 with Horizontal(id="new-buttons"):

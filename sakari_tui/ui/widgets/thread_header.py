@@ -40,10 +40,16 @@ NAME_ROOM = 8
 
 
 def header_content(
-    conversation: Conversation | None, *, opted_out: bool, width: int | None = None, answering: str | None = None
+    conversation: Conversation | None,
+    *,
+    opted_out: bool,
+    width: int | None = None,
+    answering: str | None = None,
+    sender_label: str | None = None,
 ) -> Content:
     """The header on one line of at most `width` cells (all of it when `width` is None).
-    `answering`: a teammate whose text came in while the thread was open."""
+    `answering`: a teammate whose text came in while the thread was open; `sender_label`: the
+    name of the number the conversation runs on ([[senders]] label)."""
     if conversation is None:
         return Content("")
     contact = conversation.contact
@@ -55,7 +61,9 @@ def header_content(
     # A contact without a name shows its number as the name already.
     shows_number = bool(number) and for_display(one_line(number, 60)) != name
     number_part = (for_display(one_line(number, 30)), "") if shows_number else None
-    sender_part = (f"via {for_display(one_line(sender, 30))}", MUTED) if sender else None
+    label = for_display(one_line(sender_label, 20)) if sender_label else ""
+    via = f"{label} {for_display(one_line(sender, 30))}" if label else for_display(one_line(sender, 30))
+    sender_part = (f"via {via}", MUTED) if sender else None
     closed_part = ("✓ closed", MUTED) if conversation.closed else None
     open_part = None if conversation.closed else ("open", "$success")
     last = conversation.last_message
@@ -100,20 +108,38 @@ class ThreadHeader(Static):
         self._conversation: Conversation | None = None
         self._opted_out = False
         self._answering: str | None = None
+        self._sender_label: str | None = None
 
-    def show(self, conversation: Conversation | None, *, opted_out: bool, answering: str | None = None) -> None:
+    def show(
+        self,
+        conversation: Conversation | None,
+        *,
+        opted_out: bool,
+        answering: str | None = None,
+        sender_label: str | None = None,
+    ) -> None:
         self._conversation = conversation
         self._opted_out = opted_out
         self._answering = answering
+        self._sender_label = sender_label
         self.refresh(layout=True)
+
+    def _content(self, width: int | None) -> Content:
+        return header_content(
+            self._conversation,
+            opted_out=self._opted_out,
+            width=width,
+            answering=self._answering,
+            sender_label=self._sender_label,
+        )
 
     def whole(self) -> Content:
         """The header with nothing left out, as a window wide enough for all of it shows it."""
-        return header_content(self._conversation, opted_out=self._opted_out, answering=self._answering)
+        return self._content(None)
 
     def render(self) -> Content:
         width = self.content_size.width or None
-        return header_content(self._conversation, opted_out=self._opted_out, width=width, answering=self._answering)
+        return self._content(width)
 
     def get_content_height(self, container, viewport, width: int) -> int:
         return 1

@@ -158,7 +158,7 @@ class ThreadLog(ScrollView, can_focus=True):
     ThreadLog > .thread-log--hint { color: $text-muted; }
     ThreadLog > .thread-log--note { color: $warning; text-style: bold; }
     ThreadLog > .thread-log--found { background: $warning-muted; color: $foreground; }
-    ThreadLog > .thread-log--teammate { background: $secondary-muted; color: $foreground; }
+    ThreadLog > .thread-log--teammate { background: $success-muted; color: $foreground; }
     ThreadLog > .thread-log--arrived { background: $warning-muted; color: $foreground; text-style: bold; }
     """
     BINDINGS = [
