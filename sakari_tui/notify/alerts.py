@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from ..sms.authors import AuthorKind
 from ..store import Store
 from .notifier import NewMessage, Notifier
 
@@ -67,6 +68,13 @@ class Alerts:
             return None
         rows = self.store.inbox.rows_by_id([conversation_id])
         row = rows.get(conversation_id)
-        if row is None or row.last_outgoing:
+        if row is None:
             return None
-        return NewMessage(row.name or row.number, row.number, conversation_id, row.last_text)
+        if not row.last_outgoing:
+            return NewMessage(row.name or row.number, row.number, conversation_id, row.last_text)
+        if row.last_author.kind is not AuthorKind.AUTO_REPLY:
+            return None  # a teammate's (or our own) text: not news
+        # The auto-responder answered before we looked: the customer's text is the news.
+        inbound = [m for m in self.store.inbox.thread(conversation_id, limit=10) if not m.outgoing]
+        text = inbound[-1].message or "" if inbound else "A new text (the auto-responder has answered it)."
+        return NewMessage(row.name or row.number, row.number, conversation_id, text)

@@ -54,4 +54,6 @@ class AutoResponder:
         sender = state.sender(conversation.sender_id)
         text = state.config.auto_reply_text
         by = autoresponder_actor(sender.group_id, sender.group_name)
-        queue_outgoing(state, contact, sender.id, text, at, reply_to=conversation, template=text, created_by=by)
+        queue_outgoing(
+            state, contact, sender.id, text, at, reply_to=conversation, marks_read=False, template=text, created_by=by
+        )

@@ -5,7 +5,8 @@
 - `updated` of a conversation is its latest message's time, the order of the conversation list;
   closing it is not activity.
 - `unread` holds the ids of inbound messages not yet read. The API has no "mark read" call, so
-  the simulator marks them read when the account replies into the conversation or closes it.
+  the simulator marks them read when the account replies into the conversation or closes it; an
+  auto-responder's answer reads nothing (a person still has to: our assumption, Sakari's is unknown).
 - Outgoing texts go queued -> sent (after `sent_after`) -> delivered (after `delivered_after`);
   a seeded `failure_rate` of them ends undelivered (MSG-019) or error (MSG-033) instead.
 """
@@ -148,14 +149,17 @@ def queue_outgoing(
     at: float,
     *,
     reply_to: ConversationRecord | None = None,
+    marks_read: bool = True,
     **details: object,
 ) -> MessageRecord:
-    """Send one text: into `reply_to` if still open, else the contact's open conversation or a new one."""
+    """Send one text: into `reply_to` if still open, else the contact's open conversation or a new one.
+    `marks_read`: the customer's unread texts count as read (not for an automatic answer)."""
     conversation = (
         reply_to if reply_to is not None and reply_to.is_open else conversation_for(state, contact, sender_id, at)
     )
     message = add_message(state, conversation, text=text, outgoing=True, status="queued", at=at, **details)
-    mark_read(state, conversation)
+    if marks_read:
+        mark_read(state, conversation)
     schedule_delivery(state, message, at)
     queue_message_event(state, "message-sent", message, at)
     return message

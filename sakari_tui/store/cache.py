@@ -15,7 +15,8 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..api.models import Conversation
+from ..api.models import Conversation, Message
+from ..sms.authors import AuthorKind, message_author
 from .contacts import CachedContacts
 from .listing import (
     LISTING_BLOCK,
@@ -43,6 +44,11 @@ class MergeResult:
     """Conversations whose newest message is an inbound text the cache had not seen."""
     unchanged: int
     """How many merged conversations were exactly as cached."""
+
+
+def _automatic(message: Message) -> bool:
+    """An auto-responder's answer: sent by no person, in answer to the customer."""
+    return message_author(message, sent_here=False).kind is AuthorKind.AUTO_REPLY
 
 
 class InboxCache(InboxListing, LocalMarks, CachedMessages, CachedContacts):
@@ -73,9 +79,11 @@ class InboxCache(InboxListing, LocalMarks, CachedMessages, CachedContacts):
                 last = conversation.last_message
                 if (
                     last is not None
-                    and not last.outgoing
                     and (previous is None or previous["last_message_id"] != last.id)
+                    and (not last.outgoing or (bool(conversation.unread) and _automatic(last)))
                 ):
+                    # A customer's text; or one an auto-responder answered before we looked, which
+                    # is still news (nobody has read it): the answer must not swallow the bell.
                     new_inbound.append(conversation.id)
                 flipped = self._upsert_conversation(conversation, raw, fingerprint)
                 if last is not None:

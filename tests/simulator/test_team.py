@@ -235,6 +235,8 @@ async def test_the_sales_auto_responder_answers_the_first_text_of_a_conversation
     assert (auto.conversation_id, auto.sender_id) == (conversation_id, "pn-uk-support")
     assert "A member of our team will reply shortly" in auto.text
     assert await _listed_by(sim, conversation_id) == ([SALES_AUTO_BY], SALES_AUTO_BY)
+    # An automatic answer reads nothing: the customer's text still waits for a person.
+    assert sim.state.conversations[conversation_id].unread
     sim.inbound(UK_CUSTOMER, "And in blue?", to=SALES_NUMBER)
     await sim.advance(60)
     assert len(_outgoing(sim)) == 1

@@ -66,3 +66,33 @@ def test_draft_base_is_kept_with_the_draft_and_goes_with_it(tmp_path):
         assert store.drafts.base("a") is None
     finally:
         store.close()
+
+
+def with_last_by(conv: Conversation, by: dict) -> Conversation:
+    wire = conv.to_wire()
+    wire["lastMessage"]["created"]["by"] = by
+    return Conversation.model_validate(wire)
+
+
+def test_an_auto_reply_does_not_swallow_the_customers_new_text(tmp_path):
+    from sakari_tui.notify.alerts import Alerts
+
+    store = Store(tmp_path / "s.sqlite3")
+    try:
+        store.inbox.merge_conversations([conversation("old", text="earlier")])
+        opener = message("m-open", "Do you ship to Norway?", cid="a", minutes_ago=1)
+        store.inbox.merge_messages("a", [opener])
+        auto = with_last_by(
+            conversation("a", text="Thanks for texting Sales!", outgoing=True, unread=["m-open"], message_id="m-auto"),
+            {"source": "autoresponder", "name": "Sales auto-responder"},
+        )
+        teammate = with_last_by(conversation("b", text="Alex here", outgoing=True, unread=["x"], message_id="m-b"), HUB)
+        result = store.inbox.merge_conversations([auto, teammate])
+        assert result.new_inbound == ("a",)  # a teammate's answer is not news; an auto-reply's is
+        alerts = Alerts.__new__(Alerts)  # only _event is exercised: no notifier needed
+        alerts.store = store
+        event = alerts._event("a")
+        assert event is not None and event.text == "Do you ship to Norway?"
+        assert alerts._event("b") is None
+    finally:
+        store.close()

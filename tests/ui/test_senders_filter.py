@@ -44,6 +44,7 @@ async def test_rows_name_their_sender_and_s_cycles_the_filter_shown_in_the_title
         await pilot.press("s")  # configured senders first: Sales
         await wait_until(lambda: {row.sender_number for row in inbox.rows} == {UK}, pilot)
         assert title(inbox).startswith("Sales inbox ")
+        assert inbox.status_text().endswith(" · Sales only (s)")  # the status line says it too
         assert "Showing conversations on Sales (+44 7700 900100) · s for the next sender." in inbox.notifications()
         assert load_settings(path, env={}).ui.sender_filter == UK  # saved at once
 
@@ -54,6 +55,7 @@ async def test_rows_name_their_sender_and_s_cycles_the_filter_shown_in_the_title
         await pilot.press("s")
         await wait_until(lambda: {row.sender_number for row in inbox.rows} == {US, UK}, pilot)
         assert title(inbox).startswith("Inbox ") and load_settings(path, env={}).ui.sender_filter == ""
+        assert "only (s)" not in inbox.status_text()
         assert "Showing every sender's conversations · s narrows to one." in inbox.notifications()
 
 

@@ -37,7 +37,7 @@ from ...sync import (
     SyncStatusChanged,
     ThreadChanged,
 )
-from ...text import one_line
+from ...text import for_display, one_line
 from ..clock import FrozenClock, WallClock
 from ..failures import PassesWorkerFailures
 from ..screens.new_conversation import describe_sender
@@ -195,6 +195,9 @@ class InboxScreen(ReplyFlows, ContactFlows, TriageActions, PassesWorkerFailures,
 
     def _show_status(self) -> None:
         self.status_line.status = self.poller.status
+        number = self.conversations.sender_filter
+        # Reactives: nothing is redrawn while they stay the same.
+        self.status_line.sender_filter = for_display(one_line(self.senders.short(number), 20)) if number else ""
         self.status_line.tick()  # the same status may read differently now ("updated 3s ago")
 
     # --- local writes -------------------------------------------------------------------------
@@ -376,6 +379,7 @@ class InboxScreen(ReplyFlows, ContactFlows, TriageActions, PassesWorkerFailures,
         self.settings.ui.sender_filter = chosen
         self.app.persist(("ui", "sender_filter"), chosen)  # type: ignore[attr-defined]
         self.conversations.relist()
+        self._show_status()
         key = key_for(self, "app.sender_filter")
         if chosen:
             self.notify(f"Showing conversations on {self.sender_name(chosen)} · {key} for the next sender.")

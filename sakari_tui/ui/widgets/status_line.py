@@ -1,4 +1,5 @@
-"""The status line: the connection's state (and a store that cannot be written) in one line.
+"""The status line: the connection's state (and a store that cannot be written, and the sender
+the list is narrowed to) in one line.
 
 `status` and `store_problem` are reactives; the text is also redrawn by `tick()` because its ages
 ("updated 3s ago", "retrying in 8s") change with time. A changed text repaints the one line
@@ -28,8 +29,16 @@ _FAILED_LABELS = {
 }
 
 
-def status_text(status: SyncStatusChanged, store_problem: str | None, now: float) -> Content:
-    """What the line says; `now` is on the same monotonic clock as the status's times."""
+def status_text(status: SyncStatusChanged, store_problem: str | None, now: float, sender: str = "") -> Content:
+    """What the line says; `now` is on the same monotonic clock as the status's times; `sender`:
+    the sender the list is narrowed to (its short label), "" for all."""
+    line = _connection_text(status, store_problem, now)
+    if sender:
+        return Content.assemble(line, " · ", Content.styled(f"{sender} only (s)", "$text-accent"))
+    return line
+
+
+def _connection_text(status: SyncStatusChanged, store_problem: str | None, now: float) -> Content:
     if store_problem:
         return Content.assemble(
             Content.styled("○ not saving", "bold $error"),
@@ -54,6 +63,8 @@ class StatusLine(Static):
     status: reactive[SyncStatusChanged] = reactive(SyncStatusChanged(Connection.CONNECTING, None), init=False)
     store_problem: reactive[str | None] = reactive(None, init=False)
     """The last local store write that failed (one sentence), until one works again."""
+    sender_filter: reactive[str] = reactive("", init=False)
+    """The sender the list is narrowed to (short label, sanitised), "" for all."""
 
     def __init__(self, *, monotonic: Callable[[], float] = time.monotonic, id: str | None = None) -> None:
         super().__init__(Content("Starting…"), id=id)
@@ -66,9 +77,12 @@ class StatusLine(Static):
     def watch_store_problem(self) -> None:
         self.tick()
 
+    def watch_sender_filter(self) -> None:
+        self.tick()
+
     def tick(self) -> None:
         """Redraw if the text changed (the ages in it move with time)."""
-        text = status_text(self.status, self.store_problem, self.monotonic())
+        text = status_text(self.status, self.store_problem, self.monotonic(), self.sender_filter)
         if text != self._shown:
             self._shown = text
             self.update(text, layout=False)
