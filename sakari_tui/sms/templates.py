@@ -119,3 +119,10 @@ def sent_text_matches(template: str, body: str | None, context: Mapping[str, str
     literals = [part.rstrip() if i < last else part for i, part in enumerate(literals)]
     pattern = "(?s)" + ".*?".join(re.escape(part) for part in literals)
     return re.fullmatch(pattern, sent) is not None
+
+
+def same_sent_text(sent: str, body: str | None, template: str | None, context: Mapping[str, str] | None) -> bool:
+    """Whether a message Sakari holds (`body`, and `template` when the answer keeps it) is the text
+    we sent as `sent`: Sakari keeps the text as sent in `template` on some answers; the rendered
+    body is always there (see `sent_text_matches`)."""
+    return (template is not None and template == sent) or sent_text_matches(sent, body, context)

@@ -12,13 +12,10 @@ from collections.abc import Callable, Iterable
 from ..api import Message, SakariClient, SakariError
 from ..sms.authors import Author, AuthorKind, message_author
 from ..sms.collision import CollisionCheck, DraftBase, check_arrivals
+from ..sms.templates import same_sent_text
 from ..store import Store, StoreError
 from ..store.outbox import is_placeholder
 from .events import Event, ThreadChanged
-
-
-def _words(text: str | None) -> str:
-    return " ".join((text or "").split())
 
 
 class CollisionGuard:
@@ -58,13 +55,16 @@ class CollisionGuard:
         except StoreError:
             pass  # a full disk must not decide for the guard: what was read is judged all the same
         authors = self.authors(messages)
-        # Ours too: a reply still in the outbox whose answer was lost may be on Sakari already.
-        pending = {_words(entry.text) for entry in self.store.outbox.for_conversation(conversation_id)}
+        # Ours too: a reply still in the outbox whose answer was lost may be on Sakari already
+        # (matched as the outbox's reconciliation matches it, placeholders filled by Sakari).
+        pending = self.store.outbox.for_conversation(conversation_id)
 
         def ours(message: Message) -> bool:
             author = authors.get(message.id or "")
             if author is not None and author.kind is AuthorKind.YOU:
                 return True
-            return message.outgoing and _words(message.message) in pending
+            return message.outgoing and any(
+                same_sent_text(entry.text, message.message, message.template, entry.context) for entry in pending
+            )
 
         return check_arrivals(base, messages, ours=ours, author=lambda m: authors[m.id or ""])

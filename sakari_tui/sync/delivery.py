@@ -32,7 +32,7 @@ from ..api import (
     SakariError,
 )
 from ..api.models import SendMessagesRequest, Updated
-from ..sms.templates import contact_context, sent_text_matches
+from ..sms.templates import contact_context, same_sent_text
 from ..store import OutboxEntry, SendState, Store
 from ..store.outbox import NEW_CONVERSATION_PREFIX, is_placeholder, placeholder_id
 from .backoff import backoff_delay
@@ -126,7 +126,7 @@ class Delivery:
         existing = tuple(
             message_id
             for message_id, body, template in self.store.inbox.outgoing_texts(conversation_id, contact_id)
-            if _same_text(text, body, template, context)
+            if same_sent_text(text, body, template, context)
         )
         entry = self.store.outbox.add(conversation_id, contact_id, text, existing, target=target, context=context)
         self._emit_state(entry)
@@ -292,7 +292,7 @@ class Delivery:
             if m.outgoing
             and m.id
             and m.id not in entry.exclude_ids
-            and _same_text(entry.text, m.message, m.template, entry.context)
+            and same_sent_text(entry.text, m.message, m.template, entry.context)
             and (entry.not_before is None or m.created_at is None or m.created_at.timestamp() >= entry.not_before)
         ]
         candidates.sort(key=lambda m: (m.created_at is None, m.created_at or datetime.min.replace(tzinfo=timezone.utc)))
@@ -400,11 +400,6 @@ def _first_text_request(text: str, target: dict) -> SendMessagesRequest:
         phone_number_filter={"group": {"id": group_id}} if group_id else None,
         type="SMS",
     )
-
-
-def _same_text(sent: str, body: str | None, template: str | None, context) -> bool:
-    # Sakari keeps the text as sent in `template` on some answers; the rendered body is always there.
-    return (template is not None and template == sent) or sent_text_matches(sent, body, context)
 
 
 def _duration(seconds: float) -> str:

@@ -164,7 +164,7 @@ oldest and newest; scrolling to the top loads older messages. **Enter** or **i**
             self.engine.older_available.get(conversation_id)
         )
         self.thread_log.show(bubbles, more_above=more, keep_position=keep_position)
-        self.show_header()
+        self.show_header(conversation)
 
     def _note_answering(self, messages: list[Message], authors: dict[str, Author]) -> None:
         """A teammate's text that comes in while the thread is open: the header says they are
@@ -229,10 +229,10 @@ oldest and newest; scrolling to the top loads older messages. **Enter** or **i**
         self.app.call_after_refresh(self.thread_log.scroll_to_bubble, message_id)  # once the lines are laid out
         self.thread_log.focus()
 
-    def show_header(self) -> None:
+    def show_header(self, conversation: Conversation | None = None) -> None:
         """The header, and with it whether the compose box takes replies (not to an opted-out
-        contact, not in a closed conversation)."""
-        conversation = self.conversation()
+        contact, not in a closed conversation). `conversation`: the open one, when just read."""
+        conversation = conversation or self.conversation()
         opted_out = conversation is not None and self.opted_out(conversation.id)
         number = conversation.phone_number.number if conversation and conversation.phone_number else None
         sender = self.inbox.senders.get(number)
