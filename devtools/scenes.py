@@ -330,6 +330,14 @@ async def prepare_collision(pilot) -> None:
     await _settle(pilot)
 
 
+async def prepare_sender_filter(pilot) -> None:
+    """`s` twice: All → Support → Sales; the title and the status line say so."""
+    await prepare_inbox(pilot)
+    await pilot.press("s", "s")
+    pilot.app.clear_notifications()
+    await prepare_inbox(pilot)
+
+
 async def prepare_help(pilot) -> None:
     """`?` from the list: the list's keys first, the other areas below, scrolling."""
     await prepare_inbox(pilot)
@@ -352,6 +360,7 @@ SCENES: dict[str, Callable[..., Awaitable[None]]] = {
     "send-anyway": prepare_send_anyway,
     "help": prepare_help,
     "collision": prepare_collision,
+    "sender-filter": prepare_sender_filter,
 }
 
 

@@ -16,6 +16,7 @@ from sakari_tui.sync.contact_writes import (
 )
 
 from ..support import factories
+from ..support.team import colleague_edits
 
 # --- the merge -------------------------------------------------------------------------------------
 
@@ -192,8 +193,6 @@ def test_saved_sentence_is_plain_single_line_text():
 
 # --- the write, against the simulator ------------------------------------------------------------
 
-JORDAN = {"id": "usr-jordan", "firstName": "Jordan", "lastName": "Park"}
-
 
 def named_row(engine):
     return next(r for r in engine.store.inbox.rows() if r.contact_id and not r.opted_out and not r.name.startswith("+"))
@@ -205,15 +204,6 @@ async def opened(engine):
     row = named_row(engine)
     await engine.sync_contact(row.contact_id)
     return engine.store.inbox.contact(row.contact_id)
-
-
-def colleague_edits(server, contact_id, *, by=JORDAN, **changes) -> None:
-    """Another writer (the Hub, a CRM sync) changes the contact on the server."""
-    with server.state.lock:
-        record = server.state.contacts[contact_id]
-        for name, value in changes.items():
-            setattr(record, name, value)
-        record.updated_by = by
 
 
 async def test_a_colleagues_edit_while_the_dialog_was_open_is_kept(server, engine):

@@ -10,23 +10,14 @@ from sakari_tui.ui.screens.edit_contact import KEEPS_OPT_OUT, ContactEdit, EditC
 
 from ..support.hosts import Host
 from ..support.inbox import Inbox
+from ..support.team import colleague_edits
 from ..support.waiting import wait_until
 
-JORDAN = {"id": "usr-jordan", "firstName": "Jordan", "lastName": "Park"}
 CONTACT_GET = "GET /v1/accounts/{accountId}/contacts/{contactId}"
 
 
 def ordinary(row) -> bool:
     return not row.opted_out and not row.closed and bool(row.name) and row.name.isascii() and " " in row.name
-
-
-def colleague_edits(server, contact_id, *, by=JORDAN, **changes) -> None:
-    """Another writer (the Hub, a CRM sync) changes the contact on the server."""
-    with server.state.lock:
-        record = server.state.contacts[contact_id]
-        for name, value in changes.items():
-            setattr(record, name, value)
-        record.updated_by = by
 
 
 def server_contact(server, contact_id):
