@@ -16,7 +16,7 @@ from .app import SakariApp
 from .inbox import InboxScreen
 from .screens.confirm import ConfirmScreen, SendAnywayScreen
 from .screens.edit_contact import EditContactScreen
-from .screens.new_conversation import NewConversationScreen
+from .screens.new_conversation import NewConversationScreen, SenderChoice
 from .screens.search import SearchScreen
 from .screens.template_picker import TemplatePickerScreen
 from .screens.templates import TemplatesScreen
@@ -30,6 +30,7 @@ AREAS = [
     ("conversation list", ConversationList),
     ("thread", ThreadLog),
     ("new conversation dialog", NewConversationScreen),
+    ("new conversation's From line", SenderChoice),
     ("template picker", TemplatePickerScreen),
     ("search", SearchScreen),
     ("contact panel", ContactPanel),
