@@ -185,7 +185,9 @@ class NotificationsSection(BaseModel):
     on_message: str = ""
     """Command run for each new inbound text, without a shell; it gets SAKARI_CONTACT_NAME, SAKARI_CONTACT_NUMBER, SAKARI_CONVERSATION_ID and SAKARI_MESSAGE_TEXT."""
     on_message_timeout: float = Field(default=10.0, gt=0.0, le=300.0)
-    """Seconds the on_message command may run before it is stopped."""
+    """Seconds the on_message (or on_overdue) command may run before it is stopped."""
+    on_overdue: str = ""
+    """Command run once when a customer has waited past triage.waiting_alert, without a shell; it gets SAKARI_CONTACT_NAME, SAKARI_CONTACT_NUMBER, SAKARI_CONVERSATION_ID and SAKARI_WAITING (e.g. 47m)."""
     hook_text: Literal["scrubbed", "raw"] = "scrubbed"
     """How on_message gets the customer's text and name: `scrubbed` (control and escape characters removed) or `raw` (exactly as received: bytes from customers reach your script)."""
     show_text: bool = True

@@ -9,10 +9,12 @@ shows a few notifications and one summary rather than dozens.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 
 from ..sms.authors import AuthorKind
 from ..store import Store
-from .notifier import NewMessage, Notifier
+from ..store.overdue import waited
+from .notifier import NewMessage, Notifier, OverdueEvent
 
 # Individual desktop/terminal notifications per burst; the rest are counted in one summary.
 NOTIFY_AT_ONCE = 3
@@ -61,6 +63,23 @@ class Alerts:
             problems += await self.notifier.notify(event, desktop=index < NOTIFY_AT_ONCE)
         if len(events) > NOTIFY_AT_ONCE:
             problems += await self.notifier.notify_desktop("sakari-tui", self._more(events))
+        return list(dict.fromkeys(problems))
+
+    def overdue(self, now: datetime, alert_after: timedelta) -> list[OverdueEvent]:
+        """Waits that passed `alert_after` by `now` (server time) and are not paged yet: each is
+        recorded as paged now and returned once (none while no on_overdue command is set)."""
+        if not self.notifier.overdue_argv:
+            return []
+        return [
+            OverdueEvent(wait.contact_name or wait.number, wait.number, wait.conversation_id, waited(wait.since, now))
+            for wait in self.store.overdue.newly_overdue(now, alert_after)
+        ]
+
+    async def page_overdue(self, events: Sequence[OverdueEvent]) -> list[str]:
+        """Run on_overdue for each; the problems, as sentences (each said once)."""
+        problems: list[str] = []
+        for event in events:
+            problems += await self.notifier.page_overdue(event)
         return list(dict.fromkeys(problems))
 
     def _event(self, conversation_id: str) -> NewMessage | None:

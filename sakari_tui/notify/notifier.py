@@ -47,6 +47,17 @@ class NewMessage:
     text: str
 
 
+@dataclass(frozen=True)
+class OverdueEvent:
+    """A customer who has waited past the alert threshold (names untrusted)."""
+
+    contact_name: str
+    number: str
+    conversation_id: str
+    waiting: str
+    """How long so far, as people write it: "47m", "2h 5m"."""
+
+
 class Runner(Protocol):
     def __call__(
         self, argv: Sequence[str], *, env: Mapping[str, str] | None, timeout: float, what: str
@@ -151,15 +162,18 @@ class Notifier:
                 f"Desktop notifications are on but no notifier was found; install {wanted} "
                 "or set notifications.desktop = false."
             )
-        self.hook_argv: list[str] = []
-        command = settings.on_message.strip()
-        if command:
-            try:
-                self.hook_argv = shlex.split(command)
-            except ValueError as exc:
-                self.startup_problems.append(
-                    f"notifications.on_message is not a valid command line ({exc}); it will not run."
-                )
+        self.hook_argv = self._command("on_message", settings.on_message)
+        self.overdue_argv = self._command("on_overdue", settings.on_overdue)
+
+    def _command(self, key: str, command: str) -> list[str]:
+        """A hook's command line as argv ([] when unset, or unusable: then said once at start)."""
+        if not command.strip():
+            return []
+        try:
+            return shlex.split(command)
+        except ValueError as exc:
+            self.startup_problems.append(f"notifications.{key} is not a valid command line ({exc}); it will not run.")
+            return []
 
     @property
     def desktop_available(self) -> bool:
@@ -256,6 +270,31 @@ class Notifier:
             },
             base=self._env,
         )
+
+    def overdue_env(self, event: OverdueEvent) -> dict[str, str]:
+        """The environment of the on_overdue command: like on_message's, with the wait instead of a text."""
+        value = _hook_value if self.settings.hook_text == "raw" else sanitize
+        return child_environment(
+            {
+                "SAKARI_CONTACT_NAME": value(event.contact_name),
+                "SAKARI_CONTACT_NUMBER": value(event.number),
+                "SAKARI_CONVERSATION_ID": value(event.conversation_id),
+                "SAKARI_WAITING": event.waiting,
+            },
+            base=self._env,
+        )
+
+    async def page_overdue(self, event: OverdueEvent) -> list[str]:
+        """Run on_overdue for one wait past the alert threshold; the problem, as a sentence."""
+        if not self.overdue_argv:
+            return []
+        problem = await self._run(
+            self.overdue_argv,
+            env=self.overdue_env(event),
+            timeout=self.settings.on_message_timeout,
+            what="notifications.on_overdue",
+        )
+        return [problem] if problem else []
 
     async def notify(self, event: NewMessage, *, desktop: bool = True) -> list[str]:
         """Send the desktop notification (unless `desktop` is False) and run the hook, side by

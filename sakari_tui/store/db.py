@@ -128,6 +128,16 @@ MIGRATIONS: list[list[str]] = [
         "UPDATE messages SET created_by = json_extract(raw, '$.created.by')",
         "UPDATE conversations SET last_by = json_extract(raw, '$.lastMessage.created.by')",
     ],
+    # 9: the waits `notifications.on_overdue` has paged (store/overdue.py): one page per wait,
+    # across restarts.
+    [
+        """CREATE TABLE overdue_paged (
+            conversation_id TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            paged_at REAL NOT NULL,
+            PRIMARY KEY (conversation_id, message_id)
+        )""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -10,6 +10,7 @@ from .db import connect, open_reader
 from .drafts import Drafts
 from .lock import StoreLock
 from .outbox import Outbox
+from .overdue import OverdueWaits
 from .search import Search
 
 
@@ -31,6 +32,7 @@ class Store:
         self.inbox = InboxCache(self.db)
         self.drafts = Drafts(self.db)
         self.outbox = Outbox(self.db)
+        self.overdue = OverdueWaits(self.db)
         self._reader: sqlite3.Connection | None = None
         self.search = Search(self.reader)
 
