@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 # Actions that need an open conversation, one that takes replies, a selected row, or a stuck send.
 NEEDS_OPEN = frozenset({"toggle_contact", "mark_opted_out", "focus_compose", "templates"})
-NEEDS_REPLY = frozenset({"send", "fold_gsm7", "external_editor"})
+NEEDS_REPLY = frozenset({"send", "send_and_close", "fold_gsm7", "external_editor"})
 NEEDS_ROW = frozenset({"close_conversation", "toggle_mute"})
 NEEDS_STUCK_SEND = frozenset({"retry", "discard"})
 NEVER_OFFERED = frozenset({"escape"})  # a key, not a command
@@ -67,6 +67,7 @@ def key_in_words(screen: InboxScreen, binding_id: str) -> str:
 # What each command does, in a sentence, for the palette (the binding's description is its title).
 DESCRIPTIONS = {
     "send": "Check the reply and send it",
+    "send_and_close": "Send the reply, then close the conversation once it is sent (u keeps it open)",
     "next_unread": "Open the next unread conversation",
     "filter": "Narrow the list by name, number or text",
     "search": "Search every cached message and contact",

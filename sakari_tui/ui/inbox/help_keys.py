@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from .screen import InboxScreen
 
 # The inbox screen's actions by the area they are about (the keys work from anywhere in the inbox).
-REPLY_ACTIONS = ("send", "templates", "fold_gsm7", "external_editor", "retry", "discard", "escape")
+REPLY_ACTIONS = ("send", "send_and_close", "templates", "fold_gsm7", "external_editor", "retry", "discard", "escape")
 LIST_ACTIONS = (
     "next_unread",
     "filter",

@@ -39,6 +39,7 @@ class ReplyFlows(_Base):
     # --- sending ------------------------------------------------------------------------------
 
     def action_send(self) -> None:
+        self._close_after_send_for = None  # a plain send: whatever was pressed before, no close
         self.thread_pane.submit()
 
     def on_reply_submitted(self, message: ReplySubmitted) -> None:
@@ -110,6 +111,7 @@ class ReplyFlows(_Base):
             return
         self.store_ok()
         self.compose_box.set_text("")
+        self.reply_queued(conversation_id, pending.local_id)
         self.deliver(pending.local_id)
 
     @work(group="send", exit_on_error=False)

@@ -53,13 +53,14 @@ from .conversation_pane import ConversationPane
 from .footer_keys import area_of, footer_bindings
 from .messages import EngineEvent
 from .replying import ReplyFlows
+from .send_and_close import SendAndClose
 from .thread_pane import ThreadPane
 from .triage import TriageActions
 
 log = logging.getLogger(__name__)
 
 
-class InboxScreen(ReplyFlows, ContactFlows, TriageActions, PassesWorkerFailures, Screen[None]):
+class InboxScreen(ReplyFlows, SendAndClose, ContactFlows, TriageActions, PassesWorkerFailures, Screen[None]):
     """Conversation list, thread and compose box, contact panel, status line."""
 
     CSS_PATH = stylesheet("inbox.tcss")
@@ -69,6 +70,7 @@ class InboxScreen(ReplyFlows, ContactFlows, TriageActions, PassesWorkerFailures,
     # The ids are the `[keys]` names users remap (README's key reference): they never change.
     BINDINGS = [
         Binding("ctrl+s", "send", "Send", id="app.send", priority=True),
+        Binding("alt+s", "send_and_close", "Send+close", id="app.send_and_close", priority=True),
         Binding("n", "next_unread", "Next unread", id="app.next_unread"),
         Binding("slash", "filter", "Filter", id="app.filter"),
         Binding("ctrl+f", "search", "Search", id="app.search", priority=True),
@@ -251,6 +253,7 @@ class InboxScreen(ReplyFlows, ContactFlows, TriageActions, PassesWorkerFailures,
         elif isinstance(event, ConversationMarked):
             self.conversations.relist_soon([event.conversation_id])
         elif isinstance(event, SendStateChanged):
+            self.reply_settled(event)
             if event.conversation_id == self.open_id:
                 self.thread_pane.show_thread()
             if event.state is SendState.FAILED:

@@ -32,8 +32,11 @@ class TriageActions(_Base):
 
     def action_close_conversation(self) -> None:
         conversation_id = self._target_conversation()
-        if conversation_id is None:
-            return
+        if conversation_id is not None:
+            self.close_with_undo(conversation_id)
+
+    def close_with_undo(self, conversation_id: str, *, after_reply: bool = False) -> None:
+        """Close after the undo window (`after_reply`: and only once the reply just queued is sent)."""
         conversation = self.store.inbox.conversation(conversation_id)
         if conversation is None or conversation.closed:
             self.notify("That conversation is already closed.")
@@ -46,14 +49,17 @@ class TriageActions(_Base):
         delay = self.pending_closes.window_s
         # Textual timers cannot have a zero delay; "no undo window" still goes through the timer path.
         self.set_timer(max(delay, 0.001), self._close_due)
-        if delay:
-            self.notify(
-                f"Closing {name} in {delay:g}s · {key_for(self, 'app.undo_close')} undoes it.", timeout=delay + 1
-            )
+        undo = key_for(self, "app.undo_close")
+        if after_reply:
+            self.notify(f"Sending, then closing {name} · {undo} keeps it open.", timeout=delay + 1)
+        elif delay:
+            self.notify(f"Closing {name} in {delay:g}s · {undo} undoes it.", timeout=delay + 1)
         self.conversations.relist()
 
     def action_undo_close(self) -> None:
-        if self.pending_closes.undo() is not None:
+        undone = self.pending_closes.undo()
+        if undone is not None:
+            self.close_undone(undone)
             self.notify("Close undone.")
             self.conversations.relist()
             return
@@ -61,7 +67,10 @@ class TriageActions(_Base):
 
     def _close_due(self) -> None:
         for conversation_id in self.pending_closes.due(time.monotonic()):
-            self.close_now(conversation_id)
+            if self.close_waits_for_reply(conversation_id):
+                self.park_close(conversation_id)  # closed once Sakari has the reply
+            else:
+                self.close_now(conversation_id)
 
     @work(group="close", exit_on_error=False)
     async def close_now(self, conversation_id: str) -> None:
