@@ -18,7 +18,8 @@ from ..widgets.conversation_list import ConversationList
 AREA_ACTIONS: dict[str, tuple[str, ...]] = {
     "list": ("open", "next_unread", "close_conversation", "filter", "new_conversation", "help"),
     "filter": ("escape", "search"),
-    "reply": ("send", "send_and_close", "templates", "fold_gsm7", "external_editor", "escape"),
+    # Ctrl+G is left to the counter, which names it when a reply is in UCS-2 (the only time it helps).
+    "reply": ("send", "send_and_close", "templates", "external_editor", "escape"),
     "replies-off": ("escape", "search", "new_conversation"),
     "thread": ("reply", "escape", "toggle_contact", "close_conversation", "next_unread", "help"),
     "contact": ("edit", "opt_out", "toggle_contact", "escape"),
