@@ -252,9 +252,7 @@ def next_send_time(
         today = now_utc.astimezone(info).date()
         for days in range(_SEARCH_DAYS):
             local = datetime.combine(today + timedelta(days=days), window_start, tzinfo=info)
-            first, second = sorted(
-                (local.astimezone(timezone.utc), local.replace(fold=1).astimezone(timezone.utc))
-            )
+            first, second = sorted((local.astimezone(timezone.utc), local.replace(fold=1).astimezone(timezone.utc)))
             # The two readings differ only on a DST change: a start inside the skipped hour opens
             # the window at the change itself, somewhere between them, so each minute there counts.
             moment = first

@@ -146,7 +146,14 @@ class Delivery:
             if same_sent_text(text, body, template, context)
         )
         entry = self.store.outbox.add(
-            conversation_id, contact_id, text, existing, target=target, context=context, send_at=send_at, schedule=schedule
+            conversation_id,
+            contact_id,
+            text,
+            existing,
+            target=target,
+            context=context,
+            send_at=send_at,
+            schedule=schedule,
         )
         self._emit_state(entry)
         return entry

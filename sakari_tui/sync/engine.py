@@ -31,8 +31,8 @@ from ..store.outbox import is_placeholder
 from .collisions import CollisionGuard
 from .contact_writes import ContactChanges, ContactWrite, ContactWriter
 from .delivery import RECONCILE_AT_S, Delivery
-from .scheduled import ScheduledReplies
 from .events import ConversationMarked, ConversationsChanged, Event, ThreadChanged
+from .scheduled import ScheduledReplies
 
 PAGE_SIZE = 100
 # Conversations merged between two turns of the event loop (see `_merge_in_chunks`).
