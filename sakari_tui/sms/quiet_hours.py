@@ -285,3 +285,23 @@ def next_send_time_for(number: str, now_utc: datetime, start: str = "08:00", end
     # Of zones showing one clock the first is named: the country's own (Europe/London, not Guernsey).
     ordered = tuple(sorted(zones, key=lambda zone: zone not in home))
     return next_send_time(ordered, now_utc, start, end)
+
+
+def their_clock_at(number: str, at_utc: datetime) -> str:
+    """The recipient's clock at `at_utc`: '08:00 CST' (several clocks: '08:00 PST / 11:00 EST');
+    "" when the number's zones are not known."""
+    zones = recipient_time_zones(number)
+    if not zones:
+        return ""
+    from .phones import region_of
+
+    home = _zones_of_country(region_of(number) or "")
+    ordered = tuple(sorted(zones, key=lambda zone: zone not in home))
+    if at_utc.tzinfo is None:
+        at_utc = at_utc.replace(tzinfo=timezone.utc)
+    distinct: dict[datetime, tuple[str, datetime]] = {}
+    for zone, when in _local_times(ordered, at_utc):
+        distinct.setdefault(when.replace(tzinfo=None), (zone, when))
+    if not distinct:
+        return ""
+    return SendTime(at=at_utc, local=tuple(distinct.values())).their_clock()

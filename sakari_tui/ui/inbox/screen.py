@@ -69,6 +69,7 @@ class InboxScreen(ReplyFlows, ContactFlows, TriageActions, PassesWorkerFailures,
     # The ids are the `[keys]` names users remap (README's key reference): they never change.
     BINDINGS = [
         Binding("ctrl+s", "send", "Send", id="app.send", priority=True),
+        Binding("ctrl+l", "schedule_reply", "Send later", id="app.send_later", priority=True, show=False),
         Binding("n", "next_unread", "Next unread", id="app.next_unread"),
         Binding("slash", "filter", "Filter", id="app.filter"),
         Binding("ctrl+f", "search", "Search", id="app.search", priority=True),
