@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Static
 
@@ -82,12 +82,14 @@ class SendAnywayScreen(ConfirmScreen, inherit_bindings=False):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
             yield Static(Content(self.question), id="confirm-question")
-            if self.later:
-                with Horizontal(id="confirm-later-row", classes="dialog-footer"):
-                    yield Button(f"{self.later} ({self.LATER_KEY})", id="confirm-later", variant="primary")
-            with Horizontal(id="confirm-buttons", classes="dialog-footer"):
-                yield Button(f"{self.no} ({self.NO_KEY})", id="confirm-no")
-                yield Button(f"{self.yes} ({self.YES_KEY})", id="confirm-yes", variant="warning")
+            # One footer for both rows: two docked to the bottom would lie on top of each other.
+            with Vertical(id="confirm-footer", classes="dialog-footer"):
+                if self.later:
+                    with Horizontal(id="confirm-later-row"):
+                        yield Button(f"{self.later} ({self.LATER_KEY})", id="confirm-later", variant="primary")
+                with Horizontal(id="confirm-buttons"):
+                    yield Button(f"{self.no} ({self.NO_KEY})", id="confirm-no")
+                    yield Button(f"{self.yes} ({self.YES_KEY})", id="confirm-yes", variant="warning")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "confirm-later":

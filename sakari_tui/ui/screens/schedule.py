@@ -18,9 +18,9 @@ from .dialog import Dialog
 RUNS_ONLY_WHILE_OPEN = "Scheduled replies go out only while sakari-tui runs (or `sakari-tui outbox run` from cron)."
 
 
-def when_label(when: datetime) -> str:
-    """'Tue 1 Dec 08:00' in the operator's zone."""
-    local = when.astimezone()
+def when_label(when: datetime, zone: tzinfo | None = None) -> str:
+    """'Tue 1 Dec 08:00' in the operator's zone (`zone`; None: this machine's)."""
+    local = when.astimezone(zone)
     return f"{local:%a} {local.day} {local:%b %H:%M}"
 
 
@@ -82,7 +82,7 @@ class ScheduleScreen(Dialog[datetime | None]):
             shown.update(Content(str(error)))
             return
         theirs = self.their_clock(self.when)
-        shown.update(Content(f"{when_label(self.when)}" + (f" (their {theirs})" if theirs else "")))
+        shown.update(Content(f"{when_label(self.when, self.zone)}" + (f" (their {theirs})" if theirs else "")))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -120,6 +120,8 @@ def bubble_for_pending(pending: OutboxEntry, *, checking: bool = False) -> Bubbl
     when = f"You · {clock_label(at)}"
     if pending.state is SendState.SCHEDULED:
         meta = scheduled_meta(pending)
+        if pending.send_at is not None:  # under the day it goes out on, not the day it was written
+            at = datetime.fromtimestamp(pending.send_at, timezone.utc)
     elif pending.state is SendState.FAILED:
         meta = f"{when} · not sent: {reason} · R retries, D discards"
     elif pending.state is SendState.UNKNOWN and checking:
