@@ -266,12 +266,16 @@ def next_send_time(
 
     for moment in sorted(candidates):
         if inside_everywhere(moment):
-            local = _local_times(tuple(zone for zone, _ in infos), moment)
-            distinct: dict[datetime, tuple[str, datetime]] = {}
-            for zone, when in local:
-                distinct.setdefault(when.replace(tzinfo=None), (zone, when))
-            return SendTime(at=moment, local=tuple(distinct.values()))
+            return SendTime(at=moment, local=_distinct_clocks(tuple(zone for zone, _ in infos), moment))
     return None
+
+
+def _distinct_clocks(zones: tuple[str, ...], at_utc: datetime) -> tuple[tuple[str, datetime], ...]:
+    """(zone, local time) of each clock the zones show at `at_utc`, the first zone of each clock named."""
+    distinct: dict[datetime, tuple[str, datetime]] = {}
+    for zone, when in _local_times(zones, at_utc):
+        distinct.setdefault(when.replace(tzinfo=None), (zone, when))
+    return tuple(distinct.values())
 
 
 def next_send_time_for(number: str, now_utc: datetime, start: str = "08:00", end: str = "21:00") -> SendTime | None:
@@ -299,9 +303,5 @@ def their_clock_at(number: str, at_utc: datetime) -> str:
     ordered = tuple(sorted(zones, key=lambda zone: zone not in home))
     if at_utc.tzinfo is None:
         at_utc = at_utc.replace(tzinfo=timezone.utc)
-    distinct: dict[datetime, tuple[str, datetime]] = {}
-    for zone, when in _local_times(ordered, at_utc):
-        distinct.setdefault(when.replace(tzinfo=None), (zone, when))
-    if not distinct:
-        return ""
-    return SendTime(at=at_utc, local=tuple(distinct.values())).their_clock()
+    clocks = _distinct_clocks(ordered, at_utc)
+    return SendTime(at=at_utc, local=clocks).their_clock() if clocks else ""

@@ -74,7 +74,7 @@ class ScheduledReplies:
         """Record a reply that goes at `send_at` (wall clock), its draft dropped in the same commit.
 
         `window`: the sending window re-checked at that time (None: not checked)."""
-        base = DraftBase.of(self.store.inbox.thread(conversation_id, limit=20))
+        base = DraftBase.of(self._known_messages(conversation_id))
         schedule = Schedule(
             scheduled_at=self.clock(),
             base=base.to_json(),
@@ -185,11 +185,16 @@ class ScheduledReplies:
         base = DraftBase.from_json(schedule.base)
         if base is None:
             return False
-        messages = list(self.store.inbox.thread(entry.conversation_id, limit=20))
-        conversation = self.store.inbox.conversation(entry.conversation_id)
+        return any(not m.outgoing and m.id and base.is_newer(m) for m in self._known_messages(entry.conversation_id))
+
+    def _known_messages(self, conversation_id: str) -> list[Message]:
+        """The newest messages this machine has: the cached thread and the list's last message
+        (which a poll of the list brings before the thread is read)."""
+        messages = list(self.store.inbox.thread(conversation_id, limit=20))
+        conversation = self.store.inbox.conversation(conversation_id)
         if conversation is not None and conversation.last_message is not None:
             messages.append(conversation.last_message)
-        return any(not m.outgoing and m.id and base.is_newer(m) for m in messages)
+        return messages
 
     def _waits_for_window(self, entry: OutboxEntry) -> bool:
         """Outside the recipient's window now: move its time to the next minute inside it."""
