@@ -330,6 +330,24 @@ async def prepare_collision(pilot) -> None:
     await _settle(pilot)
 
 
+async def prepare_scheduled(pilot) -> None:
+    """A reply scheduled for the customer's morning: the scheduled bubble with both clocks, D cancels."""
+    await prepare_inbox(pilot)
+    app: SakariApp = pilot.app
+    conversation_id = scene_conversation(app)
+    app.inbox.open_conversation(conversation_id)
+    await _settle(pilot)
+    tomorrow_morning = datetime(2026, 12, 1, 14, 0, tzinfo=timezone.utc).timestamp()
+    app.engine.schedule_reply(
+        conversation_id,
+        "Good morning! Your replacement ships today; the tracking number follows by email.",
+        tomorrow_morning,
+        window=("08:00", "21:00"),
+    )
+    app.inbox.thread_pane.show_thread()
+    await _settle(pilot)
+
+
 async def prepare_sender_filter(pilot) -> None:
     """`s` twice: All → Support → Sales; the title and the status line say so."""
     await prepare_inbox(pilot)
@@ -361,6 +379,7 @@ SCENES: dict[str, Callable[..., Awaitable[None]]] = {
     "help": prepare_help,
     "collision": prepare_collision,
     "sender-filter": prepare_sender_filter,
+    "scheduled": prepare_scheduled,
 }
 
 

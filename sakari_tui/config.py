@@ -147,6 +147,8 @@ class ComposeSection(BaseModel):
     """Command for the external editor (Ctrl+O); empty uses $VISUAL, then $EDITOR, then vi."""
     collision_guard: bool = True
     """Read the thread again on send and hold a reply if anyone else wrote since you started it."""
+    keep_scheduled_on_reply: bool = False
+    """Send a scheduled reply even if the customer writes before its time (by default it goes back to the draft)."""
 
     @field_validator("send_window_start", "send_window_end")
     @classmethod

@@ -1,6 +1,6 @@
-"""The `sakari-tui` command: the inbox, `--demo`, and the `simulator`, `config` and `unread` subcommands.
+"""The `sakari-tui` command: the inbox, `--demo`, and the `simulator`, `config`, `unread` and `outbox` subcommands.
 
-One module per subcommand (`inbox`, `setup`, `unread`), each imported only when its command runs,
+One module per subcommand (`inbox`, `setup`, `unread`, `outbox`), each imported only when its command runs,
 and heavy modules (settings models, the API client, the app) only where they are used:
 `sakari-tui unread` runs in a status bar every few seconds and must start in milliseconds.
 """
@@ -89,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="TEMPLATE",
         help="what to print, with {unread} and {total} (open conversations), e.g. '✉ {unread}'; default '{unread}'",
     )
+    from .outbox import add_outbox_parser
+
+    add_outbox_parser(commands)
     return parser
 
 
@@ -129,6 +132,13 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .unread import run_unread
 
         return run_unread(args.template, demo=args.demo)
+    if args.command == "outbox":
+        from .outbox import run_outbox
+
+        _start_logging(args.debug, [])  # a timer's runs leave a record in the log file
+        return run_outbox(
+            args.outbox_command, once=getattr(args, "once", True), every=getattr(args, "every", 30.0), demo=args.demo
+        )
     if args.command == "config":
         from .setup import run_config_init, run_config_path
 

@@ -184,3 +184,124 @@ def _zone_tab() -> str | None:
         except OSError:
             continue
     return None
+
+
+# How far ahead the next common window is looked for: a number whose zones never share a minute
+# of the window (a spread wider than the window) has none, and the search must end.
+_SEARCH_DAYS = 8
+
+
+@dataclass(frozen=True)
+class SendTime:
+    """The next minute inside the sending window in every zone of a number."""
+
+    at: datetime
+    """The moment (UTC)."""
+    local: tuple[tuple[str, datetime], ...]
+    """(zone, local time) for each distinct clock the number's zones show then, westernmost first."""
+
+    def their_clock(self) -> str:
+        """'08:00 CST' (or '08:00 CST / 09:00 EST' for a number spanning clocks)."""
+        clocks = [f"{when:%H:%M} {_abbreviation(zone, when)}" for zone, when in self.local]
+        # A number spanning many clocks (a US toll-free one: ten) reads as its first and last.
+        return " / ".join(clocks) if len(clocks) <= 3 else f"{clocks[0]} … {clocks[-1]}"
+
+    def described(self, here: datetime | None = None) -> str:
+        """'Tue 08:00 CST = 15:00 here': their day and clock, and the clock of `here`'s zone (the operator's)."""
+        first = self.local[0][1]
+        here_time = self.at.astimezone(here.tzinfo) if here is not None and here.tzinfo else self.at.astimezone()
+        here_day = "" if here_time.date() == first.date() else f"{here_time:%a} "
+        return f"{first:%a} {self.their_clock()} = {here_day}{here_time:%H:%M} here"
+
+
+def _abbreviation(zone: str, when: datetime) -> str:
+    name = when.tzname() or zone
+    # Zones without a letter abbreviation name themselves "+03"; the zone's city says more then.
+    return name if name[:1].isalpha() else zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def next_send_time(
+    zones: tuple[str, ...], now_utc: datetime, start: str = "08:00", end: str = "21:00"
+) -> SendTime | None:
+    """The first whole minute from `now_utc` on that is inside [start, end) in EVERY zone of
+    `zones` (their local clocks, DST included); None when the zones never share such a minute
+    within a week, or none of them can be loaded.
+
+    The common window opens when the last of the zones opens its own, so the only candidates
+    are now and each zone's coming window starts: the earliest candidate inside every window wins.
+    """
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    window_start, window_end = parse_clock(start), parse_clock(end)
+    if now_utc.tzinfo is None:
+        now_utc = now_utc.replace(tzinfo=timezone.utc)
+    now_utc = now_utc.astimezone(timezone.utc)
+    if now_utc.second or now_utc.microsecond:
+        now_utc = now_utc.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    infos: list[tuple[str, ZoneInfo]] = []
+    for zone in zones:
+        try:
+            infos.append((zone, ZoneInfo(zone)))
+        except (ZoneInfoNotFoundError, ValueError):
+            continue
+    if not infos:
+        return None
+    candidates = {now_utc}
+    for _, info in infos:
+        today = now_utc.astimezone(info).date()
+        for days in range(_SEARCH_DAYS):
+            local = datetime.combine(today + timedelta(days=days), window_start, tzinfo=info)
+            first, second = sorted((local.astimezone(timezone.utc), local.replace(fold=1).astimezone(timezone.utc)))
+            # The two readings differ only on a DST change: a start inside the skipped hour opens
+            # the window at the change itself, somewhere between them, so each minute there counts.
+            moment = first
+            while moment <= second:
+                if moment >= now_utc:
+                    candidates.add(moment)
+                moment += timedelta(minutes=1)
+
+    def inside_everywhere(moment: datetime) -> bool:
+        return all(in_window(moment.astimezone(info).time(), window_start, window_end) for _, info in infos)
+
+    for moment in sorted(candidates):
+        if inside_everywhere(moment):
+            return SendTime(at=moment, local=_distinct_clocks(tuple(zone for zone, _ in infos), moment))
+    return None
+
+
+def _distinct_clocks(zones: tuple[str, ...], at_utc: datetime) -> tuple[tuple[str, datetime], ...]:
+    """(zone, local time) of each clock the zones show at `at_utc`, the first zone of each clock named."""
+    distinct: dict[datetime, tuple[str, datetime]] = {}
+    for zone, when in _local_times(zones, at_utc):
+        distinct.setdefault(when.replace(tzinfo=None), (zone, when))
+    return tuple(distinct.values())
+
+
+def next_send_time_for(number: str, now_utc: datetime, start: str = "08:00", end: str = "21:00") -> SendTime | None:
+    """`next_send_time` in the zones of an E.164 number; None when its zones are not known."""
+    zones = recipient_time_zones(number)
+    if not zones:
+        return None
+    from .phones import region_of
+
+    home = _zones_of_country(region_of(number) or "")
+    # Of zones showing one clock the first is named: the country's own (Europe/London, not Guernsey).
+    ordered = tuple(sorted(zones, key=lambda zone: zone not in home))
+    return next_send_time(ordered, now_utc, start, end)
+
+
+def their_clock_at(number: str, at_utc: datetime) -> str:
+    """The recipient's clock at `at_utc`: '08:00 CST' (several clocks: '08:00 PST / 11:00 EST');
+    "" when the number's zones are not known."""
+    zones = recipient_time_zones(number)
+    if not zones:
+        return ""
+    from .phones import region_of
+
+    home = _zones_of_country(region_of(number) or "")
+    ordered = tuple(sorted(zones, key=lambda zone: zone not in home))
+    if at_utc.tzinfo is None:
+        at_utc = at_utc.replace(tzinfo=timezone.utc)
+    clocks = _distinct_clocks(ordered, at_utc)
+    return SendTime(at=at_utc, local=clocks).their_clock() if clocks else ""

@@ -138,6 +138,14 @@ MIGRATIONS: list[list[str]] = [
             PRIMARY KEY (conversation_id, message_id)
         )""",
     ],
+    # 10: send later (store/outbox.py): a reply waiting in state 'scheduled' until `send_at` (this
+    # machine's wall clock, Unix seconds; `not_before` is the server-time bound of reconciliation,
+    # something else), and what its release is checked against (`schedule`, JSON: when it was
+    # scheduled, the thread then, the quiet hours and the rules in force).
+    [
+        "ALTER TABLE outbox ADD COLUMN send_at REAL",
+        "ALTER TABLE outbox ADD COLUMN schedule TEXT",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

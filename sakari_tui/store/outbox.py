@@ -3,6 +3,10 @@
 A row lives from the moment the user presses send until the API has accepted the message (then
 the message itself is in the cache and the row is deleted), or until the user discards it.
 States:
+  scheduled waiting for its send time (`send_at`, wall clock): never sent before it. When it comes,
+           the row is checked again (sync/scheduled.py: the customer writing first, an opt-out,
+           quiet hours, a colleague's answer) and either becomes queued, in the same commit that
+           records the check, or goes back into the draft (`back_to_draft`), or waits longer;
   queued   waiting for its (next) attempt at `next_attempt` (a connect error is retried by itself);
   sending  a request is in flight; found in this state at start-up, it may or may not have gone;
   failed   the API refused it (the reason is in `error`); only the user sends it again;
@@ -39,11 +43,55 @@ def is_placeholder(conversation_id: str | None) -> bool:
 
 
 class SendState(str, Enum):
+    SCHEDULED = "scheduled"
     QUEUED = "queued"
     SENDING = "sending"
     SENT = "sent"  # only ever an event: a sent reply leaves the outbox
     FAILED = "failed"
     UNKNOWN = "unknown"
+    CANCELLED = "cancelled"  # only ever an event: a scheduled reply went back into the draft
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """What a scheduled reply is checked against when its time comes (kept with the row, so the
+    app and `sakari-tui outbox run` release it by the same rules, whichever comes first)."""
+
+    scheduled_at: float
+    """Wall-clock time (Unix seconds) it was scheduled."""
+    base: str | None = None
+    """The thread when it was scheduled (the collision guard's `DraftBase`, JSON)."""
+    window: tuple[str, str] | None = None
+    """The recipient's sending window ("08:00", "21:00"), re-checked at send time; None: not checked."""
+    keep_on_reply: bool = False
+    """The customer writing first does not cancel it."""
+    collision_guard: bool = True
+    """A colleague's answer since it was scheduled holds it back."""
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "scheduled_at": self.scheduled_at,
+                "base": self.base,
+                "window": list(self.window) if self.window else None,
+                "keep_on_reply": self.keep_on_reply,
+                "collision_guard": self.collision_guard,
+            }
+        )
+
+    @classmethod
+    def from_json(cls, raw: str | None) -> Schedule | None:
+        if not raw:
+            return None
+        value = json.loads(raw)
+        window = value.get("window")
+        return cls(
+            scheduled_at=float(value.get("scheduled_at") or 0.0),
+            base=value.get("base"),
+            window=(str(window[0]), str(window[1])) if window else None,
+            keep_on_reply=bool(value.get("keep_on_reply")),
+            collision_guard=bool(value.get("collision_guard", True)),
+        )
 
 
 @dataclass
@@ -69,6 +117,10 @@ class OutboxEntry:
     """Engine time of the first outcome that left it unknown whether the text reached Sakari."""
     checks: int = 0
     """Looks on the server for it since then."""
+    send_at: float | None = None
+    """A scheduled reply's send time (wall clock, Unix seconds); None: send now."""
+    schedule: Schedule | None = None
+    """What a scheduled reply is checked against at its time; None for a reply sent at once."""
 
 
 def _entry(row: sqlite3.Row) -> OutboxEntry:
@@ -88,6 +140,8 @@ def _entry(row: sqlite3.Row) -> OutboxEntry:
         context=json.loads(row["context"] or "{}"),
         ambiguous_since=row["ambiguous_since"],
         checks=row["checks"],
+        send_at=row["send_at"],
+        schedule=Schedule.from_json(row["schedule"]),
     )
 
 
@@ -108,18 +162,23 @@ class Outbox:
         created_at: datetime | None = None,
         target: dict[str, Any] | None = None,
         context: dict[str, str] | None = None,
+        send_at: float | None = None,
+        schedule: Schedule | None = None,
     ) -> OutboxEntry:
-        """Record a reply (committed before any request is made); its draft goes in the same commit."""
+        """Record a reply (committed before any request is made); its draft goes in the same commit.
+        With `send_at` it is scheduled: it waits, on disk, until then."""
         entry = OutboxEntry(
             local_id=f"{self._prefix}-{next(self._ids)}",
             conversation_id=conversation_id,
             contact_id=contact_id,
             text=text,
-            state=SendState.QUEUED,
+            state=SendState.QUEUED if send_at is None else SendState.SCHEDULED,
             created_at=created_at or datetime.now(timezone.utc),
             exclude_ids=exclude_ids,
             target=target,
             context=context or {},
+            send_at=send_at,
+            schedule=schedule,
         )
         with self.db:
             self.db.execute("BEGIN")
@@ -128,8 +187,8 @@ class Outbox:
             self.db.execute("DELETE FROM drafts WHERE conversation_id = ?", (conversation_id,))
             self.db.execute(
                 """INSERT INTO outbox (local_id, conversation_id, contact_id, text, state, created_at, exclude_ids,
-                                       target, context)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                       target, context, send_at, schedule)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     entry.local_id,
                     conversation_id,
@@ -140,6 +199,8 @@ class Outbox:
                     json.dumps(list(exclude_ids)),
                     json.dumps(target) if target else None,
                     json.dumps(entry.context),
+                    send_at,
+                    schedule.to_json() if schedule else None,
                 ),
             )
         return entry
@@ -148,7 +209,7 @@ class Outbox:
         with self.db:
             self.db.execute(
                 """UPDATE outbox SET state = ?, attempts = ?, next_attempt = ?, error = ?, not_before = ?,
-                          ambiguous_since = ?, checks = ? WHERE local_id = ?""",
+                          ambiguous_since = ?, checks = ?, send_at = ? WHERE local_id = ?""",
                 (
                     entry.state.value,
                     entry.attempts,
@@ -157,6 +218,7 @@ class Outbox:
                     entry.not_before,
                     entry.ambiguous_since,
                     entry.checks,
+                    entry.send_at,
                     entry.local_id,
                 ),
             )
@@ -184,6 +246,45 @@ class Outbox:
                             "UPDATE outbox SET exclude_ids = ? WHERE local_id = ?",
                             (json.dumps([*excluded, message_id]), row["local_id"]),
                         )
+
+    def back_to_draft(self, local_id: str, base: str | None = None) -> OutboxEntry | None:
+        """A scheduled reply that will not go: drop the row and put its text back into the
+        conversation's draft (after any draft typed since), in one transaction, so a crash keeps
+        the text in exactly one of the two places. `base`: the draft's collision-guard base from now.
+        Only a scheduled row: one already released to be sent is past taking back (None then)."""
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            row = self.db.execute(
+                "SELECT * FROM outbox WHERE local_id = ? AND state = ?", (local_id, SendState.SCHEDULED.value)
+            ).fetchone()
+            if row is None:
+                return None
+            entry = _entry(row)
+            draft = self.db.execute(
+                "SELECT text FROM drafts WHERE conversation_id = ?", (entry.conversation_id,)
+            ).fetchone()
+            typed = draft["text"].rstrip() if draft else ""
+            text = f"{typed}\n\n{entry.text}" if typed.strip() else entry.text
+            self.db.execute("DELETE FROM outbox WHERE local_id = ?", (local_id,))
+            self.db.execute(
+                """INSERT INTO drafts (conversation_id, text, updated_at, base) VALUES (?, ?, ?, ?)
+                   ON CONFLICT(conversation_id) DO UPDATE SET text = excluded.text,
+                       updated_at = excluded.updated_at, base = COALESCE(excluded.base, drafts.base)""",
+                (entry.conversation_id, text, time.time(), base),
+            )
+        return entry
+
+    def release(self, entry: OutboxEntry) -> bool:
+        """A scheduled row's time came and its checks passed: it becomes queued (sent next), only
+        if it is still scheduled (not taken back into the draft meanwhile). True when released."""
+        with self.db:
+            cursor = self.db.execute(
+                "UPDATE outbox SET state = ?, next_attempt = 0, error = NULL WHERE local_id = ? AND state = ?",
+                (SendState.QUEUED.value, entry.local_id, SendState.SCHEDULED.value),
+            )
+        if cursor.rowcount:
+            entry.state, entry.next_attempt, entry.error = SendState.QUEUED, 0.0, None
+        return bool(cursor.rowcount)
 
     def move_conversation(self, old_id: str, new_id: str, contact_id: str | None) -> list[str]:
         """Rows waiting under a placeholder conversation now belong to the real one Sakari opened."""

@@ -34,7 +34,7 @@ from ..api import (
 from ..api.models import SendMessagesRequest, Updated
 from ..sms.templates import contact_context, same_sent_text
 from ..store import OutboxEntry, SendState, Store
-from ..store.outbox import NEW_CONVERSATION_PREFIX, is_placeholder, placeholder_id
+from ..store.outbox import NEW_CONVERSATION_PREFIX, Schedule, is_placeholder, placeholder_id
 from .backoff import backoff_delay
 from .events import ConversationMoved, ConversationsChanged, Event, SendStateChanged, ThreadChanged
 
@@ -74,8 +74,12 @@ class Delivery:
 
     # --- queueing ----------------------------------------------------------------------------
 
-    def queue_reply(self, conversation_id: str, text: str) -> OutboxEntry:
-        """Record a reply (on disk, before any request); `deliver()` then sends it."""
+    def queue_reply(
+        self, conversation_id: str, text: str, *, send_at: float | None = None, schedule: Schedule | None = None
+    ) -> OutboxEntry:
+        """Record a reply (on disk, before any request); `deliver()` then sends it. With `send_at`
+        it is scheduled instead (see scheduled.py): `deliver()` leaves it alone until released."""
+        later = {"send_at": send_at, "schedule": schedule}
         if is_placeholder(conversation_id):
             # Sakari has not said which conversation the first text opened: this one goes to the number too.
             first = next((e for e in self.store.outbox.for_conversation(conversation_id) if e.target), None)
@@ -83,13 +87,18 @@ class Delivery:
             number = conversation_id.removeprefix(NEW_CONVERSATION_PREFIX)
             target = dict(first.target) if first and first.target else {"number": number}
             return self._add(
-                conversation_id, None, text, target=target, contact=conversation.contact if conversation else None
+                conversation_id,
+                None,
+                text,
+                target=target,
+                contact=conversation.contact if conversation else None,
+                **later,
             )
         conversation = self.store.inbox.conversation(conversation_id)
         identifiers = conversation.contact if conversation else None
         contact_id = identifiers.id if identifiers else None
         contact = (self.store.inbox.contact(contact_id) if contact_id else None) or identifiers
-        return self._add(conversation_id, contact_id, text, contact=contact)
+        return self._add(conversation_id, contact_id, text, contact=contact, **later)
 
     def queue_new_conversation(
         self,
@@ -120,7 +129,15 @@ class Delivery:
         return entry
 
     def _add(
-        self, conversation_id: str, contact_id: str | None, text: str, *, target=None, contact=None
+        self,
+        conversation_id: str,
+        contact_id: str | None,
+        text: str,
+        *,
+        target=None,
+        contact=None,
+        send_at: float | None = None,
+        schedule: Schedule | None = None,
     ) -> OutboxEntry:
         context = contact_context(contact)
         existing = tuple(
@@ -128,7 +145,16 @@ class Delivery:
             for message_id, body, template in self.store.inbox.outgoing_texts(conversation_id, contact_id)
             if same_sent_text(text, body, template, context)
         )
-        entry = self.store.outbox.add(conversation_id, contact_id, text, existing, target=target, context=context)
+        entry = self.store.outbox.add(
+            conversation_id,
+            contact_id,
+            text,
+            existing,
+            target=target,
+            context=context,
+            send_at=send_at,
+            schedule=schedule,
+        )
         self._emit_state(entry)
         return entry
 
@@ -158,7 +184,8 @@ class Delivery:
         if local_id in self._delivering:
             return None
         entry = self.store.outbox.get(local_id)
-        if entry is None:
+        if entry is None or entry.state is SendState.SCHEDULED:
+            # Never before its time: only its release (scheduled.py) makes a scheduled row sendable.
             return None
         self._delivering.add(local_id)
         try:
@@ -361,8 +388,12 @@ class Delivery:
         return len(due)
 
     def in_flight(self) -> list[OutboxEntry]:
-        """Rows still being sent or looked for (those waiting for the user are not)."""
-        return [e for e in self.store.outbox.all() if e.state is not SendState.FAILED and not self.gave_up(e)]
+        """Rows still being sent or looked for (those waiting for the user or for their time are not)."""
+        return [
+            e
+            for e in self.store.outbox.all()
+            if e.state not in (SendState.FAILED, SendState.SCHEDULED) and not self.gave_up(e)
+        ]
 
     def discard(self, local_id: str) -> OutboxEntry | None:
         """Drop a row (its text is returned so the UI can put it back)."""

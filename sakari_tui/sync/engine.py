@@ -32,6 +32,7 @@ from .collisions import CollisionGuard
 from .contact_writes import ContactChanges, ContactWrite, ContactWriter
 from .delivery import RECONCILE_AT_S, Delivery
 from .events import ConversationMarked, ConversationsChanged, Event, ThreadChanged
+from .scheduled import ScheduledReplies
 
 PAGE_SIZE = 100
 # Conversations merged between two turns of the event loop (see `_merge_in_chunks`).
@@ -68,6 +69,7 @@ class InboxEngine:
         self.rng = rng or random.Random()
         self.delivery = Delivery(client, store, self.emit, clock=clock, rng=self.rng, reconcile_at=reconcile_at)
         self.collisions = CollisionGuard(client, store, self.emit, page_size=thread_page_size)
+        self.later = ScheduledReplies(self.delivery, self.collisions, store, self.emit, clock=clock)
         # Whether the API has messages older than those cached, per conversation (None: not known yet).
         self.older_available: dict[str, bool] = {}
         self._walked_once = False
@@ -263,11 +265,39 @@ class InboxEngine:
         """Queue and send in one go (for scripts and tests)."""
         return await self.deliver(self.queue_reply(conversation_id, text).local_id)
 
+    def schedule_reply(
+        self,
+        conversation_id: str,
+        text: str,
+        send_at: float,
+        *,
+        window: tuple[str, str] | None,
+        keep_on_reply: bool = False,
+        collision_guard: bool = True,
+    ) -> OutboxEntry:
+        """Record a reply that goes at `send_at` (wall clock, Unix seconds), checked again then
+        (opt-out, the customer writing first unless `keep_on_reply`, the sending `window` when
+        given, the collision guard); its draft is dropped in the same commit (see scheduled.py)."""
+        return self.later.schedule(
+            conversation_id, text, send_at, window=window, keep_on_reply=keep_on_reply, collision_guard=collision_guard
+        )
+
+    def cancel_scheduled(self, local_id: str) -> OutboxEntry | None:
+        """Take a scheduled reply back into its conversation's draft; None if it is not scheduled
+        (any more: it may have been released to be sent a moment ago)."""
+        return self.later.cancel(local_id)
+
+    def scheduled(self) -> list[OutboxEntry]:
+        """Replies waiting for their time (for the quit question and `outbox list`)."""
+        return self.later.pending()
+
     def resume_outbox(self) -> None:
         self.delivery.resume_outbox()
 
     async def retry_due(self) -> int:
-        return await self.delivery.retry_due()
+        """Release scheduled replies whose time came (or take them back), then send or look for
+        the rows whose (re)try or check came due; returns how many ran."""
+        return await self.later.release_due() + await self.delivery.retry_due()
 
     def in_flight(self) -> list[OutboxEntry]:
         """Replies that have not reached a final state (for the quit confirmation)."""

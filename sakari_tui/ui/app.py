@@ -174,11 +174,11 @@ class SakariApp(FailureHandling, App[None]):
         self.push_screen(HelpScreen(help_sections(self.inbox, over=self.screen)))
 
     async def action_quit(self) -> None:
-        in_flight = self.engine.in_flight()
-        if not in_flight:
+        in_flight, scheduled = self.engine.in_flight(), self.engine.scheduled()
+        if not in_flight and not scheduled:
             await self._quit_now()
             return
-        self.push_screen(quit_while_sending(len(in_flight)), self._quit_confirmed)
+        self.push_screen(quit_while_sending(len(in_flight), len(scheduled)), self._quit_confirmed)
 
     async def _quit_confirmed(self, confirmed: bool | None) -> None:
         if confirmed:

@@ -67,6 +67,7 @@ def key_in_words(screen: InboxScreen, binding_id: str) -> str:
 # What each command does, in a sentence, for the palette (the binding's description is its title).
 DESCRIPTIONS = {
     "send": "Check the reply and send it",
+    "schedule_reply": "Send the reply later, at a time you type (it waits in the outbox)",
     "send_and_close": "Send the reply, then close the conversation once it is sent (u keeps it open)",
     "next_unread": "Open the next unread conversation",
     "filter": "Narrow the list by name, number or text",

@@ -1,5 +1,6 @@
-"""Replying, for the inbox screen: check and queue a reply, send it, retry or discard one that
-failed, start a new conversation, and fill a template into the reply.
+"""Replying, for the inbox screen: check and queue a reply, send it or schedule it (send later),
+retry or discard one that failed, cancel a scheduled one, start a new conversation, and fill a
+template into the reply.
 
 A mixin of `InboxScreen` (it uses the screen's panes, engine and settings). What may go is
 decided by `sms.guard.check_reply`, a pure function; this only asks the user and queues.
@@ -15,15 +16,20 @@ from textual import work
 
 from ...api import SakariError
 from ...sms.guard import check_reply
+from ...sms.quiet_hours import check as quiet_check
+from ...sms.quiet_hours import next_send_time_for, their_clock_at
 from ...sms.templates import contact_context, unfilled
 from ...store import StoreError
 from ...store.outbox import is_placeholder
 from ...sync import SendState
-from ..screens.confirm import ConfirmScreen, SendAnywayScreen
+from ...sync.events import SendStateChanged
+from ...text import one_line
+from ..screens.confirm import SEND_LATER, ConfirmScreen, SendAnywayScreen
 from ..screens.new_conversation import NewConversation, NewConversationScreen
+from ..screens.schedule import RUNS_ONLY_WHILE_OPEN, ScheduleScreen, when_label
 from ..screens.template_picker import TemplatePickerScreen
 from .commands import key_in_words
-from .messages import ReplySubmitted
+from .messages import EngineEvent, ReplySubmitted
 
 if TYPE_CHECKING:
     from .screen import InboxScreen
@@ -60,8 +66,9 @@ class ReplyFlows(_Base):
         if not check.confirm:
             self._queue_reply(conversation_id, text)
             return
+        window = self._their_window()
 
-        def answered(send: bool | None) -> None:
+        def answered(send: bool | str | None) -> None:
             if not send:
                 return
             # Things may have changed while the question was open: send only what was confirmed.
@@ -69,10 +76,108 @@ class ReplyFlows(_Base):
                 self.notify("Not sent: the reply changed while you were asked; press Ctrl+S again.")
             elif self.thread_pane.opted_out(conversation_id):
                 self.notify("Not sent: this contact opted out meanwhile.", severity="error")
+            elif send == SEND_LATER and window is not None:
+                self._schedule(conversation_id, text, window.at)
             else:
                 self._queue_reply(conversation_id, text)
 
-        self.app.push_screen(SendAnywayScreen("\n".join(check.confirm) + "\n\nSend it anyway?"), answered)
+        later = None
+        if window is not None:
+            later = f"Send at {window.local[0][1]:%H:%M} their time ({window.described(self.clock.now().astimezone())})"
+        question = "\n".join(check.confirm) + "\n\nSend it anyway?"
+        self.app.push_screen(SendAnywayScreen(question, later=later), answered)
+
+    def _their_window(self):
+        """The next minute inside the recipient's sending window (all their zones), when it is
+        outside it now; None otherwise (or when their zones are not known)."""
+        compose, number, now = self.settings.compose, self.thread_pane.number(), self.clock.now()
+        if not (compose.quiet_hours and number):
+            return None
+        if quiet_check(number, now, compose.send_window_start, compose.send_window_end) is None:
+            return None
+        return next_send_time_for(number, now, compose.send_window_start, compose.send_window_end)
+
+    # --- send later -----------------------------------------------------------------------------
+
+    def action_schedule_reply(self) -> None:
+        """Ctrl+L: ask when, then schedule the reply (the checks of a send now, but the time's)."""
+        if not self.thread_pane.can_reply or self.open_id is None:
+            self.notify("Open a conversation you can reply to first.")
+            return
+        conversation_id, text = self.open_id, self.compose_box.text
+        if is_placeholder(conversation_id):
+            self.notify("Not scheduled: this conversation is not on Sakari yet; send the first text now.")
+            return
+        check = check_reply(
+            text,
+            number=self.thread_pane.number(),
+            opted_out=self.thread_pane.opted_out(conversation_id),
+            compose=self.settings.compose,
+            now_utc=self.clock.now(),
+            pressed_at=time.monotonic(),
+        )
+        if check.refused:
+            self.notify(check.refused.replace("Ctrl+S", "Ctrl+L"), severity=check.severity)
+            return
+        number = self.thread_pane.number()
+
+        def chosen(when) -> None:
+            if when is None:
+                return
+            if self.open_id != conversation_id or self.compose_box.text != text:
+                self.notify("Not scheduled: the reply changed meanwhile; press Ctrl+L again.")
+                return
+            self._schedule(conversation_id, text, when)
+
+        screen = ScheduleScreen(
+            self.clock.now(), their_clock=lambda when: their_clock_at(number, when) if number else ""
+        )
+        self.app.push_screen(screen, chosen)
+
+    def _schedule(self, conversation_id: str, text: str, when) -> None:
+        compose = self.settings.compose
+        try:
+            self.engine.schedule_reply(
+                conversation_id,
+                text,
+                when.timestamp(),
+                window=(compose.send_window_start, compose.send_window_end) if compose.quiet_hours else None,
+                keep_on_reply=compose.keep_scheduled_on_reply,
+                collision_guard=compose.collision_guard,
+            )
+        except StoreError as error:
+            self.store_failed(error)
+            self.notify(f"Not scheduled: {error} The reply stays in the compose box.", severity="error")
+            return
+        self.store_ok()
+        self.compose_box.set_text("")
+        self.thread_pane.thread_log.pin_to_bottom()
+        self.thread_pane.show_thread()
+        self.notify(f"Scheduled for {when_label(when)}. {RUNS_ONLY_WHILE_OPEN}", timeout=10)
+
+    def _latest_scheduled(self):
+        waiting = [
+            p
+            for p in self.engine.pending.values()
+            if p.conversation_id == self.open_id and p.state is SendState.SCHEDULED
+        ]
+        return waiting[-1] if waiting else None
+
+    def on_engine_event(self, message: EngineEvent) -> None:
+        """A scheduled reply went back into the draft (D, or the customer or a colleague wrote
+        first): say so, and put its text into the open compose box without losing what is typed."""
+        event = message.event
+        if not (isinstance(event, SendStateChanged) and event.state is SendState.CANCELLED):
+            return
+        if event.conversation_id == self.open_id:
+            typed, draft = self.compose_box.text, self.store.drafts.get(event.conversation_id)
+            if typed.strip() and typed.strip() not in draft:
+                draft = f"{typed.rstrip()}\n\n{draft}"
+            self.compose_box.set_text(draft)
+        if event.error:
+            self.notify(one_line(event.error, 200), severity="warning", timeout=15)
+        else:
+            self.notify("Scheduled reply cancelled; its text is back in the compose box.")
 
     def _queue_reply(self, conversation_id: str, text: str) -> None:
         """The reply passed its checks: last, unless turned off, the collision guard reads the thread."""
@@ -157,7 +262,11 @@ class ReplyFlows(_Base):
     def action_discard(self) -> None:
         pending = self._latest_failed()
         if pending is None:
-            self.notify("No failed message to discard here.")
+            waiting = self._latest_scheduled()
+            if waiting is None:
+                self.notify("No failed or scheduled message to discard here.")
+            elif self.engine.cancel_scheduled(waiting.local_id) is None:
+                self.notify("Too late to cancel: it is being sent.")
             return
         self.engine.discard(pending.local_id)
         if is_placeholder(pending.conversation_id) and self.store.inbox.conversation(pending.conversation_id) is None:

@@ -71,6 +71,7 @@ class InboxScreen(ReplyFlows, SendAndClose, ContactFlows, TriageActions, PassesW
     BINDINGS = [
         Binding("ctrl+s", "send", "Send", id="app.send", priority=True),
         Binding("alt+s", "send_and_close", "Send+close", id="app.send_and_close", priority=True),
+        Binding("ctrl+l", "schedule_reply", "Send later", id="app.send_later", priority=True, show=False),
         Binding("n", "next_unread", "Next unread", id="app.next_unread"),
         Binding("slash", "filter", "Filter", id="app.filter"),
         Binding("ctrl+f", "search", "Search", id="app.search", priority=True),

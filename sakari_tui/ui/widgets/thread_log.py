@@ -23,12 +23,13 @@ from textual.strip import Strip
 from ...api.models import Message, MessageStatus
 from ...sms.authors import Author
 from ...sms.keywords import keyword_label, reads_like_opt_out
+from ...sms.quiet_hours import their_clock_at
 from ...store import OutboxEntry
 from ...sync import SendState
 from ...text import for_display, one_line, sanitize
 from ..cell_widths import count_spacing_marks
 from ..clock import FrozenClock, WallClock
-from ..format import FAILED_STATUSES, clock_label, day_label, local_day, number_label, status_words
+from ..format import FAILED_STATUSES, clock_label, day_label, local_day, local_time, number_label, status_words
 
 BUBBLE_SHARE = 0.75
 MAX_URL = 2048
@@ -117,7 +118,11 @@ def bubble_for_pending(pending: OutboxEntry, *, checking: bool = False) -> Bubbl
     at = pending.created_at
     reason = one_line(pending.error, 160)
     when = f"You · {clock_label(at)}"
-    if pending.state is SendState.FAILED:
+    if pending.state is SendState.SCHEDULED:
+        meta = scheduled_meta(pending)
+        if pending.send_at is not None:  # under the day it goes out on, not the day it was written
+            at = datetime.fromtimestamp(pending.send_at, timezone.utc)
+    elif pending.state is SendState.FAILED:
         meta = f"{when} · not sent: {reason} · R retries, D discards"
     elif pending.state is SendState.UNKNOWN and checking:
         meta = f"{when} · checking whether it was sent: {reason}"
@@ -129,6 +134,19 @@ def bubble_for_pending(pending: OutboxEntry, *, checking: bool = False) -> Bubbl
         meta = f"{when} · sending…"
     stuck = pending.state is SendState.FAILED or (pending.state is SendState.UNKNOWN and not checking)
     return Bubble(pending.local_id, sanitize(pending.text), True, at, meta, stuck)
+
+
+def scheduled_meta(pending: OutboxEntry) -> str:
+    """'scheduled · Tue 08:00 (their 08:00 CST) · D cancels', and why it waits longer, if it does."""
+    if pending.send_at is None:
+        return "scheduled · D cancels"
+    send_at = datetime.fromtimestamp(pending.send_at, timezone.utc)
+    local = local_time(send_at)
+    number = (pending.target or {}).get("number") or (pending.context or {}).get("mobile") or ""
+    theirs = their_clock_at(number, send_at) if number else ""
+    their_part = f" (their {theirs})" if theirs else ""
+    waits = f" · {one_line(pending.error, 160)}" if pending.error else ""
+    return f"scheduled · {local:%a %H:%M}{their_part} · D cancels{waits}"
 
 
 class ThreadLog(ScrollView, can_focus=True):
