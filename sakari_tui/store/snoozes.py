@@ -43,7 +43,7 @@ class Snoozes:
         row = self.db.execute(_KEY_OF, (conversation_id,)).fetchone()
         return (row[0], row[1], row[2]) if row is not None else None
 
-    def snooze(self, conversation_id: str, until: float, *, now: float | None = None) -> None:
+    def snooze(self, conversation_id: str, until: float, now: float | None = None) -> None:
         """Snooze the conversation until `until` (epoch seconds) or until the customer writes."""
         key = self._key(conversation_id)
         if key is None:

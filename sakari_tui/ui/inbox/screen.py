@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 
 from textual import work
 from textual.app import ComposeResult
@@ -24,7 +25,9 @@ from textual.widgets import Footer, Header, Static
 from ...config import Settings
 from ...notify import Alerts
 from ...senders import SenderBook
+from ...sms.snooze_times import describe_until, local_zone
 from ...store import SearchHit, StoreDamaged, StoreError
+from ...store.views import View
 from ...sync import (
     ConversationMarked,
     ConversationMoved,
@@ -42,6 +45,7 @@ from ..clock import FrozenClock, WallClock
 from ..failures import PassesWorkerFailures
 from ..screens.new_conversation import describe_sender
 from ..screens.search import SearchScreen
+from ..screens.snooze import UNSNOOZE, SnoozeAnswer, SnoozeScreen
 from ..styles import stylesheet
 from ..widgets.compose import ComposeBox
 from ..widgets.contact_panel import ContactPanel
@@ -90,6 +94,14 @@ class InboxScreen(ReplyFlows, ContactFlows, TriageActions, PassesWorkerFailures,
         Binding("D", "discard", "Discard failed", id="app.discard", show=False),
         Binding("i", "focus_compose", "Reply", id="app.focus_compose"),
         Binding("r", "refresh", "Refresh", id="app.refresh"),
+        Binding("1", "view_needs_reply", "Needs reply", id="app.view_needs_reply", show=False),
+        Binding("2", "view_waiting", "Waiting on customer", id="app.view_waiting", show=False),
+        Binding("3", "view_snoozed", "Snoozed", id="app.view_snoozed", show=False),
+        Binding("4", "view_failed", "Failed", id="app.view_failed", show=False),
+        Binding("5", "view_scheduled", "Scheduled", id="app.view_scheduled", show=False),
+        Binding("6", "view_all", "All", id="app.view_all", show=False),
+        Binding("U", "mark_unread", "Mark unread", id="app.mark_unread", show=False),
+        Binding("z", "snooze", "Snooze", id="app.snooze", show=False),
     ]
 
     open_id: reactive[str | None] = reactive(None, init=False, always_update=True)
@@ -120,7 +132,13 @@ class InboxScreen(ReplyFlows, ContactFlows, TriageActions, PassesWorkerFailures,
         # The account's numbers: from [[senders]], and learned by the list as conversations arrive.
         self.senders = SenderBook(settings.senders)
         self.conversations = ConversationPane(
-            self.store, settings.ui, self.pending_closes, clock, id="list-pane", senders=self.senders
+            self.store,
+            settings.ui,
+            self.pending_closes,
+            clock,
+            id="list-pane",
+            senders=self.senders,
+            triage=settings.triage,
         )
         self.thread_pane = ThreadPane(engine, settings, clock, id="thread-pane")
         self.status_line = StatusLine(monotonic=monotonic, id="status")
@@ -385,6 +403,68 @@ class InboxScreen(ReplyFlows, ContactFlows, TriageActions, PassesWorkerFailures,
             self.notify(f"Showing conversations on {self.sender_name(chosen)} · {key} for the next sender.")
         else:
             self.notify(f"Showing every sender's conversations · {key} narrows to one.")
+
+    # --- views, unread marks, snoozes ---------------------------------------------------------
+
+    def show_view(self, view: View) -> None:
+        self.conversations.show_view(view)
+
+    def action_view_needs_reply(self) -> None:
+        self.show_view(View.NEEDS_REPLY)
+
+    def action_view_waiting(self) -> None:
+        self.show_view(View.WAITING)
+
+    def action_view_snoozed(self) -> None:
+        self.show_view(View.SNOOZED)
+
+    def action_view_failed(self) -> None:
+        self.show_view(View.FAILED)
+
+    def action_view_scheduled(self) -> None:
+        self.show_view(View.SCHEDULED)
+
+    def action_view_all(self) -> None:
+        self.show_view(View.ALL)
+
+    def action_mark_unread(self) -> None:
+        conversation_id = self._target_conversation()
+        if conversation_id is None:
+            return
+        if self.store_write(self.store.inbox.mark_unread, conversation_id):
+            self.conversations.relist()  # keyed by contact and number: more than one row may change
+            self.notify("Marked unread: it stays so here until you open it.")
+
+    def action_snooze(self) -> None:
+        conversation_id = self._target_conversation()
+        if conversation_id is None:
+            return
+        row = self.store.inbox.rows_by_id([conversation_id]).get(conversation_id)
+        if row is None:
+            return
+        now = self.clock.now()
+        snooze = row.snooze
+        asleep = snooze is not None and snooze.woke(now.timestamp()) is None
+        zone = local_zone()
+        until = datetime.fromtimestamp(snooze.until, zone) if asleep and snooze is not None else None
+        name = for_display(one_line(row.name or row.number or "this conversation", 40))
+        self.app.push_screen(
+            SnoozeScreen(name, now, zone, snoozed_until=until),
+            lambda answer: self._snooze_chosen(conversation_id, answer, zone),
+        )
+
+    def _snooze_chosen(self, conversation_id: str, answer: SnoozeAnswer, zone) -> None:
+        if answer is None:
+            return
+        if answer == UNSNOOZE:
+            if self.store_write(self.store.inbox.unsnooze, conversation_id):
+                self.notify("Unsnoozed.")
+        elif isinstance(answer, datetime):
+            now = self.clock.now().timestamp()
+            if self.store_write(self.store.inbox.snooze, conversation_id, answer.timestamp(), now):
+                key = key_for(self, "app.view_snoozed")
+                self.notify(f"Snoozed until {describe_until(answer, zone)} · {key} lists snoozed conversations.")
+        self.conversations.relist()
 
     def save_view_as_default(self) -> None:
         persist = self.app.persist  # type: ignore[attr-defined]
