@@ -23,9 +23,13 @@ UNREAD_JOINS = f"LEFT JOIN read_marks r ON r.conversation_id = c.id {UNREAD_MARK
 
 COUNTS_SQL = f"""SELECT COALESCE(SUM({UNREAD_SQL} AND mu.conversation_id IS NULL), 0), COUNT(*)
     FROM conversations c
-    {UNREAD_JOINS}
+    LEFT JOIN read_marks r ON r.conversation_id = c.id
     LEFT JOIN mutes mu ON mu.conversation_id = c.id
+    {UNREAD_MARK_JOIN}
     WHERE c.closed = 0"""
+# A store the app has not migrated to schema 9 yet (sakari-tui upgraded, not started since): no
+# unread marks to count, and a status bar keeps working until the app next starts.
+_UNMARKED_COUNTS_SQL = COUNTS_SQL.replace(UNREAD_MARK_JOIN, "").replace(" OR um.marked_at IS NOT NULL", "")
 
 
 class UnreadCounts(NamedTuple):
@@ -37,7 +41,12 @@ class UnreadCounts(NamedTuple):
 
 def unread_counts(db: sqlite3.Connection) -> UnreadCounts:
     """Unread and total open conversations in the store behind `db` (raises sqlite3.Error)."""
-    unread, total = db.execute(COUNTS_SQL).fetchone()
+    try:
+        unread, total = db.execute(COUNTS_SQL).fetchone()
+    except sqlite3.OperationalError as exc:
+        if "no such table: unread_marks" not in str(exc):
+            raise
+        unread, total = db.execute(_UNMARKED_COUNTS_SQL).fetchone()
     return UnreadCounts(int(unread), int(total))
 
 
