@@ -130,6 +130,11 @@ class Inbox:
         widget = self.list
         return [widget.render_line(y).text for y in range(0, min(widget.size.height, 2 * len(self.rows)), 2)]
 
+    def drawn_lines(self) -> list[str]:
+        """Every line of the list on screen, as drawn."""
+        widget = self.list
+        return [widget.render_line(y).text for y in range(min(widget.size.height, 2 * len(self.rows)))]
+
     def thread_text(self) -> str:
         """Every line of the open thread, on screen or not."""
         return "\n".join(strip.text for strip in self.thread._lines)

@@ -118,4 +118,4 @@ async def test_a_snooze_that_ends_moves_its_row_back_with_no_key_pressed(build_a
         assert first not in inbox.rows.ids
         await wait_until(lambda: first in inbox.rows.ids, pilot)  # the pane's timer relisted
         assert inbox.row(first).snooze.woke(time.time()) == "snooze ended"
-        assert any("woke: snooze ended" in line for line in inbox.drawn_first_lines())
+        assert any("woke: snooze ended" in line for line in inbox.drawn_lines())

@@ -10,6 +10,7 @@ text, never parsed as markup.
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime, timezone
 
 from rich.segment import Segment
 from rich.style import Style
@@ -348,7 +349,11 @@ class ConversationList(PassesWorkerFailures, ScrollView, can_focus=True):
 
     def _age(self, row: ConversationRow) -> Text:
         """The row's age; in Needs reply, how long the customer has waited, coloured past the limits."""
-        if self.rows.options.view is not View.NEEDS_REPLY or row.last_at is None:
+        view = self.rows.options.view
+        if view is View.SNOOZED and row.snooze is not None:  # when it wakes, in the operator's zone
+            until = datetime.fromtimestamp(row.snooze.until, timezone.utc).astimezone()
+            return Text(f"until {until:%a %H:%M}", self._style("dim"))
+        if view is not View.NEEDS_REPLY or row.last_at is None:
             return Text(relative_time(row.last_at, self._now), self._style("dim"))
         waited = (self._now - row.last_at).total_seconds()
         return Text(f"waiting {wait_words(waited)}", self._style(self.wait_level(waited)))
@@ -361,11 +366,8 @@ class ConversationList(PassesWorkerFailures, ScrollView, can_focus=True):
     def _first_line(self, row: ConversationRow, width: int) -> Text:
         age = self._age(row)
         markers = Text()
-        if row.snooze is not None:
-            woke = row.snooze.woke(self._now.timestamp())
-            if woke:
-                markers.append(f" woke: {woke}", self._style("marker"))
-            else:
+        if row.snooze is not None and row.snooze.woke(self._now.timestamp()) is None:
+            if self.rows.options.view is not View.SNOOZED:  # there, the age's place says until when
                 markers.append(" snoozed", self._style("dim"))
         if row.id in self.closing:
             markers.append(" closing…", self._style("marker"))
@@ -413,5 +415,8 @@ class ConversationList(PassesWorkerFailures, ScrollView, can_focus=True):
             # "You: " only for what this machine sent; a teammate's text says whose it is.
             preview = f"{row.last_author.prefix}{preview}" + (f" · {state}" if state else "")
         text = Text("  " + for_display(preview), self._style("unread") if row.unread else self._style("dim"))
+        woke = row.snooze.woke(self._now.timestamp()) if row.snooze is not None else None
+        if woke:  # why it is back, before what it says (until it is opened)
+            text = Text.assemble(("  ", None), (f"woke: {woke}", self._style("marker")), (" · ", None), text[2:])
         text.truncate(max(1, width - 1), overflow="ellipsis", pad=True)
         return text
