@@ -15,7 +15,7 @@ from datetime import datetime
 from ..sms.authors import Author, author_of, parse_created_by
 from .snoozes import Snooze
 from .times import parse_iso
-from .unread import UNREAD_JOINS, UNREAD_SQL
+from .unread import SHOWN_UNREAD_SQL, UNREAD_JOINS
 from .views import SNOOZE_JOIN, SNOOZE_REPLIED_SQL, View, view_where
 
 
@@ -188,7 +188,7 @@ def _escape_like(text: str) -> str:
 ROW_SQL = f"""SELECT c.id, c.contact_id, c.contact_name, c.contact_number, c.sender_number, c.closed,
                   c.unread_count, c.last_text, c.last_outgoing, c.last_status, c.last_at, c.last_by,
                   sh.message_id IS NOT NULL AS last_sent_here,
-                  {UNREAD_SQL} AS is_unread,
+                  {SHOWN_UNREAD_SQL} AS is_unread,
                   d.conversation_id IS NOT NULL AS has_draft,
                   mu.conversation_id IS NOT NULL AS muted,
                   COALESCE(k.opted_out, 0) AS opted_out,
@@ -265,7 +265,7 @@ class InboxListing:
         if options.oldest_first:
             return "c.last_at ASC, c.id ASC"
         if options.view is View.ALL and options.unread_first:
-            return f"{UNREAD_SQL} DESC, c.last_at DESC, c.id DESC"
+            return f"{SHOWN_UNREAD_SQL} DESC, c.last_at DESC, c.id DESC"
         return "c.last_at DESC, c.id DESC"
 
     @staticmethod
@@ -295,7 +295,7 @@ class InboxListing:
     def _listing(self, options: ListingOptions, now: float | None) -> ConversationListing:
         where, params = self._where(options, time.time() if now is None else now)
         entries = self.db.execute(
-            f"""SELECT c.id, {UNREAD_SQL}, c.last_at FROM conversations c {UNREAD_JOINS} {self._snooze_join(options)}
+            f"""SELECT c.id, {SHOWN_UNREAD_SQL}, c.last_at FROM conversations c {UNREAD_JOINS} {self._snooze_join(options)}
                 WHERE {where} ORDER BY {self._order(options)}""",
             params,
         ).fetchall()
@@ -326,7 +326,7 @@ class InboxListing:
             where, params = self._where(options, time.time() if now is None else now)
             marks = ",".join("?" * len(changed))
             for conversation_id, unread, last_at in self.db.execute(
-                f"""SELECT c.id, {UNREAD_SQL}, c.last_at FROM conversations c {UNREAD_JOINS} {SNOOZE_JOIN}
+                f"""SELECT c.id, {SHOWN_UNREAD_SQL}, c.last_at FROM conversations c {UNREAD_JOINS} {SNOOZE_JOIN}
                     WHERE c.id IN ({marks}) AND {where}""",
                 [*changed, *params],
             ):

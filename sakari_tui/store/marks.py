@@ -11,7 +11,7 @@ import sqlite3
 import time
 
 from .snoozes import Snoozes
-from .unread import UNREAD_JOINS, UNREAD_SQL
+from .unread import SHOWN_UNREAD_SQL, UNREAD_JOINS
 
 
 class LocalMarks(Snoozes):
@@ -48,7 +48,7 @@ class LocalMarks(Snoozes):
 
     def is_unread(self, conversation_id: str) -> bool:
         row = self.db.execute(
-            f"SELECT {UNREAD_SQL} FROM conversations c {UNREAD_JOINS} WHERE c.id = ?",
+            f"SELECT {SHOWN_UNREAD_SQL} FROM conversations c {UNREAD_JOINS} WHERE c.id = ?",
             (conversation_id,),
         ).fetchone()
         return bool(row and row[0])

@@ -13,15 +13,15 @@ from typing import NamedTuple
 from .times import parse_iso
 from .views import SNOOZE_JOIN, UNREAD_MARK_JOIN, View, view_where
 
-# A conversation is unread when the API counts unread messages and nothing newer than our local
-# read mark arrived since, or when the user marked it unread (U) and has not opened it since.
-# Expects `conversations c` with `UNREAD_JOINS`.
-UNREAD_SQL = (
-    "((c.unread_count > 0 AND (r.read_through IS NULL OR c.last_at > r.read_through)) OR um.marked_at IS NOT NULL)"
-)
+# A conversation has unread texts when the API counts unread messages and nothing newer than our
+# local read mark arrived since. Expects `conversations c LEFT JOIN read_marks r ON r.conversation_id = c.id`.
+UNREAD_SQL = "(c.unread_count > 0 AND (r.read_through IS NULL OR c.last_at > r.read_through))"
+# It is shown unread when it has, or when the user marked it unread (U) and has not opened it
+# since. Expects `conversations c` with `UNREAD_JOINS`.
+SHOWN_UNREAD_SQL = f"({UNREAD_SQL} OR um.marked_at IS NOT NULL)"
 UNREAD_JOINS = f"LEFT JOIN read_marks r ON r.conversation_id = c.id {UNREAD_MARK_JOIN}"
 
-COUNTS_SQL = f"""SELECT COALESCE(SUM({UNREAD_SQL} AND mu.conversation_id IS NULL), 0), COUNT(*)
+COUNTS_SQL = f"""SELECT COALESCE(SUM({SHOWN_UNREAD_SQL} AND mu.conversation_id IS NULL), 0), COUNT(*)
     FROM conversations c
     LEFT JOIN read_marks r ON r.conversation_id = c.id
     LEFT JOIN mutes mu ON mu.conversation_id = c.id
@@ -29,7 +29,7 @@ COUNTS_SQL = f"""SELECT COALESCE(SUM({UNREAD_SQL} AND mu.conversation_id IS NULL
     WHERE c.closed = 0"""
 # A store the app has not migrated to schema 9 yet (sakari-tui upgraded, not started since): no
 # unread marks to count, and a status bar keeps working until the app next starts.
-_UNMARKED_COUNTS_SQL = COUNTS_SQL.replace(UNREAD_MARK_JOIN, "").replace(" OR um.marked_at IS NOT NULL", "")
+_UNMARKED_COUNTS_SQL = COUNTS_SQL.replace(UNREAD_MARK_JOIN, "").replace(SHOWN_UNREAD_SQL, UNREAD_SQL)
 
 
 class UnreadCounts(NamedTuple):
