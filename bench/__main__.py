@@ -24,6 +24,19 @@ OPENS = 5
 SYNC_RUNS = 3
 # The name on the first row of both stores (conversation #0 is the newest and unread).
 TOP_NAME = b"Avery Abbott0"
+# The list opened in Needs reply (issue 14), measured beside All in the same run.
+NEEDS_REPLY = {"default_view": "needs-reply"}
+
+
+def needs_reply_top_name(store: Path) -> bytes:
+    """The name on Needs reply's first row (the longest wait) in `store`."""
+    from sakari_tui.store import Store
+
+    opened = Store(store)
+    try:
+        return opened.inbox.rows(view="needs-reply")[0].name.encode()
+    finally:
+        opened.close()
 
 
 def log(message: str) -> None:
@@ -43,12 +56,18 @@ def main() -> int:
             results.notes["stores"] = {"100": sizes, "10k": sizes_10k}
             log(f"stores ready: {sizes_10k['conversations']} conversations, {sizes_10k['messages']} messages")
 
-            log(f"first paint: bare, 100, 10k × {PAINT_RUNS}, interleaved …")
-            bare, small, large = [], [], []
+            needs_name = needs_reply_top_name(work / "store-10k.sqlite3")
+            log(f"first paint: bare, 100, 10k, 10k in Needs reply × {PAINT_RUNS}, interleaved …")
+            bare, small, large, needs = [], [], [], []
             for _ in range(PAINT_RUNS):
                 bare.append(paint.bare(work / "bare"))
                 small.append(paint.inbox(work / "paint-100", endpoint, work / "store-100.sqlite3", TOP_NAME))
                 large.append(paint.inbox(work / "paint-10k", endpoint, work / "store-10k.sqlite3", TOP_NAME))
+                needs.append(
+                    paint.inbox(
+                        work / "paint-10k-nr", endpoint, work / "store-10k.sqlite3", needs_name, triage=NEEDS_REPLY
+                    )
+                )
             results.add("first_paint_s_bare", "s", bare, "minimal Textual app, process start to first frame")
             results.add(
                 "first_paint_s_100", "s", small, "sakari-tui, 100 cached conversations, start to the inbox on screen"
@@ -56,11 +75,29 @@ def main() -> int:
             results.add(
                 "first_paint_s_10k", "s", large, "sakari-tui, 10,000 cached conversations, start to the inbox on screen"
             )
+            results.add(
+                "first_paint_s_10k_needs_reply",
+                "s",
+                needs,
+                "the same, the list opening in Needs reply (its longest wait on screen)",
+            )
 
             log(f"key latency and opening threads: {SESSIONS} sessions × {PRESSES} presses …")
             p50s, p99s, open_10k, open_10, rss = [], [], [], [], []
+            needs_p50s, needs_p99s = [], []
             all_presses: list[float] = []
             for number in range(SESSIONS):
+                needs_session = interact.run(
+                    work / f"session-nr-{number}",
+                    endpoint,
+                    work / "store-10k.sqlite3",
+                    needs_name,
+                    presses=PRESSES,
+                    opens=0,
+                    triage=NEEDS_REPLY,
+                )
+                needs_p50s.append(percentile(needs_session.key_latency_ms, 0.50))
+                needs_p99s.append(percentile(needs_session.key_latency_ms, 0.99))
                 session = interact.run(
                     work / f"session-{number}",
                     endpoint,
@@ -81,6 +118,8 @@ def main() -> int:
             results.add(
                 "key_latency_ms_p99", "ms", p99s, f"key to first output byte in a pty, per session of {PRESSES} presses"
             )
+            results.add("key_latency_ms_p50_needs_reply", "ms", needs_p50s, "the same, moving through Needs reply")
+            results.add("key_latency_ms_p99_needs_reply", "ms", needs_p99s, "the same, moving through Needs reply")
             results.add(
                 "open_thread_ms_10k", "ms", open_10k, "Enter until the newest of 10,000 cached messages is on screen"
             )
@@ -146,6 +185,12 @@ def main() -> int:
     results.target("first_paint_s_100 / first_paint_s_bare <= 2", m("first_paint_s_100") / m("first_paint_s_bare"), 2.0)
     results.target("key_latency_ms_p50 <= 10", m("key_latency_ms_p50"), 10)
     results.target("key_latency_ms_p99 <= 33", m("key_latency_ms_p99"), 33)
+    results.target(
+        "first_paint_s_10k_needs_reply / first_paint_s_10k <= 1.3",
+        m("first_paint_s_10k_needs_reply") / m("first_paint_s_10k"),
+        1.3,
+    )
+    results.target("key_latency_ms_p99_needs_reply <= 33", m("key_latency_ms_p99_needs_reply"), 33)
     results.target("open_thread_ms_10k / open_thread_ms_10 <= 2", m("open_thread_ms_10k") / m("open_thread_ms_10"), 2.0)
     results.target("open_thread_ms_10k < 100", m("open_thread_ms_10k"), 99.999)
     results.target("idle_poll_requests <= 2", max(results.figures["idle_poll_requests"].runs), 2)

@@ -17,8 +17,11 @@ COLUMNS, LINES = 120, 40
 BIN = Path(sys.executable).parent
 
 
-def app_environment(workdir: Path, endpoint: Endpoint, store: Path | None, **ui: object) -> dict[str, str]:
-    """Settings file, data folder (holding a copy of `store`) and logs under `workdir`."""
+def app_environment(
+    workdir: Path, endpoint: Endpoint, store: Path | None, *, triage: dict[str, object] | None = None, **ui: object
+) -> dict[str, str]:
+    """Settings file, data folder (holding a copy of `store`) and logs under `workdir`; `ui` and
+    `triage` are settings of those tables."""
     workdir.mkdir(parents=True, exist_ok=True)
     config = workdir / "config.toml"
     data = {
@@ -32,6 +35,8 @@ def app_environment(workdir: Path, endpoint: Endpoint, store: Path | None, **ui:
     }
     if ui:
         data["ui"] = dict(ui)
+    if triage:
+        data["triage"] = dict(triage)
     config.write_text(tomli_w.dumps(data), encoding="utf-8")
     config.chmod(0o600)
     target = workdir / "data" / f"inbox-{endpoint.account_id}.sqlite3"

@@ -31,10 +31,19 @@ def tag(index: int) -> bytes:
     return f"<c{index}>".encode()
 
 
-def run(workdir: Path, endpoint: Endpoint, store: Path, top_name: bytes, *, presses: int, opens: int) -> Session:
+def run(
+    workdir: Path,
+    endpoint: Endpoint,
+    store: Path,
+    top_name: bytes,
+    *,
+    presses: int,
+    opens: int,
+    triage: dict[str, object] | None = None,
+) -> Session:
     # Newest first (not unread first), so the 10,000-message thread (#0) and the 10-message one (#1)
-    # are the first two rows and one key apart.
-    env = app_environment(workdir, endpoint, store, unread_first=False)
+    # are the first two rows and one key apart. With `triage` (another view), opens should be 0.
+    env = app_environment(workdir, endpoint, store, triage=triage, unread_first=False)
     term, _ = spawn(sakari_tui(), env, deadline=240)
     session = Session()
     try:

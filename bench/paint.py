@@ -30,5 +30,7 @@ def bare(workdir: Path) -> float:
     return first_paint([sys.executable, str(Path(__file__).with_name("bare_app.py"))], env, BARE_MARKER)
 
 
-def inbox(workdir: Path, endpoint: Endpoint, store: Path, marker: bytes) -> float:
-    return first_paint(sakari_tui(), app_environment(workdir, endpoint, store), marker)
+def inbox(
+    workdir: Path, endpoint: Endpoint, store: Path, marker: bytes, *, triage: dict[str, object] | None = None
+) -> float:
+    return first_paint(sakari_tui(), app_environment(workdir, endpoint, store, triage=triage), marker)

@@ -356,6 +356,33 @@ async def prepare_sender_filter(pilot) -> None:
     await prepare_inbox(pilot)
 
 
+async def prepare_needs_reply(pilot) -> None:
+    """`1`: Needs reply, the longest wait first, each row's wait coloured past the [triage] limits;
+    a conversation whose snooze ended is back and says so."""
+    await prepare_inbox(pilot)
+    app: SakariApp = pilot.app
+    from sakari_tui.store.views import View
+
+    now = FIXED_NOW.timestamp()
+    woken = app.store.inbox.rows(view=View.NEEDS_REPLY, now=now)[1].id  # one on screen
+    app.store.inbox.snooze(woken, now - 60, now - 3600)
+    await pilot.press("1")
+    await _settle(pilot)
+
+
+async def prepare_snoozed(pilot) -> None:
+    """`3`: the conversations snoozed (here one, until tomorrow morning), out of the other views."""
+    await prepare_inbox(pilot)
+    app: SakariApp = pilot.app
+    from sakari_tui.store.views import View
+
+    now = FIXED_NOW.timestamp()
+    for row in app.store.inbox.rows(view=View.NEEDS_REPLY, now=now)[:2]:
+        app.store.inbox.snooze(row.id, now + 18 * 3600, now)
+    await pilot.press("3")
+    await _settle(pilot)
+
+
 async def prepare_help(pilot) -> None:
     """`?` from the list: the list's keys first, the other areas below, scrolling."""
     await prepare_inbox(pilot)
@@ -380,6 +407,8 @@ SCENES: dict[str, Callable[..., Awaitable[None]]] = {
     "collision": prepare_collision,
     "sender-filter": prepare_sender_filter,
     "scheduled": prepare_scheduled,
+    "needs-reply": prepare_needs_reply,
+    "snoozed": prepare_snoozed,
 }
 
 

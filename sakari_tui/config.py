@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from .api.client import DEFAULT_API_URL, DEFAULT_TOKEN_URL, SakariClient
 from .config_checks import (
@@ -196,6 +196,75 @@ class NotificationsSection(BaseModel):
     """Put the message text in desktop and terminal notifications (off: only who wrote)."""
 
 
+def parse_duration(value: str | int | float) -> float:
+    """A span as settings write it: "30m", "2h", "1h30m", "90s", or a number of seconds; ValueError otherwise."""
+    import re
+
+    if isinstance(value, bool):
+        raise ValueError('write a duration like "30m" or "2h" (or a number of seconds)')
+    if isinstance(value, int | float):
+        seconds = float(value)
+    else:
+        text = value.strip().lower().replace(" ", "")
+        parts = re.fullmatch(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?", text) if text else None
+        if text.isdigit():
+            seconds = float(text)
+        elif parts is None or not any(parts.groups()):
+            raise ValueError(f'{value!r} is not a duration; write it like "30m", "2h" or "1h30m"')
+        else:
+            hours, minutes, secs = (int(part or 0) for part in parts.groups())
+            seconds = float(hours * 3600 + minutes * 60 + secs)
+    if seconds <= 0:
+        raise ValueError(f"{value!r} must be longer than no time at all")
+    return seconds
+
+
+VIEW_NAMES = ("needs-reply", "waiting", "snoozed", "failed", "scheduled", "all")
+
+
+class TriageSection(BaseModel):
+    """[triage]: the list's views and how long a customer may wait."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    waiting_warn: str = "30m"
+    """In Needs reply, a wait this long turns amber: a duration like `"30m"`, `"2h"`, `"1h30m"` (or seconds)."""
+    waiting_alert: str = "2h"
+    """A wait this long turns red (a duration, as waiting_warn; at least as long as waiting_warn)."""
+    default_view: str = "all"
+    """The view the list opens in: `needs-reply`, `waiting`, `snoozed`, `failed`, `scheduled` or `all` (keys 1–6 switch)."""
+    auto_advance: bool = True
+    """After a reply or a close, open the next conversation of the view (a run through Needs reply: Ctrl+T, Enter, Alt+S, again)."""
+
+    @field_validator("waiting_warn", "waiting_alert", mode="before")
+    @classmethod
+    def _duration(cls, value: object) -> str:
+        parse_duration(value)  # type: ignore[arg-type]
+        return str(value).strip()
+
+    @field_validator("default_view")
+    @classmethod
+    def _view(cls, value: str) -> str:
+        wanted = value.strip().lower().replace("_", "-").replace(" ", "-")
+        if wanted not in VIEW_NAMES:  # store/views.py's View values (a test keeps them equal)
+            raise ValueError(f"{value!r} is not a view; use one of {', '.join(VIEW_NAMES)}")
+        return wanted
+
+    @model_validator(mode="after")
+    def _alert_after_warn(self) -> TriageSection:
+        if self.alert_seconds < self.warn_seconds:
+            raise ValueError("waiting_alert must be at least as long as waiting_warn")
+        return self
+
+    @property
+    def warn_seconds(self) -> float:
+        return parse_duration(self.waiting_warn)
+
+    @property
+    def alert_seconds(self) -> float:
+        return parse_duration(self.waiting_alert)
+
+
 SENDER_LABEL_MAX = 20
 
 
@@ -262,6 +331,8 @@ class Settings(BaseModel):
     """Cost and quiet-hours guards."""
     notifications: NotificationsSection = Field(default_factory=NotificationsSection)
     """Attention."""
+    triage: TriageSection = Field(default_factory=TriageSection)
+    """Views and waiting times."""
     keys: dict[str, str] = Field(default_factory=dict)
     """Key overrides by binding id, e.g. `"app.refresh" = "f5"` (ids in the README); an unknown id, a name that is no key or a key taken in the same place is refused with a warning."""
     senders: list[SenderSetting] = Field(default_factory=list)

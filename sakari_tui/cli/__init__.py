@@ -87,7 +87,16 @@ def build_parser() -> argparse.ArgumentParser:
         dest="template",
         default="{unread}",
         metavar="TEMPLATE",
-        help="what to print, with {unread} and {total} (open conversations), e.g. '✉ {unread}'; default '{unread}'",
+        help=(
+            "what to print, with {unread}, {total} (open conversations) and {waiting} (the longest wait for "
+            "a reply, e.g. '47m'; empty when nobody waits), e.g. '✉ {unread}'; default '{unread}'"
+        ),
+    )
+    unread.add_argument(
+        "--view",
+        default="all",
+        metavar="VIEW",
+        help="needs-reply: {unread} counts the open, unmuted, not snoozed conversations waiting for a reply; default all",
     )
     from .outbox import add_outbox_parser
 
@@ -131,7 +140,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "unread":
         from .unread import run_unread
 
-        return run_unread(args.template, demo=args.demo)
+        return run_unread(args.template, demo=args.demo, view=args.view)
     if args.command == "outbox":
         from .outbox import run_outbox
 

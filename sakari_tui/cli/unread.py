@@ -16,7 +16,8 @@ from ..paths import config_path
 from .inbox import account_store_path, demo_store_path
 from .output import fail
 
-UNREAD_FIELDS = ("unread", "total")
+UNREAD_FIELDS = ("unread", "total", "waiting")
+VIEWS = ("all", "needs-reply")
 UNREAD_BUSY_TIMEOUT_S = 1.0
 _PLAIN_SPEC = re.compile(r"(.?[<>^=])?0?\d{0,3}")
 
@@ -27,16 +28,16 @@ def _template_problem(template: str) -> str | None:
     try:
         parsed = list(string.Formatter().parse(template))
     except ValueError as exc:
-        return f"--format {template!r} is not a valid template ({exc}); use {{unread}} and {{total}}, and {{{{ }}}} for braces."
+        return f"--format {template!r} is not a valid template ({exc}); use {{unread}}, {{total}} and {{waiting}}, and {{{{ }}}} for braces."
     for _, field, spec, conversion in parsed:
         if field is None:
             continue
         # A spec may pad or align ('{unread:>3}'), not pick a type: '{unread:c}' would print chr(n).
         if field not in UNREAD_FIELDS or conversion or not _PLAIN_SPEC.fullmatch(spec or ""):
             shown = "{" + field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
-            return f"--format may only use {{unread}} and {{total}}, not {shown}."
+            return f"--format may only use {{unread}}, {{total}} and {{waiting}}, not {shown}."
     try:
-        template.format(unread=0, total=0)
+        template.format(unread=0, total=0, waiting="47m")
     except ValueError as exc:
         return f"--format {template!r} is not a valid template ({exc})."
     return None
@@ -79,16 +80,23 @@ def _read_problem(path: Path, exc: Exception) -> str:
     return f"Cannot read the local inbox {path} ({exc})."
 
 
-def run_unread(template: str = "{unread}", env: Mapping[str, str] | None = None, *, demo: bool = False) -> int:
-    """Print the unread count from the local store, read-only (no migrations, no network)."""
+def run_unread(
+    template: str = "{unread}", env: Mapping[str, str] | None = None, *, demo: bool = False, view: str = "all"
+) -> int:
+    """Print the unread count from the local store, read-only (no migrations, no network); with
+    `view="needs-reply"`, {unread} is how many conversations wait for a reply."""
     import sqlite3
+    import time
 
-    from ..store.unread import unread_counts
+    from ..store.unread import needs_reply, unread_counts, wait_words
 
     env = os.environ if env is None else env
     problem = _template_problem(template)
     if problem:
         return fail(problem)
+    wanted = view.strip().lower().replace("_", "-")
+    if wanted not in VIEWS:
+        return fail(f"--view {view!r} is not a view this command counts; use needs-reply (or all, the default).")
     if demo:
         path = demo_store_path(env)
         if not path.is_file():
@@ -111,10 +119,19 @@ def run_unread(template: str = "{unread}", env: Mapping[str, str] | None = None,
         db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=UNREAD_BUSY_TIMEOUT_S)
         try:
             counts = unread_counts(db)
+            now = time.time()
+            waiting = needs_reply(db, now) if wanted == "needs-reply" or "waiting" in template else None
         finally:
             db.close()
     except sqlite3.Error as exc:
         print(f"sakari-tui: {_read_problem(path, exc)}", file=sys.stderr)
         return 1
-    print(template.format(unread=counts.unread, total=counts.total))
+    oldest = waiting.oldest_at if waiting is not None else None
+    print(
+        template.format(
+            unread=waiting.count if wanted == "needs-reply" and waiting is not None else counts.unread,
+            total=counts.total,
+            waiting=wait_words(now - oldest.timestamp()) if oldest is not None else "",
+        )
+    )
     return 0

@@ -146,6 +146,32 @@ MIGRATIONS: list[list[str]] = [
         "ALTER TABLE outbox ADD COLUMN send_at REAL",
         "ALTER TABLE outbox ADD COLUMN schedule TEXT",
     ],
+    # 11: triage (store/views.py): snoozes and "mark unread", local state keyed by (contact, sender
+    # number) so the conversation Sakari opens after a close keeps them; `through` is the
+    # conversation's last activity when it was snoozed (a newer customer text wakes it). The views'
+    # orders from indexes alone: Needs reply's (oldest wait first, open ones by who wrote last), and
+    # the list's own with the sender number the new joins and the sender filter read.
+    [
+        """CREATE TABLE snoozes (
+            contact_key TEXT NOT NULL,
+            sender_number TEXT NOT NULL,
+            until REAL NOT NULL,
+            through TEXT NOT NULL,
+            snoozed_at REAL NOT NULL,
+            PRIMARY KEY (contact_key, sender_number)
+        )""",
+        """CREATE TABLE unread_marks (
+            contact_key TEXT NOT NULL,
+            sender_number TEXT NOT NULL,
+            marked_at REAL NOT NULL,
+            PRIMARY KEY (contact_key, sender_number)
+        )""",
+        """CREATE INDEX conversations_triage ON conversations(
+            closed, last_outgoing, last_at, id, sender_number, contact_id, unread_count, last_by)""",
+        "DROP INDEX conversations_listing",
+        """CREATE INDEX conversations_listing ON conversations(
+            last_at DESC, id DESC, closed, unread_count, contact_id, sender_number)""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

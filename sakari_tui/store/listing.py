@@ -7,13 +7,16 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from ..sms.authors import Author, author_of, parse_created_by
+from .snoozes import Snooze
 from .times import parse_iso
-from .unread import UNREAD_SQL
+from .unread import SHOWN_UNREAD_SQL, UNREAD_JOINS
+from .views import SNOOZE_JOIN, SNOOZE_REPLIED_SQL, View, view_where
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,10 @@ class ConversationRow:
     """The last message's `created.by`, raw JSON as Sakari sent it."""
     last_sent_here: bool = False
     """This machine's outbox sent the last message."""
+    snooze: Snooze | None = None
+    """Its snooze, asleep or woken (until the conversation is opened); None when not snoozed."""
+    marked_unread: bool = False
+    """The user marked it unread (U) and has not opened it since."""
 
     @property
     def last_author(self) -> Author:
@@ -60,6 +67,13 @@ class ListingOptions:
     query: str = ""
     sender: str = ""
     """Only conversations on this sender number (and those whose number is not known yet); "" for all."""
+    view: View = View.ALL
+    """Which conversations (`views.View`); `show_closed` and `unread_first` are All's toggles."""
+
+    @property
+    def oldest_first(self) -> bool:
+        """Needs reply lists the longest wait first; every other view the newest activity."""
+        return self.view is View.NEEDS_REPLY
 
 
 class ConversationListing(Sequence[ConversationRow]):
@@ -130,8 +144,10 @@ class ConversationListing(Sequence[ConversationRow]):
         return None
 
     def sort_key(self, unread: bool, last_at: str, conversation_id: str) -> tuple:
-        """Rows are in descending order of this key."""
-        return (unread, last_at, conversation_id) if self.options.unread_first else (last_at, conversation_id)
+        """Rows are in descending order of this key (ascending for `ListingOptions.oldest_first`)."""
+        if self.options.view is View.ALL and self.options.unread_first:
+            return (unread, last_at, conversation_id)
+        return (last_at, conversation_id)
 
     def _key_at(self, index: int) -> tuple:
         return self.sort_key(self.unread[index], self.last_at[index], self.ids[index])
@@ -151,10 +167,12 @@ class ConversationListing(Sequence[ConversationRow]):
 
     def _insert(self, conversation_id: str, unread: bool, last_at: str) -> None:
         key = self.sort_key(unread, last_at, conversation_id)
+        ascending = self.options.oldest_first
         low, high = 0, len(self.ids)
-        while low < high:  # the first position whose key is smaller (the order is descending)
+        while low < high:  # the first position whose key comes after (smaller when descending)
             middle = (low + high) // 2
-            if self._key_at(middle) > key:
+            here = self._key_at(middle)
+            if (here < key) if ascending else (here > key):
                 low = middle + 1
             else:
                 high = middle
@@ -170,12 +188,15 @@ def _escape_like(text: str) -> str:
 ROW_SQL = f"""SELECT c.id, c.contact_id, c.contact_name, c.contact_number, c.sender_number, c.closed,
                   c.unread_count, c.last_text, c.last_outgoing, c.last_status, c.last_at, c.last_by,
                   sh.message_id IS NOT NULL AS last_sent_here,
-                  {UNREAD_SQL} AS is_unread,
+                  {SHOWN_UNREAD_SQL} AS is_unread,
                   d.conversation_id IS NOT NULL AS has_draft,
                   mu.conversation_id IS NOT NULL AS muted,
-                  COALESCE(k.opted_out, 0) AS opted_out
+                  COALESCE(k.opted_out, 0) AS opted_out,
+                  s.until AS snooze_until, {SNOOZE_REPLIED_SQL} AS snooze_replied,
+                  um.marked_at IS NOT NULL AS marked_unread
            FROM conversations c
-           LEFT JOIN read_marks r ON r.conversation_id = c.id
+           {UNREAD_JOINS}
+           {SNOOZE_JOIN}
            LEFT JOIN drafts d ON d.conversation_id = c.id
            LEFT JOIN mutes mu ON mu.conversation_id = c.id
            LEFT JOIN contacts k ON k.id = c.contact_id
@@ -201,6 +222,10 @@ def _row(row: sqlite3.Row) -> ConversationRow:
         last_at=parse_iso(row["last_at"]),
         last_by=row["last_by"],
         last_sent_here=bool(row["last_sent_here"]),
+        snooze=Snooze(float(row["snooze_until"]), bool(row["snooze_replied"]))
+        if row["snooze_until"] is not None
+        else None,
+        marked_unread=bool(row["marked_unread"]),
     )
 
 
@@ -209,18 +234,18 @@ class InboxListing:
 
     db: sqlite3.Connection
 
-    def _where(self, show_closed: bool, query: str, sender: str = "") -> tuple[str, list[object]]:
-        where = ["1=1"]
+    def _where(self, options: ListingOptions, now: float) -> tuple[str, list[object]]:
+        where = [view_where(options.view, now)]
         params: list[object] = []
-        if not show_closed:
+        if options.view is View.ALL and not options.show_closed:
             where.append("c.closed = 0")
-        if sender:
+        if options.sender:
             # A first text not yet on Sakari has no number yet: it stays in view whatever the filter.
             where.append("c.sender_number IN (?, '')")
-            params.append(sender)
-        if query:
-            like = f"%{_escape_like(query)}%"
-            digits = "".join(ch for ch in query if ch.isdigit())
+            params.append(options.sender)
+        if options.query:
+            like = f"%{_escape_like(options.query)}%"
+            digits = "".join(ch for ch in options.query if ch.isdigit())
             clause = "(c.contact_name LIKE ? ESCAPE '\\' OR c.last_text LIKE ? ESCAPE '\\'"
             params += [like, like]
             if digits:
@@ -235,19 +260,43 @@ class InboxListing:
         return " AND ".join(where), params
 
     @staticmethod
-    def _order(unread_first: bool) -> str:
-        # Ties broken by id: a total order (see ConversationListing), from the listing index.
-        return f"{UNREAD_SQL} DESC, c.last_at DESC, c.id DESC" if unread_first else "c.last_at DESC, c.id DESC"
+    def _order(options: ListingOptions) -> str:
+        # Ties broken by id: a total order (see ConversationListing), from the listing's indexes.
+        if options.oldest_first:
+            return "c.last_at ASC, c.id ASC"
+        if options.view is View.ALL and options.unread_first:
+            return f"{SHOWN_UNREAD_SQL} DESC, c.last_at DESC, c.id DESC"
+        return "c.last_at DESC, c.id DESC"
+
+    @staticmethod
+    def _snooze_join(options: ListingOptions) -> str:
+        # All shows snoozed conversations too: its order needs no snoozes (10,000 lookups saved).
+        return "" if options.view is View.ALL else SNOOZE_JOIN
+
+    @staticmethod
+    def _options(show_closed: bool, unread_first: bool, query: str, sender: str, view: View | str) -> ListingOptions:
+        return ListingOptions(show_closed, unread_first, query, sender, View(view))
 
     def listing(
-        self, *, show_closed: bool = True, unread_first: bool = True, query: str = "", sender: str = ""
+        self,
+        *,
+        show_closed: bool = True,
+        unread_first: bool = True,
+        query: str = "",
+        sender: str = "",
+        view: View | str = View.ALL,
+        now: float | None = None,
     ) -> ConversationListing:
-        """The conversation list, newest activity first (unread first when asked), rows read lazily."""
-        where, params = self._where(show_closed, query, sender)
+        """The conversations of `view` (snoozes as they are at `now`, epoch seconds, by default the
+        present), in the view's order (All: newest activity first, unread first when asked), rows
+        read lazily."""
+        return self._listing(self._options(show_closed, unread_first, query, sender, view), now)
+
+    def _listing(self, options: ListingOptions, now: float | None) -> ConversationListing:
+        where, params = self._where(options, time.time() if now is None else now)
         entries = self.db.execute(
-            f"""SELECT c.id, {UNREAD_SQL}, c.last_at FROM conversations c
-                LEFT JOIN read_marks r ON r.conversation_id = c.id
-                WHERE {where} ORDER BY {self._order(unread_first)}""",
+            f"""SELECT c.id, {SHOWN_UNREAD_SQL}, c.last_at FROM conversations c {UNREAD_JOINS} {self._snooze_join(options)}
+                WHERE {where} ORDER BY {self._order(options)}""",
             params,
         ).fetchall()
         return ConversationListing(
@@ -255,10 +304,12 @@ class InboxListing:
             [bool(entry[1]) for entry in entries],
             self.rows_by_id,
             last_at=[entry[2] for entry in entries],
-            options=ListingOptions(show_closed, unread_first, query, sender),
+            options=options,
         )
 
-    def relisted(self, listing: ConversationListing, changed: Iterable[str]) -> ConversationListing:
+    def relisted(
+        self, listing: ConversationListing, changed: Iterable[str], *, now: float | None = None
+    ) -> ConversationListing:
         """`listing` brought up to date after the `changed` conversations changed (or appeared).
 
         The same as a new `listing()` with the same options, in time proportional to the change
@@ -268,32 +319,35 @@ class InboxListing:
         changed = set(changed)
         options = listing.options
         if options.query or len(changed) > RELIST_LIMIT:
-            return self.listing(
-                show_closed=options.show_closed,
-                unread_first=options.unread_first,
-                query=options.query,
-                sender=options.sender,
-            )
+            return self._listing(options, now)
         changes: dict[str, tuple[bool, str] | None] = dict.fromkeys(changed)
         if changed:
+            # Whether each is in the view now: the view's own condition, on those conversations only.
+            where, params = self._where(options, time.time() if now is None else now)
             marks = ",".join("?" * len(changed))
-            for conversation_id, closed, sender, unread, last_at in self.db.execute(
-                f"""SELECT c.id, c.closed, c.sender_number, {UNREAD_SQL}, c.last_at FROM conversations c
-                    LEFT JOIN read_marks r ON r.conversation_id = c.id WHERE c.id IN ({marks})""",
-                list(changed),
+            for conversation_id, unread, last_at in self.db.execute(
+                f"""SELECT c.id, {SHOWN_UNREAD_SQL}, c.last_at FROM conversations c {UNREAD_JOINS} {SNOOZE_JOIN}
+                    WHERE c.id IN ({marks}) AND {where}""",
+                [*changed, *params],
             ):
-                if (options.show_closed or not closed) and (not options.sender or sender in (options.sender, "")):
-                    changes[conversation_id] = (bool(unread), last_at)
+                changes[conversation_id] = (bool(unread), last_at)
         return listing.moved(changes)
 
     def rows(
-        self, *, show_closed: bool = True, unread_first: bool = True, query: str = "", sender: str = ""
+        self,
+        *,
+        show_closed: bool = True,
+        unread_first: bool = True,
+        query: str = "",
+        sender: str = "",
+        view: View | str = View.ALL,
+        now: float | None = None,
     ) -> list[ConversationRow]:
         """The whole conversation list at once (see `listing` for the lazy one the UI uses)."""
-        where, params = self._where(show_closed, query, sender)
+        options = self._options(show_closed, unread_first, query, sender, view)
+        where, params = self._where(options, time.time() if now is None else now)
         return [
-            _row(row)
-            for row in self.db.execute(f"{ROW_SQL} WHERE {where} ORDER BY {self._order(unread_first)}", params)
+            _row(row) for row in self.db.execute(f"{ROW_SQL} WHERE {where} ORDER BY {self._order(options)}", params)
         ]
 
     def rows_by_id(self, ids: Sequence[str]) -> dict[str, ConversationRow]:

@@ -1,7 +1,7 @@
 """Conversations whose customer has waited too long, each paged once (`notifications.on_overdue`).
 
-A conversation is waiting when it is open, not muted, and its last message is the customer's
-(or an auto-responder's, which answers nobody). It is overdue once that message is older than
+A conversation is waiting when the Needs reply view lists it (open, not snoozed, its last message
+the customer's or an auto-responder's, which answers nobody) and it is not muted. It is overdue once that message is older than
 the alert threshold. Each (conversation, last message) pages once: the record is kept in the
 store, so a restart does not page a team again for the same wait; a new text starts a new wait.
 """
@@ -12,8 +12,8 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ..sms.authors import AuthorKind, author_of, parse_created_by
 from .times import iso, parse_iso
+from .views import SNOOZE_JOIN, View, view_where
 
 # Waits this long past the threshold are not paged at all: an inbox opened after a long holiday
 # must not start dozens of pages for conversations that were overdue days ago.
@@ -29,21 +29,18 @@ class OverdueWait:
     since: datetime
 
 
-_CANDIDATES = """
-    SELECT c.id, c.last_message_id, c.contact_name, c.contact_number, c.last_at, c.last_outgoing, c.last_by
-    FROM conversations c
-    LEFT JOIN mutes mu ON mu.conversation_id = c.id
-    LEFT JOIN overdue_paged p ON p.conversation_id = c.id AND p.message_id = c.last_message_id
-    WHERE c.closed = 0 AND mu.conversation_id IS NULL AND p.conversation_id IS NULL
-      AND c.last_message_id IS NOT NULL AND c.last_at <= ? AND c.last_at >= ?
-"""
-
-
-def _waiting(row: sqlite3.Row) -> bool:
-    if not row["last_outgoing"]:
-        return True
-    author = author_of(True, parse_created_by(row["last_by"]), sent_here=False)
-    return author.kind is AuthorKind.AUTO_REPLY
+def _candidates_sql(now: datetime) -> str:
+    # Needs reply's own condition (open, the customer's turn, an auto-reply counting as no answer,
+    # not snoozed), so what pages is exactly what that view lists as waiting.
+    return f"""
+        SELECT c.id, c.last_message_id, c.contact_name, c.contact_number, c.last_at
+        FROM conversations c
+        {SNOOZE_JOIN}
+        LEFT JOIN mutes mu ON mu.conversation_id = c.id
+        LEFT JOIN overdue_paged p ON p.conversation_id = c.id AND p.message_id = c.last_message_id
+        WHERE {view_where(View.NEEDS_REPLY, now.timestamp())}
+          AND mu.conversation_id IS NULL AND p.conversation_id IS NULL
+          AND c.last_message_id IS NOT NULL AND c.last_at <= ? AND c.last_at >= ?"""
 
 
 class OverdueWaits:
@@ -54,11 +51,11 @@ class OverdueWaits:
         """Waits past `alert_after` at `now` (server time) not paged yet, oldest first; each is
         recorded as paged in the same call (a page is never run twice for one wait)."""
         due_before = iso(now - alert_after)
-        rows = self.db.execute(_CANDIDATES, (due_before, iso(now - alert_after - STALE_AFTER))).fetchall()
+        rows = self.db.execute(_candidates_sql(now), (due_before, iso(now - alert_after - STALE_AFTER))).fetchall()
         found = [
             OverdueWait(row["id"], row["last_message_id"], row["contact_name"], row["contact_number"], since)
             for row in rows
-            if _waiting(row) and (since := parse_iso(row["last_at"])) is not None
+            if (since := parse_iso(row["last_at"])) is not None
         ]
         if found:
             with self.db:

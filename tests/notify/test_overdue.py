@@ -120,3 +120,15 @@ async def test_hostile_names_reach_the_hook_scrubbed(tmp_path):
     await pager.page_overdue(OverdueEvent(HOSTILE["csi_clear"], "+1\x1b[2J", "c", "1h"))
     env = run.calls[0]["env"]
     assert "\x1b" not in env["SAKARI_CONTACT_NAME"] and "\x1b" not in env["SAKARI_CONTACT_NUMBER"]
+
+
+def test_a_snoozed_wait_pages_nothing_until_it_wakes(tmp_path):
+    store = seeded(tmp_path / "s.sqlite3")
+    try:
+        store.inbox.snooze("waiting", until=(NOW + timedelta(hours=3)).timestamp(), now=NOW.timestamp())
+        assert [w.conversation_id for w in store.overdue.newly_overdue(NOW, ALERT)] == ["auto"]
+        later = NOW + timedelta(hours=3, minutes=1)  # the snooze is over: it waits (and pages) again
+        # ("recent", 20 minutes old at NOW, is past the hour by then too.)
+        assert [w.conversation_id for w in store.overdue.newly_overdue(later, ALERT)] == ["waiting", "recent"]
+    finally:
+        store.close()

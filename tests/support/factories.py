@@ -88,9 +88,12 @@ def contact(cid: str, *, number: str | None = None, **fields: Any) -> Contact:
 
 def settings_for(server: SimulatorServer, *, quiet_hours: bool = False, **ui) -> Settings:
     """Settings for the simulator. Quiet hours are off unless asked for: on the real clock, the
-    demo contacts' nights would make sends ask first at some hours of the day and not at others."""
+    demo contacts' nights would make sends ask first at some hours of the day and not at others.
+    Auto-advance is off (set `settings.triage.auto_advance` where a test is about it)."""
     settings = Settings(sakari=SakariSection(**server.credentials()))
     settings.compose.quiet_hours = quiet_hours
+    # Off unless a test is about it: the tests of sending look at the thread they sent in.
+    settings.triage.auto_advance = False
     for key, value in ui.items():
         setattr(settings.ui, key, value)
     return settings

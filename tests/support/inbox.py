@@ -116,6 +116,25 @@ class Inbox:
         """The listed row of `conversation_id`."""
         return next(row for row in self.rows if row.id == conversation_id)
 
+    def list_title(self) -> str:
+        """The list's border title: the view, its counts, the sender filter."""
+        return str(self.list.border_title)
+
+    @property
+    def view(self):
+        """The list's view (`store.views.View`)."""
+        return self._owner.conversations.view
+
+    def drawn_first_lines(self) -> list[str]:
+        """The first line of each row on screen, as drawn (name, markers, age or wait)."""
+        widget = self.list
+        return [widget.render_line(y).text for y in range(0, min(widget.size.height, 2 * len(self.rows)), 2)]
+
+    def drawn_lines(self) -> list[str]:
+        """Every line of the list on screen, as drawn."""
+        widget = self.list
+        return [widget.render_line(y).text for y in range(min(widget.size.height, 2 * len(self.rows)))]
+
     def thread_text(self) -> str:
         """Every line of the open thread, on screen or not."""
         return "\n".join(strip.text for strip in self.thread._lines)

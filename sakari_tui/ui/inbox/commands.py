@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 # Actions that need an open conversation, one that takes replies, a selected row, or a stuck send.
 NEEDS_OPEN = frozenset({"toggle_contact", "mark_opted_out", "focus_compose", "templates"})
 NEEDS_REPLY = frozenset({"send", "send_and_close", "fold_gsm7", "external_editor"})
-NEEDS_ROW = frozenset({"close_conversation", "toggle_mute"})
+NEEDS_ROW = frozenset({"close_conversation", "toggle_mute", "mark_unread", "snooze"})
 NEEDS_STUCK_SEND = frozenset({"retry", "discard"})
 NEVER_OFFERED = frozenset({"escape"})  # a key, not a command
 
@@ -87,6 +87,14 @@ DESCRIPTIONS = {
     "discard": "Drop the refused reply (its text comes back)",
     "focus_compose": "Go to the reply box",
     "refresh": "Fetch from Sakari now",
+    "view_needs_reply": "Conversations whose customer waits for an answer, longest wait first",
+    "view_waiting": "Conversations where the last word is ours or a teammate's",
+    "view_snoozed": "Conversations snoozed until a time or the customer's next text",
+    "view_failed": "Conversations with a reply that failed or whose fate is unknown",
+    "view_scheduled": "Conversations with a reply scheduled for later",
+    "view_all": "Every conversation (h and o toggle closed ones and the order)",
+    "mark_unread": "Show the conversation as unread until you open it (on this machine)",
+    "snooze": "Hide the conversation until a time or until the customer writes (on this machine)",
 }
 
 
@@ -101,6 +109,13 @@ def _title(screen: InboxScreen, binding: Binding) -> str:
             return "Filter by sender (this account has one)"
         chosen = screen.senders.next_filter(screen.settings.ui.sender_filter)
         return f"Show conversations on {screen.sender_name(chosen)}" if chosen else "Show every sender's conversations"
+    if binding.action == "snooze":
+        target = screen._target_conversation()
+        snooze = screen.store.inbox.snooze_of(target) if target else None
+        asleep = snooze is not None and snooze.woke(screen.clock.now().timestamp()) is None
+        return "Snooze or unsnooze" if asleep else "Snooze"
+    if binding.action.startswith("view_"):
+        return f"View: {binding.description}"
     if binding.action == "toggle_mute":
         target = screen._target_conversation()
         return "Unmute" if target and screen.store.inbox.is_muted(target) else "Mute"

@@ -17,9 +17,10 @@ from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Input
 
-from ...config import UiSection
+from ...config import TriageSection, UiSection
 from ...senders import SenderBook
 from ...store import ListingOptions, Store
+from ...store.views import View
 from ...sync import PendingCloses
 from ...text import for_display, one_line
 from ..clock import FrozenClock, WallClock
@@ -38,6 +39,8 @@ class ConversationPane(Vertical):
 Newest (or unread) first. **j**/**k** or the arrows move, **Enter** opens, **n** opens the next
 unread, **/** filters by name, number or text, **x** closes (with **u** to undo for a few seconds),
 **m** mutes, **N** texts a new number, **s** shows one sender number's conversations at a time.
+**1**–**6** switch views (Needs reply, Waiting on customer, Snoozed, Failed, Scheduled, All),
+**U** marks unread, **z** snoozes.
 """
 
     filter_query: reactive[str] = reactive("", init=False)
@@ -52,8 +55,11 @@ unread, **/** filters by name, number or text, **x** closes (with **u** to undo 
         *,
         id: str,
         senders: SenderBook | None = None,
+        triage: TriageSection | None = None,
     ) -> None:
         super().__init__(id=id)
+        self.triage = triage if triage is not None else TriageSection()
+        self.view = View(self.triage.default_view)
         self.store = store
         self.ui = ui  # read at each relist: the toggles and the sender filter change it
         # The account's numbers; each relist learns those of the conversations it lists.
@@ -66,6 +72,9 @@ unread, **/** filters by name, number or text, **x** closes (with **u** to undo 
         self._listed_with: ListingOptions | None = None
         self._title = ""
         self._after_relist: list[Callable[[], object]] = []
+        # The next snooze to end, and the timer that relists then (rows move with no key pressed).
+        self._wake_at: float | None = None
+        self._wake_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield SafeInput(placeholder="Filter by name, number or text (Esc clears)", id="filter")
@@ -121,36 +130,82 @@ unread, **/** filters by name, number or text, **x** closes (with **u** to undo 
             self.store.inbox.sender_numbers(None if changed is None or self._listed_with is None else list(changed))
         )
         sender = self.sender_filter
-        options = ListingOptions(self.ui.show_closed, self.ui.unread_first, self.filter_query, sender)
+        options = ListingOptions(self.ui.show_closed, self.ui.unread_first, self.filter_query, sender, self.view)
         listing = self.list
+        now = self.clock.now().timestamp()
         if changed is not None and options == self._listed_with and not learned:
             changed = set(changed)
-            rows = self.store.inbox.relisted(listing.rows, changed)
+            rows = self.store.inbox.relisted(listing.rows, changed, now=now)
         else:
             # A new number may turn the sender labels on: every row is drawn again.
             changed = None
             rows = self.store.inbox.listing(
-                show_closed=options.show_closed, unread_first=options.unread_first, query=options.query, sender=sender
+                show_closed=options.show_closed,
+                unread_first=options.unread_first,
+                query=options.query,
+                sender=sender,
+                view=self.view,
+                now=now,
             )
         self._listed_with = options
         listing.senders = self.senders
         listing.open_id = self.open_id
         listing.closing = set(self.closes)
+        listing.waiting_limits = (self.triage.warn_seconds, self.triage.alert_seconds)
         listing.set_rows(rows, changed=changed)
-        # Narrowed to one sender, the list is that number's inbox (as each Group has one in the Hub):
-        # said first, where 80 columns still show it.
-        inbox = f"{for_display(one_line(self.senders.short(sender), 24))} inbox" if sender else "Inbox"
-        title = f"{inbox} {rows.unread_total} unread / {len(rows)}"
-        if self.filter_query:
-            title += f" · filter: {one_line(self.filter_query, 20)}"
-        if self.ui.show_closed:
-            title += " · with closed"
+        title = self._title_for(rows, sender)
         if title != self._title:  # a new title redraws the whole list
             self._title = title
             listing.border_title = Content(title)
+        self._wake_when_due(now)
         waiting, self._after_relist = self._after_relist, []
         for callback in waiting:
             callback()
+
+    def _title_for(self, rows, sender: str) -> str:
+        # Narrowed to one sender, the list is that number's inbox (as each Group has one in the Hub):
+        # said first, where 80 columns still show it.
+        short = for_display(one_line(self.senders.short(sender), 24)) if sender else ""
+        if self.view is View.ALL:
+            title = f"{short} inbox" if sender else "Inbox"
+            title += f" {rows.unread_total} unread / {len(rows)}"
+            if self.ui.show_closed:
+                suffix = " · with closed"
+            else:
+                suffix = ""
+        else:
+            title = f"{short} · " if sender else ""
+            title += f"{self.view.title} {len(rows)}"
+            if rows.unread_total:
+                title += f" · {rows.unread_total} unread"
+            suffix = ""
+        if self.filter_query:
+            title += f" · filter: {one_line(self.filter_query, 20)}"
+        return title + suffix
+
+    def _wake_when_due(self, now: float) -> None:
+        """Relist when the earliest snooze ends, so its row comes back with no key pressed."""
+        due = self.store.inbox.next_wake(now)
+        if due == self._wake_at:
+            return
+        if self._wake_timer is not None:
+            self._wake_timer.stop()
+            self._wake_timer = None
+        self._wake_at = due
+        if due is not None:
+            self._wake_timer = self.set_timer(max(0.05, due - now + 0.05), self._snooze_due)
+
+    def _snooze_due(self) -> None:
+        self._wake_timer = None
+        self._wake_at = None
+        self.relist_soon(None)
+
+    def show_view(self, view: View) -> None:
+        """List `view` (keys 1–6); the cursor goes to its top."""
+        self.view = view
+        self.relist()
+        if len(self.list.rows):
+            self.list.cursor = 0
 
     @property
     def sender_filter(self) -> str:

@@ -35,6 +35,14 @@ LIST_ACTIONS = (
     "toggle_closed",
     "toggle_order",
     "cycle_sender",
+    "mark_unread",
+    "snooze",
+    "view_needs_reply",
+    "view_waiting",
+    "view_snoozed",
+    "view_failed",
+    "view_scheduled",
+    "view_all",
     "refresh",
 )
 THREAD_ACTIONS = ("focus_compose", "toggle_contact", "mark_opted_out", "manage_templates")

@@ -218,6 +218,7 @@ class ReplyFlows(_Base):
         self.compose_box.set_text("")
         self.reply_queued(conversation_id, pending.local_id)
         self.deliver(pending.local_id)
+        self.advance_from(conversation_id)
 
     @work(group="send", exit_on_error=False)
     async def deliver(self, local_id: str, resend: bool = False) -> None:

@@ -9,6 +9,7 @@ triage), each with one job; this module keeps the layout, the routing and the na
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from textual import work
@@ -40,17 +41,17 @@ from ...sync import (
 from ...text import for_display, one_line
 from ..clock import FrozenClock, WallClock
 from ..failures import PassesWorkerFailures
-from ..screens.new_conversation import describe_sender
 from ..screens.search import SearchScreen
 from ..styles import stylesheet
 from ..widgets.compose import ComposeBox
 from ..widgets.contact_panel import ContactPanel
 from ..widgets.conversation_list import ConversationList
 from ..widgets.status_line import StatusLine
-from .commands import InboxCommands, key_for
+from .commands import InboxCommands
 from .contact_flows import CONTACT_BESIDE_MIN_WIDTH, ContactFlows
 from .conversation_pane import ConversationPane
 from .footer_keys import area_of, footer_bindings
+from .list_views import ListViews
 from .messages import EngineEvent
 from .replying import ReplyFlows
 from .send_and_close import SendAndClose
@@ -60,7 +61,7 @@ from .triage import TriageActions
 log = logging.getLogger(__name__)
 
 
-class InboxScreen(ReplyFlows, SendAndClose, ContactFlows, TriageActions, PassesWorkerFailures, Screen[None]):
+class InboxScreen(ReplyFlows, SendAndClose, ListViews, ContactFlows, TriageActions, PassesWorkerFailures, Screen[None]):
     """Conversation list, thread and compose box, contact panel, status line."""
 
     CSS_PATH = stylesheet("inbox.tcss")
@@ -93,6 +94,14 @@ class InboxScreen(ReplyFlows, SendAndClose, ContactFlows, TriageActions, PassesW
         Binding("D", "discard", "Discard failed", id="app.discard", show=False),
         Binding("i", "focus_compose", "Reply", id="app.focus_compose"),
         Binding("r", "refresh", "Refresh", id="app.refresh"),
+        Binding("1", "view_needs_reply", "Needs reply", id="app.view_needs_reply", show=False),
+        Binding("2", "view_waiting", "Waiting on customer", id="app.view_waiting", show=False),
+        Binding("3", "view_snoozed", "Snoozed", id="app.view_snoozed", show=False),
+        Binding("4", "view_failed", "Failed", id="app.view_failed", show=False),
+        Binding("5", "view_scheduled", "Scheduled", id="app.view_scheduled", show=False),
+        Binding("6", "view_all", "All", id="app.view_all", show=False),
+        Binding("U", "mark_unread", "Mark unread", id="app.mark_unread", show=False),
+        Binding("z", "snooze", "Snooze", id="app.snooze", show=False),
     ]
 
     open_id: reactive[str | None] = reactive(None, init=False, always_update=True)
@@ -123,7 +132,13 @@ class InboxScreen(ReplyFlows, SendAndClose, ContactFlows, TriageActions, PassesW
         # The account's numbers: from [[senders]], and learned by the list as conversations arrive.
         self.senders = SenderBook(settings.senders)
         self.conversations = ConversationPane(
-            self.store, settings.ui, self.pending_closes, clock, id="list-pane", senders=self.senders
+            self.store,
+            settings.ui,
+            self.pending_closes,
+            clock,
+            id="list-pane",
+            senders=self.senders,
+            triage=settings.triage,
         )
         self.thread_pane = ThreadPane(engine, settings, clock, id="thread-pane")
         self.status_line = StatusLine(monotonic=monotonic, id="status")
@@ -195,6 +210,7 @@ class InboxScreen(ReplyFlows, SendAndClose, ContactFlows, TriageActions, PassesW
     def _tick(self) -> None:
         self._show_status()
         self.conversation_list.refresh_ages()
+        self.check_overdue(time.monotonic())
 
     def _show_status(self) -> None:
         self.status_line.status = self.poller.status
@@ -342,59 +358,6 @@ class InboxScreen(ReplyFlows, SendAndClose, ContactFlows, TriageActions, PassesW
         if self.open_id:
             self.thread_pane.sync()
         self.notify("Refreshing…", timeout=1.5)
-
-    # The two view toggles are single letters, easily pressed by mistake: they last for this session,
-    # say what they did and the key that undoes it, and only the palette's "Save the list view as
-    # default" writes them to the settings file.
-
-    def action_toggle_closed(self) -> None:
-        self.settings.ui.show_closed = not self.settings.ui.show_closed
-        self.conversations.relist()
-        key = key_for(self, "app.toggle_closed")
-        if self.settings.ui.show_closed:
-            self.notify(f"Showing closed conversations · {key} hides them.")
-        else:
-            self.notify(f"Hiding closed conversations · {key} shows them.")
-
-    def action_toggle_order(self) -> None:
-        self.settings.ui.unread_first = not self.settings.ui.unread_first
-        self.conversations.relist()
-        key = key_for(self, "app.toggle_order")
-        if self.settings.ui.unread_first:
-            self.notify(f"Unread conversations first · {key} lists newest first.")
-        else:
-            self.notify(f"Newest first · {key} puts unread conversations first.")
-
-    def sender_name(self, number: str) -> str:
-        """A sender as a sentence names it: "Support (+1 415-555-0100)", or the number alone (sanitised)."""
-        return describe_sender(self.senders, number)
-
-    def action_cycle_sender(self) -> None:
-        """All → each of the account's numbers → All; saved at once, like the theme."""
-        senders = self.senders
-        if not senders.several:
-            if len(senders):
-                only = self.sender_name(senders.numbers[0])
-                self.notify(f"This account has one sender number, {only}: there is no other to filter by.")
-            else:
-                self.notify("No sender numbers are known yet: s filters by sender once conversations have loaded.")
-            return
-        chosen = senders.next_filter(self.settings.ui.sender_filter)
-        self.settings.ui.sender_filter = chosen
-        self.app.persist(("ui", "sender_filter"), chosen)  # type: ignore[attr-defined]
-        self.conversations.relist()
-        self._show_status()
-        key = key_for(self, "app.sender_filter")
-        if chosen:
-            self.notify(f"Showing conversations on {self.sender_name(chosen)} · {key} for the next sender.")
-        else:
-            self.notify(f"Showing every sender's conversations · {key} narrows to one.")
-
-    def save_view_as_default(self) -> None:
-        persist = self.app.persist  # type: ignore[attr-defined]
-        persist(("ui", "show_closed"), self.settings.ui.show_closed)
-        persist(("ui", "unread_first"), self.settings.ui.unread_first)
-        self.notify("Saved: the list starts like this next time.")
 
     async def before_quit(self) -> None:
         """Closes the user asked for are carried out, not dropped, when quitting within the undo

@@ -51,15 +51,16 @@ class SendAndClose(_Base):
 
     def next_in_view(self, conversation_id: str) -> str | None:
         """The conversation after `conversation_id` in the list as shown (before it moves for the
-        reply just sent), else the one before it; none that is being closed."""
+        reply just sent), else the one before it, that can be answered."""
         listing = self.conversation_list.rows
         index = listing.index_of(conversation_id)
         if index is None:
             return None
-        ids = listing.ids
-        for candidate in (*ids[index + 1 :], *reversed(ids[:index])):
-            if candidate != conversation_id and candidate not in self.pending_closes:
-                return candidate
+        for position in (*range(index + 1, len(listing)), *range(index - 1, -1, -1)):
+            row = listing[position]
+            # Not one being closed, nor one nobody can answer (opted out, closed).
+            if row.id not in self.pending_closes and not row.opted_out and not row.closed:
+                return row.id
         return None
 
     def advance_from(self, conversation_id: str) -> None:

@@ -1,4 +1,5 @@
-"""Triage, for the inbox screen: close a conversation (with an undo window) and mute one.
+"""Triage, for the inbox screen: close a conversation (with an undo window), mute one, and page
+the team about customers who have waited too long.
 
 A mixin of `InboxScreen`. The undo window is `sync.closes.PendingCloses`; timers here only wake
 `_close_due`, the deadlines live there.
@@ -7,11 +8,13 @@ A mixin of `InboxScreen`. The undo window is `sync.closes.PendingCloses`; timers
 from __future__ import annotations
 
 import time
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
 from textual import work
 
 from ...api import SakariError
+from ...store import StoreError
 from ...text import one_line
 from .commands import key_for
 
@@ -50,10 +53,12 @@ class TriageActions(_Base):
         # Textual timers cannot have a zero delay; "no undo window" still goes through the timer path.
         self.set_timer(max(delay, 0.001), self._close_due)
         undo = key_for(self, "app.undo_close")
-        if after_reply:
+        if after_reply:  # the reply's own queueing moves on to the next conversation
             self.notify(f"Sending, then closing {name} · {undo} keeps it open.", timeout=delay + 1)
         elif delay:
             self.notify(f"Closing {name} in {delay:g}s · {undo} undoes it.", timeout=delay + 1)
+        if not after_reply:
+            self.advance_from(conversation_id)
         self.conversations.relist()
 
     def action_undo_close(self) -> None:
@@ -93,6 +98,31 @@ class TriageActions(_Base):
                 await self.engine.close_conversation(conversation_id)
             except SakariError as error:
                 self.app.report_error(error)
+
+    # --- waits past the alert (notifications.on_overdue) ---------------------------------------
+
+    OVERDUE_CHECK_S = 30.0
+    _overdue_checked = float("-inf")
+
+    def check_overdue(self, monotonic_now: float) -> None:
+        """Every half minute: page (on_overdue) each customer who has waited past triage.waiting_alert."""
+        if monotonic_now - self._overdue_checked < self.OVERDUE_CHECK_S:
+            return
+        self._overdue_checked = monotonic_now
+        # Their clock: the waits began at times Sakari wrote.
+        now = datetime.fromtimestamp(self.engine.client.server_time() or time.time(), timezone.utc)
+        try:
+            events = self.alerts.overdue(now, timedelta(seconds=self.settings.triage.alert_seconds))
+        except StoreError as error:  # not recorded as paged, so not paged: it is tried again next time
+            self.store_failed(error)
+            return
+        if events:
+            self._page_overdue(events)
+
+    @work(group="alerts", exit_on_error=False)
+    async def _page_overdue(self, events) -> None:
+        for problem in await self.alerts.page_overdue(events):
+            self.notify(problem, severity="warning")
 
     def action_toggle_mute(self) -> None:
         conversation_id = self._target_conversation()

@@ -10,6 +10,7 @@ text, never parsed as markup.
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime, timezone
 
 from rich.segment import Segment
 from rich.style import Style
@@ -26,6 +27,8 @@ from textual.worker import Worker, WorkerState
 
 from ...senders import SenderBook
 from ...store import ConversationListing, ConversationRow
+from ...store.unread import wait_words
+from ...store.views import View
 from ...text import for_display, one_line
 from ..cell_widths import count_spacing_marks
 from ..clock import FrozenClock, WallClock
@@ -49,6 +52,8 @@ class ConversationList(PassesWorkerFailures, ScrollView, can_focus=True):
         "conversation-list--marker",
         "conversation-list--badge",
         "conversation-list--open",
+        "conversation-list--wait-warn",
+        "conversation-list--wait-alert",
     }
     DEFAULT_CSS = """
     ConversationList {
@@ -63,6 +68,8 @@ class ConversationList(PassesWorkerFailures, ScrollView, can_focus=True):
     ConversationList > .conversation-list--marker { color: $warning; }
     ConversationList > .conversation-list--badge { background: $accent; color: $text; text-style: bold; }
     ConversationList > .conversation-list--open { color: $accent; text-style: bold; }
+    ConversationList > .conversation-list--wait-warn { color: $warning; text-style: bold; }
+    ConversationList > .conversation-list--wait-alert { color: $error; text-style: bold; }
     """
     BINDINGS = [
         Binding("down,j", "cursor_down", "Down", show=False, id="list.down"),
@@ -184,6 +191,13 @@ class ConversationList(PassesWorkerFailures, ScrollView, can_focus=True):
 
     def _visible_ages(self, now) -> list[str]:
         first, last = self._visible_span()
+        if self.rows.options.view is View.NEEDS_REPLY:  # the wait's words and colour
+            ages = []
+            for index in range(first, last):
+                at = self.rows[index].last_at
+                waited = (now - at).total_seconds() if at else 0.0
+                ages.append(f"{wait_words(waited)} {self.wait_level(waited)}")
+            return ages
         return [relative_time(self.rows[index].last_at, now) for index in range(first, last)]
 
     @property
@@ -330,9 +344,31 @@ class ConversationList(PassesWorkerFailures, ScrollView, can_focus=True):
     senders: SenderBook | None = None
     """The account's numbers (set by the conversation pane): with more than one, rows name theirs."""
 
+    waiting_limits: tuple[float, float] = (30 * 60.0, 2 * 3600.0)
+    """(amber, red): in Needs reply, a wait this many seconds long takes that colour (`[triage]`)."""
+
+    def _age(self, row: ConversationRow) -> Text:
+        """The row's age; in Needs reply, how long the customer has waited, coloured past the limits."""
+        view = self.rows.options.view
+        if view is View.SNOOZED and row.snooze is not None:  # when it wakes, in the operator's zone
+            until = datetime.fromtimestamp(row.snooze.until, timezone.utc).astimezone()
+            return Text(f"until {until:%a %H:%M}", self._style("dim"))
+        if view is not View.NEEDS_REPLY or row.last_at is None:
+            return Text(relative_time(row.last_at, self._now), self._style("dim"))
+        waited = (self._now - row.last_at).total_seconds()
+        return Text(f"waiting {wait_words(waited)}", self._style(self.wait_level(waited)))
+
+    def wait_level(self, waited: float) -> str:
+        """The style a wait of `waited` seconds is drawn in: "dim", "wait-warn" or "wait-alert"."""
+        warn, alert = self.waiting_limits
+        return "wait-alert" if waited >= alert else "wait-warn" if waited >= warn else "dim"
+
     def _first_line(self, row: ConversationRow, width: int) -> Text:
-        age = relative_time(row.last_at, self._now)
+        age = self._age(row)
         markers = Text()
+        if row.snooze is not None and row.snooze.woke(self._now.timestamp()) is None:
+            if self.rows.options.view is not View.SNOOZED:  # there, the age's place says until when
+                markers.append(" snoozed", self._style("dim"))
         if row.id in self.closing:
             markers.append(" closing…", self._style("marker"))
         if row.has_draft:
@@ -343,11 +379,12 @@ class ConversationList(PassesWorkerFailures, ScrollView, can_focus=True):
             markers.append(" ∅muted", self._style("dim"))
         if row.closed:
             markers.append(" ✓closed", self._style("dim"))
-        badge = Text(f" {row.unread_count} " if row.unread else "", self._style("badge"))
+        # Marked unread (U) with nothing new: a dot, not "0".
+        badge = Text(f" {row.unread_count or '•'} " if row.unread else "", self._style("badge"))
         lead = Text("● " if row.id == self.open_id else "  ", self._style("open"))
         name = for_display(one_line(self._contact_label(row), 80))
         name_style = self._style("unread") if row.unread else Style()
-        tail = Text.assemble(markers, " ", badge, " " if row.unread else "", (age, self._style("dim")), " ")
+        tail = Text.assemble(markers, " ", badge, " " if row.unread else "", age, " ")
         if self.senders is not None and self.senders.several and row.sender_number:
             # Settings text: sanitised. It gives way before the name does (markers stay whole).
             sender = Text(for_display(one_line(self.senders.short(row.sender_number), 40)), self._style("dim"))
@@ -378,5 +415,8 @@ class ConversationList(PassesWorkerFailures, ScrollView, can_focus=True):
             # "You: " only for what this machine sent; a teammate's text says whose it is.
             preview = f"{row.last_author.prefix}{preview}" + (f" · {state}" if state else "")
         text = Text("  " + for_display(preview), self._style("unread") if row.unread else self._style("dim"))
+        woke = row.snooze.woke(self._now.timestamp()) if row.snooze is not None else None
+        if woke:  # why it is back, before what it says (until it is opened)
+            text = Text.assemble(("  ", None), (f"woke: {woke}", self._style("marker")), (" · ", None), text[2:])
         text.truncate(max(1, width - 1), overflow="ellipsis", pad=True)
         return text
