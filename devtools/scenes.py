@@ -316,8 +316,11 @@ async def prepare_collision(pilot) -> None:
     await _settle(pilot)
     pane = app.inbox.thread_pane
     pane.compose_box.set_text("Hi! Your order is ready to collect until 6pm today.")
+    pane.save_draft_now()  # now, not after the typing pause: the ✎draft marker must not depend on timing
     await _settle(pilot)
-    base = pane.draft_base
+    # What the first keystroke takes (set here, not left to the box's change event: a loaded
+    # machine may not have handled it yet, and the picture must not depend on that).
+    base = pane.draft_base = app.engine.draft_base(conversation_id)
     landed = _message(
         conversation_id, 20, 0.0, "Hi, Alex here: it's ready, we'll keep it at the desk.", "sent", by=ALEX
     )

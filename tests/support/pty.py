@@ -25,14 +25,15 @@ def app_env(server, tmp: Path, *, columns: int, lines: int, **extra: str) -> dic
 
     Its settings, data and logs live under `tmp`; none of the caller's SAKARI_*, proxy, EDITOR or
     NO_COLOR settings leak in. The settings file turns quiet hours off: at some hours of the day a
-    demo contact's night would make Ctrl+S ask first, and these tests type and send blind.
+    demo contact's night would make Ctrl+S ask first, and these tests type and send blind. And
+    auto-advance: they go on typing in the conversation they sent in.
     """
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SAKARI_", "NO_COLOR"))}
     for name in (*PROXY_VARIABLES, "EDITOR", "VISUAL"):
         env.pop(name, None)
     config = tmp / "config" / "config.toml"
     config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text("[compose]\nquiet_hours = false\n", encoding="utf-8")
+    config.write_text("[compose]\nquiet_hours = false\n\n[triage]\nauto_advance = false\n", encoding="utf-8")
     env.update(
         TERM="xterm-256color",
         COLORTERM="truecolor",
