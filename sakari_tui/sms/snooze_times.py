@@ -72,9 +72,15 @@ def presets(now: datetime, zone: tzinfo) -> list[tuple[str, datetime]]:
 
 def parse_snooze_time(text: str, now: datetime, zone: tzinfo) -> datetime:
     """The moment `text` names, in `zone`; raises SnoozeTimeError (one sentence) for anything else."""
+    return parse_typed_time(text, now, zone, empty=f"Type when the snooze ends, for example {EXAMPLES}.")
+
+
+def parse_typed_time(text: str, now: datetime, zone: tzinfo, *, empty: str) -> datetime:
+    """The moment a typed time names (a snooze's end, a reply's send time), in `zone`, after `now`;
+    SnoozeTimeError (a ValueError, one sentence; `empty` when nothing was typed) otherwise."""
     typed = " ".join(text.strip().lower().split())
     if not typed:
-        raise SnoozeTimeError(f"Type when the snooze ends, for example {EXAMPLES}.")
+        raise SnoozeTimeError(empty)
     now = now.astimezone(timezone.utc)  # compared in UTC: same-zone comparisons ignore the offset
     moment = _duration(typed, now) or _day_and_clock(typed, now.astimezone(zone), zone)
     if moment is None:

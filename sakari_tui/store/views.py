@@ -78,6 +78,9 @@ AUTO_REPLY_SQL = (
 # The customer's turn: their text is the last, or an auto-responder's (which answers nobody).
 CUSTOMERS_TURN_SQL = f"(c.last_outgoing = 0 OR {AUTO_REPLY_SQL})"
 
+# A contact who opted out waits for nobody: no reply may go (their STOP is often the last text).
+OPTED_OUT_SQL = "EXISTS (SELECT 1 FROM contacts ko WHERE ko.id = c.contact_id AND ko.opted_out = 1)"
+
 FAILED_STATES = ("failed", "unknown")
 SCHEDULED_STATE = "scheduled"
 """The outbox state of a reply scheduled for later (send later, issue 14 part 3)."""
@@ -92,7 +95,7 @@ def view_where(view: View, now: float) -> str:
     """The condition a conversation `c` meets in `view` (with `SNOOZE_JOIN`); All's is its own."""
     awake = f"NOT {snoozed_sql(now)}"
     if view is View.NEEDS_REPLY:
-        return f"c.closed = 0 AND {CUSTOMERS_TURN_SQL} AND {awake}"
+        return f"c.closed = 0 AND {CUSTOMERS_TURN_SQL} AND {awake} AND NOT {OPTED_OUT_SQL}"
     if view is View.WAITING:
         return f"c.closed = 0 AND NOT {CUSTOMERS_TURN_SQL} AND {awake}"
     if view is View.SNOOZED:

@@ -198,3 +198,10 @@ def test_the_settings_know_the_views_and_read_durations():
     for bad in ("soon", "", "-5", 0, True):
         with pytest.raises(ValueError):
             parse_duration(bad)
+
+
+def test_a_contact_who_opted_out_waits_for_nobody(store):
+    store.inbox.merge_conversations([convo("stopped", minutes_ago=120, text="STOP")])
+    assert store.inbox.is_opted_out("k-stopped")
+    assert "stopped" not in ids(store, View.NEEDS_REPLY) and "stopped" in ids(store, View.ALL)
+    assert needs_reply(store.db, T).count == len(ids(store, View.NEEDS_REPLY))
