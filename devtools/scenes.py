@@ -373,6 +373,32 @@ async def prepare_needs_reply(pilot) -> None:
     await _settle(pilot)
 
 
+async def prepare_waiting(pilot) -> None:
+    """`2`: Waiting on customer: the last word is ours or a teammate's (named on each row)."""
+    await prepare_inbox(pilot)
+    await pilot.press("2")
+    await _settle(pilot)
+
+
+async def prepare_failed(pilot) -> None:
+    """`4`: Failed: the conversations with a reply Sakari refused, or whose fate is unknown."""
+    await prepare_inbox(pilot)
+    app: SakariApp = pilot.app
+    rows = [r for r in app.store.inbox.rows(unread_first=False) if not r.opted_out and not r.closed]
+    outbox = app.store.outbox
+    for row, state, error in (
+        (rows[0], SendState.FAILED, "This contact has opted out of texts (CONT-010)."),
+        (rows[3], SendState.UNKNOWN, "Cannot reach the Sakari API at api.sakari.io to check."),
+    ):
+        entry = outbox.add(row.id, None, "Following up on your order", (), created_at=FIXED_NOW)
+        entry.state, entry.error = state, error
+        if state is SendState.UNKNOWN:
+            entry.checks = len(app.engine.delivery.reconcile_at)
+        outbox.update(entry)
+    await pilot.press("4")
+    await _settle(pilot)
+
+
 async def prepare_snoozed(pilot) -> None:
     """`3`: the conversations snoozed (here one, until tomorrow morning), out of the other views."""
     await prepare_inbox(pilot)
@@ -412,6 +438,8 @@ SCENES: dict[str, Callable[..., Awaitable[None]]] = {
     "scheduled": prepare_scheduled,
     "needs-reply": prepare_needs_reply,
     "snoozed": prepare_snoozed,
+    "waiting": prepare_waiting,
+    "failed": prepare_failed,
 }
 
 
