@@ -48,17 +48,21 @@ class ReplyFlows(_Base):
         self._close_after_send_for = None  # a plain send: whatever was pressed before, no close
         self.thread_pane.submit()
 
-    def on_reply_submitted(self, message: ReplySubmitted) -> None:
-        conversation_id, text = message.conversation_id, message.text
-        check = check_reply(
+    def _check(self, conversation_id: str, text: str, **options):
+        """`sms.guard.check_reply` for a reply in the open conversation, as this moment has it."""
+        return check_reply(
             text,
             number=self.thread_pane.number(),
             opted_out=self.thread_pane.opted_out(conversation_id),
             compose=self.settings.compose,
             now_utc=self.clock.now(),
             pressed_at=time.monotonic(),
-            unfilled_warning=self._unfilled_warned,
+            **options,
         )
+
+    def on_reply_submitted(self, message: ReplySubmitted) -> None:
+        conversation_id, text = message.conversation_id, message.text
+        check = self._check(conversation_id, text, unfilled_warning=self._unfilled_warned)
         self._unfilled_warned = check.unfilled_warning
         if check.refused:
             self.notify(check.refused, severity=check.severity)
@@ -108,14 +112,7 @@ class ReplyFlows(_Base):
         if is_placeholder(conversation_id):
             self.notify("Not scheduled: this conversation is not on Sakari yet; send the first text now.")
             return
-        check = check_reply(
-            text,
-            number=self.thread_pane.number(),
-            opted_out=self.thread_pane.opted_out(conversation_id),
-            compose=self.settings.compose,
-            now_utc=self.clock.now(),
-            pressed_at=time.monotonic(),
-        )
+        check = self._check(conversation_id, text)
         if check.refused:
             self.notify(check.refused.replace("Ctrl+S", "Ctrl+L"), severity=check.severity)
             return
