@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .api.client import DEFAULT_API_URL, DEFAULT_TOKEN_URL, SakariClient
 from .config_checks import (
@@ -29,6 +29,14 @@ from .config_checks import (
     url_problem,
 )
 from .config_permissions import permission_problem
+from .config_triage import (  # noqa: F401  (part of the settings' public names)
+    SENDER_LABEL_MAX,
+    VIEW_NAMES,
+    SenderSetting,
+    TriageSection,
+    e164_setting,
+    parse_duration,
+)
 from .logs import register_secret
 from .paths import config_path
 from .subprocesses import child_environment
@@ -123,7 +131,7 @@ class UiSection(BaseModel):
     @field_validator("sender_filter")
     @classmethod
     def _sender_number(cls, value: str) -> str:
-        return _e164(value) if value.strip() else ""
+        return e164_setting(value) if value.strip() else ""
 
 
 class ComposeSection(BaseModel):
@@ -194,126 +202,6 @@ class NotificationsSection(BaseModel):
     """How on_message gets the customer's text and name: `scrubbed` (control and escape characters removed) or `raw` (exactly as received: bytes from customers reach your script)."""
     show_text: bool = True
     """Put the message text in desktop and terminal notifications (off: only who wrote)."""
-
-
-def parse_duration(value: str | int | float) -> float:
-    """A span as settings write it: "30m", "2h", "1h30m", "90s", or a number of seconds; ValueError otherwise."""
-    import re
-
-    if isinstance(value, bool):
-        raise ValueError('write a duration like "30m" or "2h" (or a number of seconds)')
-    if isinstance(value, int | float):
-        seconds = float(value)
-    else:
-        text = value.strip().lower().replace(" ", "")
-        parts = re.fullmatch(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?", text) if text else None
-        if text.isdigit():
-            seconds = float(text)
-        elif parts is None or not any(parts.groups()):
-            raise ValueError(f'{value!r} is not a duration; write it like "30m", "2h" or "1h30m"')
-        else:
-            hours, minutes, secs = (int(part or 0) for part in parts.groups())
-            seconds = float(hours * 3600 + minutes * 60 + secs)
-    if seconds <= 0:
-        raise ValueError(f"{value!r} must be longer than no time at all")
-    return seconds
-
-
-VIEW_NAMES = ("needs-reply", "waiting", "snoozed", "failed", "scheduled", "all")
-
-
-class TriageSection(BaseModel):
-    """[triage]: the list's views and how long a customer may wait."""
-
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
-
-    waiting_warn: str = "30m"
-    """In Needs reply, a wait this long turns amber: a duration like `"30m"`, `"2h"`, `"1h30m"` (or seconds)."""
-    waiting_alert: str = "2h"
-    """A wait this long turns red (a duration, as waiting_warn; at least as long as waiting_warn)."""
-    default_view: str = "all"
-    """The view the list opens in: `needs-reply`, `waiting`, `snoozed`, `failed`, `scheduled` or `all` (keys 1–6 switch)."""
-    auto_advance: bool = True
-    """After a reply or a close, open the next conversation of the view (a run through Needs reply: Ctrl+T, Enter, Alt+S, again)."""
-
-    @field_validator("waiting_warn", "waiting_alert", mode="before")
-    @classmethod
-    def _duration(cls, value: object) -> str:
-        parse_duration(value)  # type: ignore[arg-type]
-        return str(value).strip()
-
-    @field_validator("default_view")
-    @classmethod
-    def _view(cls, value: str) -> str:
-        wanted = value.strip().lower().replace("_", "-").replace(" ", "-")
-        if wanted not in VIEW_NAMES:  # store/views.py's View values (a test keeps them equal)
-            raise ValueError(f"{value!r} is not a view; use one of {', '.join(VIEW_NAMES)}")
-        return wanted
-
-    @model_validator(mode="after")
-    def _alert_after_warn(self) -> TriageSection:
-        if self.alert_seconds < self.warn_seconds:
-            raise ValueError("waiting_alert must be at least as long as waiting_warn")
-        return self
-
-    @property
-    def warn_seconds(self) -> float:
-        return parse_duration(self.waiting_warn)
-
-    @property
-    def alert_seconds(self) -> float:
-        return parse_duration(self.waiting_alert)
-
-
-SENDER_LABEL_MAX = 20
-
-
-def _e164(value: str) -> str:
-    """`value` as an E.164 number, or a ValueError whose message fits after a key's name."""
-    from .sms.phones import InvalidNumber, to_e164
-
-    if not value.strip().startswith("+"):  # no default country here: a sender is written in full
-        raise ValueError(f"{value.strip()!r} needs its country code: write it with +, e.g. +1 415 555 0100")
-    try:
-        return to_e164(value)
-    except InvalidNumber as error:
-        import phonenumbers
-
-        # Numbers in ranges kept for fiction (Ofcom's 07700 900xxx, as the demo's) are not "valid" in
-        # phonenumbers' metadata, yet Sakari lists them: a number of a possible length is accepted.
-        try:
-            parsed = phonenumbers.parse(value, None)
-        except phonenumbers.NumberParseException:
-            parsed = None
-        if parsed is not None and phonenumbers.is_possible_number(parsed):
-            return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-        raise ValueError(str(error).rstrip(".")) from None
-
-
-class SenderSetting(BaseModel):
-    """[[senders]]: one of the account's numbers, named (the list shows it) and with its Group's id."""
-
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
-
-    number: str
-    """The sender number with + and country code, as the Sakari Hub shows it (required in each [[senders]])."""
-    label: str | None = None
-    """A short name for the list and the sender filter, e.g. `"Support"` (at most 20 characters); else the last digits."""
-    group_id: str | None = None
-    """The id of the number's Group (Hub › Groups): with it, a new conversation starts from this number; without, Sakari picks."""
-
-    @field_validator("number")
-    @classmethod
-    def _number(cls, value: str) -> str:
-        return _e164(value)
-
-    @field_validator("label", "group_id")
-    @classmethod
-    def _trimmed(cls, value: str | None, info: ValidationInfo) -> str | None:
-        value = (value or "").strip()
-        if info.field_name == "label" and len(value) > SENDER_LABEL_MAX:
-            raise ValueError(f"a label is at most {SENDER_LABEL_MAX} characters (the list has little room)")
-        return value or None
 
 
 class Settings(BaseModel):
