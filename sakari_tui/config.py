@@ -20,6 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .api.client import DEFAULT_API_URL, DEFAULT_TOKEN_URL, SakariClient
+from .config_attachments import AttachmentsSection  # noqa: F401  (part of the settings' public names)
 from .config_checks import (
     SETTINGS_FILE_PROBLEM,
     ConfigError,
@@ -157,6 +158,10 @@ class ComposeSection(BaseModel):
     """Read the thread again on send and hold a reply if anyone else wrote since you started it."""
     keep_scheduled_on_reply: bool = False
     """Send a scheduled reply even if the customer writes before its time (by default it goes back to the draft)."""
+    mms_price: float = Field(default=0.02, ge=0.0)
+    """Price of one MMS (a reply with a picture or file), in `currency`: MMS is priced per message, not per segment."""
+    mms_warn_kb: int = Field(default=500, ge=0)
+    """Warn when an attached file is larger than this many KB (carriers may refuse or shrink it; 0 never warns)."""
 
     @field_validator("send_window_start", "send_window_end")
     @classmethod
@@ -221,6 +226,8 @@ class Settings(BaseModel):
     """Attention."""
     triage: TriageSection = Field(default_factory=TriageSection)
     """Views and waiting times."""
+    attachments: AttachmentsSection = Field(default_factory=AttachmentsSection)
+    """Pictures and files."""
     keys: dict[str, str] = Field(default_factory=dict)
     """Key overrides by binding id, e.g. `"app.refresh" = "f5"` (ids in the README); an unknown id, a name that is no key or a key taken in the same place is refused with a warning."""
     senders: list[SenderSetting] = Field(default_factory=list)
