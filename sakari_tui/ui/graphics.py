@@ -54,9 +54,15 @@ def _probe_terminal() -> None:
     # Only the renderables (PIL and rich, no Textual): the main thread is importing Textual meanwhile,
     # and two threads importing the same package is where import-lock surprises live.
     import textual_image.renderable  # noqa: F401  (the import is the probe)
-    from textual_image._terminal import get_cell_size  # private, checked against textual-image 0.12.0
+    from textual_image._terminal import CellSize, get_cell_size  # private, checked against textual-image 0.12.0
 
-    get_cell_size()  # cached from now on; textual_image.widget calls it at import
+    try:
+        get_cell_size()  # cached from now on; textual_image.widget calls it at import
+    except Exception:
+        # A terminal that reports 0 columns (a fresh pty) divides by zero in 0.12.0. Cache the
+        # library's own fallback (a VT340's cell), so that no later call asks the terminal again.
+        get_cell_size._result = CellSize(10, 20)  # type: ignore[attr-defined]
+        raise
 
 
 def _image_widgets() -> Any:

@@ -96,6 +96,25 @@ def test_a_failed_probe_never_raises_and_means_half_cells(monkeypatch):
     assert image_widget_class("auto", probe) is HalfcellImage
 
 
+def test_a_terminal_without_a_cell_size_still_gets_pictures(monkeypatch):
+    """A pty that reports 0×0 makes textual-image divide by zero: its default cell is cached instead."""
+    import textual_image._terminal as terminal_module
+
+    def no_cell_size():
+        if hasattr(no_cell_size, "_result"):
+            return no_cell_size._result
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(terminal_module, "get_cell_size", no_cell_size)
+    monkeypatch.setattr(graphics, "_on_a_terminal", lambda: True)
+    monkeypatch.setattr(graphics, "_stdout_is_terminal", lambda: True)
+    probe = GraphicsProbe.start("auto")
+    probe.wait()
+    assert no_cell_size._result == (10, 20)
+    assert image_widget_class("halfcell", probe) is HalfcellImage
+    assert image_widget_class("auto", probe) is image_widgets.Image
+
+
 def test_after_textual_started_on_a_terminal_textual_image_is_never_first_imported(monkeypatch):
     """Its first import would query the terminal under Textual: no widget rather than that."""
     monkeypatch.setattr(graphics, "_stdout_is_terminal", lambda: True)
