@@ -104,7 +104,8 @@ class SimulatedCustomers:
         return "parcel" if self._pictures_sent == 1 else self._picture_rng.choice(sorted(PICTURES))
 
     def _caption(self, kind: str, language: str | None) -> str:
-        """A line to go with the picture; the captions are English, so others (and some) send it alone."""
+        """A line to go with the picture: the captions are English, so other speakers (and a quarter of
+        English ones) send the picture alone."""
         if language not in (None, "en") or self._picture_rng.random() < 0.25:
             return ""
         return self._picture_rng.choice(PICTURES[kind].captions)
