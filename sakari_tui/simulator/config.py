@@ -102,6 +102,8 @@ class SimulatorConfig:
     """Range of seconds a simulated customer takes to answer."""
     new_conversation_every: tuple[float, float] = (20.0, 60.0)
     """Range of seconds between customers starting new conversations."""
+    picture_probability: float = 0.15
+    """Chance a customer's new conversation opens with a picture (the first one always does; 0 = never)."""
     colleagues: bool = True
     """While simulated customers are on, colleagues (Alex, Jordan) answer waiting texts from the Hub."""
     colleague_delay: tuple[float, float] = (12.0, 30.0)

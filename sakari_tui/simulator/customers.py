@@ -1,5 +1,10 @@
 """Simulated customers: they answer delivered texts and now and then start a conversation.
 
+Some conversations open with a picture (an MMS): the first one after they come to life always does,
+so a demo shows one within `new_conversation_every`'s upper bound (a minute), later ones with
+`picture_probability`. Pictures draw from an RNG of their own, so the rest of what customers do is
+the same with or without them.
+
 Driven by the scheduler (so a ManualClock makes them deterministic) and a seeded RNG of their own.
 Turning them off cancels whatever they had planned: a generation number invalidates old callbacks.
 """
@@ -11,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from .demo_text import phrases
 from .messaging import receive_inbound
+from .pictures import PICTURES, share_picture
 from .records import ContactRecord, MessageRecord
 
 if TYPE_CHECKING:
@@ -26,6 +32,8 @@ class SimulatedCustomers:
     def __init__(self, state: SimulatorState) -> None:
         self._state = state
         self._rng = random.Random(f"customers-{state.config.seed}")
+        self._picture_rng = random.Random(f"customer-pictures-{state.config.seed}")
+        self._pictures_sent = 0
         self.enabled = False
         self._generation = 0
 
@@ -77,6 +85,27 @@ class SimulatedCustomers:
             return
         contact = self._pick_contact()
         if contact is not None:
-            text = self._rng.choice(phrases(contact.attributes.get("language")).openers)
-            receive_inbound(self._state, contact.mobile, text, at=at)
+            language = contact.attributes.get("language")
+            text, media = self._rng.choice(phrases(language).openers), None
+            kind = self._picture_kind()
+            if kind is not None:
+                text, media = self._caption(kind, language), [share_picture(self._state, kind, at)]
+            receive_inbound(self._state, contact.mobile, text, media=media, at=at)
         self._schedule_opener(max(at, self._state.now() - MAX_CATCH_UP))
+
+    def _picture_kind(self) -> str | None:
+        """Which picture this new conversation opens with, if any (the first one: the damaged parcel)."""
+        probability = self._state.config.picture_probability
+        if probability <= 0:
+            return None
+        if self._pictures_sent and self._picture_rng.random() >= probability:
+            return None
+        self._pictures_sent += 1
+        return "parcel" if self._pictures_sent == 1 else self._picture_rng.choice(sorted(PICTURES))
+
+    def _caption(self, kind: str, language: str | None) -> str:
+        """A line to go with the picture: the captions are English, so other speakers (and a quarter of
+        English ones) send the picture alone."""
+        if language not in (None, "en") or self._picture_rng.random() < 0.25:
+            return ""
+        return self._picture_rng.choice(PICTURES[kind].captions)

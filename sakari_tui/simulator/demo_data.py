@@ -8,7 +8,8 @@ The mix covers what an inbox must show: names and texts in many scripts (Japanes
 Hebrew, Cyrillic, Greek, Devanagari), emoji, three long threads (100+ messages), unread and
 closed conversations, contacts who texted STOP (and one who came back with START), a contact
 with parallel conversations on both Sakari numbers, every delivery state including undelivered
-and error with an embedded error, MMS in both directions, and one text still on its way.
+and error with an embedded error, MMS in both directions (among them a hostile attachment and a
+2.5 MB one: demo_attachments), and one text still on its way.
 
 It is a team's inbox: Alex answers most conversations and Jordan some (from the Hub, named in
 `created.by`), and the Sales Group's auto-responder answered the first text of each Sales
@@ -34,6 +35,7 @@ from .conversations import (
     mark_read,
     queue_outgoing,
 )
+from .demo_attachments import add_attachments
 from .demo_cast import (
     AGENT,
     BOTH_NUMBERS,
@@ -301,7 +303,8 @@ def _load_campaigns(state: SimulatorState, rng: random.Random, now: float) -> No
 
 
 def _add_media(state: SimulatorState, rng: random.Random, conversations: list[ConversationRecord], now: float) -> None:
-    """An MMS each way: the agent sends a store map, a customer sends a photo of a damaged box."""
+    """An MMS each way: the agent sends a store map, a customer sends a photo of a damaged box; then
+    a hostile attachment and a large one (see demo_attachments)."""
     store_map = store_file(state, tiny_png(64, 48, (46, 125, 50)), "store-map.png", "image/png", now - 2 * DAY)
     photo = store_file(state, tiny_png(48, 64, (141, 110, 99)), "damaged-box.png", "image/png", now - DAY)
     candidates = [
@@ -330,6 +333,7 @@ def _add_media(state: SimulatorState, rng: random.Random, conversations: list[Co
         )
         if not outgoing and len(conversation.unread) == 1:
             mark_read(state, conversation)  # it was not an unread conversation
+    add_attachments(state, candidates, {outgoing_to.id, inbound_from.id}, now)
 
 
 def load_demo_data(state: SimulatorState) -> None:

@@ -6,7 +6,9 @@ import mimetypes
 import re
 import struct
 import zlib
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from .records import SharedFile
 
@@ -14,6 +16,7 @@ if TYPE_CHECKING:
     from .state import SimulatorState
 
 _UNSAFE_NAME = re.compile(r"[^\w.\-]+")
+_FILE_PATH = re.compile(r"/_sim/files/(?P<id>[^/]+)/[^/]+")
 
 
 def safe_filename(name: str | None, content_type: str) -> str:
@@ -42,17 +45,35 @@ def store_file(
     return shared
 
 
-def tiny_png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
-    """A valid single-colour PNG, so demo MMS media links serve a real image."""
+def encode_png(width: int, height: int, rows: Iterable[bytes]) -> bytes:
+    """An 8-bit RGB PNG from `height` rows of `width * 3` bytes (stdlib only: the simulator starts fast)."""
 
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
 
-    row = b"\x00" + bytes(rgb) * width
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(row * height))
-        + chunk(b"IEND", b"")
-    )
+    raw = b"".join(b"\x00" + bytes(row) for row in rows)  # filter type 0 on every row
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+def tiny_png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
+    """A valid single-colour PNG, so demo MMS media links serve a real image."""
+    return encode_png(width, height, [bytes(rgb) * width] * height)
+
+
+def shared_file_at(state: SimulatorState, url: str) -> SharedFile | None:
+    """The live shared file a link of this simulator points at (absolute or site-relative), if any.
+
+    As the file route, only the id counts, not the host (the same file is reached as 127.0.0.1, localhost
+    or the public base URL) nor the file name."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    match = _FILE_PATH.fullmatch(parts.path)
+    if match is None or parts.scheme not in ("", "http", "https") or (parts.scheme and not parts.netloc):
+        return None
+    shared = state.files.get(match["id"])
+    if shared is None or shared.expires_at <= state.now():
+        return None
+    return shared

@@ -17,6 +17,7 @@ from .config import SenderNumber
 from .contacts import create_or_merge, normalise_mobile, parse_contact_fields
 from .conversations import add_message, conversation_for, queue_outgoing
 from .errors import ApiError, RecipientError
+from .files import shared_file_at
 from .phones import InvalidNumber, normalise
 from .records import Actor, ContactRecord, ConversationRecord, MessageRecord
 from .serialize import contact_identifiers
@@ -84,16 +85,23 @@ def choose_sender(state: SimulatorState, contact: ContactRecord | None, group_id
     return state.senders[0]
 
 
-def _parse_media(media: object) -> list[dict]:
+def _media_item(state: SimulatorState, item: dict) -> dict:
+    """A sent media item as stored: a link to one of our shared files gets that file's type and name,
+    any other URL its last path segment as the name (Sakari would fetch it; the simulator does not)."""
+    shared = shared_file_at(state, item["url"])
+    if shared is not None:
+        return {"url": item["url"], "type": shared.content_type, "filename": shared.filename, "name": shared.filename}
+    return {"url": item["url"], "type": item.get("type", ""), "filename": item["url"].rsplit("/", 1)[-1]}
+
+
+def _parse_media(state: SimulatorState, media: object) -> list[dict]:
     if media is None:
         return []
     if not isinstance(media, list) or not all(
         isinstance(item, dict) and isinstance(item.get("url"), str) for item in media
     ):
         raise ApiError(400, "REQ-001", "'media' must be a list of {url}")
-    return [
-        {"url": item["url"], "type": item.get("type", ""), "filename": item["url"].rsplit("/", 1)[-1]} for item in media
-    ]
+    return [_media_item(state, item) for item in media]
 
 
 def _sender_group(state: SimulatorState, body: dict) -> str | None:
@@ -245,7 +253,7 @@ def send_messages(
         raise ApiError(400, "REQ-001", "'template' must be a string")
     for key in ("contacts", "conversations"):
         _as_list(body, key)
-    media = _parse_media(body.get("media"))
+    media = _parse_media(state, body.get("media"))
     if body.get("type") not in (None, "SMS", "MMS"):
         raise ApiError(400, "REQ-001", "'type' must be SMS or MMS")
     kind = "MMS" if body.get("type") == "MMS" or (body.get("type") is None and media) else "SMS"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from .clock import iso
 from .records import (
@@ -32,8 +33,17 @@ class View:
     closed_as_timestamp: bool = False
 
     def absolute(self, url: str) -> str:
-        """`url` made absolute when it is site-relative (shared files)."""
-        return self.base_url.rstrip("/") + url if url.startswith("/") else url
+        """`url` made absolute when it is a path on this simulator (shared files); any other URL as given.
+
+        Media URLs are whatever a sender put there (`file:`, `javascript:`, `//elsewhere`): showing them
+        exactly is what lets a client prove it handles them safely."""
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # e.g. an unclosed IPv6 bracket: not ours, leave it
+            return url
+        if parts.scheme or parts.netloc or not url.startswith("/"):
+            return url
+        return self.base_url.rstrip("/") + url
 
 
 def updated(at: float, by: Actor | None = None) -> dict:

@@ -22,6 +22,7 @@ from .errors import ApiError
 from .faults import FaultInjector, FaultSettings, RequestCounter
 from .ids import IdFactory
 from .messaging import receive_inbound
+from .pictures import PICTURES, share_picture
 from .ratelimit import RateLimitSettings, TokenBucket
 from .records import (
     Actor,
@@ -125,11 +126,23 @@ class SimulatorState:
     # -- thread-safe helpers for tests, admin endpoints and the demo ---------------------------
 
     def inject_inbound(
-        self, from_number: str, text: str, to: str | None = None, media: list[dict] | None = None
+        self,
+        from_number: str,
+        text: str,
+        to: str | None = None,
+        media: list[dict] | None = None,
+        picture: str | None = None,
     ) -> str:
-        """Simulate a customer texting the account; returns the new message's id."""
+        """Simulate a customer texting the account; returns the new message's id.
+
+        `picture` ("parcel", "receipt" or "error", see `pictures.PICTURES`) adds one of the generated
+        pictures, hosted on a shared-file link, after `media`."""
+        if picture is not None and picture not in PICTURES:
+            raise ApiError(400, "REQ-001", f"'picture' must be one of {', '.join(PICTURES)}")
         with self.lock:
             self.scheduler.run_due(self.now())
+            if picture is not None:
+                media = [*(media or []), share_picture(self, picture, self.now())]
             return receive_inbound(self, from_number, text, to=to, media=media, at=self.now()).id
 
     def colleague_reply(

@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 
 from sakari_tui.simulator import ManualClock, SimulatorConfig
+from sakari_tui.simulator.records import MessageRecord
 from sakari_tui.simulator.serialize import View, contact_json, conversation_json, message_json, template_json
 from sakari_tui.simulator.state import SimulatorState
 
@@ -19,6 +20,9 @@ SCRIPTS = {
     "Greek": r"[\u0370-\u03ff]",
     "emoji": r"[\U0001F300-\U0001FAFF]",
 }
+
+
+HOSTILE_URL = "file:///etc/passwd"
 
 
 def _snapshot(state: SimulatorState) -> dict:
@@ -85,7 +89,9 @@ def test_delivery_states_opt_outs_and_media():
     assert any(c.opt_in_at is not None and c.blocked_at is None for c in state.contacts.values())
     mms = [m for m in messages if m.kind == "MMS"]
     assert {m.outgoing for m in mms} == {True, False}
-    assert all(m.media and m.media[0]["url"].startswith("/_sim/files/") for m in mms)
+    # Every demo MMS links to the simulator's files, except the one hostile attachment.
+    served = [m for m in mms if m.media[0]["url"] != HOSTILE_URL]
+    assert len(served) == len(mms) - 1 and all(m.media[0]["url"].startswith("/_sim/files/") for m in served)
     contacts_with_closed_and_open = {c.contact_id for c in state.conversations.values() if not c.is_open} & {
         c.contact_id for c in state.conversations.values() if c.is_open
     }
@@ -114,3 +120,44 @@ async def test_the_queued_demo_text_moves_on(demo):
     queued = next(m for m in demo.state.messages.values() if m.status == "queued")
     await demo.advance(3)
     assert demo.state.messages[queued.id].status in ("delivered", "undelivered", "error")
+
+
+def _with_media(state: SimulatorState, predicate) -> MessageRecord:
+    [message] = [m for m in state.messages.values() if any(predicate(item) for item in m.media)]
+    return message
+
+
+def _in_order(state: SimulatorState, conversation_id: str) -> bool:
+    ids = state.conversations[conversation_id].message_ids
+    times = [(state.messages[mid].created_at, state.messages[mid].seq) for mid in ids]
+    return times == sorted(times, key=lambda t: t[0])
+
+
+async def test_one_hostile_attachment_is_served_exactly_as_given(demo):
+    state = demo.state
+    hostile = _with_media(state, lambda item: item["url"] == HOSTILE_URL)
+    photo = _with_media(state, lambda item: item["filename"] == "damaged-box.png")
+    conversation = state.conversations[hostile.conversation_id]
+    assert conversation.is_open and hostile.conversation_id != photo.conversation_id
+    assert not hostile.outgoing and hostile.kind == "MMS" and hostile.read and "attached" in hostile.text
+    assert _in_order(state, hostile.conversation_id)
+    data = (await demo.call("GET", f"/messages/{hostile.id}")).json()["data"]
+    first, second = data["media"]
+    assert first["url"] == "file:///etc/passwd"
+    assert first["filename"] == "../../.bashrc\n\x1b[31mrm -rf ~"
+    assert (second["url"], second["name"]) == ("javascript:alert(document.cookie)", "invoice.pdf")
+    # Before the last message: the inbox row (last message, unread, waiting) is as it was.
+    assert hostile.id == conversation.message_ids[-2] and not conversation.unread
+
+
+async def test_one_older_message_carries_a_large_file(demo):
+    state = demo.state
+    scan = _with_media(state, lambda item: item["filename"] == "warranty-scan.pdf")
+    assert state.now() - scan.created_at > 86400 and _in_order(state, scan.conversation_id)
+    data = (await demo.call("GET", f"/messages/{scan.id}")).json()["data"]
+    [item] = data["media"]
+    assert item["type"] == "application/pdf"
+    served = await demo.client.get(item["url"])
+    assert served.status_code == 200 and served.headers["content-type"] == "application/pdf"
+    assert 2_000_000 <= int(served.headers["content-length"]) == len(served.content) <= 3_000_000
+    assert served.content.startswith(b"%PDF-") and served.content.rstrip().endswith(b"%%EOF")

@@ -66,3 +66,19 @@ def test_multipart_parser_reads_names_filenames_and_exact_bytes():
         ("a", None, None, b"first"),
         ("media", "résumé.pdf", "application/pdf", b"%PDF\r\n\r\nend"),
     ]
+
+
+async def test_the_link_answers_with_length_and_type_until_it_expires(sim, clock):
+    pdf = b"%PDF-1.4\n" + b"0" * 5000
+    response = await sim.client.post(
+        "/v1/tools/sharefile", content=pdf, params={"filename": "terms.pdf"}, headers=sim.headers
+    )
+    data = response.json()["data"]
+    assert data["expires"] == "2026-01-08T00:00:00.000Z"
+    served = await sim.client.get(data["link"])
+    assert served.headers["content-type"] == "application/pdf"
+    assert served.headers["content-length"] == str(len(pdf)) and served.content == pdf
+    clock.advance(7 * 86400 - 1)
+    assert (await sim.client.get(data["link"])).status_code == 200
+    clock.advance(1)
+    assert (await sim.client.get(data["link"])).status_code == 404

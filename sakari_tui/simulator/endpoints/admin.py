@@ -4,7 +4,9 @@
 |------------------------------------|-----------------------------------------------------------------|
 | GET    /_sim                       | summary: account, clock, counts, customers (and colleagues,    |
 |                                    | auto-responder), faults (and those fired so far), rate limit    |
-| POST   /_sim/inbound               | `{from, to?, text, media?: [{url, type?}]}` -> 201 the message |
+| POST   /_sim/inbound               | `{from, to?, text, media?: [{url, type?}], picture?}` -> 201   |
+|                                    | the message; `picture`: "parcel", "receipt" or "error" adds a   |
+|                                    | generated PNG on a shared-file link (no `text`: a caption)      |
 | POST   /_sim/colleague-reply       | `{conversationId, text?, colleague?: "alex"|"jordan"}` -> 201   |
 |                                    | the message, sent now from the Hub (`created.by` the colleague; |
 |                                    | no text: a line in the contact's language; default Alex)        |
@@ -34,6 +36,7 @@ from starlette.routing import Route
 from ..clock import ManualClock, iso
 from ..errors import ApiError
 from ..faults import FAULT_FIELDS
+from ..pictures import PICTURES
 from ..ratelimit import RateLimitSettings
 from ..serialize import message_json
 from .common import Handler, error_response, json_object, ok, view_for
@@ -90,14 +93,18 @@ async def summary(request: Request, state: SimulatorState) -> Response:
 
 
 async def inbound(request: Request, state: SimulatorState) -> Response:
-    """Simulate a customer's text: `{from, to?, text, media?}`."""
+    """Simulate a customer's text: `{from, to?, text, media?, picture?}`."""
     body = await json_object(request)
-    sender, text, media = body.get("from"), body.get("text", ""), body.get("media")
+    sender, media, picture = body.get("from"), body.get("media"), body.get("picture")
+    if picture is not None and not isinstance(picture, str):
+        raise ApiError(400, "REQ-001", f"'picture' must be one of {', '.join(PICTURES)}")
+    # A picture without a word gets its usual caption; `"text": ""` sends it alone.
+    text = body.get("text", PICTURES[picture].captions[0] if picture in PICTURES else "")
     if not isinstance(sender, str) or not isinstance(text, str):
         raise ApiError(400, "REQ-001", "'from' and 'text' must be strings")
     if media is not None and not (isinstance(media, list) and all(isinstance(m, dict) and "url" in m for m in media)):
         raise ApiError(400, "REQ-001", "'media' must be a list of {url}")
-    message_id = state.inject_inbound(sender, text, to=body.get("to"), media=media)
+    message_id = state.inject_inbound(sender, text, to=body.get("to"), media=media, picture=picture)
     with state.lock:
         return ok(message_json(state, state.messages[message_id], view_for(request, state)), 201)
 
