@@ -84,6 +84,14 @@ _WINDOWS_RESERVED = re.compile(r"(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])
 _EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,10}")
 
 
+class MediaError(Exception):
+    """Fetching, saving, previewing or opening an attachment failed; `str()` is one sentence for the user.
+
+    Defined here, at the bottom of the package, so that every media module can raise it; import it
+    from `sakari_tui.media.fetch` (or here).
+    """
+
+
 @dataclass(frozen=True)
 class Attachment:
     """One media item of a message, cleaned: every field is safe to show and to use as a file name."""
