@@ -54,7 +54,9 @@ _EXTENSION_KINDS = {
     **dict.fromkeys(("png", "jpg", "jpeg", "gif", "webp", "bmp", "heic", "heif", "tif", "tiff"), "photo"),
     **dict.fromkeys(("mp4", "mov", "3gp", "3g2", "webm", "avi", "mkv", "m4v", "mpeg", "mpg"), "video"),
     **dict.fromkeys(("mp3", "m4a", "aac", "amr", "wav", "ogg", "oga", "opus", "flac"), "audio"),
-    **dict.fromkeys(("pdf", "doc", "docx", "odt", "rtf", "txt", "xls", "xlsx", "ods", "csv", "ppt", "pptx"), "document"),
+    **dict.fromkeys(
+        ("pdf", "doc", "docx", "odt", "rtf", "txt", "xls", "xlsx", "ods", "csv", "ppt", "pptx"), "document"
+    ),
     **dict.fromkeys(("vcf", "vcard"), "contact card"),
 }
 _IMAGE_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "gif", "webp", "bmp"})

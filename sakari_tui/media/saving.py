@@ -22,9 +22,7 @@ MAX_NUMBER = 9999
 """`name (9999).ext` is the last name tried: a folder with that many copies is a mistake, not a plan."""
 
 # Filesystems without hard links (FAT and exFAT sticks, some network shares) answer these.
-_NO_LINKS = frozenset(
-    {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS}
-)
+_NO_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS})
 
 
 def unique_path(folder: Path, name: str) -> Path:

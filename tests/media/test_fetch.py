@@ -35,7 +35,9 @@ def serving(handler):
 
 
 async def test_fetch_returns_the_bytes_type_and_final_url():
-    transport, requests = serving(lambda request: httpx.Response(200, content=b"png!", headers={"Content-Type": "Image/PNG; x=1"}))
+    transport, requests = serving(
+        lambda request: httpx.Response(200, content=b"png!", headers={"Content-Type": "Image/PNG; x=1"})
+    )
     fetched = await fetch(box(), max_bytes=LIMIT, transport=transport)
     assert fetched == Fetched(data=b"png!", content_type="image/png", final_url="https://media.example/files/1")
     assert requests[0].headers["accept-encoding"] == "identity"
@@ -198,7 +200,10 @@ async def test_an_error_status_is_one_sentence_naming_the_host(status):
     [
         (httpx.ConnectTimeout("timed out"), "the server did not answer in time"),
         (httpx.ReadTimeout("timed out"), "the server did not answer in time"),
-        (httpx.ConnectError("[Errno 111] Connection refused to https://media.example/files/1?sig=SECRET"), "could not connect"),
+        (
+            httpx.ConnectError("[Errno 111] Connection refused to https://media.example/files/1?sig=SECRET"),
+            "could not connect",
+        ),
         (httpx.RemoteProtocolError("Server disconnected"), "the connection failed"),
     ],
 )
@@ -294,7 +299,9 @@ async def test_fetch_to_file_streams_into_a_new_file(tmp_path):
     (tmp_path / "damaged-box.png").write_bytes(b"already here")
     transport, _ = serving(lambda request: httpx.Response(200, content=chunks()))
     calls = []
-    path = await fetch_to_file(box(), tmp_path, max_bytes=LIMIT, transport=transport, progress=lambda *a: calls.append(a))
+    path = await fetch_to_file(
+        box(), tmp_path, max_bytes=LIMIT, transport=transport, progress=lambda *a: calls.append(a)
+    )
     assert path == tmp_path / "damaged-box (1).png"
     assert path.read_bytes() == b"\0" * 10 + b"\1" * 10 + b"\2" * 10
     assert (tmp_path / "damaged-box.png").read_bytes() == b"already here"
