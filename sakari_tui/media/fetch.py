@@ -5,20 +5,26 @@ links, a customer's server), so nothing of the API client's (its token, its base
 travel with them. Redirects are followed by hand, at most five, and only to plain web links, so a
 media link cannot bounce us to `file:` or to `https://user@host`. The size limit holds twice: a
 declared Content-Length over it is refused before reading, and the stream is cut once it passes it.
+The body is asked for and read uncompressed (a small gzip body can unpack into a huge one); a server
+that compresses it anyway is refused.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-import httpx
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from ..text import one_line
 from .attachments import Attachment, MediaError, clean_content_type, format_size, link_problem, refusal
 from .saving import SaveTarget
+
+if TYPE_CHECKING:
+    import httpx  # loaded on the first fetch: importing it also loads rich, which the core must not at start-up
 
 __all__ = ["Fetched", "MediaError", "fetch", "fetch_to_file"]
 
@@ -85,9 +91,11 @@ class _Download:
         self.total = _declared_length(response)
 
     async def chunks(self, progress: Progress | None) -> AsyncIterator[bytes]:
+        import httpx
+
         received = 0
         try:
-            async for chunk in self.response.aiter_bytes():
+            async for chunk in self._raw():
                 if not chunk:
                     continue
                 received += len(chunk)
@@ -97,7 +105,15 @@ class _Download:
                     progress(received, self.total)
                 yield chunk
         except httpx.HTTPError as error:
-            raise MediaError(_failure(self.attachment, self.response.url.host, error, reading=True)) from None
+            raise MediaError(_failure(self.attachment, _host(str(self.response.url)), error, reading=True)) from None
+
+    async def _raw(self) -> AsyncIterator[bytes]:
+        # Raw bytes, not httpx's decoded ones: the limit counts what arrives, and nothing inflates.
+        if self.response.is_stream_consumed:  # an in-memory transport may hand over a body already read
+            yield self.response.content
+            return
+        async for chunk in self.response.aiter_raw():
+            yield chunk
 
 
 @asynccontextmanager
@@ -106,6 +122,8 @@ async def _download(
 ) -> AsyncIterator[_Download]:
     if not attachment.openable:
         raise MediaError(f"Only http and https links are fetched; {refusal(attachment.url)}.")
+    import httpx
+
     # Identity encoding: the limit then counts the bytes that arrive, and a small gzip body cannot
     # unpack into a huge one.
     headers = {"Accept-Encoding": "identity", "User-Agent": "sakari-tui"}
@@ -136,6 +154,12 @@ async def _download(
                     raise MediaError(
                         f"Could not fetch {attachment.name} from {host}: the server answered {response.status_code}."
                     )
+                encoding = _encoding(response)
+                if encoding:
+                    raise MediaError(
+                        f"Could not fetch {attachment.name} from {host}: the server sent it compressed ({encoding}), "
+                        "though it was asked not to."
+                    )
                 download = _Download(attachment, response, max_bytes)
                 if download.total is not None and download.total > max_bytes:
                     raise MediaError(too_large(max_bytes))
@@ -148,6 +172,8 @@ async def _download(
 
 def _redirect_target(attachment: Attachment, response: httpx.Response) -> str:
     """The absolute URL a redirect points to; MediaError unless it is a plain web link."""
+    import httpx
+
     location = response.headers.get("location", "")
     try:
         target = str(response.url.join(location)) if location.strip() else ""
@@ -182,15 +208,24 @@ def _declared_length(response: httpx.Response) -> int | None:
     return int(value) if value.isdigit() else None
 
 
+def _encoding(response: httpx.Response) -> str:
+    """The content coding the server applied anyway ("" for none), cut to a harmless token."""
+    names = [name.strip().lower() for name in response.headers.get_list("content-encoding", split_commas=True)]
+    applied = ", ".join(name for name in names if name and name != "identity")
+    return re.sub(r"[^a-z0-9, ._-]", "", applied)[:40] or ("unknown" if applied else "")
+
+
 def _host(url: str) -> str:
     try:
-        return one_line(httpx.URL(url).host, limit=100) or "the server"
-    except (httpx.InvalidURL, ValueError):
+        return one_line(urlsplit(url).hostname, limit=100) or "the server"
+    except ValueError:
         return "the server"
 
 
 def _failure(attachment: Attachment, host: str, error: Exception, *, reading: bool = False) -> str:
     """One sentence for a transport failure; httpx's own text (which may quote the URL) stays out of it."""
+    import httpx
+
     if isinstance(error, httpx.TimeoutException):
         reason = "the server did not answer in time"
     elif isinstance(error, httpx.ConnectError):

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import socket
+import subprocess
+import sys
 
 import httpx
 import pytest
@@ -226,6 +229,27 @@ async def test_a_body_cut_short_is_one_sentence():
     with pytest.raises(MediaError) as raised:
         await fetch(box(), max_bytes=LIMIT, transport=transport)
     assert str(raised.value) == "Could not fetch damaged-box.png from media.example: the download was cut short."
+
+
+async def test_a_body_compressed_against_our_wish_is_refused():
+    body = gzip.compress(b"\0" * 1_000_000)
+    transport, _ = serving(lambda request: httpx.Response(200, content=body, headers={"Content-Encoding": "gzip"}))
+    with pytest.raises(MediaError) as raised:
+        await fetch(box(), max_bytes=LIMIT, transport=transport)
+    assert str(raised.value) == (
+        "Could not fetch damaged-box.png from media.example: the server sent it compressed (gzip), though it was asked not to."
+    )
+
+
+async def test_identity_encoding_is_fine():
+    transport, _ = serving(lambda request: httpx.Response(200, content=b"ok", headers={"Content-Encoding": "identity"}))
+    assert (await fetch(box(), max_bytes=LIMIT, transport=transport)).data == b"ok"
+
+
+def test_importing_fetch_loads_neither_httpx_nor_rich():
+    probe = "import sys, sakari_tui.media.fetch; print(sorted({'httpx', 'rich', 'textual'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)
+    assert done.stdout.strip() == "[]"
 
 
 # --- over a real loopback socket -----------------------------------------------------------------
