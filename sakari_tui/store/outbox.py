@@ -35,7 +35,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from .outbox_media import FOLDER_NAME, LocalFile, StagedFiles
+from .outbox_media import LocalFile, StagedFiles, files_folder
 
 NEW_CONVERSATION_PREFIX = "new:"
 """Placeholder conversation ids (`new:+14155550100`) of first texts Sakari has not confirmed yet."""
@@ -174,18 +174,10 @@ def _entry(row: sqlite3.Row) -> OutboxEntry:
     )
 
 
-def _files_folder(connection: sqlite3.Connection) -> Path | None:
-    """`outbox-files/` beside the database file; None for a database in memory."""
-    for row in connection.execute("PRAGMA database_list").fetchall():
-        if row[1] == "main" and row[2]:
-            return Path(row[2]).parent / FOLDER_NAME
-    return None
-
-
 class Outbox:
-    def __init__(self, connection: sqlite3.Connection, files_folder: Path | None = None) -> None:
+    def __init__(self, connection: sqlite3.Connection, files: Path | None = None) -> None:
         self.db = connection
-        self.files = StagedFiles(files_folder or _files_folder(connection))
+        self.files = StagedFiles(files or files_folder(connection))
         # Rows being delivered in this process, whichever Delivery over this store took them: two
         # engines sharing one store never send (or upload) the same row at once. (Two processes
         # are kept apart by the store's lock.)

@@ -14,6 +14,7 @@ import errno
 import mimetypes
 import os
 import re
+import sqlite3
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +78,14 @@ def local_file(path: Path | str) -> LocalFile:
         raise ValueError(f"{shown} is {megabytes(info.st_size)}; MMS carries at most {MAX_MEDIA_BYTES // _MB} MB.")
     content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return LocalFile(path=path, name=shown or "attachment", content_type=content_type, size=info.st_size)
+
+
+def files_folder(connection: sqlite3.Connection) -> Path | None:
+    """`outbox-files/` beside the database file; None for a database in memory."""
+    for row in connection.execute("PRAGMA database_list").fetchall():
+        if row[1] == "main" and row[2]:
+            return Path(row[2]).parent / FOLDER_NAME
+    return None
 
 
 class StagedFiles:
