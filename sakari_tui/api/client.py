@@ -12,6 +12,7 @@ connection, tokens, retries and parsing) is `session.ApiSession`; one exchange i
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from typing import Any, Literal, overload
@@ -44,6 +45,8 @@ from .session import DEFAULT_TIMEOUT_S as DEFAULT_TIMEOUT_S
 from .transport import success_body
 
 MAX_PAGE_SIZE = 100
+# How much of an upload is handed to the connection between two progress reports.
+UPLOAD_CHUNK = 64 * 1024
 MergeStrategy = Literal["append", "core", "remove"]
 
 _log = logging.getLogger(__name__)
@@ -244,13 +247,23 @@ class SakariClient(ApiSession):
         filename: str = "file",
         content_type: str = "application/octet-stream",
         multipart: bool = False,
+        progress: Callable[[int, int], None] | None = None,
     ) -> SharedFile:
-        """Host a file with Sakari and get a short link (for MMS media or inline in a text)."""
+        """Host a file with Sakari and get a short link (for MMS media or inline in a text).
+
+        `progress(sent, total)` is called as the bytes are handed to the connection (from 0 again
+        if the request is made again after a token renewal); it must not raise."""
         url = f"{self.api_url}/v1/tools/sharefile"
         if multipart:
-            return await self._one(SharedFile, "POST", url, files={"media": (filename, data, content_type)})
+            media = data if progress is None else _ReportingFile(data, progress)
+            return await self._one(SharedFile, "POST", url, files={"media": (filename, media, content_type)})
+        body = data if progress is None else _ReportingChunks(data, progress)
         return await self._one(
-            SharedFile, "POST", url, content=data, headers={"Content-Type": "application/octet-stream"}
+            SharedFile,
+            "POST",
+            url,
+            content=body,
+            headers={"Content-Type": "application/octet-stream", "Content-Length": str(len(data))},
         )
 
     # --- webhooks ---------------------------------------------------------------------------
@@ -345,6 +358,39 @@ class SakariClient(ApiSession):
 
     def iter_webhooks(self, **filters: Any) -> AsyncIterator[Webhook]:
         return self.paginate(self.fetch_all_webhooks, **filters)
+
+
+class _ReportingFile(io.BytesIO):
+    """An upload's bytes as the file httpx's multipart encoder reads (it knows the length from
+    seek/tell, and rewinds it for a second attempt), saying how far each read got."""
+
+    def __init__(self, data: bytes, progress: Callable[[int, int], None]) -> None:
+        super().__init__(data)
+        self._total = len(data)
+        self._progress = progress
+        self._reported = -1
+
+    def read(self, size: int | None = -1) -> bytes:
+        chunk = super().read(size)
+        if self.tell() != self._reported:
+            self._reported = self.tell()
+            self._progress(self._reported, self._total)
+        return chunk
+
+
+class _ReportingChunks:
+    """A raw upload body in chunks, saying how far each got; iterable again for a second attempt."""
+
+    def __init__(self, data: bytes, progress: Callable[[int, int], None]) -> None:
+        self._data = data
+        self._progress = progress
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:  # only async: httpx takes an iterable as a sync body
+        total = len(self._data)
+        self._progress(0, total)
+        for start in range(0, total, UPLOAD_CHUNK):
+            yield self._data[start : start + UPLOAD_CHUNK]
+            self._progress(min(start + UPLOAD_CHUNK, total), total)
 
 
 __all__ = ["SakariClient", "SakariError", "DEFAULT_API_URL", "DEFAULT_TOKEN_URL"]

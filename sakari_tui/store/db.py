@@ -172,6 +172,18 @@ MIGRATIONS: list[list[str]] = [
         """CREATE INDEX conversations_listing ON conversations(
             last_at DESC, id DESC, closed, unread_count, contact_id, sender_number)""",
     ],
+    # 12: MMS (store/outbox_media.py): a reply's attachment, staged as a copy beside the store
+    # (`media_path`), its name, type and size as attached, and the link Sakari hosts it on once
+    # uploaded (`media_url`) with the link's expiry in the server's time (Unix seconds), kept before
+    # the send so a send resumed after a crash is looked for by that link and never uploaded twice.
+    [
+        "ALTER TABLE outbox ADD COLUMN media_path TEXT",
+        "ALTER TABLE outbox ADD COLUMN media_name TEXT",
+        "ALTER TABLE outbox ADD COLUMN media_type TEXT",
+        "ALTER TABLE outbox ADD COLUMN media_size INTEGER",
+        "ALTER TABLE outbox ADD COLUMN media_url TEXT",
+        "ALTER TABLE outbox ADD COLUMN media_expires REAL",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -16,6 +16,10 @@ States:
 
 A row is a reply in a conversation, or (`target` set) the first text to a number, whose
 `conversation_id` is then a local placeholder until Sakari says which conversation it opened.
+
+A row with an attachment (MMS) holds a staged copy of the file (store/outbox_media.py), made
+before the row is written and removed with the row (sent, discarded, back into the draft), and,
+once uploaded, the link Sakari hosts it on (`media_url`, committed before the send).
 """
 
 from __future__ import annotations
@@ -28,7 +32,10 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
+from pathlib import Path
 from typing import Any
+
+from .outbox_media import LocalFile, StagedFiles, files_folder
 
 NEW_CONVERSATION_PREFIX = "new:"
 """Placeholder conversation ids (`new:+14155550100`) of first texts Sakari has not confirmed yet."""
@@ -121,6 +128,22 @@ class OutboxEntry:
     """A scheduled reply's send time (wall clock, Unix seconds); None: send now."""
     schedule: Schedule | None = None
     """What a scheduled reply is checked against at its time; None for a reply sent at once."""
+    media_path: str | None = None
+    """The attachment's staged copy (what is uploaded); None: a plain SMS."""
+    media_name: str | None = None
+    """The attachment's file name as attached (sanitised, one line)."""
+    media_type: str | None = None
+    """Its MIME type, guessed from the name when attached."""
+    media_size: int | None = None
+    """Its size in bytes (of the staged copy)."""
+    media_url: str | None = None
+    """The link Sakari hosts it on, once uploaded (untrusted text: sanitise before showing it)."""
+    media_expires: float | None = None
+    """When that link stops working, in the server's time (Unix seconds); None: not said."""
+
+    @property
+    def is_mms(self) -> bool:
+        return self.media_path is not None or self.media_url is not None
 
 
 def _entry(row: sqlite3.Row) -> OutboxEntry:
@@ -142,12 +165,23 @@ def _entry(row: sqlite3.Row) -> OutboxEntry:
         checks=row["checks"],
         send_at=row["send_at"],
         schedule=Schedule.from_json(row["schedule"]),
+        media_path=row["media_path"],
+        media_name=row["media_name"],
+        media_type=row["media_type"],
+        media_size=row["media_size"],
+        media_url=row["media_url"],
+        media_expires=row["media_expires"],
     )
 
 
 class Outbox:
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: sqlite3.Connection, files: Path | None = None) -> None:
         self.db = connection
+        self.files = StagedFiles(files or files_folder(connection))
+        # Rows being delivered in this process, whichever Delivery over this store took them: two
+        # engines sharing one store never send (or upload) the same row at once. (Two processes
+        # are kept apart by the store's lock.)
+        self.delivering: set[str] = set()
         # Unique across restarts and processes sharing the store: time, pid and a counter.
         self._ids = itertools.count(1)
         self._prefix = f"out-{int(time.time() * 1000):x}-{os.getpid():x}"
@@ -164,11 +198,21 @@ class Outbox:
         context: dict[str, str] | None = None,
         send_at: float | None = None,
         schedule: Schedule | None = None,
+        media: LocalFile | None = None,
     ) -> OutboxEntry:
         """Record a reply (committed before any request is made); its draft goes in the same commit.
-        With `send_at` it is scheduled: it waits, on disk, until then."""
+        With `send_at` it is scheduled: it waits, on disk, until then.
+
+        With `media`, the file is first copied into the outbox folder (ValueError when it cannot be
+        read, `StagingFailed`, a StoreWriteError, when the copy cannot be written): nothing is
+        recorded and the draft stays unless both the copy and the row are kept."""
+        local_id = f"{self._prefix}-{next(self._ids)}"
+        staged: Path | None = None
+        size: int | None = None
+        if media is not None:
+            staged, size = self.files.stage(local_id, media)
         entry = OutboxEntry(
-            local_id=f"{self._prefix}-{next(self._ids)}",
+            local_id=local_id,
             conversation_id=conversation_id,
             contact_id=contact_id,
             text=text,
@@ -179,7 +223,20 @@ class Outbox:
             context=context or {},
             send_at=send_at,
             schedule=schedule,
+            media_path=str(staged) if staged else None,
+            media_name=media.name if media else None,
+            media_type=media.content_type if media else None,
+            media_size=size,
         )
+        try:
+            self._insert(entry)
+        except BaseException:
+            self.files.remove(staged)
+            raise
+        return entry
+
+    def _insert(self, entry: OutboxEntry) -> None:
+        conversation_id = entry.conversation_id
         with self.db:
             self.db.execute("BEGIN")
             # The reply replaces the draft (whatever version of it was saved last) in one transaction:
@@ -187,23 +244,46 @@ class Outbox:
             self.db.execute("DELETE FROM drafts WHERE conversation_id = ?", (conversation_id,))
             self.db.execute(
                 """INSERT INTO outbox (local_id, conversation_id, contact_id, text, state, created_at, exclude_ids,
-                                       target, context, send_at, schedule)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                       target, context, send_at, schedule,
+                                       media_path, media_name, media_type, media_size)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     entry.local_id,
                     conversation_id,
-                    contact_id,
-                    text,
+                    entry.contact_id,
+                    entry.text,
                     entry.state.value,
                     entry.created_at.timestamp(),
-                    json.dumps(list(exclude_ids)),
-                    json.dumps(target) if target else None,
+                    json.dumps(list(entry.exclude_ids)),
+                    json.dumps(entry.target) if entry.target else None,
                     json.dumps(entry.context),
-                    send_at,
-                    schedule.to_json() if schedule else None,
+                    entry.send_at,
+                    entry.schedule.to_json() if entry.schedule else None,
+                    entry.media_path,
+                    entry.media_name,
+                    entry.media_type,
+                    entry.media_size,
                 ),
             )
-        return entry
+
+    def set_media_link(self, entry: OutboxEntry, url: str, expires: float | None) -> None:
+        """The attachment is hosted at `url` (until `expires`, server time): committed on its own,
+        before the send, so a send resumed after a crash uses (and is looked for by) this link."""
+        with self.db:
+            self.db.execute(
+                "UPDATE outbox SET media_url = ?, media_expires = ? WHERE local_id = ?", (url, expires, entry.local_id)
+            )
+        entry.media_url, entry.media_expires = url, expires
+
+    def sweep_files(self) -> list[Path]:
+        """Remove staged copies no row names (left by a crash); only the store's owner may call
+        this, when no reply is being queued (a copy is made just before its row is written)."""
+        keep = {row[0] for row in self.db.execute("SELECT media_path FROM outbox WHERE media_path IS NOT NULL")}
+        return self.files.sweep(keep)
+
+    def _staged_path(self, local_id: str) -> str | None:
+        row = self.db.execute("SELECT media_path FROM outbox WHERE local_id = ?", (local_id,)).fetchone()
+        return row[0] if row else None
 
     def update(self, entry: OutboxEntry) -> None:
         with self.db:
@@ -230,6 +310,7 @@ class Outbox:
         Every other row is told (whatever its text: a placeholder-filled text can match another),
         in the same transaction, so a crash cannot leave the message claimable by a second row.
         """
+        staged = self._staged_path(local_id)
         with self.db:
             self.db.execute("BEGIN")
             self.db.execute("DELETE FROM outbox WHERE local_id = ?", (local_id,))
@@ -246,6 +327,7 @@ class Outbox:
                             "UPDATE outbox SET exclude_ids = ? WHERE local_id = ?",
                             (json.dumps([*excluded, message_id]), row["local_id"]),
                         )
+        self.files.remove(staged)  # after the commit: a crash between the two leaves a copy to sweep
 
     def back_to_draft(self, local_id: str, base: str | None = None) -> OutboxEntry | None:
         """A scheduled reply that will not go: drop the row and put its text back into the
@@ -272,6 +354,8 @@ class Outbox:
                        updated_at = excluded.updated_at, base = COALESCE(excluded.base, drafts.base)""",
                 (entry.conversation_id, text, time.time(), base),
             )
+        # The draft holds text only: the attachment goes with the row (the caller says so).
+        self.files.remove(entry.media_path)
         return entry
 
     def release(self, entry: OutboxEntry) -> bool:
@@ -297,8 +381,10 @@ class Outbox:
         return [row["local_id"] for row in rows]
 
     def remove(self, local_id: str) -> None:
+        staged = self._staged_path(local_id)
         with self.db:
             self.db.execute("DELETE FROM outbox WHERE local_id = ?", (local_id,))
+        self.files.remove(staged)
 
     def get(self, local_id: str) -> OutboxEntry | None:
         row = self.db.execute("SELECT * FROM outbox WHERE local_id = ?", (local_id,)).fetchone()

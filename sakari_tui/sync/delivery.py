@@ -7,46 +7,38 @@ never repeated by itself: it is looked for among the recipient's messages at wid
 asked before it goes again. Only a failure that certainly happened before the request left
 (a refused connection, a 429) is retried by itself.
 
-Finding our text without trusting this machine's clock: each row keeps a lower bound in the
-server's own time (`not_before`, from the `Date` headers of its answers, or else the newest
-cached message), and the ids of look-alike messages that were there before it (`exclude_ids`).
-A text with placeholders is matched as Sakari renders it (`templates.sent_text_matches`).
+How a send is found on the server is reconcile.py's part. An MMS first has its attachment
+hosted with Sakari (uploads.py), the link committed to the row before the send; an upload is
+harmless to repeat, so any failure of it waits and tries again, except Sakari's refusal of the
+file, which fails the row.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
 
 from ..api import (
     ApiUnavailable,
     BadResponse,
     ContactIdentifiers,
-    ContactRequest,
-    Conversation,
     Message,
     Mobile,
     RateLimited,
     SakariClient,
     SakariError,
 )
-from ..api.models import SendMessagesRequest, Updated
 from ..sms.templates import contact_context, same_sent_text
 from ..store import OutboxEntry, SendState, Store
 from ..store.outbox import NEW_CONVERSATION_PREFIX, Schedule, is_placeholder, placeholder_id
+from ..store.outbox_media import LocalFile
 from .backoff import backoff_delay
-from .events import ConversationMoved, ConversationsChanged, Event, SendStateChanged, ThreadChanged
+from .events import ConversationsChanged, Event, SendStateChanged, ThreadChanged
+from .first_texts import ensure_placeholder, first_text_request, replace_placeholder
+from .reconcile import LOOK_AGAIN_S, RECONCILE_AT_S, duration, find_match, recent_messages, send_time_bound
+from .uploads import StagedCopyGone, Uploader, needs_upload
 
-# When to look for a send of unknown fate, in seconds after the unclear outcome: at once, then
-# at widening gaps over half an hour (Sakari may commit long after our request timed out).
-RECONCILE_AT_S: tuple[float, ...] = (0.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1200.0, 1800.0)
-# A looked-for message may carry a server time this much before our estimate of the send:
-# Date headers have one-second resolution and a server farm's clocks differ a little.
-MATCH_MARGIN_S = 60.0
-RECONCILE_PAGE = 50
-# A failed look (the API unreachable) is tried again this soon; it does not count as a look.
-LOOK_AGAIN_S = 15.0
+__all__ = ["Delivery", "RECONCILE_AT_S"]
 
 
 class Delivery:
@@ -68,18 +60,28 @@ class Delivery:
         self.clock = clock
         self.rng = rng
         self.reconcile_at = tuple(reconcile_at)
-        self._delivering: set[str] = set()
+        # Shared by every Delivery over this store (see Outbox.delivering).
+        self._delivering: set[str] = store.outbox.delivering
+        self.uploads = Uploader(client, store, emit)
         # The API's refusal of a row that failed in this process, for callers that want the error itself.
         self.refusals: dict[str, SakariError] = {}
 
     # --- queueing ----------------------------------------------------------------------------
 
     def queue_reply(
-        self, conversation_id: str, text: str, *, send_at: float | None = None, schedule: Schedule | None = None
+        self,
+        conversation_id: str,
+        text: str,
+        media: LocalFile | None = None,
+        *,
+        send_at: float | None = None,
+        schedule: Schedule | None = None,
     ) -> OutboxEntry:
         """Record a reply (on disk, before any request); `deliver()` then sends it. With `send_at`
-        it is scheduled instead (see scheduled.py): `deliver()` leaves it alone until released."""
-        later = {"send_at": send_at, "schedule": schedule}
+        it is scheduled instead (see scheduled.py): `deliver()` leaves it alone until released.
+        With `media`, an MMS: the file is copied into the outbox first (ValueError when it cannot
+        be read, a StoreWriteError when it cannot be copied; nothing is queued then)."""
+        later = {"send_at": send_at, "schedule": schedule, "media": media}
         if is_placeholder(conversation_id):
             # Sakari has not said which conversation the first text opened: this one goes to the number too.
             first = next((e for e in self.store.outbox.for_conversation(conversation_id) if e.target), None)
@@ -109,9 +111,10 @@ class Delivery:
         last_name: str | None = None,
         country: str | None = None,
         group_id: str | None = None,
+        media: LocalFile | None = None,
     ) -> OutboxEntry:
         """Record the first text to a number under a placeholder conversation that the list and
-        the thread show until Sakari says which conversation it opened.
+        the thread show until Sakari says which conversation it opened (`media`: as `queue_reply`).
 
         `group_id` (the sender's Group, from `[[senders]]`) is kept in the row's target: a send
         resumed after a crash starts from the same number."""
@@ -124,8 +127,8 @@ class Delivery:
         }
         target = {key: value for key, value in target.items() if value}
         contact = ContactIdentifiers(first_name=first_name, last_name=last_name, mobile=Mobile(number=number))
-        entry = self._add(placeholder_id(number), None, text, target=target, contact=contact)
-        self._ensure_placeholder(entry)
+        entry = self._add(placeholder_id(number), None, text, target=target, contact=contact, media=media)
+        ensure_placeholder(self.store, self.emit, entry)
         return entry
 
     def _add(
@@ -138,6 +141,7 @@ class Delivery:
         contact=None,
         send_at: float | None = None,
         schedule: Schedule | None = None,
+        media: LocalFile | None = None,
     ) -> OutboxEntry:
         context = contact_context(contact)
         existing = tuple(
@@ -154,27 +158,10 @@ class Delivery:
             context=context,
             send_at=send_at,
             schedule=schedule,
+            media=media,
         )
         self._emit_state(entry)
         return entry
-
-    def _ensure_placeholder(self, entry: OutboxEntry) -> None:
-        if not entry.target or self.store.inbox.conversation(entry.conversation_id) is not None:
-            return
-        target = entry.target
-        placeholder = Conversation(
-            id=entry.conversation_id,
-            contact=ContactIdentifiers(
-                first_name=target.get("firstName"),
-                last_name=target.get("lastName"),
-                mobile=Mobile(number=target["number"], country=target.get("country")),
-            ),
-            updated=Updated(at=entry.created_at),
-            last_message=Message(message=entry.text, outgoing=True, created=Updated(at=entry.created_at)),
-        )
-        result = self.store.inbox.merge_conversations([placeholder])
-        self.store.inbox.mark_read(entry.conversation_id)
-        self.emit(ConversationsChanged(result.changed, ()))
 
     # --- sending -----------------------------------------------------------------------------
 
@@ -193,19 +180,55 @@ class Delivery:
                 return await self._reconcile(entry)
             if resend:
                 entry.ambiguous_since, entry.checks = None, 0
+            if not await self._ensure_link(entry):
+                return None
             return await self._send(entry)
         finally:
             self._delivering.discard(local_id)
+
+    async def _ensure_link(self, entry: OutboxEntry) -> bool:
+        """An MMS row's attachment hosted on a link that lasts (uploaded now if needed); False
+        when the row waits or failed instead (saved so). The row stays queued while uploading."""
+        if not needs_upload(entry, self.client.server_time()):
+            return True
+        if entry.state is not SendState.QUEUED or entry.error:
+            entry.state, entry.error = SendState.QUEUED, None
+            self._save(entry)
+        try:
+            await self.uploads.upload(entry)
+        except StagedCopyGone as gone:
+            entry.state, entry.error = SendState.FAILED, str(gone)
+            self._save(entry)
+            return False
+        except RateLimited as error:
+            entry.attempts += 1
+            self._retry_later(entry, error.message, at_least=error.retry_after or 0.0)
+            return False
+        except (ApiUnavailable, BadResponse) as error:  # nothing was sent: upload again later
+            entry.attempts += 1
+            self._retry_later(entry, error.message)
+            return False
+        except SakariError as error:  # the file refused (too big, a type Sakari does not take)
+            self.refusals[entry.local_id] = error
+            entry.state, entry.error = SendState.FAILED, str(error)
+            self._save(entry)
+            return False
+        return True
 
     async def _send(self, entry: OutboxEntry) -> Message | None:
         entry.state, entry.error = SendState.SENDING, None
         entry.attempts += 1
         if entry.not_before is None:
-            entry.not_before = self._send_time_bound(entry)
+            entry.not_before = send_time_bound(self.client, self.store, entry)
         self._save(entry)  # on disk before the request: a crash now leaves a row to look for
         try:
             if entry.target:
-                result = await self.client.send_message(request=_first_text_request(entry.text, entry.target))
+                request = first_text_request(entry.text, entry.target, entry.media_url)
+                result = await self.client.send_message(request=request)
+            elif entry.media_url:
+                result = await self.client.send_message(
+                    template=entry.text, conversations=[entry.conversation_id], media_urls=[entry.media_url]
+                )
             else:
                 result = await self.client.send_message(template=entry.text, conversations=[entry.conversation_id])
         except ApiUnavailable as error:
@@ -231,17 +254,6 @@ class Delivery:
             # A 2xx without the message (an empty or odd body): as unclear as a lost answer.
             return await self._unclear(entry, "The Sakari API answered without saying what it sent.")
         return await self._adopt(entry, sent)
-
-    def _send_time_bound(self, entry: OutboxEntry) -> float | None:
-        """Server time before which the message cannot have been created (None: no bound)."""
-        server_now = self.client.server_time()
-        if server_now is not None:
-            return server_now - MATCH_MARGIN_S
-        # No Date header seen yet: the newest message cached from the server is older than ours.
-        newest = self.store.inbox.thread(entry.conversation_id, limit=1)
-        if newest and newest[-1].created_at is not None:
-            return newest[-1].created_at.timestamp() - MATCH_MARGIN_S
-        return None
 
     def _retry_later(self, entry: OutboxEntry, reason: str, *, at_least: float = 0.0) -> None:
         entry.state = SendState.QUEUED
@@ -273,20 +285,20 @@ class Delivery:
     async def _reconcile(self, entry: OutboxEntry) -> Message | None:
         self._start_looking(entry)
         try:
-            messages = await self._recent_messages(entry)
+            messages = await recent_messages(self.client, entry)
         except SakariError as error:
             entry.error = f"Unknown whether it was sent: cannot check ({error.message}) Checking again shortly."
             if not self.gave_up(entry):
                 entry.next_attempt = self.clock() + LOOK_AGAIN_S
             self._save(entry)
             return None
-        match = self._find_match(entry, messages)
+        match = find_match(entry, messages)
         if match is not None:
             return await self._adopt(entry, match)
         entry.checks = min(entry.checks + 1, len(self.reconcile_at))
         if self.gave_up(entry):
             entry.error = (
-                f"Not found on Sakari after {_duration(self.reconcile_at[-1])} of looking; it may not "
+                f"Not found on Sakari after {duration(self.reconcile_at[-1])} of looking; it may not "
                 "have been sent. Check the conversation before sending it again."
             )
         else:
@@ -294,36 +306,6 @@ class Delivery:
             entry.next_attempt = max(self.clock(), entry.ambiguous_since + self.reconcile_at[entry.checks])
         self._save(entry)
         return None
-
-    async def _recent_messages(self, entry: OutboxEntry) -> list[Message]:
-        if entry.contact_id:
-            page = await self.client.fetch_all_messages(contact_id=entry.contact_id, limit=RECONCILE_PAGE)
-            return page.items
-        if entry.target:
-            # A first text: Sakari made (or reused) a contact for the number; its messages hold ours.
-            number = entry.target["number"]
-            contacts = await self.client.fetch_all_contacts(mobile=number, limit=10)
-            messages: list[Message] = []
-            for contact in contacts.items:
-                if contact.id and contact.mobile and _digits(contact.mobile.number) == _digits(number):
-                    page = await self.client.fetch_all_messages(contact_id=contact.id, limit=RECONCILE_PAGE)
-                    messages += page.items
-            return messages
-        page = await self.client.fetch_all_messages(conversation_id=entry.conversation_id, limit=RECONCILE_PAGE)
-        return page.items
-
-    def _find_match(self, entry: OutboxEntry, messages: list[Message]) -> Message | None:
-        candidates = [
-            m
-            for m in messages
-            if m.outgoing
-            and m.id
-            and m.id not in entry.exclude_ids
-            and same_sent_text(entry.text, m.message, m.template, entry.context)
-            and (entry.not_before is None or m.created_at is None or m.created_at.timestamp() >= entry.not_before)
-        ]
-        candidates.sort(key=lambda m: (m.created_at is None, m.created_at or datetime.min.replace(tzinfo=timezone.utc)))
-        return candidates[0] if candidates else None
 
     async def _adopt(self, entry: OutboxEntry, message: Message) -> Message:
         """Sakari has the text: cache the message, let no other row claim it, drop the row."""
@@ -333,41 +315,28 @@ class Delivery:
         self._emit_state(entry, SendState.SENT)
         if is_placeholder(entry.conversation_id) and conversation_id != entry.conversation_id:
             contact_id = message.contact.id if message.contact else None
-            await self._replace_placeholder(entry.conversation_id, conversation_id, contact_id)
+            await replace_placeholder(
+                self.client, self.store, self.emit, entry.conversation_id, conversation_id, contact_id
+            )
         self.emit(ThreadChanged(conversation_id))
         if conversation_id != entry.conversation_id:
             self.emit(ThreadChanged(entry.conversation_id))
         return message
 
-    async def _replace_placeholder(self, placeholder: str, conversation_id: str, contact_id: str | None) -> None:
-        """The first text opened `conversation_id`: what waited under the placeholder moves there."""
-        self.store.outbox.move_conversation(placeholder, conversation_id, contact_id)
-        draft = self.store.drafts.get(placeholder)
-        if draft and not self.store.drafts.get(conversation_id):
-            self.store.drafts.save(conversation_id, draft)
-        self.store.drafts.clear(placeholder)
-        try:
-            conversation = await self.client.fetch_conversation(conversation_id)
-        except SakariError:
-            conversation = None  # the next poll brings it
-        if conversation is not None:
-            self.store.inbox.merge_conversations([conversation])
-        self.store.inbox.forget_conversation(placeholder)
-        self.emit(ConversationsChanged((placeholder, conversation_id), ()))
-        self.emit(ConversationMoved(placeholder, conversation_id))
-
     # --- housekeeping ------------------------------------------------------------------------
 
     def resume_outbox(self) -> None:
         """At start-up (this process owns the store): a row found 'sending' belonged to a process
-        that stopped mid-send, so it is looked for like any unclear send."""
+        that stopped mid-send, so it is looked for like any unclear send. Attachments copied for
+        rows that were never written (a crash in between) are removed."""
+        self.store.outbox.sweep_files()
         for entry in self.store.outbox.all():
             if entry.state is SendState.SENDING:
                 self._start_looking(entry, "The app stopped while sending this; checking whether it reached Sakari…")
                 entry.next_attempt = 0.0
                 self._save(entry)
             if entry.target:
-                self._ensure_placeholder(entry)
+                ensure_placeholder(self.store, self.emit, entry)
 
     async def retry_due(self) -> int:
         """Send queued rows and look for unclear ones whose time has come; returns how many ran."""
@@ -413,31 +382,3 @@ class Delivery:
     def _save(self, entry: OutboxEntry) -> None:
         self.store.outbox.update(entry)
         self._emit_state(entry)
-
-
-def _first_text_request(text: str, target: dict) -> SendMessagesRequest:
-    """The body of a new conversation's first text; with a Group id, from that Group's number
-    (`phoneNumberFilter`), else from the number Sakari picks."""
-    group_id = target.get("groupId")
-    return SendMessagesRequest(
-        template=text,
-        contacts=[
-            ContactRequest(
-                mobile={"number": target["number"], "country": target.get("country")},
-                first_name=target.get("firstName"),
-                last_name=target.get("lastName"),
-            )
-        ],
-        phone_number_filter={"group": {"id": group_id}} if group_id else None,
-        type="SMS",
-    )
-
-
-def _duration(seconds: float) -> str:
-    if seconds >= 120:
-        return f"{round(seconds / 60)} minutes"
-    return f"{round(seconds)} seconds"
-
-
-def _digits(number: str | None) -> str:
-    return "".join(ch for ch in number or "" if ch.isdigit())

@@ -28,6 +28,7 @@ from ..sms.authors import Author
 from ..sms.collision import CollisionCheck, DraftBase
 from ..store import MergeResult, OutboxEntry, SendState, Store
 from ..store.outbox import is_placeholder
+from ..store.outbox_media import LocalFile
 from .collisions import CollisionGuard
 from .contact_writes import ContactChanges, ContactWrite, ContactWriter
 from .delivery import RECONCILE_AT_S, Delivery
@@ -235,9 +236,11 @@ class InboxEngine:
 
     # --- sending (see delivery.py) -----------------------------------------------------------
 
-    def queue_reply(self, conversation_id: str, text: str) -> OutboxEntry:
-        """Record a reply in the outbox (on disk, before any request); `deliver()` then sends it."""
-        return self.delivery.queue_reply(conversation_id, text)
+    def queue_reply(self, conversation_id: str, text: str, media: LocalFile | None = None) -> OutboxEntry:
+        """Record a reply in the outbox (on disk, before any request); `deliver()` then sends it.
+        With `media` (`store.outbox_media.local_file`), an MMS; the file is copied first (ValueError
+        when it cannot be read, StoreError when it cannot be copied: nothing is queued then)."""
+        return self.delivery.queue_reply(conversation_id, text, media)
 
     def queue_new_conversation(
         self,
@@ -248,12 +251,14 @@ class InboxEngine:
         last_name: str | None = None,
         country: str | None = None,
         group_id: str | None = None,
+        media: LocalFile | None = None,
     ) -> OutboxEntry:
         """Record the first text to a number (E.164); its thread shows under a placeholder
         conversation until Sakari says which conversation it opened (`ConversationMoved`).
-        With `group_id`, it goes from that Group's number (`phoneNumberFilter`)."""
+        With `group_id`, it goes from that Group's number (`phoneNumberFilter`); `media` as in
+        `queue_reply`."""
         return self.delivery.queue_new_conversation(
-            number, text, first_name=first_name, last_name=last_name, country=country, group_id=group_id
+            number, text, first_name=first_name, last_name=last_name, country=country, group_id=group_id, media=media
         )
 
     async def deliver(self, local_id: str, *, resend: bool = False) -> Message | None:
@@ -274,12 +279,20 @@ class InboxEngine:
         window: tuple[str, str] | None,
         keep_on_reply: bool = False,
         collision_guard: bool = True,
+        media: LocalFile | None = None,
     ) -> OutboxEntry:
         """Record a reply that goes at `send_at` (wall clock, Unix seconds), checked again then
         (opt-out, the customer writing first unless `keep_on_reply`, the sending `window` when
-        given, the collision guard); its draft is dropped in the same commit (see scheduled.py)."""
+        given, the collision guard); its draft is dropped in the same commit (see scheduled.py).
+        `media` as in `queue_reply` (uploaded when it is released, not now)."""
         return self.later.schedule(
-            conversation_id, text, send_at, window=window, keep_on_reply=keep_on_reply, collision_guard=collision_guard
+            conversation_id,
+            text,
+            send_at,
+            window=window,
+            keep_on_reply=keep_on_reply,
+            collision_guard=collision_guard,
+            media=media,
         )
 
     def cancel_scheduled(self, local_id: str) -> OutboxEntry | None:

@@ -36,6 +36,22 @@ class SendStateChanged:
 
 
 @dataclass(frozen=True)
+class UploadProgress:
+    """An MMS reply's attachment is being uploaded: `sent` of `total` bytes handed over so far
+    (at most about ten a second, the last with `sent == total`). The row stays queued meanwhile;
+    its link and expiry are in the row (`OutboxEntry.media_url`, `media_expires`) once it is done."""
+
+    conversation_id: str
+    local_id: str
+    sent: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.total <= 0 else min(100, self.sent * 100 // self.total)
+
+
+@dataclass(frozen=True)
 class ConversationMarked:
     """Something only this machine keeps about a conversation changed: its read mark, its
     draft (begun or emptied) or its mute. The row shows it; nothing went to Sakari."""
@@ -64,5 +80,11 @@ class SyncStatusChanged:
 
 
 Event = (
-    ConversationsChanged | ThreadChanged | SendStateChanged | SyncStatusChanged | ConversationMoved | ConversationMarked
+    ConversationsChanged
+    | ThreadChanged
+    | SendStateChanged
+    | SyncStatusChanged
+    | ConversationMoved
+    | ConversationMarked
+    | UploadProgress
 )

@@ -30,6 +30,7 @@ from ..sms.collision import DraftBase
 from ..sms.quiet_hours import check_zones, next_send_time_for, recipient_time_zones
 from ..store import OutboxEntry, SendState, Store
 from ..store.outbox import Schedule, is_placeholder
+from ..store.outbox_media import LocalFile
 from .collisions import CollisionGuard
 from .delivery import Delivery
 from .events import ConversationMarked, Event, SendStateChanged, ThreadChanged
@@ -37,6 +38,10 @@ from .events import ConversationMarked, Event, SendStateChanged, ThreadChanged
 CUSTOMER_WROTE = "The customer wrote before your scheduled reply went; it is back in the draft."
 OPTED_OUT = "The contact opted out after this reply was scheduled; texts to them are refused."
 NO_COMMON_WINDOW = "No time is inside the sending window in every time zone of this number; send it yourself."
+
+
+def dropped(name: str) -> str:
+    return f"Attach {name} again to send it."
 
 
 def colleague_wrote(who: str) -> str:
@@ -70,10 +75,12 @@ class ScheduledReplies:
         window: tuple[str, str] | None,
         keep_on_reply: bool = False,
         collision_guard: bool = True,
+        media: LocalFile | None = None,
     ) -> OutboxEntry:
         """Record a reply that goes at `send_at` (wall clock), its draft dropped in the same commit.
 
-        `window`: the sending window re-checked at that time (None: not checked)."""
+        `window`: the sending window re-checked at that time (None: not checked). `media`: an MMS,
+        its file copied into the outbox now and uploaded when it is released."""
         base = DraftBase.of(self._known_messages(conversation_id))
         schedule = Schedule(
             scheduled_at=self.clock(),
@@ -82,7 +89,7 @@ class ScheduledReplies:
             keep_on_reply=keep_on_reply,
             collision_guard=collision_guard,
         )
-        entry = self.delivery.queue_reply(conversation_id, text, send_at=send_at, schedule=schedule)
+        entry = self.delivery.queue_reply(conversation_id, text, media, send_at=send_at, schedule=schedule)
         self.emit(ConversationMarked(conversation_id))
         return entry
 
@@ -99,6 +106,10 @@ class ScheduledReplies:
         taken = self.store.outbox.back_to_draft(local_id, base)
         if taken is None:
             return None
+        if taken.media_name:  # the draft keeps text only: its attachment went with the row
+            reason = (
+                f"{reason or 'Scheduled reply cancelled; its text is back in the draft.'} {dropped(taken.media_name)}"
+            )
         self.emit(SendStateChanged(taken.conversation_id, taken.local_id, SendState.CANCELLED, reason))
         self.emit(ThreadChanged(taken.conversation_id))
         self.emit(ConversationMarked(taken.conversation_id))
