@@ -7,16 +7,21 @@ so the same code produces the same screen on every machine.
 from __future__ import annotations
 
 import asyncio
+import tempfile
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 from sakari_tui.api import Message
+from sakari_tui.api.models import MediaItem
 from sakari_tui.cli.inbox import demo_senders
 from sakari_tui.config import SakariSection, Settings
 from sakari_tui.simulator.clock import ManualClock
+from sakari_tui.simulator.files import tiny_png
 from sakari_tui.simulator.server import SimulatorServer
 from sakari_tui.store import Store
+from sakari_tui.store.outbox_media import LocalFile, local_file
 from sakari_tui.sync import InboxEngine, SendState
 from sakari_tui.ui.app import SakariApp, make_app
 from sakari_tui.ui.clock import FrozenClock
@@ -149,6 +154,80 @@ async def prepare_thread(pilot) -> None:
     app.inbox.compose_box.set_text("Thanks {{ firstName }}! Pay at the desk – cash or card…")
     app.inbox.thread_pane.save_draft_now()  # now, not after the typing pause: the ✎draft marker must not depend on timing
     app.inbox.thread_pane.show_thread()
+    await _settle(pilot)
+
+
+def _mms(conversation_id: str, n: int, minutes_ago: float, text: str, status: str, media: list[dict], *, by=None):
+    message = _message(conversation_id, n, minutes_ago, text, status, by=by)
+    return message.model_copy(update={"media": [MediaItem.model_validate(item) for item in media], "type": "MMS"})
+
+
+async def prepare_attachments(pilot) -> None:
+    """A thread with attachments: a customer's photo (selected), a reply with a map, a hostile
+    attachment (a path-traversal name on a file: link, a javascript: link), and a reply with a
+    file still uploading; the compose box has a file attached."""
+    await prepare_inbox(pilot)
+    app: SakariApp = pilot.app
+    conversation_id = scene_conversation(app)
+    photo = {
+        "url": "https://media.example.com/m/5f2a/damaged-box.png",
+        "type": "image/png",
+        "filename": "damaged-box.png",
+    }
+    store_map = {
+        "url": "https://media.example.com/m/77c1/store-map.png",
+        "type": "image/png",
+        "filename": "store-map.png",
+    }
+    hostile = [
+        {"url": "file:///etc/passwd", "filename": "../../.bashrc\n\x1b[31mrm -rf ~", "type": "text/plain"},
+        {"url": "javascript:alert(document.cookie)", "name": "invoice.pdf", "type": "application/pdf"},
+    ]
+    app.store.inbox.merge_messages(
+        conversation_id,
+        [
+            _mms(conversation_id, 1, 40, "This is how the box arrived 😞", "received", [photo]),
+            _mms(conversation_id, 2, 35, "So sorry! Here's where to drop it off:", "delivered", [store_map], by=JORDAN),
+            _mms(conversation_id, 3, 20, "see attached", "received", hostile),
+        ],
+    )
+    app.inbox.open_conversation(conversation_id)
+    await _settle(pilot)
+    folder = Path(tempfile.mkdtemp(prefix="sakari-scene-"))
+    (folder / "return-label.png").write_bytes(tiny_png(120, 80, (250, 250, 250)) + b"\0" * 40_000)
+    label = app.store.outbox.add(
+        conversation_id,
+        None,
+        "Your return label:",
+        (),
+        created_at=FIXED_NOW,
+        media=local_file(folder / "return-label.png"),
+    )
+    app.inbox.thread_pane.uploads[label.local_id] = (21_000, label.media_size or 0)
+    app.inbox.compose_box.set_text("And the receipt")
+    app.inbox.compose_box.attachment = LocalFile(Path("receipt.png"), "receipt.png", "image/png", 182_400)
+    app.inbox.thread_pane.save_draft_now()
+    app.inbox.thread_pane.show_thread()
+    app.inbox.thread_pane.thread_log.select("scene-1")
+    app.inbox.thread_pane.thread_log.focus()
+    await _settle(pilot)
+
+
+async def prepare_preview(pilot) -> None:
+    """`p` on the demo customer's photo: the picture in the preview modal, in half blocks."""
+    await prepare_inbox(pilot)
+    app: SakariApp = pilot.app
+    [conversation_id] = app.store.db.execute(
+        "SELECT conversation_id FROM messages WHERE raw LIKE '%damaged-box.png%' LIMIT 1"
+    ).fetchone()
+    app.inbox.open_conversation(conversation_id, focus_compose=False)
+    await _settle(pilot)
+    app.inbox.thread_pane.thread_log.focus()
+    await pilot.press("p")
+    for _ in range(200):
+        await pilot.pause(0.02)
+        if app.screen.query("#preview-image"):
+            break
     await _settle(pilot)
 
 
@@ -440,6 +519,8 @@ SCENES: dict[str, Callable[..., Awaitable[None]]] = {
     "snoozed": prepare_snoozed,
     "waiting": prepare_waiting,
     "failed": prepare_failed,
+    "attachments": prepare_attachments,
+    "preview": prepare_preview,
 }
 
 

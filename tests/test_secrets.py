@@ -174,7 +174,7 @@ def test_run_app_passes_warnings_to_the_app(monkeypatch, tmp_path):
         def run(self):
             pass
 
-    def fake_make_app(settings, engine, *, settings_path=None, demo=False, warnings=()):
+    def fake_make_app(settings, engine, *, settings_path=None, demo=False, warnings=(), graphics=None):
         received["warnings"] = warnings
         return FakeApp()
 

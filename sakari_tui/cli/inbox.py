@@ -50,8 +50,7 @@ def run_app(
         from ..ui.app import make_app
 
         engine = InboxEngine(settings.sakari.make_client(), store)
-        app = make_app(settings, engine, settings_path=settings_path, demo=demo, warnings=warnings)
-        app.graphics_probe = probe
+        app = make_app(settings, engine, settings_path=settings_path, demo=demo, warnings=warnings, graphics=probe)
     finally:
         probe.wait()  # on an error too: the probe must not be switching the terminal's mode as we leave
     try:

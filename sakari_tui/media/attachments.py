@@ -181,8 +181,10 @@ _REFUSALS = {
 
 
 def refusal(url: str | None) -> str:
-    """The end of a sentence saying why a link is refused: "this one is file:", "this one has no link"."""
+    """The end of a sentence saying why a link is refused: "this one is a file: link", "this one has no link"."""
     problem = link_problem(url) or "unsafe link"
+    if problem.endswith(":"):  # a scheme
+        return f"this one is a {problem} link"
     return _REFUSALS.get(problem, f"this one is {problem}")
 
 

@@ -53,6 +53,7 @@ from .demo_cast import (
 from .demo_text import PhraseBank, phrases
 from .files import store_file, tiny_png
 from .messaging import apply_keywords
+from .pictures import picture_png
 from .records import Actor, CampaignRecord, ContactRecord, ConversationRecord, TemplateRecord, autoresponder_actor
 
 if TYPE_CHECKING:
@@ -306,7 +307,7 @@ def _add_media(state: SimulatorState, rng: random.Random, conversations: list[Co
     """An MMS each way: the agent sends a store map, a customer sends a photo of a damaged box; then
     a hostile attachment and a large one (see demo_attachments)."""
     store_map = store_file(state, tiny_png(64, 48, (46, 125, 50)), "store-map.png", "image/png", now - 2 * DAY)
-    photo = store_file(state, tiny_png(48, 64, (141, 110, 99)), "damaged-box.png", "image/png", now - DAY)
+    photo = store_file(state, picture_png("parcel"), "damaged-box.png", "image/png", now - DAY)
     candidates = [
         conversation
         for conversation in conversations

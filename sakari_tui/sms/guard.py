@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
-from .phones import region_of
+from .mms import mms_warnings
+from .phones import display_number, region_of
 from .quiet_hours import check
 from .segments import MAX_SEGMENTS, SegmentInfo, format_cost, segment_info, segment_price
 from .templates import unfilled
@@ -93,8 +94,13 @@ def check_reply(
     now_utc: datetime,
     pressed_at: float,
     unfilled_warning: UnfilledWarning | None = None,
+    attachment: tuple[str, int] | None = None,
 ) -> ReplyCheck:
     """May `text` go to `number` now, and what must the user confirm first?
+
+    `attachment`: the (name, size in bytes) of a file sent with it as MMS: the text may then be
+    empty, the price is one MMS instead of segments, and its size and the recipient's country
+    are asked about (`sms.mms`).
 
     `opted_out`: the recipient opted out. `pressed_at` (monotonic seconds) and `unfilled_warning`
     (from the last check of this conversation's reply) decide whether unfilled placeholders were
@@ -105,7 +111,7 @@ def check_reply(
         return ReplyCheck(
             "This contact opted out; texts to them are refused.", "error", unfilled_warning=unfilled_warning
         )
-    if not text.strip():
+    if not text.strip() and attachment is None:
         return ReplyCheck("Nothing to send: the message is empty.", unfilled_warning=unfilled_warning)
     info = segment_info(text)
     if info.too_long:
@@ -120,6 +126,12 @@ def check_reply(
             f"Not filled: {', '.join(missing)}. Edit them, or press Ctrl+S again to send as is.",
             unfilled_warning=UnfilledWarning(text, pressed_at),
         )
+    if attachment is not None:
+        # One MMS, priced per message: the segment question does not apply, the file's does.
+        name, size = attachment
+        mms = mms_warnings(name, size, number, compose, display_number(number) if number else "")
+        rest = _warnings(info, number, compose.model_copy(update={"confirm_over_segments": 0}), now_utc)
+        return ReplyCheck(confirm=tuple(mms + rest))
     return ReplyCheck(confirm=tuple(_warnings(info, number, compose, now_utc)))
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..api.models import Conversation, Message
+from ..media.attachments import attachments_of, media_summary
 from ..sms.authors import AuthorKind, message_author
 from .contacts import CachedContacts
 from .listing import (
@@ -32,6 +33,14 @@ from .messages import EPOCH, CachedMessages
 from .raw import created_by_json, dump_json, json_fingerprint, load_json
 from .times import iso, parse_iso
 from .unread import UNREAD_SQL
+
+
+def preview_text(message: Message) -> str:
+    """What the list (and a notification) shows of a message: its text, after what it carries
+    ("📷 photo · This is how it arrived", or "📷 photo" alone)."""
+    summary = media_summary(attachments_of(message)) if message.media else ""
+    text = message.message or ""
+    return f"{summary} · {text}" if summary and text else summary or text
 
 
 @dataclass(frozen=True)
@@ -126,7 +135,7 @@ class InboxCache(InboxListing, LocalMarks, CachedMessages, CachedContacts):
                 int(conversation.closed),
                 len(conversation.unread),
                 last.id if last else None,
-                (last.message or "") if last else "",
+                preview_text(last) if last else "",
                 int(bool(last and last.outgoing)),
                 last.status if last else None,
                 last_at,

@@ -12,6 +12,7 @@ markup, so the screen can highlight them without parsing anything that came from
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import unicodedata
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from ..media.attachments import attachment_from_media, media_summary
 from ..sms.authors import Author, author_of, parse_created_by
 from ..text import sanitize
 from .times import parse_iso
@@ -66,6 +68,8 @@ class SearchHit:
     contact_id: str | None = None
     author: Author | None = None
     """Who wrote a message hit (None for contact hits)."""
+    attachments: str = ""
+    """What a message hit carries, e.g. "📷 photo" ('' for none, and for contact hits)."""
 
 
 @dataclass(frozen=True)
@@ -191,7 +195,7 @@ class Search:
         rows = self.db.execute(
             """SELECT m.id, m.conversation_id, m.created_at, m.outgoing, t.body,
                       c.contact_id, c.contact_name, c.contact_number, m.created_by,
-                      sh.message_id IS NOT NULL AS sent_here
+                      sh.message_id IS NOT NULL AS sent_here, json_extract(m.raw, '$.media') AS media
                FROM message_fts JOIN message_text t ON t.docid = message_fts.rowid
                JOIN messages m ON m.id = t.message_id
                LEFT JOIN conversations c ON c.id = m.conversation_id
@@ -215,9 +219,24 @@ class Search:
                 author=author_of(
                     bool(row["outgoing"]), parse_created_by(row["created_by"]), sent_here=bool(row["sent_here"])
                 ),
+                attachments=_attachments(row["media"]),
             )
             for row in rows
         ]
+
+
+def _attachments(media_json: str | None) -> str:
+    """'📷 photo' for a message's raw `media` list (odd JSON: '')."""
+    if not media_json:
+        return ""
+    try:
+        items = json.loads(media_json)
+    except ValueError:
+        return ""
+    if not isinstance(items, list):
+        return ""
+    found = [a for a in (attachment_from_media(item) for item in items if isinstance(item, dict)) if a is not None]
+    return media_summary(found)
 
 
 # --- snippets --------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, InvalidThemeError
 from textual.binding import Binding
@@ -33,6 +33,10 @@ from .styles import stylesheet
 from .terminal import TerminalWatch
 
 log = logging.getLogger(__name__)
+
+
+if TYPE_CHECKING:
+    from .graphics import GraphicsProbe
 
 
 class SakariApp(FailureHandling, App[None]):
@@ -62,9 +66,12 @@ class SakariApp(FailureHandling, App[None]):
         clock: WallClock | FrozenClock | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         warnings: Sequence[str] = (),
+        graphics: GraphicsProbe | None = None,
     ) -> None:
         super().__init__()
         self.startup_warnings = list(warnings)
+        self.graphics_probe = graphics
+        """What the terminal told about drawing pictures before Textual started (None: not asked)."""
         self.settings, self.settings_path, self.engine, self.store = settings, settings_path, engine, engine.store
         self.demo, self.poll, self.monotonic = demo, poll, monotonic
         self.clock = clock or WallClock()
@@ -192,7 +199,7 @@ class SakariApp(FailureHandling, App[None]):
 def make_app(settings: Settings, engine: InboxEngine, **options: Any) -> SakariApp:
     """The one way the CLI, the tests and the screenshot script build the app.
 
-    `options` are SakariApp's keywords: settings_path, demo, poll, clock, monotonic, warnings.
+    `options` are SakariApp's keywords: settings_path, demo, poll, clock, monotonic, warnings, graphics.
     """
     count_spacing_marks()  # before any text is measured, dialogs included (see ui/cell_widths.py)
     return SakariApp(settings, engine, **options)

@@ -217,10 +217,10 @@ def test_scheme_and_host():
 
 
 def test_refusal_sentences():
-    assert refusal("file:///etc/passwd") == "this one is file:"
+    assert refusal("file:///etc/passwd") == "this one is a file: link"
     assert refusal("") == "this one has no link"
     assert refusal("https://u@h.example/") == "this one carries a user name before its host"
-    assert refusal("x" * 50 + ":y") == "this one is " + "x" * 19 + "…:"
+    assert refusal("x" * 50 + ":y") == "this one is a " + "x" * 19 + "…: link"
 
 
 @pytest.mark.parametrize("key", sorted(HOSTILE))

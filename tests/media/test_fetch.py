@@ -50,9 +50,9 @@ async def test_fetch_returns_the_bytes_type_and_final_url():
 @pytest.mark.parametrize(
     ("url", "sentence"),
     [
-        ("file:///etc/passwd", "Only http and https links are fetched; this one is file:."),
-        ("javascript:alert(1)", "Only http and https links are fetched; this one is javascript:."),
-        ("data:image/png;base64,iVBORw0KGgo=", "Only http and https links are fetched; this one is data:."),
+        ("file:///etc/passwd", "Only http and https links are fetched; this one is a file: link."),
+        ("javascript:alert(1)", "Only http and https links are fetched; this one is a javascript: link."),
+        ("data:image/png;base64,iVBORw0KGgo=", "Only http and https links are fetched; this one is a data: link."),
         ("", "Only http and https links are fetched; this one has no link."),
         ("-https://media.example/a", "Only http and https links are fetched; this one is not a web link."),
         (
@@ -356,7 +356,7 @@ async def test_fetch_to_file_leaves_nothing_when_the_download_breaks(tmp_path):
 
 async def test_fetch_to_file_never_requests_a_file_link(tmp_path):
     transport, requests = serving(lambda request: httpx.Response(200))
-    with pytest.raises(MediaError, match="this one is file:"):
+    with pytest.raises(MediaError, match="this one is a file: link"):
         await fetch_to_file(box("file:///etc/passwd"), tmp_path, max_bytes=LIMIT, transport=transport)
     assert requests == []
     assert list(tmp_path.iterdir()) == []

@@ -66,9 +66,12 @@ def test_open_link_runs_the_opener_detached_without_credentials(monkeypatch):
 @pytest.mark.parametrize(
     ("url", "sentence"),
     [
-        ("file:///etc/passwd", "sakari-tui opens only http and https links; this one is file:."),
-        ("javascript:alert(1)", "sakari-tui opens only http and https links; this one is javascript:."),
-        ("data:text/html,<script>alert(1)</script>", "sakari-tui opens only http and https links; this one is data:."),
+        ("file:///etc/passwd", "sakari-tui opens only http and https links; this one is a file: link."),
+        ("javascript:alert(1)", "sakari-tui opens only http and https links; this one is a javascript: link."),
+        (
+            "data:text/html,<script>alert(1)</script>",
+            "sakari-tui opens only http and https links; this one is a data: link.",
+        ),
         ("-https://media.example/a", "sakari-tui opens only http and https links; this one is not a web link."),
         ("--help", "sakari-tui opens only http and https links; this one is not a web link."),
         (

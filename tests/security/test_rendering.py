@@ -17,6 +17,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets._toast import Toast
 
 from sakari_tui.api import Conversation, Message, SakariError
+from sakari_tui.media.attachments import attachment_from_media
 from sakari_tui.sms.phones import display_number
 from sakari_tui.text import for_display, one_line, sanitize
 from sakari_tui.ui.screens.template_picker import TemplatePickerScreen
@@ -76,7 +77,9 @@ async def test_conversation_list_names_and_previews(build_hostile_app):
             _, name, payload = PAYLOAD_BY_NUMBER[row.number]
             expected_name = for_display(one_line(payload)[:10]) or display_number(row.number)[:10]
             assert expected_name in text, name
-            assert (for_display(one_line(payload)[:10]) or "(no messages)") in text, name
+            # An MMS without text shows what it carries instead ("📷 2 photos").
+            empty = "📷 2 photos" if media_for(PAYLOAD_BY_NUMBER[row.number][0], payload) else "(no messages)"
+            assert (for_display(one_line(payload)[:10]) or empty) in text, name
         await still_responsive(app, pilot)
 
 
@@ -93,7 +96,8 @@ async def test_thread_bubbles_media_and_header_for_every_payload(build_hostile_a
             assert not SCREEN_FORBIDDEN.search(thread.replace("\n", "")), name
             assert squash(for_display(sanitize(payload))) in squash(thread), name
             for item in media_for(index, payload) or []:
-                assert squash(for_display(one_line(item["url"], 2048))) in squash(thread), name
+                # Each attachment is its own line: icon, cleaned name, type, host (never the raw URL).
+                assert squash(for_display(attachment_from_media(item).line())) in squash(thread), name
             header = inbox.header.render()
             assert not SCREEN_FORBIDDEN.search(header.plain), name
             # No name: the formatted number.
@@ -187,7 +191,7 @@ async def test_outgoing_status_and_error_text_from_the_api(build_hostile_app):
             await pilot.pause()
             assert_screen_safe(app)
         # Sent from elsewhere (no created.by): never "You", and the markup drawn as text.
-        assert "Elsewhere: [@click=app.quit]quit[/] · [@cl" in screen_text(app)
+        assert "Elsewhere: 📎 2 files · [@click=app.q" in screen_text(app)
         inbox.open(row.id)
         await settle(app, pilot)
         inbox.show_thread(limit=1000)  # all 118 at once (opening shows the newest 100)

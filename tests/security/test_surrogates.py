@@ -13,7 +13,7 @@ from sakari_tui.api import Message
 from sakari_tui.store import Store
 from sakari_tui.sync import InboxEngine
 from sakari_tui.text import BIDI_PLACEHOLDER
-from sakari_tui.ui.widgets.thread_log import bubble_for_message
+from sakari_tui.ui.widgets.bubbles import bubble_for_message
 
 from ..support.factories import settings_for
 
@@ -50,8 +50,9 @@ def test_a_bubble_never_holds_a_lone_surrogate():
     )
     bubble = bubble_for_message(message)
     assert bubble.text == f"a{BIDI_PLACEHOLDER}b"
-    assert bubble.media == (f"https://media.example/{BIDI_PLACEHOLDER}.png",)
-    (bubble.text + bubble.meta + "".join(bubble.media)).encode("utf-8")
+    [attachment] = bubble.media
+    assert attachment.url == f"https://media.example/{BIDI_PLACEHOLDER}.png" and not attachment.openable
+    (bubble.text + bubble.meta + "".join(a.line() + a.url + a.name for a in bubble.media)).encode("utf-8")
 
 
 async def test_a_lone_surrogate_from_the_api_does_not_stop_the_sync(server):

@@ -18,7 +18,7 @@ from sakari_tui.api.models import EARLIEST, LATEST
 from sakari_tui.store import Store
 from sakari_tui.store.cache import iso, parse_iso
 from sakari_tui.ui.format import clock_label, day_label, local_day, relative_time
-from sakari_tui.ui.widgets.thread_log import bubble_for_message
+from sakari_tui.ui.widgets.bubbles import bubble_for_message
 
 ZERO = "0001-01-01T00:00:00Z"
 END = "9999-12-31T23:59:59Z"

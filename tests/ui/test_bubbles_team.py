@@ -3,7 +3,7 @@ number than its conversation's (Sakari's shared-pool fallback)."""
 
 from sakari_tui.api.models import Message
 from sakari_tui.sms.authors import YOU, author_of
-from sakari_tui.ui.widgets.thread_log import bubble_for_message
+from sakari_tui.ui.widgets.bubbles import bubble_for_message
 
 SUPPORT = "+14155550100"
 

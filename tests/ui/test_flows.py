@@ -436,10 +436,12 @@ async def test_media_links_are_shown_as_links(build_app, server):
     app = await build_app()
     inbox = Inbox(app)
     async with app.run_test(size=(120, 40)) as pilot:
-        with_media = next(m for m in server.state.messages.values() if m.media)
+        with_media = next(
+            m for m in server.state.messages.values() if m.media and m.media[0]["url"].startswith("/_sim/")
+        )
         inbox.open(with_media.conversation_id)
         await wait_until(lambda: any(b.media for b in inbox.thread.bubbles), pilot)
-        url = next(b.media[0] for b in inbox.thread.bubbles if b.media)
+        url = next(b.media[0].url for b in inbox.thread.bubbles if b.media and b.media[0].openable)
         linked = [seg for strip in inbox.thread._lines for seg in strip if seg.style and seg.style.link]
         assert url.startswith("http") and any(seg.style.link == url for seg in linked)
 

@@ -21,7 +21,7 @@ from sakari_tui.ui.screens.confirm import ConfirmScreen, SendAnywayScreen
 from sakari_tui.ui.screens.edit_contact import EditContactScreen
 from sakari_tui.ui.screens.search import SearchScreen
 from sakari_tui.ui.screens.templates import TemplatesScreen
-from sakari_tui.ui.widgets.thread_log import KEYWORD_NOTES, LIKE_OPT_OUT_NOTE
+from sakari_tui.ui.widgets.bubbles import KEYWORD_NOTES, LIKE_OPT_OUT_NOTE
 
 from ..support.factories import contact, settings_for
 from ..support.inbox import Inbox

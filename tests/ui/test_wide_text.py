@@ -10,8 +10,8 @@ import pytest
 
 from sakari_tui.api import Conversation
 from sakari_tui.ui.format import number_label
+from sakari_tui.ui.widgets.bubbles import bubble_for_message
 from sakari_tui.ui.widgets.thread_header import LIKE_OPT_OUT, OPTED_OUT, header_content
-from sakari_tui.ui.widgets.thread_log import bubble_for_message
 
 from ..support.factories import message
 from ..support.inbox import Inbox

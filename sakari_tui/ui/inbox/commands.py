@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 # Actions that need an open conversation, one that takes replies, a selected row, or a stuck send.
 NEEDS_OPEN = frozenset({"toggle_contact", "mark_opted_out", "focus_compose", "templates"})
-NEEDS_REPLY = frozenset({"send", "send_and_close", "fold_gsm7", "external_editor"})
+NEEDS_REPLY = frozenset({"send", "send_and_close", "fold_gsm7", "external_editor", "attach"})
 NEEDS_ROW = frozenset({"close_conversation", "toggle_mute", "mark_unread", "snooze"})
 NEEDS_STUCK_SEND = frozenset({"retry", "discard"})
 NEVER_OFFERED = frozenset({"escape"})  # a key, not a command
@@ -66,6 +66,7 @@ def key_in_words(screen: InboxScreen, binding_id: str) -> str:
 
 # What each command does, in a sentence, for the palette (the binding's description is its title).
 DESCRIPTIONS = {
+    "attach": "Send a picture or file with the reply (as MMS)",
     "send": "Check the reply and send it",
     "schedule_reply": "Send the reply later, at a time you type (it waits in the outbox)",
     "send_and_close": "Send the reply, then close the conversation once it is sent (u keeps it open)",
@@ -125,8 +126,10 @@ def _title(screen: InboxScreen, binding: Binding) -> str:
 def inbox_commands(screen: InboxScreen) -> Iterator[tuple[str, str, Callable[[], object]]]:
     """(title, help, run) of each inbox command that applies now, in the order of the bindings:
     each once, with its key and what it does."""
+    offered: set[str] = set()
     for binding in screen.BINDINGS:
-        if isinstance(binding, Binding) and applies(screen, binding.action):
+        if isinstance(binding, Binding) and binding.action not in offered and applies(screen, binding.action):
+            offered.add(binding.action)
             what = DESCRIPTIONS.get(binding.action, "")
             yield (
                 _title(screen, binding),

@@ -49,7 +49,9 @@ class ReplyFlows(_Base):
         self.thread_pane.submit()
 
     def _check(self, conversation_id: str, text: str, **options):
-        """`sms.guard.check_reply` for a reply in the open conversation, as this moment has it."""
+        """`sms.guard.check_reply` for a reply in the open conversation, as this moment has it
+        (with the file attached to it, if any)."""
+        attached = self.compose_box.attachment
         return check_reply(
             text,
             number=self.thread_pane.number(),
@@ -57,6 +59,7 @@ class ReplyFlows(_Base):
             compose=self.settings.compose,
             now_utc=self.clock.now(),
             pressed_at=time.monotonic(),
+            attachment=(attached.name, attached.size) if attached is not None else None,
             **options,
         )
 
@@ -71,12 +74,17 @@ class ReplyFlows(_Base):
             self._queue_reply(conversation_id, text)
             return
         window = self._their_window()
+        attached = self.compose_box.attachment
 
         def answered(send: bool | str | None) -> None:
             if not send:
                 return
             # Things may have changed while the question was open: send only what was confirmed.
-            if self.open_id != conversation_id or self.compose_box.text != text:
+            if (
+                self.open_id != conversation_id
+                or self.compose_box.text != text
+                or self.compose_box.attachment != attached
+            ):
                 self.notify("Not sent: the reply changed while you were asked; press Ctrl+S again.")
             elif self.thread_pane.opted_out(conversation_id):
                 self.notify("Not sent: this contact opted out meanwhile.", severity="error")
@@ -138,6 +146,7 @@ class ReplyFlows(_Base):
                 conversation_id,
                 text,
                 when.timestamp(),
+                media=self.compose_box.attachment,
                 window=(compose.send_window_start, compose.send_window_end) if compose.quiet_hours else None,
                 keep_on_reply=compose.keep_scheduled_on_reply,
                 collision_guard=compose.collision_guard,
@@ -148,6 +157,7 @@ class ReplyFlows(_Base):
             return
         self.store_ok()
         self.compose_box.set_text("")
+        self.compose_box.attachment = None
         self.thread_pane.thread_log.pin_to_bottom()
         self.thread_pane.show_thread()
         self.notify(f"Scheduled for {when_label(when)}. {RUNS_ONLY_WHILE_OPEN}", timeout=10)
@@ -188,8 +198,9 @@ class ReplyFlows(_Base):
         """Read the thread again (one request) and hold the reply if anyone else wrote since it
         was started; a read that fails holds nothing (the reply queues as without the guard)."""
         pane = self.thread_pane
+        attached = self.compose_box.attachment
         check = await self.engine.check_collision(conversation_id, pane.draft_base)
-        if self.open_id != conversation_id or self.compose_box.text != text:
+        if self.open_id != conversation_id or self.compose_box.text != text or self.compose_box.attachment != attached:
             self.notify("Not sent: the reply changed while the thread was checked; press Ctrl+S again.")
             return
         if check.held:
@@ -205,14 +216,18 @@ class ReplyFlows(_Base):
     def _enqueue_reply(self, conversation_id: str, text: str) -> None:
         self.thread_pane.thread_log.pin_to_bottom()
         try:
-            pending = self.engine.queue_reply(conversation_id, text)
+            pending = self.engine.queue_reply(conversation_id, text, media=self.compose_box.attachment)
         except StoreError as error:
             # Not recorded, so not sent: nothing may go that a crash could lose track of.
             self.store_failed(error)
             self.notify(f"Not sent: {error} The reply stays in the compose box.", severity="error")
             return
+        except (OSError, ValueError) as error:  # the attached file could not be kept for the outbox
+            self.notify(f"Not sent: {error} The reply and its attachment stay in the compose box.", severity="error")
+            return
         self.store_ok()
         self.compose_box.set_text("")
+        self.compose_box.attachment = None
         self.reply_queued(conversation_id, pending.local_id)
         self.deliver(pending.local_id)
         self.advance_from(conversation_id)

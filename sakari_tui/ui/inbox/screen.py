@@ -38,6 +38,7 @@ from ...sync import (
     SyncStatusChanged,
     ThreadChanged,
 )
+from ...sync.events import UploadProgress
 from ...text import for_display, one_line
 from ..clock import FrozenClock, WallClock
 from ..failures import PassesWorkerFailures
@@ -47,6 +48,7 @@ from ..widgets.compose import ComposeBox
 from ..widgets.contact_panel import ContactPanel
 from ..widgets.conversation_list import ConversationList
 from ..widgets.status_line import StatusLine
+from .attachments import AttachmentFlows
 from .commands import InboxCommands
 from .contact_flows import CONTACT_BESIDE_MIN_WIDTH, ContactFlows
 from .conversation_pane import ConversationPane
@@ -61,7 +63,16 @@ from .triage import TriageActions
 log = logging.getLogger(__name__)
 
 
-class InboxScreen(ReplyFlows, SendAndClose, ListViews, ContactFlows, TriageActions, PassesWorkerFailures, Screen[None]):
+class InboxScreen(
+    ReplyFlows,
+    SendAndClose,
+    AttachmentFlows,
+    ListViews,
+    ContactFlows,
+    TriageActions,
+    PassesWorkerFailures,
+    Screen[None],
+):
     """Conversation list, thread and compose box, contact panel, status line."""
 
     CSS_PATH = stylesheet("inbox.tcss")
@@ -102,6 +113,9 @@ class InboxScreen(ReplyFlows, SendAndClose, ListViews, ContactFlows, TriageActio
         Binding("6", "view_all", "All", id="app.view_all", show=False),
         Binding("U", "mark_unread", "Mark unread", id="app.mark_unread", show=False),
         Binding("z", "snooze", "Snooze", id="app.snooze", show=False),
+        Binding("a", "attach", "Attach file", id="app.attach", show=False),
+        # In the reply, where `a` is a letter: a chord, as Alt+S is for send+close.
+        Binding("alt+a", "attach", "Attach file", id="app.attach_in_reply", priority=True, show=False),
     ]
 
     open_id: reactive[str | None] = reactive(None, init=False, always_update=True)
@@ -128,6 +142,8 @@ class InboxScreen(ReplyFlows, SendAndClose, ListViews, ContactFlows, TriageActio
         # Closes inside their undo window; timers only wake `_close_due`, the deadlines live here.
         self.pending_closes = PendingCloses(settings.ui.close_undo_seconds)
         self._unfilled_warned = None
+        self._attach_folder = ""
+        """The folder the last attached file came from: the file chooser starts there."""
         # Held directly: the draft and the status are reached while shutting down, when queries find nothing.
         # The account's numbers: from [[senders]], and learned by the list as conversations arrive.
         self.senders = SenderBook(settings.senders)
@@ -269,6 +285,8 @@ class InboxScreen(ReplyFlows, SendAndClose, ListViews, ContactFlows, TriageActio
             self.conversations.relist_soon([event.conversation_id])
         elif isinstance(event, ConversationMarked):
             self.conversations.relist_soon([event.conversation_id])
+        elif isinstance(event, UploadProgress):
+            self.upload_moved(event)
         elif isinstance(event, SendStateChanged):
             self.reply_settled(event)
             if event.conversation_id == self.open_id:

@@ -7,7 +7,7 @@ Sending is the screen's: Ctrl+S here only posts `ReplySubmitted` with the text.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, cast
 
 from textual import on, work
@@ -23,16 +23,23 @@ from ...api import Conversation, SakariError
 from ...config import Settings
 from ...editor import EditorError, edit_text, editor_argv
 from ...sms.collision import CollisionCheck, DraftBase
+from ...sms.mms import kilobytes
+from ...store import OutboxEntry
 from ...sync import InboxEngine, SendState
+from ...text import one_line
 from ..clock import FrozenClock, WallClock
 from ..failures import PassesWorkerFailures
+from ..format import local_time
+from ..widgets.bubbles import bubble_for_message, bubble_for_pending
 from ..widgets.compose import ComposeBox
 from ..widgets.thread_header import ThreadHeader
-from ..widgets.thread_log import ThreadLog, bubble_for_message, bubble_for_pending
+from ..widgets.thread_log import ThreadLog
+from ..widgets.transfer_bar import TransferBar
 from .messages import ReplySubmitted
 from .team_awareness import TeamAwareness
 
 if TYPE_CHECKING:
+    from ...store.outbox_media import LocalFile
     from .screen import InboxScreen
 
 # Messages laid out when a thread opens: a screenful or two; older ones load as the user scrolls up.
@@ -46,13 +53,38 @@ OPTED_OUT = "Replies are off: this contact opted out."
 CLOSED = "Closed: Ctrl+N texts them again."
 
 
+def upload_line(entry: OutboxEntry, sent: tuple[int, int] | None) -> str:
+    """The attached file of an outbox row: its name and size, and how far its upload is, or its
+    link and when the link expires ('' for a row without a file)."""
+    name = entry.media_name
+    if not name:
+        return ""
+    size = entry.media_size or 0
+    line = f"📎 {one_line(name, 80)} · {kilobytes(size)}"
+    if entry.media_url:
+        expires = entry.media_expires
+        until = (
+            f" (link expires {local_time(datetime.fromtimestamp(expires, timezone.utc)):%a %d %b %H:%M})"
+            if expires
+            else ""
+        )
+        return f"{line} · uploaded: {one_line(entry.media_url, 120)}{until}"
+    if sent is not None and sent[1]:
+        return f"{line} · uploading {min(100, round(100 * sent[0] / sent[1]))}%"
+    return f"{line} · uploaded when it is sent"
+
+
 class ThreadPane(TeamAwareness, PassesWorkerFailures, Vertical):
     HELP = """
 ## Thread
 
 The open conversation, oldest at the top. **j**/**k** or the arrows scroll, **g**/**G** go to the
-oldest and newest; scrolling to the top loads older messages. **Enter** or **i** goes to the reply;
-**c** shows the contact; **R** retries a reply that was refused, **D** discards it.
+oldest and newest; scrolling to the top loads older messages. **[** and **]** select a message;
+**o** opens its attachment in your browser (http and https links only, after showing the host),
+**w** saves it (into `attachments.folder`, never over another file), **p** previews a picture.
+Without a selection they act on the newest message on screen with an attachment. **Enter** or
+**i** goes to the reply; **a** attaches a file to it; **c** shows the contact; **R** retries a
+reply that was refused, **D** discards it.
 """
     BINDINGS = [Binding("enter", "reply", "Reply", show=False, id="thread.reply")]
 
@@ -75,10 +107,16 @@ oldest and newest; scrolling to the top loads older messages. **Enter** or **i**
         """A reply the collision guard held: what arrived while it was written."""
         self._seen_newest: datetime | None = None
         self._answering: tuple[str, float] | None = None
+        self.transfer_bar = TransferBar(id="transfer")
+        self.attachments: dict[str, LocalFile] = {}
+        """Files attached to the replies of conversations left, kept for when they are opened again."""
+        self.uploads: dict[str, tuple[int, int]] = {}
+        """Bytes sent of each outbox row's file being uploaded, by local id."""
 
     def compose(self) -> ComposeResult:
         yield ThreadHeader(Content(""), id="thread-header")
         yield ThreadLog(clock=self.clock, id="thread")
+        yield self.transfer_bar
         yield Static("", id="collision-notice", markup=False)
         yield self.compose_box
 
@@ -118,6 +156,9 @@ oldest and newest; scrolling to the top loads older messages. **Enter** or **i**
         if opened is None and before is None:
             return  # the binding's first call, at start: the empty thread is drawn already
         if opened is None:
+            if before is not None:
+                self._keep_attachment(before)
+            self.compose_box.attachment = None
             self.thread_log.show([], more_above=False)
             self.header.show(None, opted_out=False)
             self.compose_box.replies_off(None, placeholder=NOTHING_OPEN)
@@ -125,6 +166,7 @@ oldest and newest; scrolling to the top loads older messages. **Enter** or **i**
             return
         if before is not None:
             self._save_draft(before)  # the box still holds the draft of the conversation left
+            self._keep_attachment(before)
         self.release_hold()
         self.thread_log.found_key = None
         self.thread_limit = THREAD_WINDOW
@@ -138,6 +180,7 @@ oldest and newest; scrolling to the top loads older messages. **Enter** or **i**
         # the thread as it is now); the box's change event then finds it set.
         self.draft_base = (self.engine.saved_draft_base(opened) or self.engine.draft_base(opened)) if draft else None
         compose.set_text(draft)
+        compose.attachment = self.attachments.pop(opened, None)
         self.thread_log.pin_to_bottom()
         self.show_thread()
 
@@ -153,7 +196,12 @@ oldest and newest; scrolling to the top loads older messages. **Enter** or **i**
         number = conversation.phone_number.number if conversation and conversation.phone_number else None
         self._note_answering(messages, authors)
         bubbles = [bubble_for_message(m, authors.get(m.id or ""), conversation_number=number) for m in messages] + [
-            bubble_for_pending(p, checking=p.state is SendState.UNKNOWN and not self.engine.gave_up(p)) for p in pending
+            bubble_for_pending(
+                p,
+                checking=p.state is SendState.UNKNOWN and not self.engine.gave_up(p),
+                upload=upload_line(p, self.uploads.get(p.local_id)),
+            )
+            for p in pending
         ]
         self._shown_messages = len(messages)
         more = self.store.inbox.message_count(conversation_id) > len(messages) or bool(
@@ -298,6 +346,16 @@ oldest and newest; scrolling to the top loads older messages. **Enter** or **i**
             self.compose_box.replace_all(result.text)
             self.save_draft_now()
         self.compose_box.area.focus()
+
+    def _keep_attachment(self, conversation_id: str) -> None:
+        if self.compose_box.attachment is not None:
+            self.attachments[conversation_id] = self.compose_box.attachment
+
+    def take_attachment(self) -> LocalFile | None:
+        """The file attached to the reply, which a send takes with it (the box shows none after)."""
+        attached = self.compose_box.attachment
+        self.compose_box.attachment = None
+        return attached
 
     # --- drafts -------------------------------------------------------------------------------
 

@@ -53,6 +53,8 @@ def hit_content(hit: SearchHit, now: datetime) -> Content:
         # Who wrote it, as the list and the thread say (only this machine's own sends are "You").
         body.append(Content.styled(for_display(hit.author.prefix), "$foreground-muted"))
     body.append(snippet)
+    if hit.attachments:
+        body.append(Content.styled(f"  {for_display(hit.attachments)}", "$text-accent"))
     return Content.assemble(*head, "\n", *body)
 
 

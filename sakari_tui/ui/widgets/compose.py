@@ -1,22 +1,34 @@
-"""The compose box: a multi-line editor with a live SMS segment counter."""
+"""The compose box: a multi-line editor with a live SMS segment counter, and the file attached to
+the reply (sent as MMS: the counter then prices one MMS). A path dropped or pasted into the box
+attaches that file instead of typing the path (`FileDropped`)."""
 
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.style import Style
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
 from textual.widgets import Static, TextArea
 
 from ...config import ComposeSection
+from ...media.pasted import pasted_file
 from ...sms.guard import cost_estimate
+from ...sms.mms import kilobytes, mms_cost, mms_hints
 from ...sms.segments import is_gsm7, segment_info, to_gsm7, ucs2_culprits
 from ...sms.templates import PLACEHOLDER, unfilled
 from ...text import sanitize
 from ..format import segment_counter
 from .inputs import SafeTextArea
+
+if TYPE_CHECKING:
+    from ...store.outbox_media import LocalFile
 
 PLACEHOLDER_STYLE = Style(color="black", bgcolor="yellow", bold=True)
 # Characters that force UCS-2 (and so cut a segment from 160 characters to 70).
@@ -41,7 +53,23 @@ def wrap_phrases(phrases: list[str], width: int) -> str:
 
 class ComposeArea(SafeTextArea):
     """A TextArea that highlights template placeholders still waiting to be filled and the
-    characters that force UCS-2 (pastes sanitised)."""
+    characters that force UCS-2 (pastes sanitised; a pasted file path attaches the file)."""
+
+    class FileDropped(Message):
+        """A paste that is exactly one file's path (a file dropped on the terminal)."""
+
+        def __init__(self, path: Path) -> None:
+            super().__init__()
+            self.path = path
+
+    def _on_paste(self, event: events.Paste) -> None:
+        # Before the sanitising and inserting handlers of the base classes (Textual runs the
+        # subclass's first): a dropped file is attached, not typed.
+        path = pasted_file(event.text)
+        if path is not None:
+            event.prevent_default()
+            event.stop()
+            self.post_message(self.FileDropped(path))
 
     def _set_theme(self, theme: str) -> None:
         super()._set_theme(theme)
@@ -78,7 +106,8 @@ class ComposeBox(Vertical):
 Write the reply here. **Enter** adds a line; **Ctrl+S** sends (checked first: length, opt-out,
 unfilled placeholders, quiet hours); **Ctrl+T** inserts a template filled from the contact;
 **Ctrl+G** replaces the characters that force UCS-2; **Ctrl+O** writes it in your editor;
-**Esc** goes back to the list. The line under the text counts segments and the cost.
+**Alt+A** attaches a picture or file (sent as one MMS; dropping a file on the terminal attaches
+it too); **Esc** goes back to the list. The line under the text counts segments and the cost.
 """
 
     DEFAULT_CSS = """
@@ -92,7 +121,13 @@ unfilled placeholders, quiet hours); **Ctrl+T** inserts a template filled from t
     ComposeBox #counter.ucs2 { color: $warning; }
     ComposeBox #counter.unfilled { color: $warning; text-style: bold; }
     ComposeBox.disabled-reason #counter { color: $error; }
+    ComposeBox #attachment { height: auto; padding: 0 1; color: $accent; display: none; }
+    ComposeBox.attached #attachment { display: block; }
+    ComposeBox.mms-warning #attachment { color: $warning; }
     """
+
+    attachment: reactive[LocalFile | None] = reactive(None, init=False)
+    """The file to send with the reply (as MMS), or None."""
 
     def __init__(self, settings: ComposeSection | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -103,6 +138,9 @@ unfilled placeholders, quiet hours); **Ctrl+T** inserts a template filled from t
         self.area = ComposeArea(id="compose-input", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
         self.area.placeholder = "Open a conversation to reply"
         self.counter = Static(Content("GSM-7 · 0 segments · 0/160"), id="counter")
+        self.attachment_line = Static("", id="attachment", markup=False)
+        self.attach_key = "Alt+A"
+        """How the attach key is named in the attachment line (the screen sets it from the keymap)."""
         self.off_reason: str | None = None
         """Why replies are off here (None when they are on)."""
         self._said_off = False
@@ -138,7 +176,25 @@ unfilled placeholders, quiet hours); **Ctrl+T** inserts a template filled from t
 
     def compose(self) -> ComposeResult:
         yield self.area
+        yield self.attachment_line
         yield self.counter
+
+    def watch_attachment(self) -> None:
+        self._show_attachment()
+        self.update_counter()
+
+    def _show_attachment(self) -> None:
+        attached = self.attachment
+        self.set_class(attached is not None, "attached")
+        if attached is None:
+            self.set_class(False, "mms-warning")
+            return
+        # The warnings in a few words; the whole sentences are asked about when it is sent.
+        hints = mms_hints(attached.size, self.recipient, self.settings)
+        self.set_class(bool(hints), "mms-warning")
+        phrases = [f"📎 {attached.name}", attached.content_type, kilobytes(attached.size), *hints]
+        phrases.append(f"{self.attach_key} changes or removes it")
+        self.attachment_line.update(wrap_phrases(phrases, self.attachment_line.content_size.width))
 
     @property
     def text(self) -> str:
@@ -196,6 +252,14 @@ unfilled placeholders, quiet hours); **Ctrl+T** inserts a template filled from t
         # one; where the box is narrow (an 80-column terminal) the characters that force UCS-2 are
         # left out (the text shows them highlighted anyway).
         width = counter.content_size.width
+        if self.attachment is not None:
+            # One MMS, one price: the text is its body, not a string of segments.
+            chars = len(self.text)
+            phrases = ["MMS · 1 message", f"{chars} character{'s' if chars != 1 else ''}", mms_cost(self.settings)]
+            if missing:
+                phrases.append("not filled: " + ", ".join(missing))
+            counter.update(Content(wrap_phrases(phrases, width)))
+            return
         head = segment_counter(info)
         if info.forcing_chars and 0 < width < WIDE_COUNTER:
             head = segment_counter(dataclasses.replace(info, forcing_chars=()))
@@ -210,6 +274,7 @@ unfilled placeholders, quiet hours); **Ctrl+T** inserts a template filled from t
 
     def on_resize(self) -> None:
         self.update_counter(self.off_reason)
+        self._show_attachment()
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         self.update_counter()

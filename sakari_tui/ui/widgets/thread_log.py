@@ -3,13 +3,16 @@
 Incoming bubbles sit on the left, outgoing on the right, each with its time and (outgoing)
 delivery state; day separators fall between days. Text is sanitised, drawn in the form every
 terminal gives the same width (`for_display`: a bubble keeps the text as received) and wrapped as
-plain text, never parsed as markup; media links become terminal hyperlinks only for http(s) URLs.
+plain text, never parsed as markup. Each attachment is a line of its own under the text (icon,
+cleaned name, type, size, host); only an http(s) link becomes a terminal hyperlink.
+
+`[` and `]` select a message; `o`, `w` and `p` ask (by `AttachmentChosen`) to open, save or preview
+the attachments of the selected message, or of the newest one on screen that has any.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 
 from rich.segment import Segment
 from rich.style import Style
@@ -20,133 +23,14 @@ from textual.message import Message as TextualMessage
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ...api.models import Message, MessageStatus
-from ...sms.authors import Author
-from ...sms.keywords import keyword_label, reads_like_opt_out
-from ...sms.quiet_hours import their_clock_at
-from ...store import OutboxEntry
-from ...sync import SendState
-from ...text import for_display, one_line, sanitize
+from ...media.attachments import Attachment
+from ...text import for_display
 from ..cell_widths import count_spacing_marks
 from ..clock import FrozenClock, WallClock
-from ..format import FAILED_STATUSES, clock_label, day_label, local_day, local_time, number_label, status_words
+from ..format import day_label, local_day
+from .bubbles import Bubble
 
 BUBBLE_SHARE = 0.75
-MAX_URL = 2048
-
-
-@dataclass(frozen=True)
-class Bubble:
-    """One message to draw, from the cache or still being sent."""
-
-    key: str
-    text: str
-    outgoing: bool
-    at: datetime
-    meta: str
-    failed: bool
-    media: tuple[str, ...] = ()
-    note: str = ""
-    """A line under the bubble calling attention to it (keywords, texts that read like opt-outs)."""
-    by_someone_else: bool = False
-    """Outgoing, but not from this machine: a teammate, an auto-responder, a campaign (its own colour)."""
-
-
-KEYWORD_NOTES = {
-    "opt-out": "STOP keyword: Sakari opts the contact out",
-    "opt-in": "START keyword: Sakari opts the contact back in",
-    "help": "HELP keyword: Sakari answers with your help text",
-}
-LIKE_OPT_OUT_NOTE = "⚑ reads like an opt-out request · O marks the contact opted out"
-
-
-def note_for(message: Message) -> str:
-    """What an inbound text means for compliance, in a few words ('' for an ordinary text)."""
-    if message.outgoing:
-        return ""
-    label = keyword_label(message.message)
-    if label:
-        return KEYWORD_NOTES.get(label, "")
-    return LIKE_OPT_OUT_NOTE if reads_like_opt_out(message.message) else ""
-
-
-def fallback_note(message: Message, conversation_number: str | None) -> str:
-    """An outgoing text that left from another number than its conversation's: Sakari's shared-pool
-    fallback (or a Group's number changed). The customer saw a number they may not know."""
-    used = one_line(message.phone_number, 40)
-    if not message.outgoing or not used or not conversation_number or used == conversation_number:
-        return ""
-    return f"⚑ sent from {number_label(used)}, not this conversation's {number_label(conversation_number)}"
-
-
-def bubble_for_message(
-    message: Message, author: Author | None = None, *, conversation_number: str | None = None
-) -> Bubble:
-    """`author`: who wrote it (None: not known, drawn without a name); `conversation_number`: the
-    conversation's sender number, to flag a text that left from another one."""
-    at = message.created_at or datetime.now(timezone.utc)
-    meta = clock_label(at)
-    if message.outgoing:
-        if author is not None:
-            meta = f"{author.label} · {meta}"
-        # The status string and the error's description come from the API as well.
-        state = one_line(status_words(message.status, message.error), 200)
-        if state:
-            meta += f" · {state}"
-        if message.status_kind is MessageStatus.DELIVERED:
-            meta += " ✓"
-    urls = tuple(url for url in (one_line(item.url, MAX_URL) for item in message.media if item.url) if url)
-    return Bubble(
-        key=message.id or f"anon-{id(message)}",
-        text=sanitize(message.message),
-        outgoing=message.outgoing,
-        at=at,
-        meta=meta,
-        failed=message.outgoing and message.status_kind in FAILED_STATUSES,
-        media=urls,
-        note=note_for(message) or fallback_note(message, conversation_number),
-        by_someone_else=message.outgoing and author is not None and author.someone_else,
-    )
-
-
-def bubble_for_pending(pending: OutboxEntry, *, checking: bool = False) -> Bubble:
-    """A reply still in the outbox: sending, waiting to retry, refused, or of unknown fate.
-
-    `checking`: its fate is unknown and the app is still looking for it on Sakari (the user
-    need do nothing yet); otherwise an unknown reply waits for the user.
-    """
-    at = pending.created_at
-    reason = one_line(pending.error, 160)
-    when = f"You · {clock_label(at)}"
-    if pending.state is SendState.SCHEDULED:
-        meta = scheduled_meta(pending)
-        if pending.send_at is not None:  # under the day it goes out on, not the day it was written
-            at = datetime.fromtimestamp(pending.send_at, timezone.utc)
-    elif pending.state is SendState.FAILED:
-        meta = f"{when} · not sent: {reason} · R retries, D discards"
-    elif pending.state is SendState.UNKNOWN and checking:
-        meta = f"{when} · checking whether it was sent: {reason}"
-    elif pending.state is SendState.UNKNOWN:
-        meta = f"{when} · unknown, check before resending: {reason} · R resends, D discards"
-    elif pending.state is SendState.QUEUED and pending.attempts:
-        meta = f"{when} · waiting: {reason}"
-    else:
-        meta = f"{when} · sending…"
-    stuck = pending.state is SendState.FAILED or (pending.state is SendState.UNKNOWN and not checking)
-    return Bubble(pending.local_id, sanitize(pending.text), True, at, meta, stuck)
-
-
-def scheduled_meta(pending: OutboxEntry) -> str:
-    """'scheduled · Tue 08:00 (their 08:00 CST) · D cancels', and why it waits longer, if it does."""
-    if pending.send_at is None:
-        return "scheduled · D cancels"
-    send_at = datetime.fromtimestamp(pending.send_at, timezone.utc)
-    local = local_time(send_at)
-    number = (pending.target or {}).get("number") or (pending.context or {}).get("mobile") or ""
-    theirs = their_clock_at(number, send_at) if number else ""
-    their_part = f" (their {theirs})" if theirs else ""
-    waits = f" · {one_line(pending.error, 160)}" if pending.error else ""
-    return f"scheduled · {local:%a %H:%M}{their_part} · D cancels{waits}"
 
 
 class ThreadLog(ScrollView, can_focus=True):
@@ -164,6 +48,8 @@ class ThreadLog(ScrollView, can_focus=True):
         "thread-log--found",
         "thread-log--teammate",
         "thread-log--arrived",
+        "thread-log--selected",
+        "thread-log--attachment",
     }
     DEFAULT_CSS = """
     ThreadLog { background: $background; scrollbar-size-vertical: 1; overflow-x: hidden; }
@@ -178,16 +64,33 @@ class ThreadLog(ScrollView, can_focus=True):
     ThreadLog > .thread-log--found { background: $warning-muted; color: $foreground; }
     ThreadLog > .thread-log--teammate { background: $success-muted; color: $foreground; }
     ThreadLog > .thread-log--arrived { background: $warning-muted; color: $foreground; text-style: bold; }
+    ThreadLog > .thread-log--selected { background: $accent-muted; color: $foreground; }
+    ThreadLog > .thread-log--attachment { color: $text-muted; }
     """
     BINDINGS = [
         Binding("up,k", "scroll_up", "Up", show=False, id="thread.up"),
         Binding("down,j", "scroll_down", "Down", show=False, id="thread.down"),
         Binding("home,g", "scroll_home", "Oldest", show=False, id="thread.first"),
         Binding("end,G", "scroll_end", "Newest", show=False, id="thread.last"),
+        Binding("left_square_bracket", "select(-1)", "Previous message", show=False, id="thread.previous_message"),
+        Binding("right_square_bracket", "select(1)", "Next message", show=False, id="thread.next_message"),
+        Binding("o", "attachment('open')", "Open attachment", show=False, id="thread.open_attachment"),
+        Binding("w", "attachment('save')", "Save attachment", show=False, id="thread.save_attachment"),
+        Binding("p", "attachment('preview')", "Preview picture", show=False, id="thread.preview_attachment"),
     ]
 
     class NeedsOlder(TextualMessage):
         """Scrolled to the top: load older messages if there are any."""
+
+    class AttachmentChosen(TextualMessage):
+        """`o`, `w` or `p`: do `verb` ("open", "save", "preview") with the attachments of bubble `key`
+        (None: no message on screen has any)."""
+
+        def __init__(self, key: str | None, verb: str, attachments: tuple[Attachment, ...]) -> None:
+            super().__init__()
+            self.key = key
+            self.verb = verb
+            self.attachments = attachments
 
     def __init__(self, *, clock: WallClock | FrozenClock | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -202,6 +105,8 @@ class ThreadLog(ScrollView, can_focus=True):
         """A bubble to mark (the message a search led to)."""
         self.arrived_keys: frozenset[str] = frozenset()
         """Bubbles to mark as new (what arrived while a held reply was written)."""
+        self.selected_key: str | None = None
+        """The message `[` and `]` selected, which `o`, `w` and `p` act on."""
         self._laid_out_width = -1
         self._pinned = True
         count_spacing_marks()
@@ -217,6 +122,8 @@ class ThreadLog(ScrollView, can_focus=True):
         old_y = self.scroll_y
         self.bubbles = bubbles
         self.more_above = more_above
+        if self.selected_key is not None and all(bubble.key != self.selected_key for bubble in bubbles):
+            self.selected_key = None
         self._layout(self.size.width)
         if keep_position:  # older messages were added above: keep the same message in view
             self.scroll_to(y=old_y + len(self._lines) - old_height, animate=False, immediate=True)
@@ -308,6 +215,8 @@ class ThreadLog(ScrollView, can_focus=True):
         return Strip(segments).crop_extend(0, width, base)
 
     def _fill_of(self, bubble: Bubble) -> str:
+        if bubble.key == self.selected_key:
+            return "selected"
         if bubble.key in self.arrived_keys:
             return "arrived"
         if bubble.key == self.found_key:
@@ -322,11 +231,17 @@ class ThreadLog(ScrollView, can_focus=True):
         fill = self._style(self._fill_of(bubble))
         body = Text(for_display(bubble.text) or " ", end="")
         wrapped = list(body.wrap(console, inner, overflow="fold")) if bubble.text else [Text(" ")]
-        for url in bubble.media:
-            link = Text(for_display(url), end="")
-            if url.startswith(("http://", "https://")) and " " not in url:
-                link.stylize(self._style("link") + Style(link=url))
-            wrapped.extend(link.wrap(console, inner, overflow="fold"))
+        for attachment in bubble.media:
+            line = Text(for_display(attachment.line()), end="")
+            # Only an http(s) link becomes a hyperlink; anything else is plain text (`o` refuses it).
+            line.stylize(
+                self._style("link") + Style(link=attachment.url) if attachment.openable else self._style("attachment")
+            )
+            wrapped.extend(line.wrap(console, inner, overflow="fold"))
+        if bubble.upload:
+            upload = Text(for_display(bubble.upload), end="")
+            upload.stylize(self._style("attachment"))
+            wrapped.extend(upload.wrap(console, inner, overflow="fold"))
         meta = Text(for_display(bubble.meta), end="")
         # As a span, not the base style, so it wins over the bubble fill applied underneath.
         meta.stylize(self._style("failed") if bubble.failed else self._style("meta"))
@@ -347,6 +262,51 @@ class ThreadLog(ScrollView, can_focus=True):
             segments += [Segment(s.text, base + s.style if s.style else base) for s in row.render(console)]
             strips.append(Strip(segments).crop_extend(0, width, base))
         return strips
+
+    # --- selecting a message, and its attachments -------------------------------------------------
+
+    def action_select(self, step: int) -> None:
+        """Select the previous (-1) or next (1) message, from the selected one or the one in view."""
+        keys = [bubble.key for bubble in self.bubbles]
+        if not keys:
+            return
+        if self.selected_key in keys:
+            index = keys.index(self.selected_key) + step
+        else:
+            visible = self._visible_keys()
+            index = keys.index(visible[-1 if step < 0 else 0]) if visible else len(keys) - 1
+        self.select(keys[max(0, min(len(keys) - 1, index))])
+
+    def select(self, key: str | None) -> None:
+        """Select bubble `key` (None: no selection) and bring it into view; the thread stops
+        following the newest message meanwhile."""
+        self.selected_key = key
+        self._layout(self.size.width)
+        if key is not None:
+            self._pinned = False
+            if key not in self._visible_keys():
+                self.scroll_to_bubble(key)
+        self.refresh()
+
+    def _visible_keys(self) -> list[str]:
+        top, bottom = int(self.scroll_y), int(self.scroll_y) + self.size.height
+        return [key for key, row in self._rows.items() if top <= row < bottom]
+
+    def attachments_target(self) -> Bubble | None:
+        """The bubble `o`/`w`/`p` act on: the selected one, else the newest on screen with
+        attachments, else the newest with any."""
+        by_key = {bubble.key: bubble for bubble in self.bubbles}
+        selected = by_key.get(self.selected_key or "")
+        if selected is not None:
+            return selected
+        visible = set(self._visible_keys())
+        with_media = [bubble for bubble in self.bubbles if bubble.media]
+        on_screen = [bubble for bubble in with_media if bubble.key in visible]
+        return (on_screen or with_media or [None])[-1]
+
+    def action_attachment(self, verb: str) -> None:
+        target = self.attachments_target()
+        self.post_message(self.AttachmentChosen(target.key if target else None, verb, target.media if target else ()))
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
