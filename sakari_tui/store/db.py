@@ -184,6 +184,12 @@ MIGRATIONS: list[list[str]] = [
         "ALTER TABLE outbox ADD COLUMN media_url TEXT",
         "ALTER TABLE outbox ADD COLUMN media_expires REAL",
     ],
+    # 13: the file attached to a draft (store/drafts.py): the path of the user's own file, which
+    # is copied into the outbox only when the reply is sent; a restart attaches it again.
+    [
+        """CREATE TABLE draft_files (
+            conversation_id TEXT PRIMARY KEY, path TEXT NOT NULL, saved_at REAL NOT NULL)""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,4 +1,5 @@
-"""Drafts: the unsent text of each conversation, kept across restarts and crashes."""
+"""Drafts: the unsent text of each conversation, and the file attached to it, kept across
+restarts and crashes."""
 
 from __future__ import annotations
 
@@ -38,3 +39,21 @@ class Drafts:
 
     def clear(self, conversation_id: str) -> None:
         self.save(conversation_id, "")
+
+    def save_file(self, conversation_id: str, path: str | None) -> None:
+        """Keep the path of the file attached to the conversation's reply (None: no file). It goes
+        with the reply when it is queued (`Outbox.add` drops it in the same transaction)."""
+        with self.db:
+            if path:
+                self.db.execute(
+                    """INSERT INTO draft_files (conversation_id, path, saved_at) VALUES (?, ?, ?)
+                       ON CONFLICT(conversation_id) DO UPDATE SET path = excluded.path, saved_at = excluded.saved_at""",
+                    (conversation_id, path, time.time()),
+                )
+            else:
+                self.db.execute("DELETE FROM draft_files WHERE conversation_id = ?", (conversation_id,))
+
+    def file(self, conversation_id: str) -> str | None:
+        """The path of the file attached to the conversation's reply, None without one."""
+        row = self.db.execute("SELECT path FROM draft_files WHERE conversation_id = ?", (conversation_id,)).fetchone()
+        return row["path"] if row else None

@@ -242,6 +242,7 @@ class Outbox:
             # The reply replaces the draft (whatever version of it was saved last) in one transaction:
             # a crash between the two would bring the sent text back, one keypress from a second copy.
             self.db.execute("DELETE FROM drafts WHERE conversation_id = ?", (conversation_id,))
+            self.db.execute("DELETE FROM draft_files WHERE conversation_id = ?", (conversation_id,))
             self.db.execute(
                 """INSERT INTO outbox (local_id, conversation_id, contact_id, text, state, created_at, exclude_ids,
                                        target, context, send_at, schedule,

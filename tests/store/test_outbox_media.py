@@ -217,11 +217,30 @@ def test_migration_12_gives_old_rows_no_media(tmp_path):
     old_store(path, 11, fill)
     store = Store(path)
     try:
-        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 12
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION >= 12
         (old,) = store.outbox.all()
         assert old.text == "queued by an older sakari-tui" and old.state is SendState.QUEUED
         assert (old.media_path, old.media_name, old.media_type, old.media_size) == (None, None, None, None)
         assert (old.media_url, old.media_expires, old.is_mms) == (None, None, False)
         assert store.outbox.sweep_files() == []
+    finally:
+        store.close()
+
+
+def test_migration_13_keeps_the_file_of_a_draft_until_the_reply_is_queued(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    old_store(path, 12, lambda cache: None)
+    picture = tmp_path / "map.png"
+    picture.write_bytes(b"\x89PNG" + b"\0" * 20)
+    store = Store(path)
+    try:
+        store.drafts.save("c1", "Here's the map")
+        store.drafts.save_file("c1", str(picture))
+        assert store.drafts.file("c1") == str(picture)
+        store.outbox.add("c1", None, "Here's the map", (), media=local_file(picture))
+        assert store.drafts.file("c1") is None and store.drafts.get("c1") == ""
+        store.drafts.save_file("c2", str(picture))
+        store.drafts.save_file("c2", None)
+        assert store.drafts.file("c2") is None
     finally:
         store.close()

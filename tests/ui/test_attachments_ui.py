@@ -325,3 +325,64 @@ def test_a_pending_mms_says_how_its_upload_stands(tmp_path):
         assert "uploaded: https://l.example/x" in line and "\x1b" not in line and "link expires" in line
     finally:
         store.close()
+
+
+async def test_the_attachment_stays_with_its_draft_across_conversations_and_restarts(build_app, server, tmp_path):
+    picture = _png(tmp_path / "receipt.png")
+    store_path = str(tmp_path / "inbox.sqlite3")
+    settings = attachment_settings(server, tmp_path)
+    app = await build_app(settings=settings, store_path=store_path)
+    inbox = Inbox(app)
+    rows = [r for r in app.store.inbox.rows(unread_first=False) if not r.opted_out and not r.closed][:2]
+    async with app.run_test(size=(120, 40)) as pilot:
+        inbox.open(rows[0].id)
+        await wait_until(lambda: inbox.open_id == rows[0].id, pilot)
+        from sakari_tui.store.outbox_media import local_file
+
+        app.screen.attach_file(local_file(picture))
+        inbox.open(rows[1].id)
+        await wait_until(lambda: inbox.open_id == rows[1].id and inbox.compose.attachment is None, pilot)
+        inbox.open(rows[0].id)
+        await wait_until(lambda: inbox.compose.attachment is not None, pilot)
+        assert inbox.compose.attachment.name == "receipt.png"
+    app.store.close()
+    again = await build_app(settings=settings, store_path=store_path, sync=False)
+    inbox = Inbox(again)
+    async with again.run_test(size=(120, 40)) as pilot:
+        inbox.open(rows[0].id)
+        await wait_until(lambda: inbox.compose.attachment is not None, pilot)
+        picture.unlink()
+        inbox.open(rows[1].id)
+        await pilot.pause()
+        inbox.open(rows[0].id)
+        await wait_until(lambda: any("cannot go any more" in n for n in inbox.notifications()), pilot)
+        assert inbox.compose.attachment is None and again.store.drafts.file(rows[0].id) is None
+
+
+async def test_a_large_save_shows_a_progress_bar_until_it_is_done(build_app, server, tmp_path, monkeypatch):
+    import asyncio
+
+    release = asyncio.Event()
+    seen = []
+
+    async def slow_fetch_to_file(attachment, folder, *, max_bytes, progress=None, **_kw):
+        progress(1_000_000, 2_500_000)
+        await release.wait()
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / attachment.name).write_bytes(b"x")
+        return folder / attachment.name
+
+    monkeypatch.setattr("sakari_tui.ui.inbox.attachments.fetch_to_file", slow_fetch_to_file)
+    app = await build_app(settings=attachment_settings(server, tmp_path))
+    inbox = Inbox(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_thread(inbox, pilot, photo_conversation(server))
+        await pilot.press("w")
+        bar = app.screen.query_one("#transfer")
+        await wait_until(lambda: bar.transfer is not None and bar.transfer.done == 1_000_000, pilot)
+        seen.append(bar.display and bar.has_class("-active"))
+        assert "1,000 KB of 2,500 KB" in str(bar.query_one("#transfer-amount").render())
+        assert "Saving damaged-box.png" in str(bar.query_one("#transfer-label").render())
+        release.set()
+        await wait_until(lambda: bar.transfer is None and not bar.has_class("-active"), pilot)
+    assert seen == [True]

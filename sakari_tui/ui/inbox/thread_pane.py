@@ -8,6 +8,7 @@ Sending is the screen's: Ctrl+S here only posts `ReplySubmitted` with the text.
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from textual import on, work
@@ -25,6 +26,7 @@ from ...editor import EditorError, edit_text, editor_argv
 from ...sms.collision import CollisionCheck, DraftBase
 from ...sms.mms import kilobytes
 from ...store import OutboxEntry
+from ...store.outbox_media import LocalFile, local_file
 from ...sync import InboxEngine, SendState
 from ...text import one_line
 from ..clock import FrozenClock, WallClock
@@ -39,7 +41,6 @@ from .messages import ReplySubmitted
 from .team_awareness import TeamAwareness
 
 if TYPE_CHECKING:
-    from ...store.outbox_media import LocalFile
     from .screen import InboxScreen
 
 # Messages laid out when a thread opens: a screenful or two; older ones load as the user scrolls up.
@@ -108,8 +109,6 @@ reply that was refused, **D** discards it.
         self._seen_newest: datetime | None = None
         self._answering: tuple[str, float] | None = None
         self.transfer_bar = TransferBar(id="transfer")
-        self.attachments: dict[str, LocalFile] = {}
-        """Files attached to the replies of conversations left, kept for when they are opened again."""
         self.uploads: dict[str, tuple[int, int]] = {}
         """Bytes sent of each outbox row's file being uploaded, by local id."""
 
@@ -134,6 +133,29 @@ reply that was refused, **D** discards it.
 
     def on_mount(self) -> None:
         self.compose_box.area.disabled = True
+        # The attached file is part of the draft: kept in the store as soon as it changes.
+        self.watch(self.compose_box, "attachment", self._attachment_changed, init=False)
+
+    def _attachment_changed(self, attached: LocalFile | None) -> None:
+        if self.open_id is not None:
+            path = str(attached.path) if attached is not None else None
+            if path != self.store.drafts.file(self.open_id):
+                self.inbox.store_write(self.store.drafts.save_file, self.open_id, path)
+
+    def _draft_attachment(self, conversation_id: str) -> LocalFile | None:
+        """The file attached to the conversation's draft, checked again (it is the user's own
+        file until it is sent: it may have changed or gone since)."""
+        path = self.store.drafts.file(conversation_id)
+        if not path:
+            return None
+        try:
+            return local_file(Path(path))
+        except ValueError as error:
+            self.notify(
+                f"The file attached to this draft cannot go any more: {error} Attach it again.", severity="warning"
+            )
+            self.inbox.store_write(self.store.drafts.save_file, conversation_id, None)
+            return None
 
     # --- what is open -------------------------------------------------------------------------
 
@@ -156,9 +178,7 @@ reply that was refused, **D** discards it.
         if opened is None and before is None:
             return  # the binding's first call, at start: the empty thread is drawn already
         if opened is None:
-            if before is not None:
-                self._keep_attachment(before)
-            self.compose_box.attachment = None
+            self.compose_box.attachment = None  # kept with the draft left (nothing is open to save it to)
             self.thread_log.show([], more_above=False)
             self.header.show(None, opted_out=False)
             self.compose_box.replies_off(None, placeholder=NOTHING_OPEN)
@@ -166,7 +186,6 @@ reply that was refused, **D** discards it.
             return
         if before is not None:
             self._save_draft(before)  # the box still holds the draft of the conversation left
-            self._keep_attachment(before)
         self.release_hold()
         self.thread_log.found_key = None
         self.thread_limit = THREAD_WINDOW
@@ -180,7 +199,7 @@ reply that was refused, **D** discards it.
         # the thread as it is now); the box's change event then finds it set.
         self.draft_base = (self.engine.saved_draft_base(opened) or self.engine.draft_base(opened)) if draft else None
         compose.set_text(draft)
-        compose.attachment = self.attachments.pop(opened, None)
+        compose.attachment = self._draft_attachment(opened)
         self.thread_log.pin_to_bottom()
         self.show_thread()
 
@@ -346,16 +365,6 @@ reply that was refused, **D** discards it.
             self.compose_box.replace_all(result.text)
             self.save_draft_now()
         self.compose_box.area.focus()
-
-    def _keep_attachment(self, conversation_id: str) -> None:
-        if self.compose_box.attachment is not None:
-            self.attachments[conversation_id] = self.compose_box.attachment
-
-    def take_attachment(self) -> LocalFile | None:
-        """The file attached to the reply, which a send takes with it (the box shows none after)."""
-        attached = self.compose_box.attachment
-        self.compose_box.attachment = None
-        return attached
 
     # --- drafts -------------------------------------------------------------------------------
 
