@@ -101,6 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
     from .outbox import add_outbox_parser
 
     add_outbox_parser(commands)
+    from .conversations import add_conversations_parser
+    from .send import add_send_parser
+
+    add_send_parser(commands)
+    add_conversations_parser(commands)
     return parser
 
 
@@ -132,7 +137,33 @@ def _stopped(exc: Exception) -> int:
     return 1
 
 
+SCRIPTING = {
+    "send": ("send", "run_send"),
+    "conversations": ("conversations", "run_conversations"),
+}
+"""Commands for scripts: their errors are `CommandError`s with the shared exit codes (cli/exits.py)."""
+
+
+def _scripting(args: argparse.Namespace) -> int:
+    import importlib
+
+    from .exits import CommandError
+    from .jsonout import print_error
+
+    module, function = SCRIPTING[args.command]
+    run = getattr(importlib.import_module(f".{module}", __name__), function)
+    _start_logging(args.debug, [])
+    try:
+        return run(args)
+    except CommandError as error:
+        logger().info("%s: %s (exit %d)", args.command, error, error.code)
+        print_error(error, as_json=getattr(args, "json", None) is not None)
+        return error.code
+
+
 def _dispatch(args: argparse.Namespace) -> int:
+    if args.command in SCRIPTING:
+        return _scripting(args)
     if args.command == "simulator":
         from .setup import run_simulator
 
@@ -166,7 +197,15 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        # argparse stops taking positionals at the first option: `send --to +1 415 555 0100
+        # --no-wait Hi` leaves "Hi" over. Words (not options) left over are the text's.
+        if args.command == "send" and not any(word.startswith("-") and word != "-" for word in extra):
+            args.words += extra
+        else:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return _dispatch(args)
     except Exception as exc:  # SystemExit and KeyboardInterrupt are not Exceptions: they pass through

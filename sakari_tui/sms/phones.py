@@ -50,12 +50,24 @@ def to_e164(text: str, default_country: str | None = None) -> str:
                 f"{raw!r} needs a country code (start with +) or a default country in the settings."
             ) from None
         raise InvalidNumber(f"{raw!r} is not a phone number.") from None
-    if not phonenumbers.is_valid_number(number):
+    formatted = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    if not phonenumbers.is_valid_number(number) and not is_fictional(formatted):
         where = phonenumbers.region_code_for_country_code(number.country_code)
         where = None if where == "ZZ" else where
         hint = f" for {where}" if where else ""
         raise InvalidNumber(f"{raw!r} is not a valid phone number{hint}.")
-    return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    return formatted
+
+
+# Ranges set aside for films and examples, which phonenumbers calls invalid: Ofcom's drama
+# numbers 07700 900000–900999 (the demo's UK customers and its Sales number). Accepting them
+# costs nothing: no carrier routes them, so a real account's send is refused by Sakari.
+FICTIONAL_PREFIXES = ("+447700900",)
+
+
+def is_fictional(e164: str) -> bool:
+    """Whether `e164` is in a range reserved for fiction (see FICTIONAL_PREFIXES)."""
+    return any(e164.startswith(prefix) and len(e164) == len(prefix) + 3 for prefix in FICTIONAL_PREFIXES)
 
 
 @functools.lru_cache(maxsize=512)

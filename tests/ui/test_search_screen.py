@@ -138,8 +138,11 @@ async def test_a_full_page_of_hits_says_there_may_be_more():
         await pilot.press(*"parcel")
         await wait_until(lambda: options(app).option_count == 100, pilot)
         assert "100 messages (the first 100: type more to narrow)" in status(app)
+        # Paging needs the list's height: under load the first layout may not have happened yet.
+        await wait_until(lambda: options(app).scrollable_content_region.height > 0, pilot)
+        await pilot.pause()
         await pilot.press("pagedown", "pagedown", "up")
-        assert options(app).highlighted == 19
+        await wait_until(lambda: options(app).highlighted == 19, pilot)
 
 
 async def test_a_failing_search_is_one_plain_line():

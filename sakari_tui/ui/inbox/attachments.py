@@ -17,24 +17,22 @@ from typing import TYPE_CHECKING
 
 from textual import work
 
-from ...media.attachments import Attachment
-from ...media.fetch import MediaError, fetch, fetch_to_file
+from ...media.attachments import Attachment, MediaError
+from ...media.fetch import fetch, fetch_to_file
 from ...media.opener import open_link
 from ...sms.mms import mms_warnings
 from ...store.outbox_media import LocalFile, local_file
 from ...sync.events import UploadProgress
 from ...text import one_line
 from ..format import number_label
-from ..graphics import image_widget_class
-from ..screens.attach_file import AttachChoice, AttachFileScreen
 from ..screens.confirm import ConfirmScreen
-from ..screens.image_preview import ImagePreviewScreen, PreviewFailed
 from ..widgets.compose import ComposeArea
 from ..widgets.thread_log import ThreadLog
 from ..widgets.transfer_bar import Transfer
 from .commands import key_in_words
 
 if TYPE_CHECKING:
+    from ..screens.attach_file import AttachChoice
     from .screen import InboxScreen
 
     _Base = InboxScreen
@@ -132,6 +130,10 @@ class AttachmentFlows(_Base):
             self.notify(f"Saved {saved.name} to {saved.parent}.")
 
     def preview_attachment(self, attachment: Attachment) -> None:
+        # The dialogs load on first use: nothing of them is needed before the first frame.
+        from ..graphics import image_widget_class
+        from ..screens.image_preview import ImagePreviewScreen, PreviewFailed
+
         mode = self.settings.attachments.preview
         widget_class = image_widget_class(mode, self.app.graphics_probe)
         if widget_class is None:
@@ -177,6 +179,8 @@ class AttachmentFlows(_Base):
     # --- attaching a file to the reply ---------------------------------------------------------
 
     def action_attach(self) -> None:
+        from ..screens.attach_file import AttachFileScreen
+
         if self.open_id is None:
             self.notify("Open a conversation first: a file goes with a reply.")
             return
