@@ -177,7 +177,11 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         _start_logging(args.debug, [])  # a timer's runs leave a record in the log file
         return run_outbox(
-            args.outbox_command, once=getattr(args, "once", True), every=getattr(args, "every", 30.0), demo=args.demo
+            args.outbox_command,
+            once=getattr(args, "once", True),
+            every=getattr(args, "every", 30.0),
+            demo=args.demo,
+            json=getattr(args, "json", None),
         )
     if args.command == "config":
         from .setup import run_config_init, run_config_path

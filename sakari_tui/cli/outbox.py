@@ -11,25 +11,33 @@ from __future__ import annotations
 import sys
 
 from ..paths import config_path
+from .exits import API_ERROR, OFFLINE, OK, REFUSED, UNKNOWN, USAGE
 from .output import fail, logger
 
-EXIT_OK = 0
-EXIT_NOT_SENT = 1
-EXIT_SETTINGS = 2
-EXIT_APP_RUNNING = 3
-EXIT_STORE = 4
+# The codes every scripting command shares (cli/exits.py).
+EXIT_OK = OK
+EXIT_SETTINGS = USAGE
+EXIT_STORE = USAGE
+EXIT_APP_RUNNING = REFUSED
+EXIT_REFUSED = REFUSED
+EXIT_API = API_ERROR
+EXIT_UNKNOWN = UNKNOWN
+EXIT_OFFLINE = OFFLINE
 
 EXIT_CODES_HELP = (
-    "exit codes: 0 nothing failed (what was due went, or nothing was due); 1 a reply was refused, "
-    "is of unknown fate, or could not be sent for now; 2 the settings are missing or wrong; "
-    "3 sakari-tui is running on this account and sends its scheduled replies itself; "
-    "4 the local store cannot be opened"
+    "exit codes: 0 nothing failed (what was due went, or nothing was due); 2 the settings are missing or "
+    "wrong, or the local store cannot be opened; 3 refused: a guard stopped a reply (opted out…), or "
+    "sakari-tui is running on this account and sends its scheduled replies itself; 4 Sakari refused a reply; "
+    "5 a reply is of unknown fate (check before resending); 6 a reply waits: Sakari could not be reached"
 )
 DEFAULT_EVERY_S = 30.0
 DEMO_REFUSED = (
     "outbox run works on an account's store; the demo's simulator lives inside the demo, "
     "which sends its scheduled replies itself while it runs."
 )
+
+
+LIST_FIELDS = ("localId", "state", "conversationId", "to", "text", "sendAt", "attempts", "error", "attachment")
 
 
 class RoundOutcome:
@@ -68,10 +76,19 @@ def add_outbox_parser(commands) -> None:
         metavar="SECONDS",
         help=f"without --once, how often to check (default {DEFAULT_EVERY_S:g})",
     )
-    outbox_commands.add_parser("list", help="print the replies waiting in the outbox, scheduled ones with their time")
+    listing = outbox_commands.add_parser(
+        "list",
+        help="print the replies waiting in the outbox (pending, scheduled, unknown, failed), with their ids",
+        epilog=f"JSON fields: {', '.join(LIST_FIELDS)}. {EXIT_CODES_HELP}",
+    )
+    from .jsonout import add_json_option
+
+    add_json_option(listing, LIST_FIELDS)
 
 
-def run_outbox(command: str, *, once: bool = True, every: float = DEFAULT_EVERY_S, demo: bool = False) -> int:
+def run_outbox(
+    command: str, *, once: bool = True, every: float = DEFAULT_EVERY_S, demo: bool = False, json: str | None = None
+) -> int:
     """`outbox run` (one round with `once`, else every `every` seconds) or `outbox list`; the exit code."""
     # Here, not at the top: the parser imports this module, and `sakari-tui unread` must start fast.
     import asyncio
@@ -106,7 +123,7 @@ def run_outbox(command: str, *, once: bool = True, every: float = DEFAULT_EVERY_
         return EXIT_STORE
     try:
         if command == "list":
-            return _list(store)
+            return _list(store, json)
         return asyncio.run(_run(settings, store, once=once, every=max(1.0, every)))
     except KeyboardInterrupt:
         return EXIT_OK
@@ -114,17 +131,41 @@ def run_outbox(command: str, *, once: bool = True, every: float = DEFAULT_EVERY_
         store.close()
 
 
-def _list(store) -> int:
-    from datetime import datetime
+def _list(store, json_option: str | None = None) -> int:
+    from datetime import datetime, timezone
 
     from ..store import SendState
+    from .exits import CommandError
+    from .jsonout import chosen_fields, pick, print_error, print_json
 
+    try:
+        fields = chosen_fields(json_option, LIST_FIELDS)
+    except CommandError as error:
+        print_error(error, as_json=True)
+        return error.code
+    if fields is not None:
+        items = [
+            {
+                "localId": entry.local_id,
+                "state": entry.state.value,
+                "conversationId": entry.conversation_id,
+                "to": (entry.target or {}).get("number") or (entry.context or {}).get("mobile"),
+                "text": entry.text,
+                "sendAt": datetime.fromtimestamp(entry.send_at, timezone.utc).isoformat() if entry.send_at else None,
+                "attempts": entry.attempts,
+                "error": entry.error,
+                "attachment": entry.media_name,
+            }
+            for entry in store.outbox.all()
+        ]
+        print_json([pick(item, fields) for item in items])
+        return EXIT_OK
     for entry in store.outbox.all():
         when = ""
         if entry.state is SendState.SCHEDULED and entry.send_at is not None:
             when = " at " + datetime.fromtimestamp(entry.send_at).astimezone().strftime("%a %d %b %H:%M")
         preview = " ".join(entry.text.split())[:60]
-        print(f"{entry.state.value}{when}\t{entry.conversation_id}\t{preview}")
+        print(f"{entry.local_id}\t{entry.state.value}{when}\t{entry.conversation_id}\t{preview}")
     return EXIT_OK
 
 
@@ -161,7 +202,7 @@ async def _round(engine) -> int:
         if event.state is SendState.SENT:
             outcome.sent.append(event.local_id)
         elif event.state is SendState.FAILED:
-            outcome.failed.append(event.error or "refused")
+            outcome.failed.append((event.local_id, event.error or "refused"))
         elif event.state is SendState.CANCELLED:
             outcome.cancelled.append(event.error or "back in the draft")
 
@@ -175,9 +216,15 @@ async def _round(engine) -> int:
                 except SakariError:
                     pass  # the guard's own read at release decides
         await engine.retry_due()
-    except (SakariError, StoreError) as error:
+    except SakariError as error:
+        from .exits import from_api_error
+
+        failure = from_api_error(error)
+        print(f"sakari-tui: {failure}", file=sys.stderr)
+        return failure.code
+    except StoreError as error:
         print(f"sakari-tui: {error}", file=sys.stderr)
-        return EXIT_NOT_SENT
+        return EXIT_STORE
     finally:
         stop()
     waiting = [e for e in engine.store.outbox.all() if e.state is not SendState.SCHEDULED]
@@ -193,8 +240,10 @@ async def _round(engine) -> int:
         len(outcome.cancelled),
     )
     if outcome.failed:
-        print(f"sakari-tui: not sent: {outcome.failed[0]}", file=sys.stderr)
-        return EXIT_NOT_SENT
+        local_id, reason = outcome.failed[0]
+        print(f"sakari-tui: not sent: {reason}", file=sys.stderr)
+        # Refused by Sakari (its error is kept), or by a guard at the reply's time (opt-out…).
+        return EXIT_API if local_id in engine.delivery.refusals else EXIT_REFUSED
     stuck = [e for e in waiting if e.state in (SendState.UNKNOWN, SendState.QUEUED, SendState.SENDING)]
     if stuck:
         reason = stuck[0].error or "it is waiting to be sent or checked"
@@ -202,5 +251,6 @@ async def _round(engine) -> int:
             f"sakari-tui: {len(stuck)} {'reply' if len(stuck) == 1 else 'replies'} not sent yet: {reason}",
             file=sys.stderr,
         )
-        return EXIT_NOT_SENT
+        unknown = any(e.state in (SendState.UNKNOWN, SendState.SENDING) for e in stuck)
+        return EXIT_UNKNOWN if unknown else EXIT_OFFLINE
     return EXIT_OK

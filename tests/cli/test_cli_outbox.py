@@ -4,6 +4,7 @@ a second run sends nothing, and a running app's store is left to the app."""
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from sakari_tui.api import SakariClient
 from sakari_tui.cli import main
 from sakari_tui.cli.inbox import account_store_path
-from sakari_tui.cli.outbox import EXIT_APP_RUNNING, EXIT_NOT_SENT, EXIT_OK
+from sakari_tui.cli.outbox import EXIT_APP_RUNNING, EXIT_OK, EXIT_REFUSED
 from sakari_tui.store import Store
 from sakari_tui.sync import InboxEngine
 
@@ -73,7 +74,12 @@ def test_a_reply_not_due_yet_stays_and_is_listed(server, account, capsys):
     assert main(["outbox", "run", "--once"]) == EXIT_OK
     assert sent(server, TEXT) == []
     assert main(["outbox", "list"]) == EXIT_OK
-    assert capsys.readouterr().out.startswith("scheduled at ")
+    local_id, state = capsys.readouterr().out.split("\t")[:2]
+    assert local_id.startswith("out-") and state.startswith("scheduled at ")
+    assert main(["outbox", "list", "--json", "localId,state,text,sendAt"]) == EXIT_OK
+    [row] = json.loads(capsys.readouterr().out)
+    assert row["localId"] == local_id and row["state"] == "scheduled" and row["text"] == TEXT
+    assert row["sendAt"].endswith("+00:00") and set(row) == {"localId", "state", "text", "sendAt"}
 
 
 def test_while_the_app_holds_the_store_it_leaves_the_sending_to_the_app(server, account, capsys):
@@ -92,7 +98,7 @@ def test_a_refused_reply_exits_non_zero_with_one_sentence(server, account, capsy
     with server.state.lock:
         for record in server.state.contacts.values():
             record.blocked_at = server.state.now()  # everyone opted out meanwhile
-    assert main(["outbox", "run", "--once"]) == EXIT_NOT_SENT
+    assert main(["outbox", "run", "--once"]) == EXIT_REFUSED == 3
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("sakari-tui: not sent: The contact opted out")
 
