@@ -3,13 +3,16 @@ and a server that never ends its list stopped with one sentence."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 import pytest
 import pytest_asyncio
 
 from sakari_tui.api import Message, Page, Pagination, SakariClient
+from sakari_tui.exports.thread import export_rows, header_of
 from sakari_tui.exports.thread_fetch import MAX_PAGES, ThreadExportError, fetch_whole_thread
+from sakari_tui.exports.thread_formats import format_json, verify
 from sakari_tui.simulator.clock import iso
 
 from ..support.factories import NOW, message
@@ -163,3 +166,23 @@ async def test_since_without_a_zone_is_local_time_and_messages_without_a_time_ar
 async def test_a_page_size_outside_the_apis_range_is_refused(page_size):
     with pytest.raises(ValueError):
         await fetch_whole_thread(PagedClient([]), "a", page_size=page_size)
+
+
+async def test_a_demo_thread_exported_as_json_reads_back_with_every_message(server, sim_clock, client):
+    conversation_id, _ = long_thread(server, sim_clock, 3)
+    sim_clock.advance(60)
+    server.state.inject_inbound(CUSTOMER, "the parcel", picture="parcel")
+    sim_clock.advance(60)
+    server.state.colleague_reply(conversation_id, "Thanks, on it", by="alex")
+
+    messages = await fetch_whole_thread(client, conversation_id)
+    header = header_of(await client.fetch_conversation(conversation_id))
+    rows = export_rows(messages, sent_here=set(), conversation_number=header.contact_number)
+    document = json.loads(format_json(rows, header))
+
+    assert [row["id"] for row in document["messages"]] == server.state.conversations[conversation_id].message_ids
+    assert document["messageCount"] == 5 and verify(document)
+    photo, reply = document["messages"][-2:]
+    assert (photo["type"], photo["from"], photo["attachments"][0]["host"]) == ("MMS", CUSTOMER, "127.0.0.1")
+    assert (reply["direction"], reply["sentBy"], reply["to"]) == ("out", "Alex · Hub", CUSTOMER)
+    assert document["conversation"]["contactNumber"] == CUSTOMER
