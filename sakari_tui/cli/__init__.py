@@ -103,9 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_outbox_parser(commands)
     from .conversations import add_conversations_parser
     from .send import add_send_parser
+    from .thread import add_thread_parser
 
     add_send_parser(commands)
     add_conversations_parser(commands)
+    add_thread_parser(commands)
     return parser
 
 
@@ -140,6 +142,7 @@ def _stopped(exc: Exception) -> int:
 SCRIPTING = {
     "send": ("send", "run_send"),
     "conversations": ("conversations", "run_conversations"),
+    "thread": ("thread", "run_thread"),
 }
 """Commands for scripts: their errors are `CommandError`s with the shared exit codes (cli/exits.py)."""
 
