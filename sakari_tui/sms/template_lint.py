@@ -29,9 +29,7 @@ CONTACT_VARIABLES: tuple[str, ...] = tuple(
 # full E.164 number, and 30 for anything else (emails, custom attributes).
 WORST_CASE_LENGTHS: Mapping[str, int] = {"firstName": 20, "lastName": 25, "mobile": 16, "phone": 16}
 OTHER_LENGTH = 30
-WORST_CASE_ASSUMPTION = (
-    "firstName filled with 20 characters, lastName 25, mobile and phone 16, every other placeholder 30, all GSM-7"
-)
+WORST_CASE_ASSUMPTION = "firstName 20 characters, lastName 25, mobile and phone 16, others 30, all GSM-7"
 
 MAX_SHOWN = 5  # characters forcing UCS-2 named in a sentence (the rest are counted)
 
@@ -129,7 +127,7 @@ def lint_template(text: str, *, known_variables: Collection[str] = CONTACT_VARIA
     notes.append(_encoding(text))
     if PLACEHOLDER.search(text):
         worst = worst_case_segments(text)
-        notes.append(f"Worst case {worst} segment{'s' if worst != 1 else ''}, with {WORST_CASE_ASSUMPTION}.")
+        notes.append(f"Worst case {worst} segment{'s' if worst != 1 else ''} ({WORST_CASE_ASSUMPTION}).")
     refusal = template_refusal(text)
     if refusal:
         notes.append(refusal)

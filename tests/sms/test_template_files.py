@@ -161,7 +161,11 @@ def test_lint_counts_the_worst_case_with_long_names_filled_in():
     body = "x" * 130 + " {{ firstName }} {{ lastName }}"  # 132 with the placeholders empty, 177 filled
     notes = lint_template(body)
     assert "GSM-7, 1 segment with the placeholders empty (132 characters)." in notes
-    assert any(note.startswith("Worst case 2 segments, with firstName filled with 20 characters") for note in notes)
+    assert any(
+        note
+        == "Worst case 2 segments (firstName 20 characters, lastName 25, mobile and phone 16, others 30, all GSM-7)."
+        for note in notes
+    )
     assert worst_case_segments(body) == 2
 
 
