@@ -103,11 +103,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_outbox_parser(commands)
     from .conversations import add_conversations_parser
     from .send import add_send_parser
+    from .templates import add_templates_parser
     from .thread import add_thread_parser
 
     add_send_parser(commands)
     add_conversations_parser(commands)
     add_thread_parser(commands)
+    add_templates_parser(commands)
     return parser
 
 
@@ -143,6 +145,7 @@ SCRIPTING = {
     "send": ("send", "run_send"),
     "conversations": ("conversations", "run_conversations"),
     "thread": ("thread", "run_thread"),
+    "templates": ("templates", "run_templates"),
 }
 """Commands for scripts: their errors are `CommandError`s with the shared exit codes (cli/exits.py)."""
 
