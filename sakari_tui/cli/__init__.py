@@ -110,6 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_conversations_parser(commands)
     add_thread_parser(commands)
     add_templates_parser(commands)
+    from .completion import add_completion_parser
+
+    add_completion_parser(commands)
     return parser
 
 
@@ -168,6 +171,11 @@ def _scripting(args: argparse.Namespace) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "completion":
+        from .completion import completion_script
+
+        sys.stdout.write(completion_script(args.shell, build_parser()))
+        return 0
     if args.command in SCRIPTING:
         return _scripting(args)
     if args.command == "simulator":
