@@ -19,7 +19,7 @@ BAD_ROWS = (
     "+1 (415) 555-0142,Flo,Again,,,\n"  # 7: line 3's number
     "+1 415 555 0143,Gus,Green,x@,,\n"  # 8: bad email
     ",Hal,NoNumber,,,\n"  # 9: no number
-    "+1 415 555 0144,=HYPERLINK(\"https://evil.test\"),Ivy,,,\n"  # 10: formula
+    '+1 415 555 0144,=HYPERLINK("https://evil.test"),Ivy,,,\n'  # 10: formula
     "+1 415 555 0145,Jo,Jones,,Narnia,\n"  # 11: bad country
     ",,,,,\n"  # 12: an empty row, skipped
     "+1 415 555 0146,Kim,Kay,kim@example.org,,-42\n"  # 13: a negative amount is not a formula
