@@ -8,7 +8,7 @@ its answer by line of the file. Pure core: no Textual, no terminal; the CLI does
 
 from __future__ import annotations
 
-from .export import contact_row, contacts_rows, format_contacts_csv, format_contacts_json
+from .export import attribute_names, contact_row, contacts_rows, format_contacts_csv, format_contacts_json
 from .report import dry_run_report
 from .upload import ImportResult, RowOutcome, import_contacts, import_report, outcomes_of
 from .validate import (
@@ -29,6 +29,7 @@ __all__ = [
     "ImportResult",
     "ImportRow",
     "RowOutcome",
+    "attribute_names",
     "contact_row",
     "contacts_rows",
     "dry_run_report",

@@ -47,6 +47,12 @@ def contacts_rows(contacts: Iterable[Contact]) -> list[dict[str, Any]]:
     return [contact_row(contact) for contact in contacts]
 
 
+def attribute_names(contacts: Iterable[Contact]) -> set[str]:
+    """The custom attributes the contacts carry: the closest to "the account's attributes" the API
+    offers (it has no call that lists them; one no contact uses yet is missing)."""
+    return {name for contact in contacts for name in contact.attributes or {}}
+
+
 def _columns(rows: list[dict[str, Any]]) -> list[str]:
     columns = dict.fromkeys(EXPORT_COLUMNS)
     for row in rows:

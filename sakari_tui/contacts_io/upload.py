@@ -18,7 +18,7 @@ from ..api.errors import describe
 from ..api.models import Contact, ContactUploadResult
 from ..sms.phones import display_number
 from ..text import one_line
-from .validate import ImportPlan, ImportRow, upload_csv
+from .validate import MAX_IMPORT_BYTES, ImportPlan, ImportRow, upload_csv
 
 if TYPE_CHECKING:
     from ..api.client import MergeStrategy, SakariClient
@@ -174,7 +174,10 @@ async def import_contacts(
         raise ValueError(f"The file cannot be imported: {plan.file_problems[0].text}")
     if not plan.rows:
         raise ValueError("No row of the file can be imported; fix the problems the dry run lists.")
-    answer = await client.create_contact(upload_csv(plan), merge_strategy=merge_strategy)
+    text = upload_csv(plan)
+    if len(text.encode()) > MAX_IMPORT_BYTES:  # E.164 numbers and the country column add a little
+        raise ValueError("The contacts to upload come to more than 5 MB; split the file into smaller ones.")
+    answer = await client.create_contact(text, merge_strategy=merge_strategy)
     return outcomes_of(plan, answer)
 
 

@@ -126,7 +126,7 @@ class _Header:
 
 
 def _read_header(cells: list[str], known: set[str] | None, plan: ImportPlan) -> _Header:
-    header = _Header([cell.strip() for cell in cells], {}, [], [])
+    header = _Header([unguarded(cell.strip()) for cell in cells], {}, [], [])
     first_seen: dict[str, int] = {}
     for position, name in enumerate(header.names):
         if not name:
@@ -141,7 +141,8 @@ def _read_header(cells: list[str], known: set[str] | None, plan: ImportPlan) -> 
         if key in first_seen:
             earlier = header.names[first_seen[key]]
             if earlier == name:
-                text = f"The column {quoted(name)} appears twice in the header (columns {first_seen[key] + 1} and {position + 1}); keep one."
+                columns = f"columns {first_seen[key] + 1} and {position + 1}"
+                text = f"The column {quoted(name)} appears twice in the header ({columns}); keep one."
             else:
                 text = f"The columns {quoted(earlier)} and {quoted(name)} both mean {column}; keep one."
             plan.problems.append(ImportProblem(text))
@@ -161,7 +162,8 @@ def _attribute_problem(name: str, attribute: str, known: set[str] | None) -> str
         return f"The column name {quoted(name)} has control characters or starts like a formula; rename it."
     if api_column(attribute) is not None:
         # Sakari would read the column as its own field, not as the attribute.
-        return f"The attribute {quoted(attribute)} cannot be imported from a CSV file, whose column of that name means {api_column(attribute)}; rename it."
+        means = api_column(attribute)
+        return f"The attribute {quoted(attribute)} cannot be imported from a CSV file, whose column of that name means {means}; rename it."
     if known is None or attribute in known:
         return None
     near = next((other for other in sorted(known) if other.casefold() == attribute.casefold()), None)
@@ -216,9 +218,10 @@ class _RowReader:
             self.plan.problems.extend(_line_problem(line, text) for text in problems)
             return
         assert number is not None
+        if number.warning:
+            self.plan.warnings.append(_line_problem(line, number.warning))
         values[MOBILE], values[COUNTRY] = number.e164, number.country
         self.plan.rows.append(ImportRow(line, number.e164, written, values))
-        self.seen[number.e164] = line
 
     def _number(self, line: int, written: str, country: str, problems: list[str]) -> ReadNumber | None:
         """The row's number in E.164, or None with the reason added to `problems`."""
@@ -241,8 +244,8 @@ class _RowReader:
         if number.e164 in self.seen:
             problems.append(f"{display_number(number.e164)} is already on line {self.seen[number.e164]}")
             return None
-        if number.warning:
-            self.plan.warnings.append(_line_problem(line, number.warning))
+        # Remembered even if the row has other problems: fixing them must not bring a duplicate in.
+        self.seen[number.e164] = line
         return number
 
 

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from sakari_tui.api.models import Contact
-from sakari_tui.contacts_io import contacts_rows, format_contacts_csv, format_contacts_json
+from sakari_tui.contacts_io import attribute_names, contacts_rows, format_contacts_csv, format_contacts_json
 from sakari_tui.contacts_io.cells import control_characters
 
 from ..support.hostile import HOSTILE
@@ -116,3 +116,9 @@ def test_hostile_text_is_sanitised_in_csv_and_kept_as_received_in_json(name):
     assert json.loads(exported)[0]["firstName"] == value
     assert json.loads(exported)[0]["tags"] == [value]
     assert not control_characters(exported.replace("\n", "")), "raw controls in the JSON text"
+
+
+def test_attribute_names_are_every_attribute_a_contact_carries():
+    assert attribute_names([ANN, contact(attributes={"city": "Leeds"}), contact()]) == {
+        "plan", "Email", "visits", "prefs", "city",
+    }  # fmt: skip

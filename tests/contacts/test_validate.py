@@ -215,3 +215,16 @@ def test_hostile_names_are_refused_or_go_unchanged_and_messages_stay_safe(name):
         assert sent == value.strip() and not control_characters(sent)
     else:
         assert [problem.line for problem in plan.problems] == [2]
+
+
+def test_a_duplicate_of_a_row_with_another_problem_is_still_a_duplicate():
+    plan = validate_import("mobile,email\n+14155550100,x@\n415 555 0100,a@b.co\n", default_country="US")
+    assert problems(plan) == [
+        "line 2: the email 'x@' is not an address.",
+        "line 3: +1 415-555-0100 is already on line 2.",
+    ]
+
+
+def test_a_guarded_header_cell_from_an_export_is_read_without_its_apostrophe():
+    plan = validate_import("mobile,'=evil()\n+14155550100,x\n", default_country="US")
+    assert problems(plan) == ["The column name '=evil()' has control characters or starts like a formula; rename it."]
