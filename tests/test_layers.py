@@ -14,7 +14,7 @@ from pathlib import Path
 import sakari_tui
 
 PACKAGE = Path(sakari_tui.__file__).parent
-CORE_PACKAGES = ("api", "exports", "media", "notify", "sms", "store", "sync")
+CORE_PACKAGES = ("api", "contacts_io", "exports", "media", "notify", "sms", "store", "sync")
 CORE_MODULES = ("config", "config_attachments", "editor", "logs", "paths", "subprocesses", "text")
 UI_ONLY = ("textual", "rich", "sakari_tui.ui", "sakari_tui.cli")
 PROBE = (

@@ -1,4 +1,5 @@
-"""Contact rules: validation, create-or-merge by mobile number, updates, removal, filters, CSV import.
+"""Contact rules: validation, create-or-merge by mobile number, updates, removal, filters, CSV import
+(one contact per row; a refused row is an `errors` entry with the reason, the others still go).
 
 A mobile number identifies a contact: creating a contact whose number already exists merges into
 it, as `mergeStrategy` says (the spec names the strategies but not their meaning, so we define):
@@ -213,8 +214,11 @@ def import_csv(state: SimulatorState, text: str, strategy: str | None, at: float
     for row in reader:
         body: dict = {"attributes": {}}
         mobile: dict = {}
+        # DictReader files the values past the header's last column under None: a comma left
+        # unquoted in a value. Refuse the row rather than import it with its columns shifted.
+        extra: list[str] = row.pop(None, None) or []
         for column, value in row.items():
-            if column is None or value is None or not value.strip():
+            if value is None or not value.strip():
                 continue
             key = _CSV_CORE_COLUMNS.get(column.strip().casefold())
             if key == "mobile":
@@ -229,6 +233,11 @@ def import_csv(state: SimulatorState, text: str, strategy: str | None, at: float
                 body["attributes"][column.strip()] = value.strip()
         body["mobile"] = mobile
         try:
+            if any(value.strip() for value in extra):
+                columns = len(reader.fieldnames)
+                raise ApiError(
+                    400, "REQ-001", f"The row has {columns + len(extra)} values but the header has {columns} columns"
+                )
             contact, created = create_or_merge(state, parse_contact_fields(body), strategy, at, actor)
         except ApiError as exc:
             identifiers = {key: body[key] for key in ("firstName", "lastName", "email", "mobile") if key in body}
