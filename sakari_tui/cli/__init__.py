@@ -110,6 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_conversations_parser(commands)
     add_thread_parser(commands)
     add_templates_parser(commands)
+    from .contacts import add_contacts_parser
+
+    add_contacts_parser(commands)
     from .completion import add_completion_parser
 
     add_completion_parser(commands)
@@ -149,6 +152,7 @@ SCRIPTING = {
     "conversations": ("conversations", "run_conversations"),
     "thread": ("thread", "run_thread"),
     "templates": ("templates", "run_templates"),
+    "contacts": ("contacts", "run_contacts"),
 }
 """Commands for scripts: their errors are `CommandError`s with the shared exit codes (cli/exits.py)."""
 
