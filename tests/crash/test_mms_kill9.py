@@ -5,7 +5,7 @@ The test process runs the simulator on 127.0.0.1 and queues N_REPLIES MMS replie
 picture's link tells them apart). Then, round after round, it starts a child process
 (tests/support/mms_crash.py: it opens the store, resumes the outbox and runs `sakari-tui outbox
 run`'s round until nothing is in flight, queueing nothing itself) and SIGKILLs it after a random
-delay. Each round switches on one fault class, on the upload (`POST /v1/tools/sharefile`), the
+delay (most kills then wait for the moment an upload or a send is in the simulator). Each round switches on one fault class, on the upload (`POST /v1/tools/sharefile`), the
 send (`POST .../messages`) or both:
 
 * slow upload          - every upload held LATENCY_S before it is handled;
@@ -63,6 +63,10 @@ TAG = "mk9"
 LATENCY_S = 0.6
 COMMIT_DELAY_S = 2.5  # past the child's client timeout (1.5 s), well inside the reconcile window (6 s)
 KILL_AFTER_S = (0.05, 1.2)  # after the child said it is ready (the outbox resumed)
+# Most kills are aimed: after the random delay, at the first moment an upload or a send of this
+# child is in the simulator (for up to AIM_FOR_S); the others land wherever the delay ends.
+AIMED_SHARE = 0.7
+AIM_FOR_S = 1.5
 READY_TIMEOUT_S = 20.0
 SETTLE_TIMEOUT_S = 40.0
 FINAL = "none (final run)"
@@ -275,12 +279,19 @@ def kill_round(soak: Soak, fault: str) -> None:
     child, ready = start_child(soak, resend)
     try:
         wait_ready(soak, child, ready)
-        this.after = soak.rng.uniform(*KILL_AFTER_S)
+        ready_at = time.monotonic()
+        aim = soak.rng.random() < AIMED_SHARE
         try:
-            child.wait(timeout=this.after)  # done early: nothing left to kill
+            child.wait(timeout=soak.rng.uniform(*KILL_AFTER_S))  # done early: nothing left to kill
+            this.after = time.monotonic() - ready_at
         except subprocess.TimeoutExpired:
             running = soak.inflight.running(since=this.started)
+            aim_until = time.monotonic() + AIM_FOR_S
+            while aim and not (running["upload"] or running["send"]) and time.monotonic() < aim_until:
+                time.sleep(0.005)
+                running = soak.inflight.running(since=this.started)
             child.send_signal(signal.SIGKILL)
+            this.after = time.monotonic() - ready_at
             this.killed = True
             this.landed = next((kind for kind in ("upload", "send", "read", "token") if running[kind]), "elsewhere")
     finally:
@@ -420,7 +431,13 @@ def test_kill9_during_mms_uploads_and_sends_sends_each_reply_once_with_its_pictu
         f"\nMMS kill -9 soak: seed {SEED}; faults per round: {', '.join(order)}"
         + "".join(
             f"\n  round {i}: {r.fault}, {r.left} rows left, "
-            + (f"killed {r.after:.2f}s after ready, in: {r.landed}" if r.killed else "ran to the end")
+            + (
+                f"killed {r.after:.2f}s after ready, in: {r.landed}"
+                if r.killed
+                else "ran to the end"
+                if r.fault == FINAL
+                else f"ended by itself after {r.after:.2f}s"
+            )
             for i, r in enumerate(soak.rounds)
         )
         + f"\nkills landed: {landed}; answers by kind and status: {answers}"
