@@ -2,8 +2,9 @@
 the app) or, with `--demo`, a demo account of the command's own (the built-in simulator with the
 demo data, on loopback, and a store in a temporary folder, synced first).
 
-The app owns its store while it runs (`Store(exclusive=True)`): a command that writes (send)
-is then refused, one that only reads opens the store alongside it.
+The app owns its store while it runs (`Store(exclusive=True)`): a command that only reads opens
+the store alongside it; `send` then queues into the app's outbox and leaves the sending to the
+app (`open_outbox_store`), so one process sends each row.
 """
 
 from __future__ import annotations
@@ -67,6 +68,23 @@ def open_account(*, demo: bool, seed: int = 1) -> Iterator[Account]:
             settings = Settings(sakari=SakariSection(**server.credentials()), senders=demo_senders(server))
             settings.compose.quiet_hours = True
             yield Account(settings, Path(folder) / "demo.sqlite3", demo=True, server=server)
+
+
+def open_outbox_store(account: Account) -> tuple[Store, bool]:
+    """The store for a command that queues: owned (False) when no app runs on it, else opened
+    alongside the running app (True), which then sends what is queued (its poll reads the
+    outbox table); the command never sends a row the app owns."""
+    from ..store import Store, StoreError, StoreLocked
+
+    try:
+        return Store(account.store_path, exclusive=True), False
+    except StoreLocked:
+        try:
+            return Store(account.store_path), True
+        except StoreError as exc:
+            raise CommandError(USAGE, str(exc)) from None
+    except StoreError as exc:
+        raise CommandError(USAGE, str(exc)) from None
 
 
 def open_store(account: Account, *, write: bool) -> Store:

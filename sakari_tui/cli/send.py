@@ -64,7 +64,7 @@ def split_number_and_text(to: str | None, words: list[str]) -> tuple[str | None,
 def run_send(args) -> int:
     import asyncio
 
-    from .account import open_account, open_store
+    from .account import open_account, open_outbox_store
 
     fields, words = json_and_words(args.json, FIELDS, list(args.words))
     number, text = split_number_and_text(args.to, words)
@@ -81,9 +81,9 @@ def run_send(args) -> int:
             raise CommandError(USAGE, f"--var {pair!r}: write it as KEY=VALUE.")
         variables[key.strip()] = value
     with open_account(demo=args.demo, seed=args.seed) as account:
-        store = open_store(account, write=True)
+        store, app_running = open_outbox_store(account)
         try:
-            result = asyncio.run(_send(account, store, args, number, text, variables))
+            result = asyncio.run(_send(account, store, args, number, text, variables, app_running))
         finally:
             store.close()
     if fields is not None:
@@ -95,15 +95,16 @@ def run_send(args) -> int:
     return OK
 
 
-async def _send(account, store, args, number, text, variables) -> dict:
+async def _send(account, store, args, number, text, variables, app_running: bool = False) -> dict:
     from ..api import SakariError
     from ..sync import InboxEngine
 
     engine = InboxEngine(account.settings.sakari.make_client(), store)
     try:
         try:
-            await engine.sync_conversations()
-            return await _guarded_send(engine, account.settings, args, number, text, variables)
+            if not app_running:  # a running app keeps the store up to date itself
+                await engine.sync_conversations()
+            return await _guarded_send(engine, account.settings, args, number, text, variables, app_running)
         except SakariError as error:
             raise from_api_error(error) from None
     finally:
@@ -162,7 +163,7 @@ async def _template_text(engine, name: str, contact, variables) -> str:
     return render(chosen.template or "", context).text
 
 
-async def _guarded_send(engine, settings, args, number, text, variables) -> dict:
+async def _guarded_send(engine, settings, args, number, text, variables, app_running: bool = False) -> dict:
     from ..sms.guard import UnfilledWarning, check_reply
     from ..sms.segments import to_gsm7
     from ..sms.templates import render
@@ -207,6 +208,8 @@ async def _guarded_send(engine, settings, args, number, text, variables) -> dict
     else:
         first, last = (contact.first_name, contact.last_name) if contact else (None, None)
         entry = engine.queue_new_conversation(e164, text, first_name=first, last_name=last, group_id=group_id)
+    if app_running:
+        return await _left_to_the_app(engine, args, entry, e164, conversation_id, sender)
     message = await engine.deliver(entry.local_id)
     if message is None:
         left = engine.store.outbox.get(entry.local_id)
@@ -233,6 +236,51 @@ async def _guarded_send(engine, settings, args, number, text, variables) -> dict
         "localId": entry.local_id,
         "sendAt": None,
     }
+
+
+async def _left_to_the_app(engine, args, entry, e164, conversation_id, sender) -> dict:
+    """The app owns the outbox: it sends the row at its next poll. Wait for it to be sent
+    (the row gives way to a `sent_here` record) unless `--no-wait`."""
+    import asyncio
+
+    from ..store import SendState
+
+    result = {
+        "id": None,
+        "conversationId": conversation_id or entry.conversation_id,
+        "to": e164,
+        "sender": sender,
+        "status": "queued",
+        "text": entry.text,
+        "localId": entry.local_id,
+        "sendAt": None,
+    }
+    if args.no_wait:
+        return result
+    store = engine.store
+    deadline = time.monotonic() + max(0.0, args.wait)
+    while time.monotonic() < deadline:
+        row = store.outbox.get(entry.local_id)
+        if row is None:
+            found = store.db.execute(
+                "SELECT message_id FROM sent_here WHERE local_id = ?", (entry.local_id,)
+            ).fetchone()
+            if found is None:
+                raise CommandError(USAGE, "The running sakari-tui took the reply out of its outbox without sending it.")
+            message_id = found[0]
+            status = await _wait_for_delivery(engine.client, message_id, "sent", max(0.0, deadline - time.monotonic()))
+            return {**result, "id": message_id, "status": status}
+        if row.state is SendState.FAILED:
+            raise CommandError(API_ERROR, f"Not sent: {row.error or 'Sakari refused it.'}")
+        await asyncio.sleep(POLL_EVERY_S)
+    row = store.outbox.get(entry.local_id)
+    if row is not None and row.state is SendState.UNKNOWN:
+        raise CommandError(
+            UNKNOWN, f"Unknown whether it was sent: {row.error} The running sakari-tui keeps looking for it."
+        )
+    raise CommandError(
+        OFFLINE, "Not sent yet: it waits in the outbox of the running sakari-tui, which sends it once Sakari answers."
+    )
 
 
 def _now() -> datetime:

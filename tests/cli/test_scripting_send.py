@@ -183,3 +183,54 @@ def test_conversations_list_shows_the_needs_reply_view_as_json(account, capsys):
             assert not account.state.messages[conversation.message_ids[-1]].outgoing
     code, out, _err = run(capsys, "conversations", "list", "--limit", "2")
     assert code == 0 and len([line for line in out.splitlines() if not line.startswith("    ")]) == 2
+
+
+def test_while_the_app_runs_send_queues_into_its_outbox_and_the_app_sends_it_once(account, capsys):
+    """The app owns the store: `send` checks, queues into the app's outbox and waits; the app's
+    own poll sends it (one process sends each row)."""
+    import asyncio
+    import threading
+
+    from sakari_tui.api import SakariClient
+    from sakari_tui.cli.inbox import account_store_path
+    from sakari_tui.store import Store
+    from sakari_tui.sync import InboxEngine
+
+    path = account_store_path(account.account_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ready, stop = threading.Event(), threading.Event()
+
+    def app() -> None:
+        async def run() -> None:
+            store = Store(path, exclusive=True)
+            client = SakariClient(**account.credentials())
+            engine = InboxEngine(client, store)
+            await engine.sync_conversations()
+            ready.set()
+            while not stop.is_set():
+                await engine.retry_due()  # what the app's poller does every few seconds
+                await asyncio.sleep(0.1)
+            await client.aclose()
+            store.close()
+
+        asyncio.run(run())
+
+    owner = threading.Thread(target=app, daemon=True)
+    owner.start()
+    try:
+        assert ready.wait(20)
+        _conversation, contact = customer_waiting(account)
+        code, out, err = run(capsys, "send", "--to", contact.mobile, "--wait", "20", "--json", "Sent by the app")
+        assert code == 0, err
+        result = json.loads(out)
+        [copy] = copies(account, "Sent by the app")
+        assert result["id"] == copy.id and result["localId"].startswith("out-")
+    finally:
+        stop.set()
+        owner.join(20)
+    store = Store(path)
+    try:
+        assert store.outbox.all() == []
+        assert store.db.execute("SELECT message_id FROM sent_here WHERE local_id = ?", (result["localId"],)).fetchone()
+    finally:
+        store.close()
