@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..sms.phones import InvalidNumber, country_code_problem, display_number, region_of, to_e164
+from ..sms.phones import InvalidNumber, country_code_problem, display_number, is_fictional, region_of, to_e164
 from ..text import one_line
 
 
@@ -45,9 +45,17 @@ def read_number(written: str, region: str | None, where: str) -> ReadNumber:
         text = "+" + text[2:]
     try:
         e164 = to_e164(text, region)
-        return ReadNumber(e164, region_of(e164) or "")
     except InvalidNumber:
         pass
+    else:
+        if is_fictional(e164):  # accepted for the demo, but in a real file most likely a slip
+            return ReadNumber(
+                e164,
+                "GB",
+                f"{display_number(e164)} is a number set aside for fiction (Ofcom's "
+                "drama range), not one known to be in use in GB; it is imported as written",
+            )
+        return ReadNumber(e164, region_of(e164) or "")
     import phonenumbers
 
     try:

@@ -65,3 +65,10 @@ def test_an_unknown_conversation_or_date_is_a_usage_error(account, capsys):  # n
         assert "0 messages" in out
     else:
         assert "No conversation" in err
+
+
+def test_the_help_lists_the_export_fields():
+    from sakari_tui.cli.thread import MESSAGE_FIELDS
+    from sakari_tui.exports.thread import FIELDS
+
+    assert MESSAGE_FIELDS == FIELDS

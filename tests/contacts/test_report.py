@@ -24,7 +24,7 @@ def test_the_report_counts_rows_and_lists_every_problem_with_its_line():
         "as a formula; change the cell.\n"
         "  line 11: the country 'Narnia' is not a country code; write a two-letter code such as 'US' or 'GB'.\n"
         "Warnings (1):\n"
-        "  line 4: +44 7700 900123 is not a number known to be in use in GB; it is imported as written.\n"
+        "  line 4: +44 7700 900123 is a number set aside for fiction (Ofcom's drama range), not one known to be in use in GB; it is imported as written.\n"
     )
 
 

@@ -50,7 +50,7 @@ def test_a_file_with_bad_rows_gets_one_sentence_per_problem_with_its_line():
     ]
     assert plan.rows_read == 11 and plan.can_upload
     assert [warning.text for warning in plan.warnings] == [
-        "line 4: +44 7700 900123 is not a number known to be in use in GB; it is imported as written."
+        "line 4: +44 7700 900123 is a number set aside for fiction (Ofcom's drama range), not one known to be in use in GB; it is imported as written."
     ]
 
 
