@@ -234,3 +234,49 @@ def test_while_the_app_runs_send_queues_into_its_outbox_and_the_app_sends_it_onc
         assert store.db.execute("SELECT message_id FROM sent_here WHERE local_id = ?", (result["localId"],)).fetchone()
     finally:
         store.close()
+
+
+def test_a_template_filled_from_the_contact_and_vars(account, capsys):
+    conversation, contact = customer_waiting(account)
+    code, out, err = run(
+        capsys, "send", "--conversation", conversation.id, "--template", "appointment reminder", "--no-wait", "--json"
+    )
+    assert code == 0, err
+    text = json.loads(out)["text"]
+    assert "{{" not in text and "a reminder of your bike service" in text
+    if contact.first_name:
+        assert contact.first_name in text
+    code, _out, err = run(capsys, "send", "--to", contact.mobile, "--template", "No such template", "--no-wait")
+    assert code == 2 and "No template named" in err and "Welcome" in err
+    code, out, err = run(
+        capsys, "send", "--to", contact.mobile, "--var", "day=Friday", "--no-wait", "--json", "See you {{ day }}"
+    )
+    assert code == 0, err and json.loads(out)["text"] == "See you Friday"
+
+
+def test_fold_gsm7_replaces_what_forces_ucs2(account, capsys):
+    _conversation, contact = customer_waiting(account)
+    code, out, err = run(
+        capsys, "send", "--to", contact.mobile, "--fold-gsm7", "--no-wait", "--json", "It’s “ready” — come by…"
+    )
+    assert code == 0, err
+    assert json.loads(out)["text"] == 'It\'s "ready" - come by...'
+
+
+def test_at_schedules_into_the_outbox_and_outbox_list_shows_it(account, capsys):
+    conversation, _contact = customer_waiting(account)
+    code, out, err = run(capsys, "send", "--conversation", conversation.id, "--at", "2h", "--json", "Later, then")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["status"] == "scheduled" and result["sendAt"] and result["id"] is None
+    assert copies(account, "Later, then") == []
+    code, out, err = run(capsys, "outbox", "list", "--json", "localId,state")
+    assert code == 0 and {"localId": result["localId"], "state": "scheduled"} in json.loads(out)
+    code, _out, err = run(capsys, "send", "--conversation", conversation.id, "--at", "someday", "Later")
+    assert code == 2 and "--at" in err
+
+
+def test_sender_picks_the_number_and_an_unknown_label_is_a_usage_error(account, capsys):
+    _conversation, contact = customer_waiting(account)
+    code, _out, err = run(capsys, "send", "--to", contact.mobile, "--sender", "Nowhere", "--no-wait", "Hi")
+    assert code == 2 and "not one of this account's senders" in err
