@@ -79,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="print how many conversations are unread (for a status bar or prompt)",
         description=(
             "Print the number of open, unmuted conversations with unread texts, from the local inbox "
-            "(as of the app's last sync; no network). Exits 1 when there is no local inbox to read."
+            "(as of the app's last sync; no network). Exits 2 when there is no local inbox to read (the exit codes of every command)."
         ),
     )
     unread.add_argument(

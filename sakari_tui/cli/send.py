@@ -321,8 +321,34 @@ async def _refuse_if_answered(engine, conversation_id: str) -> None:
         raise CommandError(REFUSED, sentence.replace("while you were writing", "since the customer last wrote"))
 
 
+def their_next(e164: str | None, clock: str, now: datetime) -> datetime:
+    """The next time the recipient's clock shows `clock` ("08:00"); with several zones (a number
+    that spans them), the latest of those moments, so it is that time or later in each."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from ..sms.quiet_hours import parse_clock, recipient_time_zones
+
+    try:
+        wanted = parse_clock(clock)
+    except ValueError as error:
+        raise CommandError(USAGE, f"--at their-{clock}: {error}") from None
+    zones = recipient_time_zones(e164) if e164 else ()
+    if not zones:
+        raise CommandError(USAGE, f"--at their-{clock}: the recipient's time zone is not known; give a time instead.")
+    moments = []
+    for name in zones:
+        local = now.astimezone(ZoneInfo(name))
+        candidate = local.replace(hour=wanted.hour, minute=wanted.minute, second=0, microsecond=0)
+        if candidate <= local:
+            candidate = (local + timedelta(days=1)).replace(
+                hour=wanted.hour, minute=wanted.minute, second=0, microsecond=0
+            )
+        moments.append(candidate)
+    return max(moments)
+
+
 def _schedule(engine, settings, args, conversation_id, e164, text, now) -> dict:
-    from ..sms.quiet_hours import next_send_time_for
     from ..sms.send_times import parse_send_time
 
     if conversation_id is None:
@@ -331,11 +357,7 @@ def _schedule(engine, settings, args, conversation_id, e164, text, now) -> dict:
         )
     compose = settings.compose
     if args.at.strip().lower().startswith("their-"):
-        start = args.at.strip()[len("their-") :]
-        window = next_send_time_for(e164, now, start, compose.send_window_end) if e164 else None
-        if window is None:
-            raise CommandError(USAGE, f"--at {args.at}: the recipient's time zone is not known; give a time instead.")
-        when = window.at
+        when = their_next(e164, args.at.strip()[len("their-") :], now)
     else:
         try:
             when = parse_send_time(args.at, now.astimezone())

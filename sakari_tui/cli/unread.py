@@ -101,19 +101,19 @@ def run_unread(
         path = demo_store_path(env)
         if not path.is_file():
             print(f"sakari-tui: No demo inbox yet ({path}); start one with: sakari-tui --demo", file=sys.stderr)
-            return 1
+            return 2
     else:
         account_id, problem = _account_id(env)
         if account_id is None:
             print(f"sakari-tui: {problem}", file=sys.stderr)
-            return 1
+            return 2
         path = account_store_path(account_id, env)
         if not path.is_file():
             print(
                 f"sakari-tui: No local inbox yet for account {account_id} ({path}); run sakari-tui once.",
                 file=sys.stderr,
             )
-            return 1
+            return 2
     try:
         # mode=ro: never create, migrate or write; the app may be running and owns the file.
         db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=UNREAD_BUSY_TIMEOUT_S)
@@ -125,7 +125,7 @@ def run_unread(
             db.close()
     except sqlite3.Error as exc:
         print(f"sakari-tui: {_read_problem(path, exc)}", file=sys.stderr)
-        return 1
+        return 2
     oldest = waiting.oldest_at if waiting is not None else None
     print(
         template.format(

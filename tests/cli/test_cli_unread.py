@@ -107,7 +107,7 @@ def test_the_environment_account_beats_the_file(isolated_paths, config, monkeypa
 
 def test_no_store_yet_is_one_sentence_and_creates_nothing(isolated_paths, config, capsys):
     code, out, err = run(capsys)
-    assert code == 1 and out == ""
+    assert code == 2 and out == ""
     assert (
         err
         == f"sakari-tui: No local inbox yet for account {ACCOUNT} ({store_file(isolated_paths)}); run sakari-tui once.\n"
@@ -117,7 +117,7 @@ def test_no_store_yet_is_one_sentence_and_creates_nothing(isolated_paths, config
 
 def test_no_config_is_one_sentence(isolated_paths, capsys):
     code, out, err = run(capsys)
-    assert code == 1 and out == "" and "run 'sakari-tui config init'" in err and err.count("\n") == 1
+    assert code == 2 and out == "" and "run 'sakari-tui config init'" in err and err.count("\n") == 1
 
 
 def test_config_without_account_is_one_sentence(isolated_paths, capsys):
@@ -125,7 +125,7 @@ def test_config_without_account_is_one_sentence(isolated_paths, capsys):
     path.parent.mkdir(parents=True)
     path.write_text("[ui]\ntheme = 'nord'\n")
     code, _, err = run(capsys)
-    assert code == 1 and f"{path} has no sakari.account_id" in err
+    assert code == 2 and f"{path} has no sakari.account_id" in err
 
 
 def test_broken_config_is_one_sentence(isolated_paths, capsys):
@@ -133,7 +133,7 @@ def test_broken_config_is_one_sentence(isolated_paths, capsys):
     path.parent.mkdir(parents=True)
     path.write_text("[sakari\n")
     code, _, err = run(capsys)
-    assert code == 1 and err.startswith(f"sakari-tui: {path} is not valid TOML") and err.count("\n") == 1
+    assert code == 2 and err.startswith(f"sakari-tui: {path} is not valid TOML") and err.count("\n") == 1
 
 
 def test_corrupt_store_is_one_sentence(isolated_paths, config, capsys):
@@ -141,7 +141,7 @@ def test_corrupt_store_is_one_sentence(isolated_paths, config, capsys):
     path.parent.mkdir(parents=True)
     path.write_bytes(b"this is not a database" * 200)
     code, out, err = run(capsys)
-    assert code == 1 and out == "" and "is damaged" in err and err.count("\n") == 1 and "Traceback" not in err
+    assert code == 2 and out == "" and "is damaged" in err and err.count("\n") == 1 and "Traceback" not in err
 
 
 def test_empty_file_is_not_migrated(isolated_paths, config, capsys):
@@ -149,7 +149,7 @@ def test_empty_file_is_not_migrated(isolated_paths, config, capsys):
     path.parent.mkdir(parents=True)
     path.touch()
     code, _, err = run(capsys)
-    assert code == 1 and "start sakari-tui once" in err
+    assert code == 2 and "start sakari-tui once" in err
     assert path.read_bytes() == b""  # read-only: no schema was created
 
 
@@ -164,7 +164,7 @@ def test_locked_store_is_one_sentence(store, capsys, monkeypatch):
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert code == 1 and out == "" and "is busy" in err and err.count("\n") == 1
+    assert code == 2 and out == "" and "is busy" in err and err.count("\n") == 1
 
 
 def test_reads_while_the_app_has_it_open_and_writes_nothing(store, capsys):
@@ -187,7 +187,7 @@ def test_old_schema_is_not_migrated(isolated_paths, config, capsys):
     db.commit()
     db.close()
     code, _, err = run(capsys)
-    assert code == 1 and "no such table: mutes" in err and "start sakari-tui once" in err
+    assert code == 2 and "no such table: mutes" in err and "start sakari-tui once" in err
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == 2
     db.close()
@@ -222,7 +222,7 @@ def test_real_process_is_fast_and_imports_nothing_heavy(store):
 def test_demo_counts_the_demo_inbox(isolated_paths, capsys):
     code = main(["--demo", "unread"])
     err = capsys.readouterr().err
-    assert code == 1 and "No demo inbox yet" in err and "sakari-tui --demo" in err and err.count("\n") == 1
+    assert code == 2 and "No demo inbox yet" in err and "sakari-tui --demo" in err and err.count("\n") == 1
     demo = Store(isolated_paths / "data" / "demo" / "inbox-demo.sqlite3")  # where `sakari-tui --demo` keeps it
     demo.inbox.merge_conversations([conversation("a", unread=["m"]), conversation("b", minutes_ago=1)])
     demo.close()

@@ -220,7 +220,7 @@ def test_while_the_app_runs_send_queues_into_its_outbox_and_the_app_sends_it_onc
     try:
         assert ready.wait(20)
         _conversation, contact = customer_waiting(account)
-        code, out, err = run(capsys, "send", "--to", contact.mobile, "--wait", "20", "--json", "Sent by the app")
+        code, out, err = run(capsys, "send", "--to", contact.mobile, "--wait", "3", "--json", "Sent by the app")
         assert code == 0, err
         result = json.loads(out)
         [copy] = copies(account, "Sent by the app")
@@ -280,3 +280,61 @@ def test_sender_picks_the_number_and_an_unknown_label_is_a_usage_error(account, 
     _conversation, contact = customer_waiting(account)
     code, _out, err = run(capsys, "send", "--to", contact.mobile, "--sender", "Nowhere", "--no-wait", "Hi")
     assert code == 2 and "not one of this account's senders" in err
+
+
+def test_a_send_killed_after_its_post_is_found_by_the_rerun_not_sent_twice(account, capsys):
+    """A real SIGKILL: the server holds the POST (and commits it after the client is gone); the
+    same `send` run again finds the row left in the outbox, looks for it, and prints its id."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    _conversation, contact = customer_waiting(account)
+    text = "Killed mid-send"
+    account.state.set_faults(commit_delay=1.5, commit_delay_rate=1.0, operations=(SEND,))
+    account.state.reset_request_counts()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "sakari_tui", "send", "--to", contact.mobile, "--no-wait", text],
+        env=dict(os.environ),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while account.state.request_counts().get(SEND, 0) < 1:
+            assert time.monotonic() < deadline and child.poll() is None, "the send never reached the server"
+            time.sleep(0.02)
+        os.kill(child.pid, signal.SIGKILL)  # the POST is out; its answer never comes back
+    finally:
+        child.wait(10)
+    deadline = time.monotonic() + 10
+    while not copies(account, text):  # the server commits after the held time, client gone or not
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    account.state.set_faults()
+    code, out, err = run(capsys, "send", "--to", contact.mobile, "--no-wait", text)
+    assert code == 0, err
+    [copy] = copies(account, text)
+    assert out.split()[0] == copy.id
+
+
+def test_text_from_standard_input_and_their_morning(account, capsys, monkeypatch):
+    import io
+
+    conversation, contact = customer_waiting(account)
+    monkeypatch.setattr("sys.stdin", io.StringIO("Read from a pipe\n"))
+    code, out, err = run(capsys, "send", "--to", contact.mobile, "--no-wait", "--json", "-")
+    assert code == 0, err and json.loads(out)["text"] == "Read from a pipe\n"
+    code, out, err = run(capsys, "send", "--conversation", conversation.id, "--at", "their-08:00", "--json", "Morning!")
+    assert code == 0, err
+    result = json.loads(out)
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from sakari_tui.sms.quiet_hours import recipient_time_zones
+
+    zones = recipient_time_zones(contact.mobile)
+    local = [datetime.fromisoformat(result["sendAt"]).astimezone(ZoneInfo(zone)) for zone in zones]
+    assert result["status"] == "scheduled" and any(t.hour == 8 and t.minute == 0 for t in local)
