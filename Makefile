@@ -18,7 +18,7 @@ demo: $(STAMP)
 	$(BIN)/sakari-tui --demo
 
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --numprocesses=auto --maxprocesses=4
 
 # Lint rules, the code's format and the import contracts (pyproject.toml): the core never imports Textual,
 # layers import downwards. `ruff format .` formats the code.

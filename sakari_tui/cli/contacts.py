@@ -45,6 +45,11 @@ def add_contacts_parser(commands) -> None:
     upload.add_argument("--dry-run", action="store_true", help="only check the file and say what would happen")
     upload.add_argument("--merge", choices=MERGES, help="how Sakari treats a number it has (its mergeStrategy)")
     upload.add_argument("--yes", action="store_true", help="upload the valid rows even when others have problems")
+    upload.add_argument(
+        "--new-attributes",
+        action="store_true",
+        help="columns no contact has yet are attributes already created in Sakari (else they are refused)",
+    )
 
 
 def run_contacts(args) -> int:
@@ -132,7 +137,14 @@ def _print_rows(rows: list[dict], *, full: bool) -> None:
 
 async def _import(account, args) -> int:
     from ..api import SakariError
-    from ..contacts_io import MAX_IMPORT_BYTES, dry_run_report, import_contacts, import_report, validate_import
+    from ..contacts_io import (
+        MAX_IMPORT_BYTES,
+        attribute_names,
+        dry_run_report,
+        import_contacts,
+        import_report,
+        validate_import,
+    )
 
     path = Path(args.file).expanduser()
     try:
@@ -144,11 +156,16 @@ async def _import(account, args) -> int:
         data = path.read_bytes()
     except OSError as error:
         raise CommandError(USAGE, f"Cannot read {path}: {error.strerror or error}.") from None
-    plan = validate_import(data, default_country=account.settings.ui.default_country or "US")
     client = account.settings.sakari.make_client()
     try:
+        # Sakari imports only attributes created first, and has no call that lists them: the
+        # attributes its contacts carry stand in (--new-attributes for ones no contact has yet).
+        existing = await client.collect(client.fetch_all_contacts)
+        known = None if args.new_attributes else attribute_names(existing.items)
+        plan = validate_import(
+            data, default_country=account.settings.ui.default_country or "US", known_attributes=known
+        )
         if args.dry_run:
-            existing = await client.collect(client.fetch_all_contacts)
             numbers = {c.mobile.number for c in existing.items if c.mobile and c.mobile.number}
             print(dry_run_report(plan, existing_mobiles=numbers, merge_strategy=args.merge))
             return OK if plan.can_upload else USAGE

@@ -167,8 +167,11 @@ def _attribute_problem(name: str, attribute: str, known: set[str] | None) -> str
     if known is None or attribute in known:
         return None
     near = next((other for other in sorted(known) if other.casefold() == attribute.casefold()), None)
-    hint = f" (it has {quoted(near)})" if near else ""
-    return f"The column {quoted(name)} is not an attribute of this account{hint}; create it in Sakari first or remove the column."
+    hint = f" (contacts have {quoted(near)})" if near else ""
+    return (
+        f"The column {quoted(name)} is not an attribute any contact of this account has{hint}; create it in Sakari "
+        "first (--new-attributes if it is there already) or remove the column."
+    )
 
 
 def _cell_problem(column: str, value: str) -> str | None:

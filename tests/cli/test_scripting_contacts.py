@@ -55,3 +55,12 @@ def test_import_dry_run_reports_the_bad_rows_and_sends_nothing(account, capsys, 
     assert code == 0, err and out.startswith("Imported 1 of 1")
     with account.state.lock:
         assert any(c.mobile == "+14155550199" for c in account.state.contacts.values())
+
+
+def test_a_column_no_contact_has_is_refused_unless_new_attributes(account, capsys, tmp_path):  # noqa: F811
+    path = tmp_path / "loyal.csv"
+    path.write_text("firstName,mobile,Loyalty\nAnn,+14155550197,gold\n")
+    code, out, _err = run(capsys, "contacts", "import", str(path), "--dry-run")
+    assert code == 2 and "The column 'Loyalty' is not an attribute any contact of this account has" in out
+    code, out, err = run(capsys, "contacts", "import", str(path), "--dry-run", "--new-attributes")
+    assert code == 0, err and "1 would be imported" in out

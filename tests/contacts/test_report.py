@@ -43,7 +43,7 @@ def test_a_file_problem_says_nothing_can_be_imported():
     assert dry_run_report(plan) == (
         "Dry run: nothing was sent to Sakari.\n"
         "Nothing can be imported until the file is fixed:\n"
-        "  The column 'Loyalty' is not an attribute of this account; create it in Sakari first or remove the column.\n"
+        "  The column 'Loyalty' is not an attribute any contact of this account has; create it in Sakari first (--new-attributes if it is there already) or remove the column.\n"
         "  The file has no mobile column; name the column of phone numbers 'mobile'.\n"
     )
 

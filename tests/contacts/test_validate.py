@@ -99,8 +99,8 @@ def test_unknown_attribute_columns_are_file_problems_when_the_attributes_are_kno
     text = "mobile,Loyalty,plan,city\n+14155550100,gold,pro,Paris\n"
     plan = validate_import(text, default_country="US", known_attributes={"plan", "City"})
     assert problems(plan) == [
-        "The column 'Loyalty' is not an attribute of this account; create it in Sakari first or remove the column.",
-        "The column 'city' is not an attribute of this account (it has 'City'); create it in Sakari first or "
+        "The column 'Loyalty' is not an attribute any contact of this account has; create it in Sakari first (--new-attributes if it is there already) or remove the column.",
+        "The column 'city' is not an attribute any contact of this account has (contacts have 'City'); create it in Sakari first (--new-attributes if it is there already) or "
         "remove the column.",
     ]
     assert not plan.can_upload and plan.rows == []
