@@ -29,7 +29,6 @@ def run_app(
     reset_damaged_store: bool = False,
 ) -> int:
     from ..store import Store, StoreDamaged, StoreError
-    from ..ui.graphics import graphics_for
 
     try:
         try:
@@ -42,17 +41,13 @@ def run_app(
             store = Store(store_path, exclusive=True)
     except StoreError as exc:
         return fail(str(exc))
-    # Ask the terminal what pictures it can draw while the UI imports (it must be asked before Textual
-    # starts; see ui/graphics.py). After the store: its damaged-store question reads the keyboard too.
-    probe = graphics_for(settings)
-    try:
-        from ..sync import InboxEngine
-        from ..ui.app import make_app
+    from ..sync import InboxEngine
+    from ..ui.app import make_app
 
-        engine = InboxEngine(settings.sakari.make_client(), store)
-        app = make_app(settings, engine, settings_path=settings_path, demo=demo, warnings=warnings, graphics=probe)
-    finally:
-        probe.wait()  # on an error too: the probe must not be switching the terminal's mode as we leave
+    # What the terminal can draw is asked at the first picture preview, not here: the queries cost
+    # up to 0.3 s where the terminal does not answer them all, on every start (ui/graphics.py).
+    engine = InboxEngine(settings.sakari.make_client(), store)
+    app = make_app(settings, engine, settings_path=settings_path, demo=demo, warnings=warnings)
     try:
         app.run()  # the app closes the client on its own event loop when it unmounts
     finally:

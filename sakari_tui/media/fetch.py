@@ -49,10 +49,16 @@ async def fetch(
     progress: Progress | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     timeout: float = 30.0,
+    allow_private: bool = False,
 ) -> Fetched:
-    """The attachment's bytes, at most `max_bytes`; `progress(received, total or None)` after each chunk."""
+    """The attachment's bytes, at most `max_bytes`; `progress(received, total or None)` after each chunk.
+
+    `allow_private`: also from this machine and the local network (the simulator's links); by
+    default a link whose host is, or resolves to, such an address is refused (`public_host`)."""
     received = bytearray()
-    async with _download(attachment, max_bytes=max_bytes, transport=transport, timeout=timeout) as download:
+    async with _download(
+        attachment, max_bytes=max_bytes, transport=transport, timeout=timeout, allow_private=allow_private
+    ) as download:
         async for chunk in download.chunks(progress):
             received += chunk
     return Fetched(data=bytes(received), content_type=download.content_type, final_url=download.final_url)
@@ -66,12 +72,15 @@ async def fetch_to_file(
     progress: Progress | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     timeout: float = 30.0,
+    allow_private: bool = False,
 ) -> Path:
     """Stream the attachment into a new file in `folder` (never over another one); returns its path.
 
-    A failed or cut-short download leaves no file behind.
+    A failed or cut-short download leaves no file behind. `allow_private` as in `fetch`.
     """
-    async with _download(attachment, max_bytes=max_bytes, transport=transport, timeout=timeout) as download:
+    async with _download(
+        attachment, max_bytes=max_bytes, transport=transport, timeout=timeout, allow_private=allow_private
+    ) as download:
         with SaveTarget(folder, attachment.name) as target:
             async for chunk in download.chunks(progress):
                 target.write(chunk)
@@ -118,7 +127,12 @@ class _Download:
 
 @asynccontextmanager
 async def _download(
-    attachment: Attachment, *, max_bytes: int, transport: httpx.AsyncBaseTransport | None, timeout: float
+    attachment: Attachment,
+    *,
+    max_bytes: int,
+    transport: httpx.AsyncBaseTransport | None,
+    timeout: float,
+    allow_private: bool = False,
 ) -> AsyncIterator[_Download]:
     if not attachment.openable:
         raise MediaError(f"Only http and https links are fetched; {refusal(attachment.url)}.")
@@ -142,6 +156,8 @@ async def _download(
         url = attachment.url
         for _ in range(MAX_REDIRECTS + 1):
             host = _host(url)
+            if not allow_private and transport is None:  # (a test's transport is no network)
+                await public_host(attachment, url)
             try:
                 response = await client.send(client.build_request("GET", url), stream=True)
             except (httpx.HTTPError, httpx.InvalidURL) as error:
@@ -168,6 +184,32 @@ async def _download(
             finally:
                 await response.aclose()
         raise MediaError(f"Could not fetch {attachment.name}: it was redirected more than {MAX_REDIRECTS} times.")
+
+
+async def public_host(attachment: Attachment, url: str) -> None:
+    """MediaError unless `url`'s host is on the internet: a customer's link must not make this
+    machine request its own services or the office network's (a router page, a metadata
+    endpoint) when the operator presses `p` or `w`. Names are resolved first; every address counts."""
+    import asyncio
+    import ipaddress
+    import socket
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").strip("[]")
+    try:
+        addresses = {ipaddress.ip_address(host)}
+    except ValueError:
+        try:
+            found = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError):
+            raise MediaError(f"Could not fetch {attachment.name}: the host {host} cannot be found.") from None
+        addresses = {ipaddress.ip_address(entry[4][0].split("%", 1)[0]) for entry in found}
+    inside = sorted(str(address) for address in addresses if not address.is_global)
+    if inside:
+        raise MediaError(
+            f"Not fetched: {attachment.name} is on {host}, an address of this machine or its network "
+            f"({inside[0]}); attachments are fetched only from the internet."
+        )
 
 
 def _redirect_target(attachment: Attachment, response: httpx.Response) -> str:

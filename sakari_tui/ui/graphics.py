@@ -7,9 +7,11 @@ mode and reads the answers (0.1 s timeout each); the pixel size of a cell comes 
 `sys.__stdout__.isatty()`). That works only before Textual starts: once it runs, its input thread
 reads the answers as keys and the mode switch happens under its feet. Hence:
 
-- `GraphicsProbe.start(mode)` imports the renderables in a daemon thread as soon as the CLI knows
-  the mode, so the queries overlap the app's own imports, and `wait()` joins it right before
-  `app.run()`. Only answers in by then are trusted.
+- `probe_while_suspended(app, mode)` asks at the first picture preview: the app steps aside
+  (`App.suspend()`, as for the editor: the screen blinks once), `GraphicsProbe.start(mode)` imports
+  the renderables and `wait()` joins it, then the app comes back. Nothing is asked at start, which
+  would cost every start up to 0.3 s where the terminal leaves a query unanswered. Only answers in
+  by the end of `wait()` are trusted.
 - Even "halfcell" probes: every textual-image class sits behind that package `__init__`, so on a
   terminal there is no import of `HalfcellImage` that skips the queries. Before Textual is the only
   safe time to pay them.
@@ -124,6 +126,24 @@ class GraphicsProbe:
 
     def widget_class(self) -> type | None:
         return image_widget_class(self.mode, self)
+
+
+def probe_while_suspended(app: Any, mode: str) -> GraphicsProbe | None:
+    """Ask the terminal what it can draw with the app stepped aside (once: the app keeps the answer
+    in `graphics_probe`). None when it cannot step aside (a headless run: nothing to ask then)."""
+    if mode == "off" or not _on_a_terminal():
+        return None
+    from textual.app import SuspendNotSupported
+
+    probe = GraphicsProbe(mode)
+    try:
+        with app.suspend():
+            probe = GraphicsProbe.start(mode)
+            probe.wait(timeout=1.0)
+    except SuspendNotSupported:
+        log.warning("cannot step aside to ask the terminal what it can draw; pictures are not shown")
+        return None
+    return probe
 
 
 def image_widget_class(mode: str, probe: GraphicsProbe | None) -> type | None:

@@ -293,7 +293,7 @@ async def test_a_closed_port_on_loopback():
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with pytest.raises(MediaError) as raised:
-        await fetch(box(f"http://127.0.0.1:{port}/x"), max_bytes=LIMIT)
+        await fetch(box(f"http://127.0.0.1:{port}/x"), max_bytes=LIMIT, allow_private=True)
     assert str(raised.value) == "Could not fetch damaged-box.png from 127.0.0.1: could not connect."
 
 
@@ -306,7 +306,7 @@ async def test_a_server_that_never_answers_times_out():
     port = server.sockets[0].getsockname()[1]
     try:
         with pytest.raises(MediaError) as raised:
-            await fetch(box(f"http://127.0.0.1:{port}/x"), max_bytes=LIMIT, timeout=0.05)
+            await fetch(box(f"http://127.0.0.1:{port}/x"), max_bytes=LIMIT, timeout=0.05, allow_private=True)
     finally:
         server.close()
     assert str(raised.value) == "Could not fetch damaged-box.png from 127.0.0.1: the server did not answer in time."
@@ -360,3 +360,43 @@ async def test_fetch_to_file_never_requests_a_file_link(tmp_path):
         await fetch_to_file(box("file:///etc/passwd"), tmp_path, max_bytes=LIMIT, transport=transport)
     assert requests == []
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/x.png",
+        "http://localhost/x.png",
+        "http://10.0.0.8/router.png",
+        "http://192.168.1.1/admin.png",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[::1]/x.png",
+        "http://[fd00::1]/x.png",
+    ],
+)
+async def test_a_link_into_this_machine_or_its_network_is_not_fetched(url):
+    with pytest.raises(MediaError, match="attachments are fetched only from the internet"):
+        await fetch(box(url), max_bytes=LIMIT)
+
+
+async def test_a_host_that_cannot_be_found_is_one_sentence(monkeypatch):
+    import asyncio
+
+    async def no_such_host(*args, **kwargs):
+        raise OSError("Name or service not known")  # no DNS query leaves the test
+
+    monkeypatch.setattr(asyncio.get_running_loop(), "getaddrinfo", no_such_host)
+    with pytest.raises(MediaError, match="the host no-such-host.example cannot be found"):
+        await fetch(box("http://no-such-host.example/x.png"), max_bytes=LIMIT)
+
+
+async def test_a_name_that_resolves_into_the_network_is_not_fetched(monkeypatch):
+    import asyncio
+    import socket
+
+    async def rebinding(host, port, **kwargs):
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.1.2.3", 0))]
+
+    monkeypatch.setattr(asyncio.get_running_loop(), "getaddrinfo", rebinding)
+    with pytest.raises(MediaError, match=r"media.example, an address of this machine or its network \(10.1.2.3\)"):
+        await fetch(box("https://media.example/x.png"), max_bytes=LIMIT)

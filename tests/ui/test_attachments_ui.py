@@ -386,3 +386,12 @@ async def test_a_large_save_shows_a_progress_bar_until_it_is_done(build_app, ser
         release.set()
         await wait_until(lambda: bar.transfer is None and not bar.has_class("-active"), pilot)
     assert seen == [True]
+
+
+def test_media_from_the_local_network_is_fetched_only_when_the_api_is_there_too():
+    from sakari_tui.ui.inbox.attachments import private_media_allowed
+
+    assert private_media_allowed("http://127.0.0.1:8765")  # the simulator
+    assert private_media_allowed("http://localhost:8765") and private_media_allowed("http://10.0.0.5")
+    assert not private_media_allowed("https://api.sakari.io")
+    assert not private_media_allowed("https://8.8.8.8")

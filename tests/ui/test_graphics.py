@@ -150,3 +150,30 @@ def test_the_mode_comes_from_the_settings(settings, mode):
 def test_graphics_for_starts_the_probe_in_the_settings_mode(no_terminal):
     probe = graphics_for(SimpleNamespace(attachments=SimpleNamespace(preview="halfcell")))
     assert isinstance(probe, GraphicsProbe) and probe.mode == "halfcell" and not probe.started
+
+
+def test_the_first_preview_asks_with_the_app_stepped_aside(terminal):
+    import contextlib
+
+    steps = []
+
+    class App:
+        @contextlib.contextmanager
+        def suspend(self):
+            steps.append("aside")
+            yield
+            steps.append("back")
+
+    probe = graphics.probe_while_suspended(App(), "auto")
+    assert steps == ["aside", "back"] and terminal == ["probed"] and probe.detected
+
+
+def test_without_a_way_to_step_aside_nothing_is_asked(terminal):
+    from textual.app import SuspendNotSupported
+
+    class App:
+        def suspend(self):
+            raise SuspendNotSupported("headless")
+
+    assert graphics.probe_while_suspended(App(), "auto") is None and terminal == []
+    assert graphics.probe_while_suspended(App(), "off") is None

@@ -45,6 +45,21 @@ NO_ATTACHMENT = "This message has no attachment: [ and ] select another message.
 NONE_IN_THREAD = "No message in this conversation has an attachment."
 
 
+def private_media_allowed(api_url: str) -> bool:
+    """Media from this machine or its network is fetched only when the Sakari API itself is
+    there (the simulator, a local proxy): a customer's link must not reach into the office."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    from ...config_checks import is_loopback_host
+
+    host = (urlsplit(api_url).hostname or "").strip("[]")
+    try:
+        return not ipaddress.ip_address(host).is_global
+    except ValueError:
+        return is_loopback_host(host)
+
+
 class AttachmentFlows(_Base):
     # --- o, w, p on a message ---------------------------------------------------------------
 
@@ -94,6 +109,10 @@ class AttachmentFlows(_Base):
             answered,
         )
 
+    @property
+    def _private_media_ok(self) -> bool:
+        return private_media_allowed(self.settings.sakari.api_url)
+
     def _progress(self, label: str) -> Callable[[int, int | None], None]:
         bar = self.thread_pane.transfer_bar
 
@@ -121,6 +140,7 @@ class AttachmentFlows(_Base):
                     folder,
                     max_bytes=settings.max_download_bytes,
                     progress=self._progress(f"Saving {attachment.name}"),
+                    allow_private=self._private_media_ok,
                 )
             except MediaError as error:
                 self.notify(str(error), severity="error")
@@ -131,21 +151,24 @@ class AttachmentFlows(_Base):
 
     def preview_attachment(self, attachment: Attachment) -> None:
         # The dialogs load on first use: nothing of them is needed before the first frame.
-        from ..graphics import image_widget_class
+        from ..graphics import image_widget_class, probe_while_suspended
         from ..screens.image_preview import ImagePreviewScreen, PreviewFailed
 
         mode = self.settings.attachments.preview
+        if self.app.graphics_probe is None and mode != "off":
+            self.app.graphics_probe = probe_while_suspended(self.app, mode)
         widget_class = image_widget_class(mode, self.app.graphics_probe)
         if widget_class is None:
             self.notify("Previews are off (attachments.preview): o opens the picture, w saves it.")
             return
         max_bytes = self.settings.attachments.max_download_bytes
+        allow_private = self._private_media_ok
 
         async def load(progress: Callable[[int, int | None], None]):
             from ...media.images import checked_image  # Pillow: loaded only when a preview is asked for
 
             try:
-                fetched = await fetch(attachment, max_bytes=max_bytes, progress=progress)
+                fetched = await fetch(attachment, max_bytes=max_bytes, progress=progress, allow_private=allow_private)
                 return await asyncio.to_thread(
                     checked_image, fetched.data, declared_type=fetched.content_type or attachment.content_type
                 )
