@@ -33,14 +33,22 @@ class TransferBar(Horizontal):
     transfer: reactive[Transfer | None] = reactive(None, init=False)
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="transfer-label", markup=False)
-        yield ProgressBar(show_eta=False, show_percentage=True, id="transfer-progress")
-        yield Static("", id="transfer-amount", markup=False)
+        # Nothing until the first transfer: a progress bar is several widgets and a timer, and the
+        # thread's first frame has no use for them.
+        return iter(())
 
-    def watch_transfer(self, transfer: Transfer | None) -> None:
+    async def watch_transfer(self, transfer: Transfer | None) -> None:
         self.set_class(transfer is not None, "-active")
         if transfer is None:
             return
+        if not self.children:
+            await self.mount_all(
+                [
+                    Static("", id="transfer-label", markup=False),
+                    ProgressBar(show_eta=False, show_percentage=True, id="transfer-progress"),
+                    Static("", id="transfer-amount", markup=False),
+                ]
+            )
         self.query_one("#transfer-label", Static).update(transfer.label)
         self.query_one("#transfer-progress", ProgressBar).update(total=transfer.total, progress=transfer.done)
         amount = kilobytes(transfer.done) + (f" of {kilobytes(transfer.total)}" if transfer.total else "")
