@@ -7,7 +7,7 @@ import csv
 import io
 import json
 
-from .test_scripting_send import account, run  # noqa: F401  (the account fixture)
+from ..support.scripting import run
 
 BAD_FILE = (
     "firstName,mobile,email\n"
@@ -18,7 +18,7 @@ BAD_FILE = (
 )
 
 
-def test_list_by_tag_and_show_as_json(account, capsys):  # noqa: F811
+def test_list_by_tag_and_show_as_json(account, capsys):
     code, out, err = run(capsys, "contacts", "list", "--tag", "vip", "--json", "id,mobile,tags")
     assert code == 0, err
     rows = json.loads(out)
@@ -29,7 +29,7 @@ def test_list_by_tag_and_show_as_json(account, capsys):  # noqa: F811
     assert code == 2 and "No contact" in err
 
 
-def test_export_csv_has_every_contact_and_no_formula_cells(account, capsys):  # noqa: F811
+def test_export_csv_has_every_contact_and_no_formula_cells(account, capsys):
     code, out, err = run(capsys, "contacts", "export", "--format", "csv")
     assert code == 0, err
     rows = list(csv.DictReader(io.StringIO(out)))
@@ -38,7 +38,7 @@ def test_export_csv_has_every_contact_and_no_formula_cells(account, capsys):  # 
     assert all(not (cell or "").startswith(("=", "@")) for row in rows for cell in row.values())
 
 
-def test_import_dry_run_reports_the_bad_rows_and_sends_nothing(account, capsys, tmp_path):  # noqa: F811
+def test_import_dry_run_reports_the_bad_rows_and_sends_nothing(account, capsys, tmp_path):
     path = tmp_path / "people.csv"
     path.write_text(BAD_FILE)
     with account.state.lock:
@@ -57,7 +57,7 @@ def test_import_dry_run_reports_the_bad_rows_and_sends_nothing(account, capsys, 
         assert any(c.mobile == "+14155550199" for c in account.state.contacts.values())
 
 
-def test_a_column_no_contact_has_is_refused_unless_new_attributes(account, capsys, tmp_path):  # noqa: F811
+def test_a_column_no_contact_has_is_refused_unless_new_attributes(account, capsys, tmp_path):
     path = tmp_path / "loyal.csv"
     path.write_text("firstName,mobile,Loyalty\nAnn,+14155550197,gold\n")
     code, out, _err = run(capsys, "contacts", "import", str(path), "--dry-run")

@@ -7,56 +7,9 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-import pytest
-
-from sakari_tui.cli import main
-from sakari_tui.paths import config_path
+from ..support.scripting import copies, customer_waiting, run, write_settings
 
 SEND = "POST /v1/accounts/{accountId}/messages"
-
-
-@pytest.fixture
-def account(server, monkeypatch):
-    """The simulator's account in the environment; quiet hours off unless a test turns them on."""
-    for name, value in (
-        ("SAKARI_ACCOUNT_ID", server.account_id),
-        ("SAKARI_CLIENT_ID", server.client_id),
-        ("SAKARI_CLIENT_SECRET", server.client_secret),
-        ("SAKARI_API_URL", server.base_url),
-        ("SAKARI_TOKEN_URL", server.token_url),
-    ):
-        monkeypatch.setenv(name, value)
-    write_settings("[compose]\nquiet_hours = false\n")
-    return server
-
-
-def write_settings(text: str) -> None:
-    path = config_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    path.chmod(0o600)
-
-
-def copies(server, text):
-    with server.state.lock:
-        return [m for m in server.state.messages.values() if m.outgoing and m.text == text]
-
-
-def customer_waiting(server):
-    """A conversation whose last message is the customer's, with a contact who takes texts."""
-    with server.state.lock:
-        for conversation in server.state.conversations.values():
-            contact = server.state.contacts[conversation.contact_id]
-            last = server.state.messages[conversation.message_ids[-1]]
-            if conversation.is_open and contact.blocked_at is None and not last.outgoing:
-                return conversation, contact
-    raise AssertionError("no waiting customer in the demo")
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_send_to_a_number_prints_the_id_and_sends_one_copy(account, capsys):

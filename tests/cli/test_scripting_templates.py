@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 
-from .test_scripting_send import account, run  # noqa: F401  (the account fixture)
+from ..support.scripting import run
 
 
-def test_pull_then_dry_run_push_is_no_change(account, capsys, tmp_path):  # noqa: F811
+def test_pull_then_dry_run_push_is_no_change(account, capsys, tmp_path):
     folder = tmp_path / "templates"
     code, out, err = run(capsys, "templates", "pull", str(folder))
     assert code == 0, err and "written" in out
@@ -17,7 +17,7 @@ def test_pull_then_dry_run_push_is_no_change(account, capsys, tmp_path):  # noqa
     assert out.strip() == "No change."
 
 
-def test_an_edit_round_trips_through_push_and_pull(account, capsys, tmp_path):  # noqa: F811
+def test_an_edit_round_trips_through_push_and_pull(account, capsys, tmp_path):
     folder = tmp_path / "templates"
     assert run(capsys, "templates", "pull", str(folder))[0] == 0
     target = folder / "thanks.txt"
@@ -36,7 +36,7 @@ def test_an_edit_round_trips_through_push_and_pull(account, capsys, tmp_path):  
     assert (fresh / "thanks.txt").read_text() == target.read_text()
 
 
-def test_a_file_that_cannot_go_is_refused_with_exit_3(account, capsys, tmp_path):  # noqa: F811
+def test_a_file_that_cannot_go_is_refused_with_exit_3(account, capsys, tmp_path):
     folder = tmp_path / "templates"
     assert run(capsys, "templates", "pull", str(folder))[0] == 0
     (folder / "broken.txt").write_text("---\ntype: SMS\n---\nNo name in the front matter\n")

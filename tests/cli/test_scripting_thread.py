@@ -9,7 +9,7 @@ import json
 
 from sakari_tui.exports import verify
 
-from .test_scripting_send import account, run  # noqa: F401  (the account fixture)
+from ..support.scripting import run
 
 
 def longest_thread(server):
@@ -18,7 +18,7 @@ def longest_thread(server):
         return conversation, [server.state.messages[mid] for mid in conversation.message_ids]
 
 
-def test_export_json_round_trips_with_every_message_and_verifies(account, capsys):  # noqa: F811
+def test_export_json_round_trips_with_every_message_and_verifies(account, capsys):
     conversation, messages = longest_thread(account)
     code, out, err = run(capsys, "thread", "export", conversation.id, "--format", "json")
     assert code == 0, err
@@ -29,7 +29,7 @@ def test_export_json_round_trips_with_every_message_and_verifies(account, capsys
     assert not verify(document)
 
 
-def test_show_is_a_transcript_and_csv_one_row_per_message(account, capsys, tmp_path):  # noqa: F811
+def test_show_is_a_transcript_and_csv_one_row_per_message(account, capsys, tmp_path):
     conversation, messages = longest_thread(account)
     code, out, err = run(capsys, "thread", "show", conversation.id)
     assert code == 0, err and out.startswith(f"Conversation {conversation.id}")
@@ -42,7 +42,7 @@ def test_show_is_a_transcript_and_csv_one_row_per_message(account, capsys, tmp_p
     assert len(rows) == len(messages) and {"id", "status", "sentBy", "attachments"} <= set(rows[0])
 
 
-def test_since_keeps_only_the_later_messages(account, capsys):  # noqa: F811
+def test_since_keeps_only_the_later_messages(account, capsys):
     conversation, messages = longest_thread(account)
     ordered = sorted(messages, key=lambda m: m.created_at)
     cut = ordered[len(ordered) // 2]
@@ -56,7 +56,7 @@ def test_since_keeps_only_the_later_messages(account, capsys):  # noqa: F811
     assert ids == [m.id for m in ordered if m.created_at >= floor] and 0 < len(ids) < len(ordered)
 
 
-def test_an_unknown_conversation_or_date_is_a_usage_error(account, capsys):  # noqa: F811
+def test_an_unknown_conversation_or_date_is_a_usage_error(account, capsys):
     code, out, err = run(capsys, "thread", "export", "no-such-conversation", "--since", "last tuesday")
     assert code == 2 and out == "" and "--since" in err
     code, out, err = run(capsys, "thread", "show", "no-such-conversation")
