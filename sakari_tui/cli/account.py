@@ -70,21 +70,36 @@ def open_account(*, demo: bool, seed: int = 1) -> Iterator[Account]:
             yield Account(settings, Path(folder) / "demo.sqlite3", demo=True, server=server)
 
 
-def open_outbox_store(account: Account) -> tuple[Store, bool]:
-    """The store for a command that queues: owned (False) when no app runs on it, else opened
-    alongside the running app (True), which then sends what is queued (its poll reads the
-    outbox table); the command never sends a row the app owns."""
-    from ..store import Store, StoreError, StoreLocked
+OTHER_COMMAND = "Another sakari-tui command is using this account's store; try again when it has finished."
 
-    try:
-        return Store(account.store_path, exclusive=True), False
-    except StoreLocked:
+
+def open_outbox_store(account: Account, *, wait: float = 10.0) -> tuple[Store, bool]:
+    """The store for a command that queues: owned (False) when nothing else holds it; opened
+    alongside (True) when the app or an `outbox run` loop holds it, which then sends what is
+    queued (its poll reads the outbox table), so one process sends each row. Another command
+    holding it is waited for (`wait` seconds), then refused: nothing would deliver a row queued
+    for it."""
+    import time
+
+    from ..store import Store, StoreError, StoreLocked
+    from ..store.lock import DELIVERING_ROLES, lock_holder
+
+    deadline = time.monotonic() + max(0.0, wait)
+    while True:
         try:
-            return Store(account.store_path), True
+            return Store(account.store_path, exclusive=True), False
+        except StoreLocked:
+            holder = lock_holder(account.store_path)
+            if holder is not None and holder[1] in DELIVERING_ROLES:
+                try:
+                    return Store(account.store_path), True
+                except StoreError as exc:
+                    raise CommandError(USAGE, str(exc)) from None
+            if time.monotonic() >= deadline:
+                raise CommandError(REFUSED, OTHER_COMMAND) from None
+            time.sleep(0.2)
         except StoreError as exc:
             raise CommandError(USAGE, str(exc)) from None
-    except StoreError as exc:
-        raise CommandError(USAGE, str(exc)) from None
 
 
 def open_store(account: Account, *, write: bool) -> Store:

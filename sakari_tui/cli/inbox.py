@@ -33,12 +33,12 @@ def run_app(
     try:
         try:
             # Exclusive: this process owns the outbox; a second inbox on the same store is refused.
-            store = Store(store_path, exclusive=True)
+            store = Store(store_path, exclusive=True, role="app")
         except StoreDamaged as damaged:
             code = offer_fresh_store(store_path, damaged, reset=reset_damaged_store)
             if code:
                 return code
-            store = Store(store_path, exclusive=True)
+            store = Store(store_path, exclusive=True, role="app")
     except StoreError as exc:
         return fail(str(exc))
     from ..sync import InboxEngine

@@ -111,7 +111,7 @@ def run_outbox(
     if not store_path.is_file():
         return fail(f"No local inbox yet for account {settings.sakari.account_id} ({store_path}); run sakari-tui once.")
     try:
-        store = Store(store_path, exclusive=True)
+        store = Store(store_path, exclusive=True, role="command" if once else "outbox-run")
     except StoreLocked:
         print(
             "sakari-tui: sakari-tui is running on this account and sends its scheduled replies itself; nothing done.",

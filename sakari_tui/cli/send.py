@@ -81,7 +81,7 @@ def run_send(args) -> int:
             raise CommandError(USAGE, f"--var {pair!r}: write it as KEY=VALUE.")
         variables[key.strip()] = value
     with open_account(demo=args.demo, seed=args.seed) as account:
-        store, app_running = open_outbox_store(account)
+        store, app_running = open_outbox_store(account, wait=min(args.wait, 10.0))
         try:
             result = asyncio.run(_send(account, store, args, number, text, variables, app_running))
         finally:
@@ -177,9 +177,7 @@ async def _guarded_send(engine, settings, args, number, text, variables, app_run
     text = text or ""
     if args.fold_gsm7:
         text = to_gsm7(text).text
-    opted_out = engine.store.inbox.is_opted_out(contact.id if contact else None) or "opted-out" in (
-        getattr(contact, "tags", None) or []
-    )
+    opted_out = await _opted_out(engine, contact)
     now = _now()
     check = check_reply(
         text,
@@ -199,15 +197,17 @@ async def _guarded_send(engine, settings, args, number, text, variables, app_run
         await _refuse_if_answered(engine, conversation_id)
     if args.at:
         return _schedule(engine, settings, args, conversation_id, e164, text, now)
-    earlier = _same_send_pending(engine, conversation_id, e164, text)
+    earlier = _same_send_pending(engine, conversation_id, e164, text, group_id)
     if earlier is not None:
         # A run killed after its POST left this row: look for it (never send it again by itself).
         entry = earlier
     elif conversation_id:
-        entry = engine.queue_reply(conversation_id, text)
+        entry = engine.queue_reply(conversation_id, text, keep_draft=True)  # the app's draft is another reply
     else:
         first, last = (contact.first_name, contact.last_name) if contact else (None, None)
-        entry = engine.queue_new_conversation(e164, text, first_name=first, last_name=last, group_id=group_id)
+        entry = engine.queue_new_conversation(
+            e164, text, first_name=first, last_name=last, group_id=group_id, keep_draft=True
+        )
     if app_running:
         return await _left_to_the_app(engine, args, entry, e164, conversation_id, sender)
     message = await engine.deliver(entry.local_id)
@@ -266,7 +266,9 @@ async def _left_to_the_app(engine, args, entry, e164, conversation_id, sender) -
                 "SELECT message_id FROM sent_here WHERE local_id = ?", (entry.local_id,)
             ).fetchone()
             if found is None:
-                raise CommandError(USAGE, "The running sakari-tui took the reply out of its outbox without sending it.")
+                raise CommandError(
+                    API_ERROR, "Not sent: the reply was taken out of the outbox in the running sakari-tui."
+                )
             message_id = found[0]
             status = await _wait_for_delivery(engine.client, message_id, "sent", max(0.0, deadline - time.monotonic()))
             return {**result, "id": message_id, "status": status}
@@ -274,7 +276,7 @@ async def _left_to_the_app(engine, args, entry, e164, conversation_id, sender) -
             raise CommandError(API_ERROR, f"Not sent: {row.error or 'Sakari refused it.'}")
         await asyncio.sleep(POLL_EVERY_S)
     row = store.outbox.get(entry.local_id)
-    if row is not None and row.state is SendState.UNKNOWN:
+    if row is not None and row.state in (SendState.UNKNOWN, SendState.SENDING):
         raise CommandError(
             UNKNOWN, f"Unknown whether it was sent: {row.error} The running sakari-tui keeps looking for it."
         )
@@ -283,21 +285,41 @@ async def _left_to_the_app(engine, args, entry, e164, conversation_id, sender) -
     )
 
 
+async def _opted_out(engine, contact) -> bool:
+    """Whether the contact opted out, read from Sakari now (the local mark may be old or missing:
+    the app records it when it opens the conversation). A contact that cannot be read is not
+    texted unchecked: the API error (offline: 6) stops the send."""
+    if contact is None or not contact.id:
+        return False  # a number Sakari has no contact for: nobody has opted out yet
+    fresh = await engine.client.fetch_contact(contact.id)
+    return bool(fresh.opted_out) or engine.store.inbox.is_opted_out(contact.id)
+
+
 def _now() -> datetime:
     """The present (a test sets it, to land in the recipient's night)."""
     return datetime.now(timezone.utc)
 
 
-def _same_send_pending(engine, conversation_id, e164, text):
-    """The outbox row of an earlier run of this same send (same recipient, same text), if one is
-    still there: its fate is looked up instead of queueing a second copy."""
+def _same_send_pending(engine, conversation_id, e164, text, group_id=None):
+    """The outbox row an earlier run of this same send left (same recipient, same words, no
+    attachment, same sender), while it may still be on its way (queued, being sent, or of unknown
+    fate and still looked for): its fate is looked up instead of queueing a second copy. A row
+    that failed, that the user must decide on, or that carries a file is never taken over."""
     from ..store import SendState
 
     for entry in engine.store.outbox.all():
-        if entry.text != text or entry.state is SendState.SCHEDULED:
+        if (
+            entry.text != text
+            or entry.is_mms
+            or entry.state not in (SendState.QUEUED, SendState.SENDING, SendState.UNKNOWN)
+        ):
             continue
-        target = (entry.target or {}).get("number")
-        if (conversation_id and entry.conversation_id == conversation_id) or (target and target == e164):
+        if entry.state is SendState.UNKNOWN and engine.gave_up(entry):
+            continue
+        target = entry.target or {}
+        if conversation_id and entry.conversation_id == conversation_id:
+            return entry
+        if not conversation_id and target.get("number") == e164 and target.get("groupId") == group_id:
             return entry
     return None
 
@@ -370,6 +392,7 @@ def _schedule(engine, settings, args, conversation_id, e164, text, now) -> dict:
         window=(compose.send_window_start, compose.send_window_end) if compose.quiet_hours else None,
         keep_on_reply=compose.keep_scheduled_on_reply,
         collision_guard=compose.collision_guard,
+        keep_draft=True,
     )
     return {
         "id": None,

@@ -150,8 +150,14 @@ async def _download(
             redirects.append(_redirect_target(attachment, response))
 
     hooks = {"response": [check_redirect]}
+    # trust_env=False: a proxy from the environment would resolve names where the check cannot see.
     async with httpx.AsyncClient(
-        transport=transport, timeout=timeout, follow_redirects=False, headers=headers, event_hooks=hooks
+        transport=transport,
+        timeout=timeout,
+        follow_redirects=False,
+        headers=headers,
+        event_hooks=hooks,
+        trust_env=False,
     ) as client:
         url = attachment.url
         for _ in range(MAX_REDIRECTS + 1):
@@ -186,6 +192,19 @@ async def _download(
         raise MediaError(f"Could not fetch {attachment.name}: it was redirected more than {MAX_REDIRECTS} times.")
 
 
+def httpx_host(url: str) -> str:
+    import httpx
+
+    try:
+        raw = httpx.URL(url).raw_host
+    except (httpx.InvalidURL, UnicodeError) as error:
+        raise ValueError(str(error)) from None
+    host = raw.decode("ascii").strip("[]")
+    if not host:
+        raise ValueError("no host")
+    return host
+
+
 async def public_host(attachment: Attachment, url: str) -> None:
     """MediaError unless `url`'s host is on the internet: a customer's link must not make this
     machine request its own services or the office network's (a router page, a metadata
@@ -193,9 +212,12 @@ async def public_host(attachment: Attachment, url: str) -> None:
     import asyncio
     import ipaddress
     import socket
-    from urllib.parse import urlsplit
 
-    host = (urlsplit(url).hostname or "").strip("[]")
+    try:
+        # The name httpx itself will connect to (IDNA 2008), not urlsplit's (IDNA 2003 differs: faß).
+        host = httpx_host(url)
+    except ValueError:
+        raise MediaError(f"Could not fetch {attachment.name}: its link has no host that can be looked up.") from None
     try:
         addresses = {ipaddress.ip_address(host)}
     except ValueError:

@@ -24,11 +24,27 @@ def lock_path(store_path: Path | str) -> Path:
     return path.with_name(path.name + ".lock")
 
 
-class StoreLock:
-    """Held from `acquire()` until `release()` or the end of the process."""
+DELIVERING_ROLES = frozenset({"app", "outbox-run"})
+"""Holders that keep delivering the outbox while they hold it: a command may queue a row for them."""
 
-    def __init__(self, store_path: Path | str) -> None:
+
+def lock_holder(store_path: Path | str) -> tuple[int, str] | None:
+    """(pid, role) the lock file names, None if it names none. Only a hint for choosing what to
+    do (the lock is the truth): `sakari-tui send` queues for a running app, and waits for a command."""
+    try:
+        pid, _, role = lock_path(store_path).read_text(encoding="utf-8").strip().partition(" ")
+        return int(pid), role or "command"
+    except (OSError, ValueError):
+        return None
+
+
+class StoreLock:
+    """Held from `acquire()` until `release()` or the end of the process. `role` says what holds
+    it ("app", "outbox-run" or "command"), written beside the pid."""
+
+    def __init__(self, store_path: Path | str, role: str = "command") -> None:
         self.path = lock_path(store_path)
+        self.role = role
         self._file: IO[str] | None = None
 
     def acquire(self) -> StoreLock:
@@ -47,7 +63,7 @@ class StoreLock:
         # Who holds it, for a person looking at the file; the lock itself is what counts.
         handle.seek(0)
         handle.truncate()
-        handle.write(f"{os.getpid()}\n")
+        handle.write(f"{os.getpid()} {self.role}\n")
         handle.flush()
         self._file = handle
         return self

@@ -199,8 +199,10 @@ class Outbox:
         send_at: float | None = None,
         schedule: Schedule | None = None,
         media: LocalFile | None = None,
+        keep_draft: bool = False,
     ) -> OutboxEntry:
-        """Record a reply (committed before any request is made); its draft goes in the same commit.
+        """Record a reply (committed before any request is made); its draft goes in the same commit,
+        unless `keep_draft` (a scripted send: the draft in the app is another reply).
         With `send_at` it is scheduled: it waits, on disk, until then.
 
         With `media`, the file is first copied into the outbox folder (ValueError when it cannot be
@@ -229,20 +231,21 @@ class Outbox:
             media_size=size,
         )
         try:
-            self._insert(entry)
+            self._insert(entry, keep_draft=keep_draft)
         except BaseException:
             self.files.remove(staged)
             raise
         return entry
 
-    def _insert(self, entry: OutboxEntry) -> None:
+    def _insert(self, entry: OutboxEntry, *, keep_draft: bool = False) -> None:
         conversation_id = entry.conversation_id
         with self.db:
             self.db.execute("BEGIN")
             # The reply replaces the draft (whatever version of it was saved last) in one transaction:
             # a crash between the two would bring the sent text back, one keypress from a second copy.
-            self.db.execute("DELETE FROM drafts WHERE conversation_id = ?", (conversation_id,))
-            self.db.execute("DELETE FROM draft_files WHERE conversation_id = ?", (conversation_id,))
+            if not keep_draft:
+                self.db.execute("DELETE FROM drafts WHERE conversation_id = ?", (conversation_id,))
+                self.db.execute("DELETE FROM draft_files WHERE conversation_id = ?", (conversation_id,))
             self.db.execute(
                 """INSERT INTO outbox (local_id, conversation_id, contact_id, text, state, created_at, exclude_ids,
                                        target, context, send_at, schedule,

@@ -1,6 +1,7 @@
 """A local file sent as MMS, and its staged copy beside the store.
 
-A file is copied into the outbox's own folder (`<store dir>/outbox-files/`, private) when its
+A file is copied into the outbox's own folder (`<store file>.outbox-files/` beside it, private:
+one per store, as every account's store sits in the same data folder) when its
 reply is queued, before the row is written, so what is sent is what the user attached: the
 original may be edited, moved or deleted afterwards. The copy is named after the row
 (`<local_id>.<ext>`) and lives exactly as long as the row; a copy without a row (a crash between
@@ -25,7 +26,9 @@ from .connection import StoreWriteError
 MAX_MEDIA_BYTES = 5 * 1024 * 1024
 """The largest attachment: what Sakari's share-file tool takes (the simulator's limit too)."""
 _MB = 1024 * 1024
-FOLDER_NAME = "outbox-files"
+FOLDER_SUFFIX = ".outbox-files"
+"""`inbox-<account>.sqlite3.outbox-files/`: each store sweeps only its own copies (a shared folder
+would let one account's start-up delete another's staged files)."""
 _EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,10}")
 _COPY_CHUNK = 256 * 1024
 
@@ -81,10 +84,11 @@ def local_file(path: Path | str) -> LocalFile:
 
 
 def files_folder(connection: sqlite3.Connection) -> Path | None:
-    """`outbox-files/` beside the database file; None for a database in memory."""
+    """`<database file>.outbox-files/` beside it; None for a database in memory."""
     for row in connection.execute("PRAGMA database_list").fetchall():
         if row[1] == "main" and row[2]:
-            return Path(row[2]).parent / FOLDER_NAME
+            path = Path(row[2])
+            return path.with_name(path.name + FOLDER_SUFFIX)
     return None
 
 

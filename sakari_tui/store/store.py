@@ -17,12 +17,12 @@ from .search import Search
 class Store:
     """One database, with one object per concern."""
 
-    def __init__(self, path: Path | str, *, exclusive: bool = False) -> None:
+    def __init__(self, path: Path | str, *, exclusive: bool = False, role: str = "command") -> None:
         """`exclusive`: this process owns the store (and its outbox) until `close()`; a second
         owner is refused with `StoreLocked`. The app opens its store so; tools that only read
         (or tests that look alongside) do not."""
         self.path = path
-        self._lock = StoreLock(path).acquire() if exclusive and str(path) != ":memory:" else None
+        self._lock = StoreLock(path, role).acquire() if exclusive and str(path) != ":memory:" else None
         try:
             self.db: sqlite3.Connection = connect(path)
         except BaseException:

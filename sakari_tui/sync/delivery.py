@@ -76,12 +76,13 @@ class Delivery:
         *,
         send_at: float | None = None,
         schedule: Schedule | None = None,
+        keep_draft: bool = False,
     ) -> OutboxEntry:
         """Record a reply (on disk, before any request); `deliver()` then sends it. With `send_at`
         it is scheduled instead (see scheduled.py): `deliver()` leaves it alone until released.
         With `media`, an MMS: the file is copied into the outbox first (ValueError when it cannot
         be read, a StoreWriteError when it cannot be copied; nothing is queued then)."""
-        later = {"send_at": send_at, "schedule": schedule, "media": media}
+        later = {"send_at": send_at, "schedule": schedule, "media": media, "keep_draft": keep_draft}
         if is_placeholder(conversation_id):
             # Sakari has not said which conversation the first text opened: this one goes to the number too.
             first = next((e for e in self.store.outbox.for_conversation(conversation_id) if e.target), None)
@@ -112,6 +113,7 @@ class Delivery:
         country: str | None = None,
         group_id: str | None = None,
         media: LocalFile | None = None,
+        keep_draft: bool = False,
     ) -> OutboxEntry:
         """Record the first text to a number under a placeholder conversation that the list and
         the thread show until Sakari says which conversation it opened (`media`: as `queue_reply`).
@@ -127,7 +129,9 @@ class Delivery:
         }
         target = {key: value for key, value in target.items() if value}
         contact = ContactIdentifiers(first_name=first_name, last_name=last_name, mobile=Mobile(number=number))
-        entry = self._add(placeholder_id(number), None, text, target=target, contact=contact, media=media)
+        entry = self._add(
+            placeholder_id(number), None, text, target=target, contact=contact, media=media, keep_draft=keep_draft
+        )
         ensure_placeholder(self.store, self.emit, entry)
         return entry
 
@@ -142,6 +146,7 @@ class Delivery:
         send_at: float | None = None,
         schedule: Schedule | None = None,
         media: LocalFile | None = None,
+        keep_draft: bool = False,
     ) -> OutboxEntry:
         context = contact_context(contact)
         existing = tuple(
@@ -159,6 +164,7 @@ class Delivery:
             send_at=send_at,
             schedule=schedule,
             media=media,
+            keep_draft=keep_draft,
         )
         self._emit_state(entry)
         return entry
@@ -216,6 +222,8 @@ class Delivery:
         return True
 
     async def _send(self, entry: OutboxEntry) -> Message | None:
+        if entry.is_mms and not entry.media_url:  # never as a plain text without its picture
+            return self._retry_later(entry, "The attachment is not uploaded yet.")
         entry.state, entry.error = SendState.SENDING, None
         entry.attempts += 1
         if entry.not_before is None:

@@ -236,11 +236,14 @@ class InboxEngine:
 
     # --- sending (see delivery.py) -----------------------------------------------------------
 
-    def queue_reply(self, conversation_id: str, text: str, media: LocalFile | None = None) -> OutboxEntry:
+    def queue_reply(
+        self, conversation_id: str, text: str, media: LocalFile | None = None, *, keep_draft: bool = False
+    ) -> OutboxEntry:
         """Record a reply in the outbox (on disk, before any request); `deliver()` then sends it.
         With `media` (`store.outbox_media.local_file`), an MMS; the file is copied first (ValueError
-        when it cannot be read, StoreError when it cannot be copied: nothing is queued then)."""
-        return self.delivery.queue_reply(conversation_id, text, media)
+        when it cannot be read, StoreError when it cannot be copied: nothing is queued then).
+        `keep_draft`: a scripted send, which leaves the conversation's draft alone."""
+        return self.delivery.queue_reply(conversation_id, text, media, keep_draft=keep_draft)
 
     def queue_new_conversation(
         self,
@@ -252,13 +255,21 @@ class InboxEngine:
         country: str | None = None,
         group_id: str | None = None,
         media: LocalFile | None = None,
+        keep_draft: bool = False,
     ) -> OutboxEntry:
         """Record the first text to a number (E.164); its thread shows under a placeholder
         conversation until Sakari says which conversation it opened (`ConversationMoved`).
         With `group_id`, it goes from that Group's number (`phoneNumberFilter`); `media` as in
         `queue_reply`."""
         return self.delivery.queue_new_conversation(
-            number, text, first_name=first_name, last_name=last_name, country=country, group_id=group_id, media=media
+            number,
+            text,
+            first_name=first_name,
+            last_name=last_name,
+            country=country,
+            group_id=group_id,
+            media=media,
+            keep_draft=keep_draft,
         )
 
     async def deliver(self, local_id: str, *, resend: bool = False) -> Message | None:
@@ -280,6 +291,7 @@ class InboxEngine:
         keep_on_reply: bool = False,
         collision_guard: bool = True,
         media: LocalFile | None = None,
+        keep_draft: bool = False,
     ) -> OutboxEntry:
         """Record a reply that goes at `send_at` (wall clock, Unix seconds), checked again then
         (opt-out, the customer writing first unless `keep_on_reply`, the sending `window` when
@@ -293,6 +305,7 @@ class InboxEngine:
             keep_on_reply=keep_on_reply,
             collision_guard=collision_guard,
             media=media,
+            keep_draft=keep_draft,
         )
 
     def cancel_scheduled(self, local_id: str) -> OutboxEntry | None:

@@ -76,6 +76,7 @@ class ScheduledReplies:
         keep_on_reply: bool = False,
         collision_guard: bool = True,
         media: LocalFile | None = None,
+        keep_draft: bool = False,
     ) -> OutboxEntry:
         """Record a reply that goes at `send_at` (wall clock), its draft dropped in the same commit.
 
@@ -89,7 +90,9 @@ class ScheduledReplies:
             keep_on_reply=keep_on_reply,
             collision_guard=collision_guard,
         )
-        entry = self.delivery.queue_reply(conversation_id, text, media, send_at=send_at, schedule=schedule)
+        entry = self.delivery.queue_reply(
+            conversation_id, text, media, send_at=send_at, schedule=schedule, keep_draft=keep_draft
+        )
         self.emit(ConversationMarked(conversation_id))
         return entry
 

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ..api import SakariClient
+from ..api import BadResponse, SakariClient
 from ..store import OutboxEntry, Store
 from .events import Event, UploadProgress
 
@@ -71,8 +71,12 @@ class Uploader:
             multipart=True,
             progress=self._reporter(entry),
         )
+        link = (shared.link or "").strip()
+        if not link.lower().startswith(("https://", "http://")) or any(ch.isspace() for ch in link):
+            # Sent with no link, the MMS would go out as a plain text without its picture.
+            raise BadResponse("The Sakari API answered the upload without a usable link.")
         expires = shared.expires.timestamp() if shared.expires is not None else None
-        self.store.outbox.set_media_link(entry, shared.link, expires)
+        self.store.outbox.set_media_link(entry, link, expires)
 
     async def _read(self, entry: OutboxEntry) -> bytes:
         if not entry.media_path:

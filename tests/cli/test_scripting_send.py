@@ -155,7 +155,7 @@ def test_while_the_app_runs_send_queues_into_its_outbox_and_the_app_sends_it_onc
 
     def app() -> None:
         async def run() -> None:
-            store = Store(path, exclusive=True)
+            store = Store(path, exclusive=True, role="app")
             client = SakariClient(**account.credentials())
             engine = InboxEngine(client, store)
             await engine.sync_conversations()
@@ -291,3 +291,70 @@ def test_text_from_standard_input_and_their_morning(account, capsys, monkeypatch
     zones = recipient_time_zones(contact.mobile)
     local = [datetime.fromisoformat(result["sendAt"]).astimezone(ZoneInfo(zone)) for zone in zones]
     assert result["status"] == "scheduled" and any(t.hour == 8 and t.minute == 0 for t in local)
+
+
+def test_a_fresh_opt_out_on_sakari_refuses_even_when_the_store_does_not_know(account, capsys):
+    conversation, contact = customer_waiting(account)
+    with account.state.lock:
+        account.state.contacts[contact.id].tags.append({"tag": "opted-out", "visible": True})  # marked elsewhere
+    code, out, err = run(capsys, "send", "--conversation", conversation.id, "--no-wait", "Still there?")
+    assert code == 3 and "opted out" in err and copies(account, "Still there?") == []
+
+
+def test_a_scripted_send_leaves_the_apps_draft_alone(account, capsys):
+    from sakari_tui.cli.inbox import account_store_path
+    from sakari_tui.store import Store
+
+    conversation, _contact = customer_waiting(account)
+    assert run(capsys, "conversations", "list", "--sync")[0] == 0
+    store = Store(account_store_path(account.account_id))
+    store.drafts.save(conversation.id, "Half-written reply in the app")
+    store.close()
+    code, _out, err = run(capsys, "send", "--conversation", conversation.id, "--no-wait", "From cron")
+    assert code == 0, err
+    store = Store(account_store_path(account.account_id))
+    try:
+        assert store.drafts.get(conversation.id) == "Half-written reply in the app"
+    finally:
+        store.close()
+
+
+def test_another_command_holding_the_store_is_waited_for_then_refused(account, capsys):
+    from sakari_tui.cli.inbox import account_store_path
+    from sakari_tui.store import Store
+
+    _conversation, contact = customer_waiting(account)
+    path = account_store_path(account.account_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    holder = Store(path, exclusive=True)  # another `sakari-tui send`, say: it delivers nothing of ours
+    try:
+        code, out, err = run(capsys, "send", "--to", contact.mobile, "--wait", "0.5", "Queued for nobody?")
+    finally:
+        holder.close()
+    assert code == 3 and "Another sakari-tui command" in err and out == ""
+    assert copies(account, "Queued for nobody?") == []
+
+
+def test_a_rerun_never_takes_over_a_failed_row_or_one_with_a_file(account, capsys, tmp_path):
+    from sakari_tui.cli.inbox import account_store_path
+    from sakari_tui.store import SendState, Store
+    from sakari_tui.store.outbox_media import local_file
+
+    conversation, _contact = customer_waiting(account)
+    assert run(capsys, "conversations", "list", "--sync")[0] == 0
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"\x89PNG" + b"\0" * 32)
+    store = Store(account_store_path(account.account_id))
+    failed = store.outbox.add(conversation.id, None, "Thanks!", (), media=local_file(secret))
+    failed.state, failed.error = SendState.FAILED, "Refused earlier."
+    store.outbox.update(failed)
+    store.close()
+    code, _out, err = run(capsys, "send", "--conversation", conversation.id, "--no-wait", "--yes", "Thanks!")
+    assert code == 0, err
+    [copy] = copies(account, "Thanks!")
+    assert copy.kind == "SMS" and not copy.media  # the user's text, not the app's old MMS
+    store = Store(account_store_path(account.account_id))
+    try:
+        assert store.outbox.get(failed.local_id).state is SendState.FAILED  # left for the app's user
+    finally:
+        store.close()

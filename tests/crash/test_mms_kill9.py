@@ -49,7 +49,7 @@ from sakari_tui.api import SakariClient
 from sakari_tui.simulator.files import shared_file_at
 from sakari_tui.simulator.server import SimulatorServer
 from sakari_tui.store import Store
-from sakari_tui.store.outbox_media import FOLDER_NAME, local_file
+from sakari_tui.store.outbox_media import FOLDER_SUFFIX, local_file
 from sakari_tui.sync import InboxEngine
 
 from ..support.mms_crash import RECONCILE_AT_S, ROOT, SEND, UPLOAD, InFlight, child_argv
@@ -418,7 +418,7 @@ def test_kill9_during_mms_uploads_and_sends_sends_each_reply_once_with_its_pictu
             assert during.links_before.get(local_id) is None, (
                 f"{local_id}: uploaded again in a round that began with its link committed ({during})"
             )
-    folder = store_path.parent / FOLDER_NAME
+    folder = store_path.with_name(store_path.name + FOLDER_SUFFIX)
     assert folder.is_dir() and list(folder.iterdir()) == [], f"staged copies left: {list(folder.iterdir())}"
     assert outbox_rows(store_path) == {}
 

@@ -400,3 +400,20 @@ async def test_a_name_that_resolves_into_the_network_is_not_fetched(monkeypatch)
     monkeypatch.setattr(asyncio.get_running_loop(), "getaddrinfo", rebinding)
     with pytest.raises(MediaError, match=r"media.example, an address of this machine or its network \(10.1.2.3\)"):
         await fetch(box("https://media.example/x.png"), max_bytes=LIMIT)
+
+
+async def test_the_network_check_looks_up_the_name_httpx_connects_to(monkeypatch):
+    """IDNA 2003 and 2008 disagree on ß: the check must resolve what httpx will connect to."""
+    import asyncio
+    import socket
+
+    asked = []
+
+    async def resolver(host, port, **kwargs):
+        asked.append(host)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", 0))]
+
+    monkeypatch.setattr(asyncio.get_running_loop(), "getaddrinfo", resolver)
+    with pytest.raises(MediaError, match="only from the internet"):
+        await fetch(box("http://faß.example/x.png"), max_bytes=LIMIT)
+    assert asked == ["xn--fa-hia.example"]

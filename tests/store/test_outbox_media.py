@@ -30,7 +30,7 @@ def a_file(tmp_path: Path, name: str = "photo.jpg", data: bytes = b"\xff\xd8 a j
 
 
 def staged_files(store: Store) -> list[str]:
-    folder = Path(store.path).parent / "outbox-files"
+    folder = Path(store.path).with_name(Path(store.path).name + ".outbox-files")
     return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
 
 
@@ -95,7 +95,7 @@ def test_an_unreadable_file_is_refused(tmp_path, monkeypatch):
 def test_queueing_copies_the_file_into_a_private_folder_beside_the_store(store, tmp_path):
     original = a_file(tmp_path)
     entry = store.outbox.add("c1", "k1", "see attached", (), media=local_file(original))
-    folder = Path(store.path).parent / "outbox-files"
+    folder = Path(store.path).with_name(Path(store.path).name + ".outbox-files")
     assert oct(folder.stat().st_mode & 0o777) == "0o700"
     assert Path(entry.media_path) == folder / f"{entry.local_id}.jpg"
     assert Path(entry.media_path).read_bytes() == original.read_bytes()
@@ -244,3 +244,19 @@ def test_migration_13_keeps_the_file_of_a_draft_until_the_reply_is_queued(tmp_pa
         assert store.drafts.file("c2") is None
     finally:
         store.close()
+
+
+def test_each_store_sweeps_only_its_own_staged_copies(tmp_path):
+    """All accounts' stores sit in one data folder: one account's start-up must not delete
+    another's staged files."""
+    picture = tmp_path / "map.png"
+    picture.write_bytes(b"\x89PNG" + b"\0" * 20)
+    first, second = Store(tmp_path / "inbox-a.sqlite3"), Store(tmp_path / "inbox-b.sqlite3")
+    try:
+        staged = second.outbox.add("c1", None, "Map", (), media=local_file(picture))
+        first.outbox.sweep_files()
+        assert Path(staged.media_path).is_file()
+        assert Path(staged.media_path).parent.name == "inbox-b.sqlite3.outbox-files"
+    finally:
+        first.close()
+        second.close()

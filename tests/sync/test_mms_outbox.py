@@ -287,3 +287,34 @@ def test_upload_progress_is_reported_at_most_ten_times_a_second():
     report(1000, 1000)  # the last always shows
     assert [(e.sent, e.total) for e in events] == [(0, 1000), (995, 1000), (1000, 1000)]
     assert events[1].percent == 99
+
+
+async def test_an_upload_answered_without_a_link_never_sends_the_text_alone(server, tmp_path, monkeypatch):
+    from sakari_tui.api import SakariClient
+    from sakari_tui.api.models import SharedFile
+    from sakari_tui.store import SendState, Store
+    from sakari_tui.store.outbox_media import local_file
+    from sakari_tui.sync import InboxEngine
+
+    picture = tmp_path / "label.png"
+    picture.write_bytes(b"\x89PNG" + b"\0" * 64)
+    store = Store(tmp_path / "inbox.sqlite3")
+    client = SakariClient(**server.credentials())
+    try:
+        engine = InboxEngine(client, store)
+        await engine.sync_conversations()
+        row = next(r for r in store.inbox.rows() if not r.opted_out and not r.closed)
+
+        async def no_link(*args, **kwargs):
+            return SharedFile.model_validate({"link": "", "expires": None})
+
+        monkeypatch.setattr(client, "share_file", no_link)
+        entry = engine.queue_reply(row.id, "Your label", local_file(picture))
+        assert await engine.deliver(entry.local_id) is None
+        left = store.outbox.get(entry.local_id)
+        assert left.state is SendState.QUEUED and "without a usable link" in left.error and not left.media_url
+        with server.state.lock:
+            assert not [m for m in server.state.messages.values() if m.outgoing and m.text == "Your label"]
+    finally:
+        store.close()
+        await client.aclose()
