@@ -55,6 +55,14 @@ def server(sim_clock):
 
 
 @pytest_asyncio.fixture
+async def client(server):
+    """A client of the simulator on 127.0.0.1."""
+    client = SakariClient(**server.credentials())
+    yield client
+    await client.aclose()
+
+
+@pytest_asyncio.fixture
 async def engine(server):
     """An engine over a fresh in-memory store and the simulator; its events collect in `engine.events`."""
     client = SakariClient(

@@ -9,13 +9,6 @@ from sakari_tui.api import SakariClient
 
 @pytest_asyncio.fixture
 async def client(server):
-    client = SakariClient(
-        account_id=server.account_id,
-        client_id=server.client_id,
-        client_secret=server.client_secret,
-        api_url=server.base_url,
-        token_url=server.token_url,
-        timeout=5.0,
-    )
+    client = SakariClient(**server.credentials(), timeout=5.0)  # a hung call fails fast here
     yield client
     await client.aclose()

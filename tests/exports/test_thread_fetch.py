@@ -7,9 +7,8 @@ import json
 from datetime import datetime, timedelta
 
 import pytest
-import pytest_asyncio
 
-from sakari_tui.api import Message, Page, Pagination, SakariClient
+from sakari_tui.api import Message, Page, Pagination
 from sakari_tui.exports.thread import export_rows, header_of
 from sakari_tui.exports.thread_fetch import MAX_PAGES, ThreadExportError, fetch_whole_thread
 from sakari_tui.exports.thread_formats import format_json, verify
@@ -18,20 +17,6 @@ from sakari_tui.simulator.clock import iso
 from ..support.factories import NOW, message
 
 CUSTOMER = "+15551239876"
-
-
-@pytest_asyncio.fixture
-async def client(server):
-    """A client of the simulator on 127.0.0.1."""
-    client = SakariClient(
-        account_id=server.account_id,
-        client_id=server.client_id,
-        client_secret=server.client_secret,
-        api_url=server.base_url,
-        token_url=server.token_url,
-    )
-    yield client
-    await client.aclose()
 
 
 def long_thread(server, sim_clock, count: int) -> tuple[str, list[str]]:

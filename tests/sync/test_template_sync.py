@@ -4,26 +4,12 @@ import json
 import os
 
 import pytest
-import pytest_asyncio
 
-from sakari_tui.api import ApiUnavailable, InvalidRequest, SakariClient
+from sakari_tui.api import ApiUnavailable, InvalidRequest
 from sakari_tui.simulator.demo_cast import TEMPLATES
 from sakari_tui.sms.template_files import is_template_file_name, parse_template_file
 from sakari_tui.sync.template_sync import MANIFEST, TemplateFolderError, pull, push, read_folder
 from tests.support.hostile import HOSTILE
-
-
-@pytest_asyncio.fixture
-async def client(server):
-    client = SakariClient(
-        account_id=server.account_id,
-        client_id=server.client_id,
-        client_secret=server.client_secret,
-        api_url=server.base_url,
-        token_url=server.token_url,
-    )
-    yield client
-    await client.aclose()
 
 
 def on_server(server):
