@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import interact, paint, polling, soak, syncing
+from . import imports, interact, paint, polling, soak, syncing
 from .datasets import SHAPE_10K, SHAPE_100, SimulatorProcess, anchor_now, build_store
 from .report import Results, percentile
 
@@ -81,6 +81,13 @@ def main() -> int:
                 needs,
                 "the same, the list opening in Needs reply (its longest wait on screen)",
             )
+
+            log("import time before the first frame, against textual.app alone …")
+            app_ms, textual_ms, top_five = imports.run()
+            results.add("import_ms_app", "ms", app_ms, "what sakari-tui imports before its first frame (-X importtime)")
+            results.add("import_ms_textual_app", "ms", textual_ms, "import textual.app alone, in the same runs")
+            results.notes["import_top5_self_ms"] = top_five
+            log("slowest imports by their own time: " + ", ".join(f"{name} {ms} ms" for name, ms in top_five))
 
             log(f"key latency and opening threads: {SESSIONS} sessions × {PRESSES} presses …")
             p50s, p99s, open_10k, open_10, rss = [], [], [], [], []
