@@ -11,16 +11,15 @@ delivery state (`--no-wait` returns once Sakari has it) and prints the message i
 from __future__ import annotations
 
 import sys
-import time
 from datetime import datetime, timezone
 
 from .exits import API_ERROR, EXIT_CODES_HELP, OFFLINE, OK, REFUSED, UNKNOWN, USAGE, CommandError, from_api_error
 from .jsonout import add_json_option, json_and_words, pick, print_json
+from .send_later import schedule_send
+from .send_wait import left_to_the_app, wait_for_delivery
 
 FIELDS = ("id", "conversationId", "to", "sender", "status", "text", "localId", "sendAt")
 NUMBER_CHARACTERS = frozenset("+0123456789()-. ")
-FINAL_STATUSES = frozenset({"delivered", "undelivered", "error", "invalid", "failed"})
-POLL_EVERY_S = 1.0
 
 
 def add_send_parser(commands) -> None:
@@ -196,7 +195,7 @@ async def _guarded_send(engine, settings, args, number, text, variables, app_run
     if conversation_id and settings.compose.collision_guard and not args.yes:
         await _refuse_if_answered(engine, conversation_id)
     if args.at:
-        return _schedule(engine, settings, args, conversation_id, e164, text, now)
+        return schedule_send(engine, settings, args, conversation_id, e164, text, now)
     earlier = _same_send_pending(engine, conversation_id, e164, text, group_id)
     if earlier is not None:
         # A run killed after its POST left this row: look for it (never send it again by itself).
@@ -209,7 +208,7 @@ async def _guarded_send(engine, settings, args, number, text, variables, app_run
             e164, text, first_name=first, last_name=last, group_id=group_id, keep_draft=True
         )
     if app_running:
-        return await _left_to_the_app(engine, args, entry, e164, conversation_id, sender)
+        return await left_to_the_app(engine, args, entry, e164, conversation_id, sender)
     message = await engine.deliver(entry.local_id)
     if message is None:
         left = engine.store.outbox.get(entry.local_id)
@@ -225,7 +224,7 @@ async def _guarded_send(engine, settings, args, number, text, variables, app_run
         )
     status = message.status or "sent"
     if not args.no_wait:
-        status = await _wait_for_delivery(engine.client, message.id, status, args.wait)
+        status = await wait_for_delivery(engine.client, message.id, status, args.wait)
     return {
         "id": message.id,
         "conversationId": message.conversation.id if message.conversation else conversation_id,
@@ -236,53 +235,6 @@ async def _guarded_send(engine, settings, args, number, text, variables, app_run
         "localId": entry.local_id,
         "sendAt": None,
     }
-
-
-async def _left_to_the_app(engine, args, entry, e164, conversation_id, sender) -> dict:
-    """The app owns the outbox: it sends the row at its next poll. Wait for it to be sent
-    (the row gives way to a `sent_here` record) unless `--no-wait`."""
-    import asyncio
-
-    from ..store import SendState
-
-    result = {
-        "id": None,
-        "conversationId": conversation_id or entry.conversation_id,
-        "to": e164,
-        "sender": sender,
-        "status": "queued",
-        "text": entry.text,
-        "localId": entry.local_id,
-        "sendAt": None,
-    }
-    if args.no_wait:
-        return result
-    store = engine.store
-    deadline = time.monotonic() + max(0.0, args.wait)
-    while time.monotonic() < deadline:
-        row = store.outbox.get(entry.local_id)
-        if row is None:
-            found = store.db.execute(
-                "SELECT message_id FROM sent_here WHERE local_id = ?", (entry.local_id,)
-            ).fetchone()
-            if found is None:
-                raise CommandError(
-                    API_ERROR, "Not sent: the reply was taken out of the outbox in the running sakari-tui."
-                )
-            message_id = found[0]
-            status = await _wait_for_delivery(engine.client, message_id, "sent", max(0.0, deadline - time.monotonic()))
-            return {**result, "id": message_id, "status": status}
-        if row.state is SendState.FAILED:
-            raise CommandError(API_ERROR, f"Not sent: {row.error or 'Sakari refused it.'}")
-        await asyncio.sleep(POLL_EVERY_S)
-    row = store.outbox.get(entry.local_id)
-    if row is not None and row.state in (SendState.UNKNOWN, SendState.SENDING):
-        raise CommandError(
-            UNKNOWN, f"Unknown whether it was sent: {row.error} The running sakari-tui keeps looking for it."
-        )
-    raise CommandError(
-        OFFLINE, "Not sent yet: it waits in the outbox of the running sakari-tui, which sends it once Sakari answers."
-    )
 
 
 async def _opted_out(engine, contact) -> bool:
@@ -341,82 +293,3 @@ async def _refuse_if_answered(engine, conversation_id: str) -> None:
         held = type(check)(arrivals=tuple(people), base=check.base)
         sentence = held.sentence(now=engine.client.server_time(), send_key="--yes", keep_key="leaving it")
         raise CommandError(REFUSED, sentence.replace("while you were writing", "since the customer last wrote"))
-
-
-def their_next(e164: str | None, clock: str, now: datetime) -> datetime:
-    """The next time the recipient's clock shows `clock` ("08:00"); with several zones (a number
-    that spans them), the latest of those moments, so it is that time or later in each."""
-    from datetime import timedelta
-    from zoneinfo import ZoneInfo
-
-    from ..sms.quiet_hours import parse_clock, recipient_time_zones
-
-    try:
-        wanted = parse_clock(clock)
-    except ValueError as error:
-        raise CommandError(USAGE, f"--at their-{clock}: {error}") from None
-    zones = recipient_time_zones(e164) if e164 else ()
-    if not zones:
-        raise CommandError(USAGE, f"--at their-{clock}: the recipient's time zone is not known; give a time instead.")
-    moments = []
-    for name in zones:
-        local = now.astimezone(ZoneInfo(name))
-        candidate = local.replace(hour=wanted.hour, minute=wanted.minute, second=0, microsecond=0)
-        if candidate <= local:
-            candidate = (local + timedelta(days=1)).replace(
-                hour=wanted.hour, minute=wanted.minute, second=0, microsecond=0
-            )
-        moments.append(candidate)
-    return max(moments)
-
-
-def _schedule(engine, settings, args, conversation_id, e164, text, now) -> dict:
-    from ..sms.send_times import parse_send_time
-
-    if conversation_id is None:
-        raise CommandError(
-            REFUSED, "Not scheduled: there is no conversation with this number yet; send the first text now."
-        )
-    compose = settings.compose
-    if args.at.strip().lower().startswith("their-"):
-        when = their_next(e164, args.at.strip()[len("their-") :], now)
-    else:
-        try:
-            when = parse_send_time(args.at, now.astimezone())
-        except ValueError as error:
-            raise CommandError(USAGE, f"--at: {error}") from None
-    entry = engine.schedule_reply(
-        conversation_id,
-        text,
-        when.timestamp(),
-        window=(compose.send_window_start, compose.send_window_end) if compose.quiet_hours else None,
-        keep_on_reply=compose.keep_scheduled_on_reply,
-        collision_guard=compose.collision_guard,
-        keep_draft=True,
-    )
-    return {
-        "id": None,
-        "conversationId": conversation_id,
-        "to": e164,
-        "sender": "",
-        "status": "scheduled",
-        "text": text,
-        "localId": entry.local_id,
-        "sendAt": when.astimezone(timezone.utc).isoformat(),
-    }
-
-
-async def _wait_for_delivery(client, message_id: str, status: str, timeout: float) -> str:
-    """The message's status once final (delivered, undelivered, error…) or when `timeout` runs out."""
-    import asyncio
-
-    from ..api import SakariError
-
-    deadline = time.monotonic() + max(0.0, timeout)
-    while (status or "").lower() not in FINAL_STATUSES and time.monotonic() < deadline:
-        await asyncio.sleep(POLL_EVERY_S)
-        try:
-            status = (await client.fetch_message(message_id)).status or status
-        except SakariError:
-            continue  # sent already: a failed look only means the state is not known yet
-    return status
