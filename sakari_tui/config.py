@@ -15,11 +15,11 @@ import tempfile
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .api.client import DEFAULT_API_URL, DEFAULT_TOKEN_URL, SakariClient
+from .api.urls import DEFAULT_API_URL, DEFAULT_TOKEN_URL
 from .config_attachments import AttachmentsSection  # noqa: F401  (part of the settings' public names)
 from .config_checks import (
     SETTINGS_FILE_PROBLEM,
@@ -29,6 +29,7 @@ from .config_checks import (
     is_loopback_host,
     url_problem,
 )
+from .config_docs import attribute_docs
 from .config_permissions import permission_problem
 from .config_triage import (  # noqa: F401  (part of the settings' public names)
     SENDER_LABEL_MAX,
@@ -42,6 +43,9 @@ from .logs import register_secret
 from .paths import config_path
 from .subprocesses import child_environment
 
+if TYPE_CHECKING:
+    from .api.client import SakariClient
+
 # Long enough for a password manager to unlock, short enough that a hung command is noticed.
 SECRET_COMMAND_TIMEOUT_S = 10.0
 
@@ -49,7 +53,7 @@ SECRET_COMMAND_TIMEOUT_S = 10.0
 class SakariSection(BaseModel):
     """[sakari]: which account to use and how to reach the API."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid")
 
     account_id: str | None = None
     """Your Sakari account id (Hub › Settings › API). Env: SAKARI_ACCOUNT_ID."""
@@ -74,6 +78,8 @@ class SakariSection(BaseModel):
 
     def make_client(self, **options: Any) -> SakariClient:
         """The API client these settings describe (options go to `SakariClient`)."""
+        from .api.client import SakariClient  # httpx and the API's models: not before the first frame
+
         register_secret(self.client_secret)  # however the secret arrived (demo, config init), mask it in logs
         return SakariClient(
             account_id=self.account_id or "",
@@ -92,7 +98,7 @@ class SakariSection(BaseModel):
 class SyncSection(BaseModel):
     """[sync]: how often to ask the API for news."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid")
 
     poll_interval: float = Field(default=5.0, ge=1.0, le=3600.0)
     """Seconds between checks of the conversation list (1 to 3600)."""
@@ -103,7 +109,7 @@ class SyncSection(BaseModel):
 class UiSection(BaseModel):
     """[ui]: how the inbox looks and behaves."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid")
 
     theme: str = "textual-dark"
     """Textual theme name (change it in the app with Ctrl+P › theme; saved here)."""
@@ -138,7 +144,7 @@ class UiSection(BaseModel):
 class ComposeSection(BaseModel):
     """[compose]: the guards on what a reply costs, and when it reaches the customer."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid")
 
     confirm_over_segments: int = Field(default=3, ge=0, le=10)
     """Ask before sending a reply longer than this many SMS segments (0 never asks)."""
@@ -189,7 +195,7 @@ class ComposeSection(BaseModel):
 class NotificationsSection(BaseModel):
     """[notifications]: how a new customer text gets your attention."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid")
 
     bell: bool = True
     """Ring the terminal bell when a new inbound text arrives."""
@@ -212,7 +218,7 @@ class NotificationsSection(BaseModel):
 class Settings(BaseModel):
     """Everything configurable, one section per table of config.toml."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid")
 
     sakari: SakariSection = Field(default_factory=SakariSection)
     """Account and API."""
@@ -256,19 +262,20 @@ ENV_KEYS = {
 def config_reference() -> str:
     """The README's settings reference, generated from the field docstrings (a test keeps them equal)."""
     lines = ["| key | default | meaning |", "| --- | --- | --- |"]
+    tables = attribute_docs(Settings)
     for table, field in Settings.model_fields.items():
         model = field.annotation
         if table == "senders":  # an array of tables: each key once, for every [[senders]] entry
             for key, sub in SenderSetting.model_fields.items():
                 shown = "(required)" if sub.is_required() else "(unset)"
-                lines.append(f"| `[[senders]].{key}` | {shown} | {sub.description or ''} |")
+                lines.append(f"| `[[senders]].{key}` | {shown} | {attribute_docs(SenderSetting).get(key, '')} |")
         elif isinstance(model, type) and issubclass(model, BaseModel):
             for key, sub in model.model_fields.items():
                 default = sub.get_default(call_default_factory=True)
                 shown = "(unset)" if default is None else f"`{json.dumps(default)}`"
-                lines.append(f"| `{table}.{key}` | {shown} | {sub.description or ''} |")
+                lines.append(f"| `{table}.{key}` | {shown} | {attribute_docs(model).get(key, '')} |")
         else:
-            lines.append(f"| `[{table}]` | (empty) | {field.description or ''} |")
+            lines.append(f"| `[{table}]` | (empty) | {tables.get(table, '')} |")
     return "\n".join(lines)
 
 

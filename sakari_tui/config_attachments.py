@@ -18,7 +18,7 @@ PREVIEW_MODES = ("auto", "halfcell", "off")
 class AttachmentsSection(BaseModel):
     """[attachments]: saving, fetching and previewing pictures and files."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid")
 
     folder: str = ""
     """Folder `w` saves attachments into (`~` allowed); empty: your downloads folder."""

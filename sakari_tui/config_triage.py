@@ -38,7 +38,7 @@ VIEW_NAMES = ("needs-reply", "waiting", "snoozed", "failed", "scheduled", "all")
 class TriageSection(BaseModel):
     """[triage]: the list's views and how long a customer may wait."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid")
 
     waiting_warn: str = "30m"
     """In Needs reply, a wait this long turns amber: a duration like `"30m"`, `"2h"`, `"1h30m"` (or seconds)."""
@@ -106,7 +106,7 @@ def e164_setting(value: str) -> str:
 class SenderSetting(BaseModel):
     """[[senders]]: one of the account's numbers, named (the list shows it) and with its Group's id."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid")
 
     number: str
     """The sender number with + and country code, as the Sakari Hub shows it (required in each [[senders]])."""

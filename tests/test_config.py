@@ -68,13 +68,14 @@ def test_config_path_override(tmp_path):
 
 def test_client_secret_command_is_a_documented_setting(tmp_path):
     from sakari_tui.config import SakariSection, config_reference
+    from sakari_tui.config_docs import attribute_docs
 
     path = write(tmp_path, '[sakari]\nclient_secret_command = "pass show sakari"\n')
     settings = load_settings(path, env={}, run_secret_command=False)
     assert settings.sakari.client_secret_command == "pass show sakari"
     assert settings.sakari.client_secret is None
     assert "pass show" not in repr(settings)
-    assert SakariSection.model_fields["client_secret_command"].description
+    assert "pass show sakari" in attribute_docs(SakariSection)["client_secret_command"]
     assert "`sakari.client_secret_command` | (unset) |" in config_reference()
 
 
@@ -157,3 +158,31 @@ def test_an_environment_problem_names_the_variable_not_the_file(tmp_path):
         load_settings(tmp_path / "absent.toml", env={"SAKARI_TOKEN_URL": "nope"})
     assert caught.value.file is None and caught.value.variable == "SAKARI_TOKEN_URL"
     assert caught.value.headline == str(caught.value)
+
+
+def test_attribute_docs_read_each_fields_docstring_and_only_fields():
+    from pydantic import BaseModel
+
+    from sakari_tui.config_docs import attribute_docs
+
+    class Example(BaseModel):
+        """Not a field's."""
+
+        plain: int = 1
+        """The first.
+
+        Two paragraphs, cleaned like a docstring."""
+        undocumented: int = 2
+        after_blank: int = 3
+
+        """A string after a blank line still follows its field, as in pydantic."""
+
+        def method(self) -> None:
+            inner: int = 4  # noqa: F841  (a local, not a field)
+            """Not a field's either."""
+
+    docs = attribute_docs(Example)
+    assert docs == {
+        "plain": "The first.\n\nTwo paragraphs, cleaned like a docstring.",
+        "after_blank": "A string after a blank line still follows its field, as in pydantic.",
+    }

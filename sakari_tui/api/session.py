@@ -26,13 +26,11 @@ from .models import Page, Pagination, TokenResponse, build_validators
 from .retry import RetryPolicy, with_retries
 from .server_clock import ServerClock
 from .transport import error_for_response, success_body
+from .urls import DEFAULT_API_URL, DEFAULT_TOKEN_URL
 
 if TYPE_CHECKING:
     import httpx
 
-DEFAULT_API_URL = "https://api.sakari.io"
-# The token endpoint has no /v1 prefix (older copies of the spec got this wrong).
-DEFAULT_TOKEN_URL = "https://api.sakari.io/oauth2/token"
 DEFAULT_TIMEOUT_S = 20.0
 # For a whole exchange; `timeout` bounds each network read, and a drip of one byte a second
 # passes every one of those.

@@ -185,7 +185,6 @@ def run_inbox(
     *, strict_perms: bool = False, warnings: list[str] | None = None, reset_damaged_store: bool = False
 ) -> int:
     from ..config import ConfigError, cleartext_problem, load_settings, permission_problem
-    from ..ui.screens.no_config import NoConfigApp
 
     warnings = [] if warnings is None else warnings
     path = config_path()
@@ -204,10 +203,14 @@ def run_inbox(
             logger().error("%s", message)
             return fail(message)
     except ConfigError as exc:
+        from ..ui.screens.no_config import NoConfigApp
+
         NoConfigApp(path, [], error=exc).run()
         return fail(exc.headline)  # and once more below the screen, where it stays in the scrollback
     missing = settings.sakari.missing_credentials
     if missing:
+        from ..ui.screens.no_config import NoConfigApp
+
         NoConfigApp(path, missing).run()
         return 2
     for url in dict.fromkeys((settings.sakari.token_url, settings.sakari.api_url)):

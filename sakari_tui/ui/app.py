@@ -123,8 +123,8 @@ class SakariApp(FailureHandling, App[None]):
         if not self.is_headless:
             self.terminal.start()
             self.set_interval(1.0, self.terminal.check)
-        if self.poll:  # after the first frame: the inbox shows from the store first, then the network loads
-            self.call_after_refresh(self._start_polling)
+        # After the first frame: the inbox shows from the store first, then the network loads.
+        self.call_after_refresh(self._after_first_frame)
 
     def _relay(self, event: Event) -> None:
         # Called inside the engine's coroutine: only queued here, handled on the inbox's own turn.
@@ -141,11 +141,17 @@ class SakariApp(FailureHandling, App[None]):
         the server (error texts may quote a request), and markup in it would be acted on."""
         super().notify(redact(str(message)), title=redact(title), severity=severity, timeout=timeout, markup=False)
 
-    def _start_polling(self) -> None:
+    def _after_first_frame(self) -> None:
         # What exists now (modules, widgets, styles) lives as long as the app. Frozen, the garbage
         # collector stops walking it on every full collection, which otherwise stalls a key press
-        # for 40-70 ms every few seconds.
+        # for 40-70 ms every few seconds. It rested until now when started by the command line
+        # (cli.main): turned back on here.
         gc.freeze()
+        gc.enable()
+        if self.poll:
+            self._start_polling()
+
+    def _start_polling(self) -> None:
         self.run_worker(self.poller.run_warmed(), group="poller", exclusive=True, exit_on_error=False)
 
     async def on_unmount(self) -> None:

@@ -42,7 +42,6 @@ from ...sync.events import UploadProgress
 from ...text import for_display, one_line
 from ..clock import FrozenClock, WallClock
 from ..failures import PassesWorkerFailures
-from ..screens.search import SearchScreen
 from ..styles import stylesheet
 from ..widgets.compose import ComposeBox
 from ..widgets.contact_panel import ContactPanel
@@ -327,6 +326,8 @@ class InboxScreen(
 
     def action_search(self) -> None:
         """Full-text search of every cached message and contact (the `/` filter only narrows the list)."""
+        from ..screens.search import SearchScreen  # imported when first asked for, not before the first frame
+
         self.app.push_screen(SearchScreen(self.store.search.search, self.clock.now()), self._search_chosen)
 
     def _search_chosen(self, hit: SearchHit | None) -> None:
