@@ -253,3 +253,17 @@ def test_an_address_that_is_not_ours_is_one_sentence(monkeypatch, capsys, host, 
         monkeypatch.setattr(socket, "getaddrinfo", unknown)
     assert main(["simulator", "--host", host, "--port", "0"]) == 2
     assert capsys.readouterr().err == f"sakari-tui: {expected}\n"
+
+
+def test_the_inbox_start_reads_its_options_without_building_every_command(monkeypatch):
+    """`sakari-tui` and `sakari-tui --demo --seed 3` skip the commands' parsers (a tenth of the
+    first frame); anything else (a command, --help, a bad value) goes through the whole parser."""
+    from sakari_tui import cli
+
+    assert cli._inbox_arguments([]).command is None
+    demo = cli._inbox_arguments(["--demo", "--seed", "3", "--debug"])
+    assert (demo.demo, demo.seed, demo.debug, demo.command) == (True, 3, True, None)
+    for words in (["send", "hi"], ["--help"], ["-h"], ["--seed", "x"], ["unread"], ["3"]):
+        assert cli._inbox_arguments(words) is None, words
+    full = cli.build_parser().parse_args(["--demo", "--seed", "3", "--debug"])
+    assert vars(full) == vars(demo)
