@@ -30,7 +30,15 @@ from .listing import (
 )
 from .marks import LocalMarks
 from .messages import EPOCH, CachedMessages
-from .raw import created_by_json, dump_json, json_fingerprint, load_json
+from .raw import (
+    conversation_text,
+    created_by_json,
+    dump_json,
+    json_fingerprint,
+    load_json,
+    packed_conversation,
+    same_fingerprint,
+)
 from .times import iso, parse_iso
 from .unread import UNREAD_SQL
 
@@ -81,7 +89,7 @@ class InboxCache(InboxListing, LocalMarks, CachedMessages, CachedContacts):
                 previous = self.db.execute(
                     "SELECT fingerprint, last_message_id FROM conversations WHERE id = ?", (conversation.id,)
                 ).fetchone()
-                if previous is not None and previous["fingerprint"] == fingerprint:
+                if previous is not None and same_fingerprint(previous["fingerprint"], fingerprint):
                     unchanged += 1
                     continue
                 changed.append(conversation.id)
@@ -106,7 +114,7 @@ class InboxCache(InboxListing, LocalMarks, CachedMessages, CachedContacts):
                     ]
         return MergeResult(tuple(changed), tuple(new_inbound), unchanged)
 
-    def _upsert_conversation(self, conversation: Conversation, raw: str, fingerprint: str) -> str | None:
+    def _upsert_conversation(self, conversation: Conversation, raw: str, fingerprint: bytes) -> str | None:
         """Write one conversation; returns its contact's id when a keyword in it flipped the
         contact's opt-out state."""
         contact = conversation.contact
@@ -114,6 +122,9 @@ class InboxCache(InboxListing, LocalMarks, CachedMessages, CachedContacts):
         last_at = iso(last.created_at if last else None) or iso(
             conversation.updated.at if conversation.updated else None
         )
+        contact_id = contact.id if contact else None
+        last_id = last.id if last else None
+        last_text = preview_text(last) if last else ""
         self.db.execute(
             """INSERT INTO conversations (id, contact_id, contact_name, contact_number, sender_number, closed,
                    unread_count, last_message_id, last_text, last_outgoing, last_status, last_at, fingerprint, raw,
@@ -128,19 +139,19 @@ class InboxCache(InboxListing, LocalMarks, CachedMessages, CachedContacts):
                    last_by=excluded.last_by""",
             (
                 conversation.id,
-                contact.id if contact else None,
+                contact_id,
                 contact.display_name if contact else "",
                 (contact.mobile.number or "") if contact and contact.mobile else "",
                 (conversation.phone_number.number or "") if conversation.phone_number else "",
                 int(conversation.closed),
                 len(conversation.unread),
-                last.id if last else None,
-                preview_text(last) if last else "",
+                last_id,
+                last_text,
                 int(bool(last and last.outgoing)),
                 last.status if last else None,
                 last_at,
                 fingerprint,
-                raw,
+                packed_conversation(raw, conversation.id, contact_id, last_id, last_text),
                 created_by_json(last),
             ),
         )
@@ -150,8 +161,10 @@ class InboxCache(InboxListing, LocalMarks, CachedMessages, CachedContacts):
         return None
 
     def conversation(self, conversation_id: str) -> Conversation | None:
-        row = self.db.execute("SELECT raw FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
-        return load_json(Conversation, row["raw"], self.db) if row else None
+        row = self.db.execute(
+            "SELECT raw, id, contact_id, last_message_id, last_text FROM conversations WHERE id = ?", (conversation_id,)
+        ).fetchone()
+        return load_json(Conversation, conversation_text(row, self.db), self.db) if row else None
 
     def forget_conversation(self, conversation_id: str) -> None:
         """Remove a conversation and what hangs on it (a local placeholder that Sakari replaced)."""

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Literal, NoReturn
 
 from ..paths import secure_store_folder
+from .packing import sql_json
 
 _log = logging.getLogger(__name__)
 
@@ -44,6 +45,9 @@ _DAMAGE = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
 # Python's own error for a cell that is not UTF-8 (it has no SQLite error code), quoting the cell's
 # text, which may be a contact's name or number. We only ever write UTF-8: only damage reads so.
 _NOT_UTF8 = "Could not decode to UTF-8"
+# sqlite3's error when a Python function raised. The one function on a store connection is
+# `sakari_json`, which fails only on a stored value that is in no format we wrote: damage.
+_FUNCTION_FAILED = "user-defined function raised exception"
 
 
 def store_damaged(path: object) -> StoreDamaged:
@@ -55,6 +59,8 @@ def classify_error(error: sqlite3.Error, path: object) -> StoreError | None:
     """The StoreError a failure of the disk or of the file at `path` means; None for other errors."""
     name = getattr(error, "sqlite_errorname", None) or ""
     if name.startswith(_DAMAGE) or (name == "" and str(error).startswith(_NOT_UTF8)):
+        return store_damaged(path)
+    if str(error).startswith(_FUNCTION_FAILED):
         return store_damaged(path)
     if name.startswith(_READ_IO_ERRORS):
         return StoreError(f"Cannot read the local store at {path}: reading failed (disk I/O error).")
@@ -174,7 +180,14 @@ def open_connection(database: str, *, shown: object, uri: bool = False) -> Store
         raise translated from None
     connection.store_path = str(shown)
     connection.row_factory = sqlite3.Row
+    register_functions(connection)
     return connection
+
+
+def register_functions(connection: sqlite3.Connection) -> None:
+    """What the store's SQL (triggers and queries) needs on any connection to its file:
+    `sakari_json(raw [, context…])`, the JSON text of a value in either format (store/packing.py)."""
+    connection.create_function("sakari_json", -1, sql_json, deterministic=True)
 
 
 def open_reader(path: Path | str) -> StoreConnection:

@@ -9,7 +9,7 @@ import sqlite3
 from ..api.models import Contact, Conversation
 from ..sms.keywords import is_opt_in_keyword, is_opt_out_keyword
 from .db import store_damaged
-from .raw import dump_json, json_fingerprint, load_json
+from .raw import conversation_text, dump_json, json_fingerprint, load_json, packed_conversation
 
 
 class CachedContacts:
@@ -72,10 +72,14 @@ class CachedContacts:
         names = {"firstName": contact.first_name, "lastName": contact.last_name, "email": contact.email}
         with self.db:
             self.db.execute("BEGIN")
-            rows = self.db.execute("SELECT id, raw FROM conversations WHERE contact_id = ?", (contact.id,)).fetchall()
+            rows = self.db.execute(
+                "SELECT id, raw, contact_id, last_message_id, last_text FROM conversations WHERE contact_id = ?",
+                (contact.id,),
+            ).fetchall()
             for row in rows:
+                before = conversation_text(row, self.db)
                 try:
-                    data = json.loads(row["raw"])
+                    data = json.loads(before)
                 except ValueError:  # see raw.load_json
                     raise store_damaged(getattr(self.db, "store_path", "(memory)")) from None
                 embedded = [data.setdefault("contact", {"id": contact.id})]
@@ -95,11 +99,15 @@ class CachedContacts:
                 conversation = Conversation.model_validate(data)
                 raw = dump_json(conversation)
                 ids.append(row["id"])
-                if raw == row["raw"]:
+                if raw == before:
                     continue
                 name = conversation.contact.display_name if conversation.contact else ""
+                # Packed against the row's own columns, which this update leaves as they are.
+                packed = packed_conversation(
+                    raw, row["id"], row["contact_id"], row["last_message_id"], row["last_text"]
+                )
                 self.db.execute(
                     "UPDATE conversations SET contact_name = ?, raw = ?, fingerprint = ? WHERE id = ?",
-                    (name, raw, json_fingerprint(raw), row["id"]),
+                    (name, packed, json_fingerprint(raw), row["id"]),
                 )
         return ids

@@ -20,6 +20,7 @@ from .connection import (  # noqa: F401  (the store's errors are imported from h
     open_reader,
     store_damaged,
 )
+from .packing_schema import packing_migration
 from .search_schema import SEARCH_TOKENIZER, _search_migration  # noqa: F401
 
 MIGRATIONS: list[list[str]] = [
@@ -190,6 +191,13 @@ MIGRATIONS: list[list[str]] = [
         """CREATE TABLE draft_files (
             conversation_id TEXT PRIMARY KEY, path TEXT NOT NULL, saved_at REAL NOT NULL)""",
     ],
+    # 14: a lean store (store/packing.py): messages' and conversations' raw JSON is written
+    # packed (a BLOB: deflate against a frozen dictionary of the API's structure, a conversation
+    # also against its own ids and last text), and conversations' fingerprints as 12 bytes.
+    # Old TEXT rows stay readable everywhere; they are converted after the migration, in small
+    # resumable batches (store/compaction.py), so opening a big store never waits for it.
+    # See packing_schema.py.
+    packing_migration(),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

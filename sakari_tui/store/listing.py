@@ -251,9 +251,11 @@ class InboxListing:
             if digits:
                 clause += " OR c.contact_number LIKE ?"
                 params.append(f"%{digits}%")
+            # The messages' text from the search index's own copy of it (plain, kept by triggers):
+            # reading it out of each message's packed JSON would unpack the whole cache.
             clause += (
-                " OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id"
-                " AND json_extract(m.raw, '$.message') LIKE ? ESCAPE '\\'))"
+                " OR EXISTS (SELECT 1 FROM messages m JOIN message_text t ON t.message_id = m.id"
+                " WHERE m.conversation_id = c.id AND t.body LIKE ? ESCAPE '\\'))"
             )
             params.append(like)
             where.append(clause)

@@ -6,7 +6,8 @@ import sqlite3
 from collections.abc import Iterable
 
 from ..api.models import Message
-from .raw import created_by_json, dump_json, load_json
+from .packing import message_json_sql, pack_json
+from .raw import created_by_json, dump_json, load_json, message_text
 from .times import iso
 
 EPOCH = "0000"
@@ -27,7 +28,7 @@ class CachedMessages:
                     continue
                 raw = dump_json(message)
                 previous = self.db.execute("SELECT raw FROM messages WHERE id = ?", (message.id,)).fetchone()
-                if previous is not None and previous["raw"] == raw:
+                if previous is not None and message_text(previous["raw"], self.db) == raw:
                     continue
                 changed.append(message.id)
                 self._upsert_message(message, conversation_id, raw)
@@ -48,7 +49,7 @@ class CachedMessages:
                 iso(message.created_at) or EPOCH,
                 int(message.outgoing),
                 message.status,
-                raw or dump_json(message),
+                pack_json(raw or dump_json(message)),
                 created_by_json(message),
             ),
         )
@@ -84,7 +85,8 @@ class CachedMessages:
     def outgoing_texts(self, conversation_id: str, contact_id: str | None) -> list[tuple[str, str, str | None]]:
         """Cached outgoing messages to this contact (or conversation): (id, text, template) each."""
         rows = self.db.execute(
-            """SELECT m.id, json_extract(m.raw, '$.message') AS body, json_extract(m.raw, '$.template') AS template
+            f"""SELECT m.id, json_extract({message_json_sql("m")}, '$.message') AS body,
+                   json_extract({message_json_sql("m")}, '$.template') AS template
                FROM messages m JOIN conversations c ON c.id = m.conversation_id
                WHERE m.outgoing = 1 AND (c.id = ? OR (? IS NOT NULL AND c.contact_id = ?))""",
             (conversation_id, contact_id, contact_id),

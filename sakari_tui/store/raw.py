@@ -1,4 +1,7 @@
-"""The API models as the cache keeps them: their JSON, a fingerprint of it, and reading it back."""
+"""The API models as the cache keeps them: their JSON, a fingerprint of it, and reading it back.
+
+The JSON is stored packed (store/packing.py); what is compared and read back is always its text,
+so a row in the old plain format and one packed compare and read the same."""
 
 from __future__ import annotations
 
@@ -11,10 +14,42 @@ from pydantic import ValidationError
 
 from ..api.models import Contact, Conversation, Message
 from .db import store_damaged
+from .packing import CONVERSATION_CONTEXT, PackingError, pack_json, row_context, unpack_json
 
 
-def json_fingerprint(raw: str) -> str:
-    return hashlib.blake2b(raw.encode(), digest_size=12).hexdigest()
+def json_fingerprint(raw: str) -> bytes:
+    """12 bytes of hash: stored as a BLOB since migration 14 (it was 24 hex digits before)."""
+    return hashlib.blake2b(raw.encode(), digest_size=12).digest()
+
+
+def same_fingerprint(stored: object, fingerprint: bytes) -> bool:
+    """A stored fingerprint, in either format, is `fingerprint`."""
+    return stored == fingerprint or stored == fingerprint.hex()
+
+
+def packed_conversation(
+    raw: str, conversation_id: str, contact_id: str | None, last_id: str | None, last_text: str
+) -> bytes:
+    """A conversation's JSON as stored: packed against the columns of its row (packing.CONVERSATION_CONTEXT)."""
+    return pack_json(raw, row_context(conversation_id, contact_id, last_id, last_text))
+
+
+def conversation_text(row: sqlite3.Row, db: sqlite3.Connection) -> str:
+    """The JSON text of a conversations row read with `raw` and packing.CONVERSATION_CONTEXT."""
+    context = row_context(*(row[column] for column in CONVERSATION_CONTEXT))
+    return _unpacked(row["raw"], db, context)
+
+
+def message_text(raw: str | bytes, db: sqlite3.Connection) -> str:
+    """The JSON text of a message's stored `raw`."""
+    return _unpacked(raw, db, None)
+
+
+def _unpacked(value: str | bytes, db: sqlite3.Connection, context: str | None) -> str:
+    try:
+        return unpack_json(value, context)
+    except PackingError:
+        raise store_damaged(getattr(db, "store_path", "(memory)")) from None
 
 
 def dump_json(model: Conversation | Message | Contact) -> str:
@@ -32,11 +67,14 @@ _Model = TypeVar("_Model", Conversation, Message, Contact)
 
 
 def load_json(model: type[_Model], raw: str | bytes, db: sqlite3.Connection) -> _Model:
-    """A cached model from its raw JSON; StoreDamaged when that is not what we wrote.
+    """A cached model from its raw JSON text (unpacked: `conversation_text`, `message_text`);
+    StoreDamaged when that is not what we wrote.
 
     Only damage makes a row we wrote unreadable, and a ValidationError quotes the row's text (a
     contact's name and number) in its message: the one sentence of StoreDamaged never does.
     """
+    if isinstance(raw, bytes):  # a packed message (a conversation is unpacked with its row first)
+        raw = message_text(raw, db)
     try:
         return model.model_validate_json(raw)
     except ValidationError:

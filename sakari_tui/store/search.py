@@ -195,7 +195,7 @@ class Search:
         rows = self.db.execute(
             """SELECT m.id, m.conversation_id, m.created_at, m.outgoing, t.body,
                       c.contact_id, c.contact_name, c.contact_number, m.created_by,
-                      sh.message_id IS NOT NULL AS sent_here, json_extract(m.raw, '$.media') AS media
+                      sh.message_id IS NOT NULL AS sent_here, json_extract(sakari_json(m.raw), '$.media') AS media
                FROM message_fts JOIN message_text t ON t.docid = message_fts.rowid
                JOIN messages m ON m.id = t.message_id
                LEFT JOIN conversations c ON c.id = m.conversation_id

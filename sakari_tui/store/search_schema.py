@@ -30,12 +30,13 @@ def _suffixes(digits: str) -> str:
     return "trim(" + " || ' ' || ".join(f"substr({digits}, {i})" for i in range(1, _MAX_DIGITS + 1)) + ")"
 
 
-def _contact_doc(source: str, row: str, from_clause: str = "") -> str:
-    """SQL: a SELECT of the contact_text columns for a conversation's or a contact's `row`."""
+def _contact_doc(source: str, row: str, from_clause: str = "", conversation_email: str | None = None) -> str:
+    """SQL: a SELECT of the contact_text columns for a conversation's or a contact's `row`;
+    `conversation_email` the SQL of a conversation's email (migration 14's reads packed rows)."""
     if source == "conversation":
         name, email, number = (
             f"{row}.contact_name",
-            _json_text(f"{row}.raw", "$.contact.email"),
+            conversation_email or _json_text(f"{row}.raw", "$.contact.email"),
             f"{row}.contact_number",
         )
     else:
@@ -139,10 +140,11 @@ def _search_migration() -> list[str]:
     ]
 
 
-def _contact_triggers(table: str, source: str, changed: str) -> list[str]:
+def _contact_triggers(table: str, source: str, changed: str, conversation_email: str | None = None) -> list[str]:
     """Triggers that keep the documents of `table`'s rows in contact_text (an update replaces one)."""
     remove = f"DELETE FROM contact_text WHERE source = '{source}' AND source_id = old.id;"
-    insert = f"INSERT INTO contact_text ({CONTACT_TEXT_COLUMNS}) {_contact_doc(source, 'new')};"
+    doc = _contact_doc(source, "new", conversation_email=conversation_email)
+    insert = f"INSERT INTO contact_text ({CONTACT_TEXT_COLUMNS}) {doc};"
     return [
         f"CREATE TRIGGER {table}_search_ai AFTER INSERT ON {table} BEGIN {insert} END",
         f"CREATE TRIGGER {table}_search_ad AFTER DELETE ON {table} BEGIN {remove} END",

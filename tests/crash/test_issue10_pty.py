@@ -20,6 +20,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from sakari_tui.simulator.server import SimulatorServer
+from sakari_tui.store.connection import register_functions
+from sakari_tui.store.packing import conversation_json_sql
 
 from ..support.pty import PseudoTerminal, app_env
 from .test_kill9 import LIST_READY, OPENED, read_store
@@ -126,18 +128,20 @@ def test_a_store_with_years_0001_and_9999_opens_even_offline(tmp_path):
         store.close()
         # What the versions before this fix wrote for such times (and then could not read back).
         db = sqlite3.connect(path)
+        register_functions(db)  # the store's triggers read its packed JSON (written back as plain text here)
         with db:
             for cid, short, full in (
                 ("c-zero", "1-01-01T00:00:00+00:00", "0001-01-01T00:00:00Z"),
                 ("c-end", "9999-12-31T23:59:59+00:00", "9999-12-31T23:59:59Z"),
             ):
                 db.execute(
-                    "UPDATE conversations SET last_at = ?, raw = json_set(raw, '$.lastMessage.created.at', ?)"
+                    f"UPDATE conversations SET last_at = ?, raw = json_set({conversation_json_sql()},"
+                    " '$.lastMessage.created.at', ?)"
                     " WHERE id = ?",
                     (short, full, cid),
                 )
                 db.execute(
-                    "UPDATE messages SET created_at = ?, raw = json_set(raw, '$.created.at', ?)"
+                    "UPDATE messages SET created_at = ?, raw = json_set(sakari_json(raw), '$.created.at', ?)"
                     " WHERE conversation_id = ?",
                     (short, full, cid),
                 )

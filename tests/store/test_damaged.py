@@ -17,6 +17,7 @@ import pytest
 from sakari_tui.api import Conversation, Message
 from sakari_tui.store import Store, StoreDamaged, StoreError
 from sakari_tui.store.db import connect
+from sakari_tui.store.packing import conversation_json_sql
 from sakari_tui.store.salvage import move_aside
 
 AT = datetime(2026, 3, 4, 12, 0, tzinfo=timezone.utc)
@@ -216,6 +217,10 @@ def test_json_that_is_not_json_is_damage_and_its_text_is_not_shown(tmp_path):
     """pydantic would quote the row ("input_value='{\"closed\": false, \"contact\": {\"firstName\": \"Sipho…")."""
     path = tmp_path / "inbox.sqlite3"
     filled_store(path)
+    db = connect(path)  # a row as the store wrote it before migration 14: plain JSON text
+    db.execute(f"UPDATE conversations SET raw = {conversation_json_sql()} WHERE id = 'c151'")
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
     row = f'{{"closed": false, "contact": {{"firstName": "{name(151)}"'.encode()
     assert replace_in_file(path, row, b"[" + row[1:]) == 1
     store = Store(path)

@@ -17,6 +17,8 @@ from sakari_tui.api import Contact, Conversation, Message
 from sakari_tui.api.models import EARLIEST, LATEST
 from sakari_tui.store import Store
 from sakari_tui.store.cache import iso, parse_iso
+from sakari_tui.store.connection import register_functions
+from sakari_tui.store.packing import conversation_json_sql
 from sakari_tui.ui.format import clock_label, day_label, local_day, relative_time
 from sakari_tui.ui.widgets.bubbles import bubble_for_message
 
@@ -129,13 +131,16 @@ def plant_old_rows(path) -> None:
     store.inbox.merge_messages("end", [message("m-end", "2026-03-04T12:00:00Z", "from the end of time")])
     store.close()
     raw = sqlite3.connect(path)
+    register_functions(raw)  # the store's triggers read its packed JSON (as plain text, here too)
     for cid, short, wire in (("zero", "1-01-01T00:00:00.000000Z", ZERO), ("end", "9999-12-31T23:59:59.000000Z", END)):
         raw.execute(
-            "UPDATE conversations SET last_at = ?, raw = replace(raw, '2026-03-04T12:00:00Z', ?) WHERE id = ?",
+            f"UPDATE conversations SET last_at = ?, raw = replace({conversation_json_sql()}, '2026-03-04T12:00:00Z', ?)"
+            " WHERE id = ?",
             (short, wire, cid),
         )
         raw.execute(
-            "UPDATE messages SET created_at = ?, raw = replace(raw, '2026-03-04T12:00:00Z', ?) WHERE conversation_id = ?",
+            "UPDATE messages SET created_at = ?, raw = replace(sakari_json(raw), '2026-03-04T12:00:00Z', ?)"
+            " WHERE conversation_id = ?",
             (short, wire, cid),
         )
     raw.execute("INSERT INTO read_marks (conversation_id, read_through) VALUES ('zero', '1-01-01T00:00:00.000000Z')")

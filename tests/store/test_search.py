@@ -47,7 +47,8 @@ def index_is_exact(db: sqlite3.Connection) -> bool:
     expected_messages = {
         (row[0], row[1] or "")
         for row in db.execute(
-            "SELECT id, CASE WHEN json_valid(raw) THEN json_extract(raw, '$.message') END FROM messages"
+            "SELECT id, CASE WHEN json_valid(sakari_json(raw)) THEN json_extract(sakari_json(raw), '$.message') END"
+            " FROM messages"
         )
     }
     if set(map(tuple, db.execute("SELECT message_id, body FROM message_text"))) != expected_messages:
@@ -407,7 +408,7 @@ def test_a_file_store_searches_on_its_own_read_only_connection(tmp_path):
     store.inbox.merge_conversations([conversation("c1", text="parcel arrived")])
     # An unfinished write on the app's connection is not what a search sees.
     store.db.execute("BEGIN")
-    store.db.execute("UPDATE messages SET raw = json_set(raw, '$.message', 'parcel lost')")
+    store.db.execute("UPDATE messages SET raw = json_set(sakari_json(raw), '$.message', 'parcel lost')")
     hits = store.search.search("lost")
     store.db.execute("ROLLBACK")
     assert hits == [] and store.search.db is not store.db
