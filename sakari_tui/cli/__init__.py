@@ -127,6 +127,9 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     from .contacts import add_contacts_parser
 
     add_contacts_parser(commands)
+    from .store_compact import add_store_parser
+
+    add_store_parser(commands)
     from .completion import add_completion_parser
 
     add_completion_parser(commands)
@@ -167,6 +170,7 @@ SCRIPTING = {
     "thread": ("thread", "run_thread"),
     "templates": ("templates", "run_templates"),
     "contacts": ("contacts", "run_contacts"),
+    "store": ("store_compact", "run_store"),
 }
 """Commands for scripts: their errors are `CommandError`s with the shared exit codes (cli/exits.py)."""
 

@@ -153,6 +153,10 @@ class SakariApp(FailureHandling, App[None]):
 
     def _start_polling(self) -> None:
         self.run_worker(self.poller.run_warmed(), group="poller", exclusive=True, exit_on_error=False)
+        # An older store's rows are packed a small batch at a time, after the first frame (store/compaction.py).
+        from ..store.compaction import compact_in_background
+
+        self.run_worker(compact_in_background(self.store.db), group="store-compact", exit_on_error=False)
 
     async def on_unmount(self) -> None:
         # The client's connections live on this event loop, so they are closed here, not after run().
