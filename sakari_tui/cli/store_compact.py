@@ -42,8 +42,9 @@ def store_size(path: Path) -> int:
     return sum(os.path.getsize(name) for name in (path, Path(f"{path}-wal")) if os.path.exists(name))
 
 
-def megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB"
+def size_words(size: int) -> str:
+    """'142.3 MB', or '301 KB' under a megabyte."""
+    return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{size / 1000:.0f} KB"
 
 
 def run_store(args) -> int:
@@ -84,5 +85,5 @@ def compact(path: Path) -> int:
     after = store_size(path)
     counts = progress.converted
     print(f"Converted {counts['messages']:,} messages and {counts['conversations']:,} conversations in {path}.")
-    print(f"Size: {megabytes(before)} before, {megabytes(after)} after.")
+    print(f"Size: {size_words(before)} before, {size_words(after)} after.")
     return OK
