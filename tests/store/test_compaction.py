@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sakari_tui.store import Store
-from sakari_tui.store import compaction
+from sakari_tui.store import Store, compaction
 from sakari_tui.store.compaction import compact_in_background, compact_rows, compact_step
 from sakari_tui.store.packing import conversation_json_sql, message_json_sql
 

@@ -10,8 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sakari_tui.store import Store, StoreDamaged
-from sakari_tui.store import packing
+from sakari_tui.store import Store, StoreDamaged, packing
 from sakari_tui.store.packing import PackingError, conversation_json_sql, pack_json, row_context, unpack_json
 from sakari_tui.store.raw import dump_json
 
