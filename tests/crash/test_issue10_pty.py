@@ -213,11 +213,12 @@ def test_a_first_text_whose_answer_is_lost_shows_once_in_its_new_thread(tmp_path
 
             def settled(_out: bytes) -> bool:
                 db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+                register_functions(db)  # sakari_json: the JSON of a packed row
                 try:
                     placeholders = db.execute("SELECT COUNT(*) FROM conversations WHERE id LIKE 'new:%'").fetchone()[0]
                     outbox = db.execute("SELECT COUNT(*) FROM outbox").fetchone()[0]
                     ours = db.execute(
-                        "SELECT COUNT(*) FROM messages WHERE json_extract(raw, '$.message') = ?",
+                        "SELECT COUNT(*) FROM messages WHERE json_extract(sakari_json(raw), '$.message') = ?",
                         ("Your table is ready",),
                     ).fetchone()[0]
                 finally:
