@@ -218,7 +218,7 @@ async def prepare_preview(pilot) -> None:
     await prepare_inbox(pilot)
     app: SakariApp = pilot.app
     [conversation_id] = app.store.db.execute(
-        "SELECT conversation_id FROM messages WHERE raw LIKE '%damaged-box.png%' LIMIT 1"
+        "SELECT conversation_id FROM messages WHERE sakari_json(raw) LIKE '%damaged-box.png%' LIMIT 1"
     ).fetchone()
     app.inbox.open_conversation(conversation_id, focus_compose=False)
     await _settle(pilot)
