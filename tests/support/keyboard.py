@@ -6,6 +6,8 @@ this app that is about 0.1 s a key, so a test that types a sentence spends secon
 bindings and forwards each to the focused widget), back to back as a fast typist or a burst
 from the terminal would, and waits once at the end. The app handles its queue in order, so the
 result is the same; what differs is only that no key waits for the one before it to settle.
+(`pilot.press` also drops characters such as ’ and “: textual 8.2.8 looks their key names up as
+Unicode names with underscores, which fails; here each event is built as the driver builds it.)
 
 Only for text typed into the box that has the focus: a key that opens a screen or moves the focus
 (Enter, Tab, Ctrl+S...) goes through `pilot.press`, so that the keys after it find their widget.
@@ -21,6 +23,8 @@ from textual.widgets import Input, TextArea
 async def type_text(pilot, text: str) -> None:
     """Type `text` (printable characters) into the focused text box, then let the app settle."""
     app = pilot.app
+    if not isinstance(app.focused, (Input, TextArea)):
+        await pilot.pause()  # a focus() just called (or a screen just opened) takes effect on the next turn
     focused = app.focused
     assert isinstance(focused, (Input, TextArea)), f"typing {text!r} needs a focused text box, not {focused!r}"
     for character in text:
