@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from sakari_tui.api import (
+    NO_RETRY,
     ApiUnavailable,
     AuthError,
     BadResponse,
@@ -94,14 +95,21 @@ def routed(api):
     ],
 )
 async def test_error_envelopes_become_typed_errors(status, body, headers, kind, code):
+    calls = 0
+
     def api(request):
+        nonlocal calls
+        calls += 1
         if body is None:
             return httpx.Response(status, text="<html>oops</html>", headers=headers)
         return httpx.Response(status, json=body, headers=headers)
 
-    async with client_with(routed(api)) as client:
+    # One answer, one error: retrying is test_retry's. (With retries the 429's Retry-After: 7 was
+    # slept for, for real: 7 s of the suite.)
+    async with client_with(routed(api), read_retry=NO_RETRY) as client:
         with pytest.raises(kind) as caught:
             await client.fetch_conversation("c1")
+    assert calls == 1
     error = caught.value
     assert isinstance(error, SakariError)
     assert error.code == code

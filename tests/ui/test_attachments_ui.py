@@ -11,6 +11,7 @@ from sakari_tui.ui.screens.image_preview import ImagePreviewScreen
 from ..support.factories import settings_for
 from ..support.hostile import TERMINAL_FORBIDDEN
 from ..support.inbox import Inbox
+from ..support.keyboard import type_text
 from ..support.waiting import wait_until
 
 
@@ -198,7 +199,7 @@ async def test_a_attaches_a_local_png_and_ctrl_s_sends_one_mms_with_the_uploaded
         await pilot.press("enter")
         await wait_until(lambda: inbox.on_top() and inbox.compose.attachment is not None, pilot)
         assert "MMS · 1 message" in inbox.counter_text() and "$0.02" in inbox.counter_text()
-        await pilot.press(*"Here is your return label")
+        await type_text(pilot, "Here is your return label")
         await pilot.press("ctrl+s")
         await wait_until(
             lambda: len(mms_copies(server)) == before + 1 and not app.store.outbox.all(), pilot, timeout=10

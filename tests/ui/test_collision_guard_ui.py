@@ -7,6 +7,7 @@ from sakari_tui.api import SakariError
 
 from ..support.factories import settings_for
 from ..support.inbox import Inbox
+from ..support.keyboard import type_text
 from ..support.team import colleague_writes
 from ..support.waiting import wait_until
 
@@ -19,7 +20,7 @@ async def open_and_type(inbox, pilot, text):
     row = inbox.select_row(lambda r: not r.opted_out and not r.closed)
     await pilot.press("enter")
     await wait_until(lambda: inbox.open_id == row.id, pilot)
-    await pilot.press(*text)
+    await type_text(pilot, text)
     return row
 
 
@@ -61,7 +62,8 @@ async def test_esc_keeps_editing_and_the_next_ctrl_s_goes(build_app, server, sim
         await pilot.press("escape")
         assert inbox.held is None and inbox.collision_text() == ""
         assert app.focused is inbox.compose.area and inbox.open_id == row.id
-        await pilot.press(*" again", "ctrl+s")
+        await type_text(pilot, " again")
+        await pilot.press("ctrl+s")
         await wait_until(lambda: not app.engine.pending and inbox.compose.text == "", pilot)
         assert len(server_copies(server, "Hello again")) == 1
 

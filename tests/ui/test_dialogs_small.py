@@ -18,6 +18,7 @@ from sakari_tui.ui.screens.templates import TemplatesScreen
 
 from ..support.factories import NOW
 from ..support.hosts import Host
+from ..support.keyboard import type_text
 from ..support.waiting import wait_until
 
 SIZES = [(80, 24), (120, 40)]
@@ -69,7 +70,12 @@ async def test_new_conversation_shows_its_error_and_buttons(size):
     app = Host(screen=NewConversationScreen("US"))
     async with app.run_test(size=size) as pilot:
         await wait_until(lambda: app.dialog.is_attached, pilot)
-        await pilot.press(*"12345", "tab", *"Nia", "tab", *"Hello", "ctrl+s")
+        await type_text(pilot, "12345")
+        await pilot.press("tab")
+        await type_text(pilot, "Nia")
+        await pilot.press("tab")
+        await type_text(pilot, "Hello")
+        await pilot.press("ctrl+s")
         error = app.dialog.query_one("#new-error", Static)
         await wait_until(lambda: "12345" in error.render().plain, pilot)
         await pilot.pause()
@@ -174,7 +180,7 @@ async def test_esc_on_a_typed_new_conversation_asks_before_discarding(typed):
         await wait_until(lambda: screen.is_attached, pilot)
         if typed == "text":
             screen.query_one("#new-text").focus()
-        await pilot.press(*"4155550100")
+        await type_text(pilot, "4155550100")
         await pilot.press("escape")
         await wait_until(lambda: isinstance(app.screen, ConfirmScreen), pilot)
         assert not app.results
@@ -202,7 +208,8 @@ async def test_esc_on_an_edited_contact_asks_before_discarding():
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.dialog
         await wait_until(lambda: screen.is_attached, pilot)
-        await pilot.press("end", *"ie")
+        await pilot.press("end")
+        await type_text(pilot, "ie")
         await pilot.press("escape")
         await wait_until(lambda: isinstance(app.screen, ConfirmScreen), pilot)
         await pilot.press("escape")  # Esc on the question is "no": back to the form as typed
@@ -243,7 +250,7 @@ async def test_typing_a_name_in_the_picker_highlights_that_template():
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.dialog
         await wait_until(lambda: screen.is_attached, pilot)
-        await pilot.press(*"thanks")
+        await type_text(pilot, "thanks")
         await wait_until(lambda: len(screen.shown) == 5, pilot)
         assert screen.query_one("#template-list", OptionList).highlighted == 0
         await pilot.press("enter")
@@ -268,7 +275,10 @@ async def test_new_conversation_names_a_bad_default_country():
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.dialog
         await wait_until(lambda: screen.is_attached, pilot)
-        await pilot.press(*"0176 22597809", "tab", "tab", *"Hallo", "ctrl+s")
+        await type_text(pilot, "0176 22597809")
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "Hallo")
+        await pilot.press("ctrl+s")
         error = screen.query_one("#new-error", Static)
         await wait_until(lambda: error.render().plain, pilot)
         assert error.render().plain.startswith("'XX' is not a country code")

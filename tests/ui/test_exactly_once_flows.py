@@ -6,6 +6,7 @@ from sakari_tui.store.outbox import is_placeholder
 from sakari_tui.sync import Connection, SyncStatusChanged
 
 from ..support.inbox import Inbox
+from ..support.keyboard import type_text
 from ..support.waiting import wait_until
 
 SEND = "POST /v1/accounts/{accountId}/messages"
@@ -16,7 +17,13 @@ async def test_a_new_conversation_whose_answer_is_lost_shows_once_in_its_thread(
     inbox = Inbox(app)
     server.state.set_faults(drop_after_commit_rate=1.0, operations=(SEND,))
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("N", *"+14155550177", "tab", *"Ines", "tab", *"Your table is ready", "ctrl+s")
+        await pilot.press("N")
+        await type_text(pilot, "+14155550177")
+        await pilot.press("tab")
+        await type_text(pilot, "Ines")
+        await pilot.press("tab")
+        await type_text(pilot, "Your table is ready")
+        await pilot.press("ctrl+s")
         await wait_until(lambda: inbox.open_id is not None, pilot)
         await wait_until(lambda: not is_placeholder(inbox.open_id), pilot)
         await wait_until(lambda: "Your table is ready" in inbox.thread_text(), pilot)
@@ -34,7 +41,8 @@ async def test_a_full_disk_keeps_the_app_running_and_the_reply_on_screen(build_a
         await pilot.press("enter")
         await pilot.pause(0.2)
         tiny_disk.fill()
-        await pilot.press(*"Kept on screen", "ctrl+s")
+        await type_text(pilot, "Kept on screen")
+        await pilot.press("ctrl+s")
         await wait_until(lambda: "not saving" in inbox.status_text(), pilot)
         assert "disk is full" in inbox.status_text()
         assert inbox.compose.text == "Kept on screen" and not app.engine.pending
@@ -53,7 +61,13 @@ async def test_a_first_text_that_cannot_be_recorded_keeps_its_dialog_filled(buil
     inbox = Inbox(app)
     async with app.run_test(size=(120, 40)) as pilot:
         tiny_disk.fill()
-        await pilot.press("N", *"+14155550176", "tab", *"Ines", "tab", *"Hello there", "ctrl+s")
+        await pilot.press("N")
+        await type_text(pilot, "+14155550176")
+        await pilot.press("tab")
+        await type_text(pilot, "Ines")
+        await pilot.press("tab")
+        await type_text(pilot, "Hello there")
+        await pilot.press("ctrl+s")
         await wait_until(lambda: "not saving" in inbox.status_text(), pilot)
         assert app.screen.query_one("#new-number").value == "+14155550176"
         assert app.screen.query_one("#new-text").text == "Hello there"
@@ -103,7 +117,13 @@ async def test_discarding_a_refused_first_text_puts_it_back_in_its_dialog(build_
 
     monkeypatch.setattr(app.engine.client, "send_message", refused)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("N", *"+14155550175", "tab", *"Ines", "tab", *"Hello there", "ctrl+s")
+        await pilot.press("N")
+        await type_text(pilot, "+14155550175")
+        await pilot.press("tab")
+        await type_text(pilot, "Ines")
+        await pilot.press("tab")
+        await type_text(pilot, "Hello there")
+        await pilot.press("ctrl+s")
         await wait_until(lambda: any(p.state is SendState.FAILED for p in app.engine.pending.values()), pilot)
         # Joined up: where the bubble's line wraps depends on the width.
         await wait_until(lambda: "cannot receive texts" in " ".join(inbox.thread_text().split()), pilot)

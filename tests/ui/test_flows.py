@@ -11,6 +11,7 @@ from sakari_tui.ui.screens.confirm import ConfirmScreen
 
 from ..support.factories import settings_for
 from ..support.inbox import Inbox
+from ..support.keyboard import type_text
 from ..support.waiting import wait_until
 
 
@@ -35,7 +36,7 @@ async def test_open_reply_sending_then_delivered(build_app, server, sim_clock):
         await pilot.press("enter")
         assert inbox.open_id == row.id and app.focused is inbox.compose.area
         await wait_until(lambda: not app.store.inbox.is_unread(row.id), pilot)
-        await pilot.press(*"Your order ships today")
+        await type_text(pilot, "Your order ships today")
         assert "1 segment" in inbox.counter_text()
         await pilot.press("ctrl+s")
         assert inbox.compose.text == ""
@@ -61,7 +62,8 @@ async def test_refused_send_keeps_text_and_reason_then_retry(build_app, server):
         row = inbox.select_row(lambda r: not r.opted_out)
         await pilot.press("enter")
         server.state.inject_inbound(row.number, "STOP", to=row.sender_number)  # the app does not know yet
-        await pilot.press(*"Are you there?", "ctrl+s")
+        await type_text(pilot, "Are you there?")
+        await pilot.press("ctrl+s")
         # The collision guard's read finds the STOP first; the second Ctrl+S sends anyway.
         await wait_until(lambda: inbox.held is not None, pilot)
         assert inbox.collision_text().startswith("The customer wrote again")
@@ -86,7 +88,8 @@ async def test_unknown_send_is_looked_for_then_resent_only_when_confirmed(build_
         inbox.select_row(lambda r: not r.opted_out)
         await pilot.press("enter")
         server.state.set_faults(error_rate=1.0)
-        await pilot.press(*"Hello?", "ctrl+s")
+        await type_text(pilot, "Hello?")
+        await pilot.press("ctrl+s")
         await wait_until(lambda: any(p.state is SendState.UNKNOWN for p in app.engine.pending.values()), pilot)
         await wait_until(lambda: "checking whether it was sent" in inbox.thread_text(), pilot)
         server.state.set_faults(error_rate=0.0)
@@ -115,7 +118,8 @@ async def test_discard_puts_failed_text_back(build_app, server):
         row = inbox.select_row(lambda r: not r.opted_out)
         await pilot.press("enter")
         server.state.inject_inbound(row.number, "STOP", to=row.sender_number)
-        await pilot.press(*"Lost?", "ctrl+s")
+        await type_text(pilot, "Lost?")
+        await pilot.press("ctrl+s")
         await wait_until(lambda: inbox.held is not None, pilot)  # the guard saw the STOP
         await pilot.press("ctrl+s")
         await wait_until(lambda: any(p.state is SendState.FAILED for p in app.engine.pending.values()), pilot)
@@ -157,7 +161,7 @@ async def test_ucs2_counter_names_the_character(build_app):
     async with app.run_test(size=(120, 40)) as pilot:
         inbox.select_row(lambda r: not r.opted_out)
         await pilot.press("enter")
-        await pilot.press(*"Thanks ")
+        await type_text(pilot, "Thanks ")
         assert "GSM-7 · 1 segment · 7/160" in inbox.counter_text()
         inbox.compose.insert("🙂")
         assert "UCS-2 (because of “🙂”) · 1 segment · 9/70" in inbox.counter_text()
@@ -173,7 +177,7 @@ async def test_template_insertion_fills_known_and_flags_unknown(build_app, serve
         first_name = app.store.inbox.conversation(row.id).contact.first_name
         templates = app.screen.templates
         with_first = next(t for t in templates if "firstName" in (t.template or "") and "orderNumber" not in t.template)
-        await pilot.press(*with_first.name.split()[0][:6])
+        await type_text(pilot, with_first.name.split()[0][:6])
         await pilot.press("enter")
         await wait_until(lambda: app.screen.__class__.__name__ != "TemplatePickerScreen", pilot)
         assert first_name in inbox.compose.text and not unfilled(inbox.compose.text)
@@ -184,7 +188,7 @@ async def test_template_insertion_fills_known_and_flags_unknown(build_app, serve
         inbox.compose.set_text("")
         await pilot.press("ctrl+t")
         await wait_until(lambda: app.screen.__class__.__name__ == "TemplatePickerScreen", pilot)
-        await pilot.press(*"coupon")
+        await type_text(pilot, "coupon")
         assert "couponCode" in str(app.screen.query_one("#template-warning").render())
         await pilot.press("enter")
         await wait_until(lambda: app.screen.__class__.__name__ != "TemplatePickerScreen", pilot)
@@ -240,7 +244,8 @@ async def test_filter_by_name_number_text_and_escape_clears(build_app):
     async with app.run_test(size=(120, 40)) as pilot:
         total = len(inbox.rows)
         target = next(r for r in inbox.rows if r.name and " " in r.name and r.name.isascii())
-        await pilot.press("slash", *target.name.split()[1].lower())
+        await pilot.press("slash")
+        await type_text(pilot, target.name.split()[1].lower())
         assert target.id in [r.id for r in inbox.rows]
         assert len(inbox.rows) < total
         await pilot.press("enter")  # back to the list, filter kept
@@ -254,8 +259,16 @@ async def test_new_conversation_validates_number_then_sends(build_app, server):
     inbox = Inbox(app)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("N")
-        await pilot.press(*"12345")
-        await pilot.press("tab", *"Nia", "space", *"Brown", "tab", *"Hello", "space", *"Nia", "ctrl+s")
+        await type_text(pilot, "12345")
+        await pilot.press("tab")
+        await type_text(pilot, "Nia")
+        await pilot.press("space")
+        await type_text(pilot, "Brown")
+        await pilot.press("tab")
+        await type_text(pilot, "Hello")
+        await pilot.press("space")
+        await type_text(pilot, "Nia")
+        await pilot.press("ctrl+s")
         error = str(app.screen.query_one("#new-error").render())
         assert "not a valid phone number" in error
         number_input = app.screen.query_one("#new-number")
@@ -324,7 +337,7 @@ async def test_drafts_follow_their_conversation(build_app):
     async with app.run_test(size=(120, 40)) as pilot:
         rows = [r for r in inbox.rows if not r.opted_out][:2]
         inbox.open(rows[0].id)
-        await pilot.press(*"draft for one")
+        await type_text(pilot, "draft for one")
         inbox.open(rows[1].id)
         assert inbox.compose.text == ""
         assert app.store.drafts.get(rows[0].id) == "draft for one"

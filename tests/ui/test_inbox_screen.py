@@ -16,6 +16,7 @@ from sakari_tui.ui.screens.search import SearchScreen
 
 from ..support.factories import settings_for
 from ..support.inbox import Inbox
+from ..support.keyboard import type_text
 from ..support.waiting import wait_until
 
 
@@ -127,7 +128,7 @@ async def test_the_thread_pane_follows_the_screens_open_conversation(build_app, 
         assert pane.open_id == first.id and not inbox.compose.area.disabled
         assert first.name.split()[0] in inbox.header_text()
         inbox.compose.area.focus()
-        await pilot.press(*"kept for later")
+        await type_text(pilot, "kept for later")
         inbox.inbox_screen.open_id = second.id
         await pilot.pause()
         assert app.store.drafts.get(first.id) == "kept for later"  # saved as the pane left it

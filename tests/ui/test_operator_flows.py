@@ -10,8 +10,6 @@ from datetime import time as clock_time
 from zoneinfo import ZoneInfo
 
 import pytest
-from textual import events
-from textual.keys import _character_to_key
 
 from sakari_tui.api.models import OPTED_OUT_TAG
 from sakari_tui.sms.quiet_hours import recipient_time_zones
@@ -25,24 +23,10 @@ from sakari_tui.ui.widgets.bubbles import KEYWORD_NOTES, LIKE_OPT_OUT_NOTE
 
 from ..support.factories import contact, settings_for
 from ..support.inbox import Inbox
+from ..support.keyboard import type_text
 from ..support.waiting import wait_until
 
 # --- helpers -------------------------------------------------------------------------------------
-
-
-async def type_text(pilot, text: str) -> None:
-    """Type `text` one key at a time, as a terminal would deliver it.
-
-    `Pilot.press` drops characters such as ’ and “ (textual 8.2.8 looks their key names up as
-    Unicode names with underscores, which fails), so each key event is built as the driver would.
-    """
-    app = pilot.app
-    for char in text:
-        key = char if char.isalnum() else _character_to_key(char)
-        event = events.Key(key, char)
-        event.set_sender(app)
-        app._driver.send_message(event)
-        await pilot.pause()
 
 
 def plain(widget) -> str:
@@ -234,7 +218,7 @@ async def test_quiet_hours_ask_at_night_and_can_be_turned_off(build_app, server)
         await pilot.press("enter")
         assert inbox.open_id == row.id
         before = server_texts(server, row.id)
-        await pilot.press(*"Your table is booked")
+        await type_text(pilot, "Your table is booked")
         await pilot.press("ctrl+s")
         await wait_until(lambda: isinstance(app.screen, SendAnywayScreen), pilot)
         question = app.screen.question
@@ -279,7 +263,7 @@ async def test_search_finds_an_old_message_opens_it_in_view_and_slash_still_filt
         await pilot.press("ctrl+f")
         await wait_until(lambda: isinstance(app.screen, SearchScreen), pilot)
         search = app.screen
-        await pilot.press(*word)
+        await type_text(pilot, word)
         await wait_until(lambda: search.searched_for == word, pilot)
         assert [(h.kind, h.conversation_id, h.message_id) for h in search.hits] == [("message", longest.id, old_id)]
         assert "1 message" in plain(search.query_one("#search-status"))
@@ -301,7 +285,8 @@ async def test_search_finds_an_old_message_opens_it_in_view_and_slash_still_filt
         await pilot.press("escape")  # back to the list
         target = next(r for r in inbox.rows if ordinary(r) and r.id != longest.id)
         surname = target.name.split()[-1].lower()
-        await pilot.press("slash", *surname)
+        await pilot.press("slash")
+        await type_text(pilot, surname)
         assert inbox.on_top() and inbox.filter.display
         await wait_until(lambda: len(inbox.rows) < total, pilot)
         assert target.id in inbox.rows.ids and inbox.filter_query == surname
@@ -351,7 +336,7 @@ async def test_opening_another_conversation_from_the_narrow_panel_shows_its_thre
         assert inbox.contact_panel.display and not inbox.thread_pane.display
         first = inbox.open_id
         await pilot.press("escape", "j", "enter")
-        await pilot.press(*"hello")
+        await type_text(pilot, "hello")
         assert inbox.open_id != first
         assert inbox.thread_pane.display and not inbox.contact_panel.display
         assert app.focused is inbox.compose.area and inbox.compose.text == "hello"
@@ -384,7 +369,9 @@ async def test_templates_manager_creates_a_template_on_the_server(build_app, ser
         assert len(screen.templates) == before
         await pilot.press("n")
         assert screen.editing
-        await pilot.press(*"Weekend", "enter", *"Open Sat 10")
+        await type_text(pilot, "Weekend")
+        await pilot.press("enter")
+        await type_text(pilot, "Open Sat 10")
         assert "Open Sat 10" in plain(screen.query_one("#tpl-preview"))
         await pilot.press("ctrl+s")
         await wait_until(lambda: not screen.editing, pilot)
@@ -495,7 +482,7 @@ async def test_ctrl_o_headless_says_it_cannot_and_keeps_the_draft(build_app, mon
     async with app.run_test(size=(120, 40)) as pilot:
         row = inbox.select_row(ordinary)
         await pilot.press("enter")
-        await pilot.press(*"Half a reply")
+        await type_text(pilot, "Half a reply")
         await pilot.press("ctrl+o")
         await pilot.pause()
         shown = [n for n in inbox.notifications() if "editor" in n]

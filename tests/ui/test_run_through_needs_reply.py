@@ -11,7 +11,9 @@ from ..support.waiting import wait_until
 
 
 async def test_five_needs_reply_conversations_take_ctrl_t_enter_alt_s_each(build_app, server):
-    settings = settings_for(server)
+    # No undo window (build_app's default): the run is the point here; otherwise the last close
+    # waits out the default 4 s window. The close still waits for its reply (send_and_close).
+    settings = settings_for(server, close_undo_seconds=0.0)
     settings.triage.auto_advance = True
     settings.triage.default_view = "needs-reply"
     app = await build_app(settings=settings)

@@ -14,6 +14,7 @@ from sakari_tui.ui.screens.search import SearchScreen, hit_content
 
 from ..support.factories import NOW, conversation
 from ..support.hosts import Host
+from ..support.keyboard import type_text
 from ..support.screen import screen_text
 from ..support.waiting import wait_until
 
@@ -90,7 +91,7 @@ async def test_type_see_results_arrow_and_enter_returns_the_hit():
     app = Host(screen=SearchScreen(fake, NOW))
     async with app.run_test(size=(120, 40)) as pilot:
         assert "Type to search" in status(app)
-        await pilot.press(*"parc")
+        await type_text(pilot, "parc")
         # On a busy machine the debounce may fire mid-word too ("p" finds the same hits): wait for the word.
         await wait_until(lambda: options(app).option_count == 3 and fake.queries[-1:] == ["parc"], pilot)
         assert fake.queries[-1] == "parc"
@@ -111,7 +112,7 @@ async def test_type_see_results_arrow_and_enter_returns_the_hit():
 async def test_escape_returns_none_and_no_matches_is_said():
     app = Host(screen=SearchScreen(FakeSearch(), NOW))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"zzz")
+        await type_text(pilot, "zzz")
         await wait_until(lambda: "No messages or contacts match “zzz”" in status(app), pilot)
         assert options(app).option_count == 0
         await pilot.press("enter")  # nothing to choose: stays open
@@ -124,7 +125,7 @@ async def test_escape_returns_none_and_no_matches_is_said():
 async def test_clearing_the_query_clears_the_results():
     app = Host(screen=SearchScreen(FakeSearch(), NOW))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"parcel")
+        await type_text(pilot, "parcel")
         await wait_until(lambda: options(app).option_count == 3, pilot)
         await pilot.press(*["backspace"] * 6)
         await wait_until(lambda: options(app).option_count == 0, pilot)
@@ -135,7 +136,7 @@ async def test_a_full_page_of_hits_says_there_may_be_more():
     many = [hit(mid=f"m{i}", minutes_ago=i) for i in range(100)]
     app = Host(screen=SearchScreen(FakeSearch(many), NOW))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"parcel")
+        await type_text(pilot, "parcel")
         await wait_until(lambda: options(app).option_count == 100, pilot)
         assert "100 messages (the first 100: type more to narrow)" in status(app)
         # Paging needs the list's height: under load the first layout may not have happened yet.
@@ -165,7 +166,7 @@ async def test_hostile_text_renders_as_plain_text():
     ]
     app = Host(screen=SearchScreen(FakeSearch(hostile), NOW))
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press(*"parcel")
+        await type_text(pilot, "parcel")
         await wait_until(lambda: options(app).option_count == 2, pilot)
         await pilot.pause()
         text = screen_text(app)
@@ -206,7 +207,7 @@ async def test_fits_the_screen_with_a_real_store(size):
         )
         app = Host(screen=SearchScreen(store.search.search, NOW))
         async with app.run_test(size=size) as pilot:
-            await pilot.press(*"order")
+            await type_text(pilot, "order")
             await wait_until(lambda: options(app).option_count == 12, pilot)
             await pilot.pause()
             lines = screen_text(app).splitlines()

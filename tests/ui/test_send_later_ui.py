@@ -17,6 +17,7 @@ from sakari_tui.ui.screens.schedule import RUNS_ONLY_WHILE_OPEN, ScheduleScreen
 
 from ..support.factories import settings_for
 from ..support.inbox import Inbox
+from ..support.keyboard import type_text
 from ..support.waiting import wait_until
 
 TEXT = "Morning! Your order ships today"
@@ -30,15 +31,14 @@ async def open_and_type(inbox, pilot, text=TEXT):
     row = inbox.select_row(ordinary_single_zone)
     await pilot.press("enter")
     await wait_until(lambda: inbox.open_id == row.id, pilot)
-    await pilot.press(*text)
+    await type_text(pilot, text)
     return row
 
 
 async def schedule_in(inbox, pilot, typed: str):
     await pilot.press("ctrl+l")
     await wait_until(lambda: isinstance(inbox.app.screen, ScheduleScreen), pilot)
-    await pilot.press(*typed)
-    await pilot.pause()
+    await type_text(pilot, typed)
 
 
 def scheduled(app):
@@ -117,7 +117,10 @@ async def test_the_quiet_hours_prompt_offers_their_next_morning(build_app, serve
     inbox = Inbox(app)
     async with app.run_test(size=(80, 24)) as pilot:
         inbox.select(row.id)
-        await pilot.press("enter", *TEXT, "ctrl+s")
+        await pilot.press("enter")
+        await wait_until(lambda: inbox.open_id == row.id, pilot)
+        await type_text(pilot, TEXT)
+        await pilot.press("ctrl+s")
         await wait_until(lambda: isinstance(app.screen, SendAnywayScreen), pilot)
         expected = next_send_time_for(row.number, night)
         label = str(app.screen.query_one("#confirm-later").label)

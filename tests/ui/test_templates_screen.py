@@ -10,6 +10,7 @@ from sakari_tui.ui.screens.confirm import ConfirmScreen
 from sakari_tui.ui.screens.templates import TemplatesScreen
 
 from ..support.hosts import Host
+from ..support.keyboard import type_text
 from ..support.screen import assert_screen_safe, screen_text
 from ..support.waiting import wait_until
 
@@ -49,9 +50,10 @@ async def test_create_edit_and_delete_a_template(server, engine):
 
         await pilot.press("n")
         assert screen.editing and app.focused is screen.query_one("#tpl-name")
-        await pilot.press(*"Promo", "enter")
+        await type_text(pilot, "Promo")
+        await pilot.press("enter")
         assert app.focused is screen.query_one("#tpl-text")
-        await pilot.press(*"Hi {{firstName}}, 10% off")
+        await type_text(pilot, "Hi {{firstName}}, 10% off")
         await pilot.press("ctrl+s")
         await wait_until(lambda: not screen.editing, pilot)
         saved = server_template(server, "Promo")
@@ -61,7 +63,7 @@ async def test_create_edit_and_delete_a_template(server, engine):
 
         await pilot.press("e")
         assert screen.editing and screen.query_one("#tpl-text", TextArea).text == "Hi {{firstName}}, 10% off"
-        await pilot.press(*" today")  # the cursor starts at the end
+        await type_text(pilot, " today")  # the cursor starts at the end
         await pilot.press("ctrl+s")
         await wait_until(lambda: not screen.editing, pilot)
         assert server.state.templates[saved.id].template == "Hi {{firstName}}, 10% off today"
@@ -99,9 +101,10 @@ async def test_preview_follows_typing_and_the_sample_contact(server, engine):
     app = Host(screen=TemplatesScreen(engine, [ANN, BO]))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_manager(pilot, app)
-        await pilot.press("n", *"Hi", "enter")
-        await pilot.press(*"Hey {{firstName}} {{lastName}}")
-        await pilot.pause()
+        await pilot.press("n")
+        await type_text(pilot, "Hi")
+        await pilot.press("enter")
+        await type_text(pilot, "Hey {{firstName}} {{lastName}}")
         assert text_of(screen, "#tpl-preview") == "Hey Ann Lee"
         assert "Ann Lee" in text_of(screen, "#tpl-preview-title") and "1/2" in text_of(screen, "#tpl-preview-title")
         assert text_of(screen, "#tpl-warning") == ""
@@ -115,8 +118,7 @@ async def test_preview_follows_typing_and_the_sample_contact(server, engine):
         assert highlighted == ["{{lastName}}"]
         assert "lastName" in text_of(screen, "#tpl-warning") and "Bo" in text_of(screen, "#tpl-warning")
 
-        await pilot.press(*" {{{ firstName }}}")
-        await pilot.pause()
+        await type_text(pilot, " {{{ firstName }}}")
         assert text_of(screen, "#tpl-preview") == "Hey Bo {{lastName}} Bo"
         assert "1 segment" in text_of(screen, "#tpl-counter")
 
@@ -147,8 +149,7 @@ async def test_filter_narrows_the_list(server, engine):
         await pilot.press("slash")
         assert app.focused is screen.query_one("#tpl-filter")
         target = screen.templates[-1].name
-        await pilot.press(*target)
-        await pilot.pause()
+        await type_text(pilot, target)
         assert 1 <= len(screen.shown) < total and screen.shown[0].name == target
         assert f"{len(screen.shown)} of {total}" in text_of(screen, "#tpl-title")
         await pilot.press("down")
@@ -161,7 +162,10 @@ async def test_an_api_error_keeps_the_edit(server, engine):
     app = Host(screen=TemplatesScreen(engine, [ANN]))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_manager(pilot, app)
-        await pilot.press("n", *"Late", "enter", *"Sorry, {{firstName}}")
+        await pilot.press("n")
+        await type_text(pilot, "Late")
+        await pilot.press("enter")
+        await type_text(pilot, "Sorry, {{firstName}}")
         server.state.set_faults(error_rate=1.0, operations=(TEMPLATES_POST,))
         await pilot.press("ctrl+s")
         await wait_until(lambda: "Not saved" in text_of(screen, "#tpl-status"), pilot)
@@ -184,7 +188,8 @@ async def test_a_refused_template_and_missing_fields_are_explained(server, engin
         screen = await open_manager(pilot, app)
         await pilot.press("n", "ctrl+s")
         assert "name" in text_of(screen, "#tpl-status") and app.focused is screen.query_one("#tpl-name")
-        await pilot.press(*"Blank", "ctrl+s")
+        await type_text(pilot, "Blank")
+        await pilot.press("ctrl+s")
         assert "text" in text_of(screen, "#tpl-status") and app.focused is screen.query_one("#tpl-text")
         await pilot.press("space", "space")
         # Whitespace only: the screen refuses it before the API does.
