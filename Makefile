@@ -17,8 +17,9 @@ $(STAMP): $(BIN)/python pyproject.toml
 demo: $(STAMP)
 	$(BIN)/sakari-tui --demo
 
+# The run's time and its slowest tests go to bench/.last-suite.json, which `make bench` reports.
 test: lint
-	$(BIN)/python -m pytest --numprocesses=auto --maxprocesses=4
+	SAKARI_TUI_SUITE_RECORD=bench/.last-suite.json $(BIN)/python -m pytest --numprocesses=auto --maxprocesses=4
 
 # Lint rules, the code's format and the import contracts (pyproject.toml): the core never imports Textual,
 # layers import downwards. `ruff format .` formats the code.

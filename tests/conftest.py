@@ -13,6 +13,7 @@ from sakari_tui.store import Store
 from sakari_tui.sync import InboxEngine
 
 from .support.disk import tiny_disk  # noqa: F401  (a fixture, for every test)
+from .support.suite_record import register as register_suite_record
 
 SAKARI_ENV = (
     "SAKARI_ACCOUNT_ID",
@@ -79,3 +80,7 @@ async def engine(server):
     yield engine
     await client.aclose()
     store.close()
+
+
+def pytest_configure(config):
+    register_suite_record(config)  # `make test` records the run's timing for `make bench`
