@@ -3,9 +3,11 @@
 It is built exactly as `sakari-tui` builds it (settings file, store, engine, `make_app`); the probe
 only adds measurements and writes them to REPORT as JSON.
 
-- `sync`: an empty store against a 10,000-conversation account. Records when the first page was
-  merged, when the first full walk ended, and the longest event-loop stall meanwhile (a task that
-  asks to wake every 2 ms and notes how late it woke).
+- `sync`: an empty store against a 10,000- (or 100,000-) conversation account. Records when the
+  first page was merged, when the first full walk ended, the longest event-loop stall meanwhile (a
+  task that asks to wake every 2 ms and notes how late it woke), and this process's CPU time over
+  the walk with the pages it fetched; then the CPU time of the same app sitting idle (polling, the
+  list on screen) for a while, as the baseline to subtract.
 - `soak`: a simulated hour of polling (the poller's clock is moved by hand, one second per cycle)
   with a customer text every 30 simulated seconds, one conversation open; resident memory is read
   after a warm-up and at the end.
@@ -33,6 +35,8 @@ from .memory import memory_mb
 from .polling import HandClock
 
 STALL_TICK_S = 0.002
+# After the sync: how long the idle app's CPU time is measured (scaled to the sync's duration).
+IDLE_BASELINE_S = 10.0
 SOAK_SECONDS = 3600
 SOAK_WARMUP_S = 300
 INBOUND_EVERY_S = 30
@@ -67,6 +71,11 @@ def build() -> tuple[Settings, InboxEngine, Store, dict]:
     return settings, engine, store, {"api_url": settings.sakari.api_url}
 
 
+def idle_report(report: Path) -> Path:
+    """Where `sync` writes the idle baseline, once measured after REPORT."""
+    return report.with_name(report.stem + "-idle.json")
+
+
 def write(report: Path, data: dict) -> None:
     partial = report.with_suffix(".part")
     partial.write_text(json.dumps(data), encoding="utf-8")
@@ -78,22 +87,33 @@ async def probe_sync(report: Path) -> None:
     monitor = StallMonitor()
     started = time.monotonic()
     marks: dict[str, float] = {}
+    pages = 0
     app = make_app(settings, engine)
 
     def on_event(event: object) -> None:
         if isinstance(event, ConversationsChanged) and "first_page_s" not in marks:
             marks["first_page_s"] = time.monotonic() - started
 
+    fetch_page = engine.client.fetch_all_conversations
+
+    async def counted_fetch(*args, **kwargs):
+        nonlocal pages
+        if "sync_s" not in marks:
+            pages += 1
+        return await fetch_page(*args, **kwargs)
+
     original = engine.sync_conversations
 
     async def timed_sync(*, full: bool = False):
         if "sync_started" not in marks:
             marks["sync_started"] = time.monotonic()
+            marks["cpu_started"] = time.process_time()
             engine.add_listener(on_event)
             monitor.counting = True
         result = await original(full=full)
         if "sync_s" not in marks:
             marks["sync_s"] = time.monotonic() - marks["sync_started"]
+            marks["sync_cpu_s"] = time.process_time() - marks["cpu_started"]
             monitor.counting = monitor.running = False
             write(
                 report,
@@ -102,10 +122,22 @@ async def probe_sync(report: Path) -> None:
                     "max_loop_stall_ms": monitor.max_stall_s * 1000,
                     "first_page_s": marks.get("first_page_s"),
                     "conversations": store.inbox.count(),
+                    "pages": pages,
+                    "sync_cpu_s": marks["sync_cpu_s"],
                 },
             )
+            app.run_worker(idle_baseline(), exit_on_error=False)
         return result
 
+    async def idle_baseline() -> None:
+        # The same app right after its sync, keys aside: polling, the list on screen, nothing new.
+        await asyncio.sleep(1.0)  # what the last page set going (a redraw) belongs to the sync
+        wall, cpu = time.monotonic(), time.process_time()
+        await asyncio.sleep(IDLE_BASELINE_S)
+        idle_rate = (time.process_time() - cpu) / (time.monotonic() - wall)
+        write(idle_report(report), {"idle_cpu_s_per_s": idle_rate, "idle_s": IDLE_BASELINE_S})
+
+    engine.client.fetch_all_conversations = counted_fetch  # type: ignore[method-assign]
     engine.sync_conversations = timed_sync  # type: ignore[method-assign]
     stall_task = asyncio.create_task(monitor.run())
     try:
