@@ -2,8 +2,8 @@
 
 A cached store is reused while everything it was made from is unchanged: the seed and shape, the
 store's schema version and the source of the code that generates and writes it (the store, the
-API models it stores, the simulator that generates the account, and `datasets.py`). Any change
-there gives another key, so a stale store is never measured.
+API models it stores, the simulator that generates the account, and `datasets.build_store` with
+what it uses). Any change there gives another key, so a stale store is never measured.
 
 Times in a store are relative to its anchor (the end of the generated history), so a cached store
 comes with the anchor it was built on, and the simulator serving its account must start on that
@@ -15,6 +15,7 @@ the customers have simply waited longer. See `scale.py` for what that does and d
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import os
 import time
@@ -23,12 +24,13 @@ from pathlib import Path
 
 from sakari_tui.simulator import BulkData
 
+from . import datasets
 from .datasets import SEED, build_store, copy_store
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 # The code a cached store depends on: what generates the account and what writes it.
-SOURCES = ("sakari_tui/store", "sakari_tui/api/models", "sakari_tui/simulator", "bench/datasets.py")
+SOURCES = ("sakari_tui/store", "sakari_tui/api/models", "sakari_tui/simulator")
 # Older than this, a cached store is rebuilt (its customers' waits would keep growing).
 MAX_AGE = 7 * 86400.0
 
@@ -45,8 +47,12 @@ def cache_dir() -> Path:
 
 
 def source_hash(root: Path = ROOT, sources: tuple[str, ...] = SOURCES) -> str:
-    """A hash of every .py file under `sources` (names and contents)."""
+    """A hash of every .py file under `sources` (names and contents), and of the bench's own
+    building code (not the rest of datasets.py: how its simulator runs does not change a store)."""
     digest = hashlib.sha256()
+    for part in (datasets.build_store, datasets._Batched, datasets.simulator_config):
+        digest.update(inspect.getsource(part).encode())
+    digest.update(repr((datasets.SEED, datasets.PAGE, datasets.BATCH)).encode())
     for source in sources:
         top = root / source
         files = [top] if top.is_file() else sorted(top.rglob("*.py"))
