@@ -2,7 +2,9 @@
 
 One connection pool (httpx, loaded on the first request), the access token (renewed once on a
 401), one bounded exchange per request (see `exchange.py`), reads retried, and answers parsed
-into models: a malformed answer is `BadResponse`, never a pydantic error.
+into models: a malformed answer is `BadResponse`, never a pydantic error. With a `budget`
+(`budget.py`), every request, the token's included, takes its turn from it, and a 429 holds
+back every process that shares it.
 """
 
 from __future__ import annotations
@@ -25,11 +27,13 @@ from .exchange import bounded_exchange
 from .models import Page, Pagination, TokenResponse, build_validators
 from .retry import RetryPolicy, with_retries
 from .server_clock import ServerClock
-from .transport import error_for_response, success_body
+from .transport import error_for_response, parse_retry_after, success_body
 from .urls import DEFAULT_API_URL, DEFAULT_TOKEN_URL
 
 if TYPE_CHECKING:
     import httpx
+
+    from .budget import RequestBudget
 
 DEFAULT_TIMEOUT_S = 20.0
 # For a whole exchange; `timeout` bounds each network read, and a drip of one byte a second
@@ -58,6 +62,7 @@ class ApiSession:
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Callable[[], float] = time.time,
         read_retry: RetryPolicy | None = None,
+        budget: RequestBudget | None = None,
     ) -> None:
         if deadline <= 0 or max_response_bytes <= 0:
             raise ValueError("deadline and max_response_bytes must be positive")
@@ -78,6 +83,8 @@ class ApiSession:
         self._server_clock = ServerClock(clock)
         self._tokens = TokenManager(self._request_token, clock=clock)
         self.read_retry = read_retry if read_retry is not None else RetryPolicy()
+        self.budget = budget
+        """The request budget shared with the other sakari-tui processes of this account (None: none)."""
 
     def __repr__(self) -> str:  # credentials stay out of reprs, logs and tracebacks
         return f"{type(self).__name__}(account_id={self.account_id!r}, api_url={self.api_url!r})"
@@ -130,7 +137,10 @@ class ApiSession:
     async def _send(self, request: httpx.Request, *, max_response_bytes: int | None = None) -> httpx.Response:
         """One exchange within the deadline, its body read (and decoded) under the size cap."""
         limit = max_response_bytes if max_response_bytes is not None else self.max_response_bytes
-        return await bounded_exchange(
+        budget = self.budget
+        if budget is not None:
+            await budget.take()  # before the deadline starts: waiting for a turn is not slowness
+        response = await bounded_exchange(
             self._http,
             request,
             deadline=self.deadline,
@@ -138,6 +148,12 @@ class ApiSession:
             clock=self._clock,
             server_clock=self._server_clock,
         )
+        if budget is not None:
+            if response.status_code == 429:
+                budget.rate_limited(parse_retry_after(response.headers.get("Retry-After")))
+            else:
+                budget.answered()
+        return response
 
     def server_time(self) -> float | None:
         """An estimate of the Sakari server's current Unix time, from the `Date` headers of the
