@@ -31,6 +31,7 @@ from .config_checks import (
 )
 from .config_docs import attribute_docs
 from .config_permissions import permission_problem
+from .config_polling import DEFAULT_REQUEST_BUDGET, SyncSection, shared_budget
 from .config_triage import (  # noqa: F401  (part of the settings' public names)
     SENDER_LABEL_MAX,
     VIEW_NAMES,
@@ -67,6 +68,8 @@ class SakariSection(BaseModel):
     """Base URL of the API, without /v1. Env: SAKARI_API_URL."""
     token_url: str = DEFAULT_TOKEN_URL
     """OAuth2 token endpoint (note: no /v1). Env: SAKARI_TOKEN_URL."""
+    request_budget: int = Field(default=DEFAULT_REQUEST_BUDGET, ge=0, le=100000)
+    """Most requests a minute to the Sakari API for this account from every sakari-tui on this machine together (0 to 100000; 0: no cap); a 429 seen by one makes all of them wait."""
 
     @field_validator("api_url", "token_url")
     @classmethod
@@ -81,6 +84,8 @@ class SakariSection(BaseModel):
         from .api.client import SakariClient  # httpx and the API's models: not before the first frame
 
         register_secret(self.client_secret)  # however the secret arrived (demo, config init), mask it in logs
+        if "budget" not in options:  # every process of the account draws from one budget (config_polling.py)
+            options["budget"] = shared_budget(self.account_id or "", self.request_budget)
         return SakariClient(
             account_id=self.account_id or "",
             client_id=self.client_id or "",
@@ -93,17 +98,6 @@ class SakariSection(BaseModel):
     @property
     def missing_credentials(self) -> list[str]:
         return [name for name in ("account_id", "client_id", "client_secret") if not getattr(self, name)]
-
-
-class SyncSection(BaseModel):
-    """[sync]: how often to ask the API for news."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    poll_interval: float = Field(default=5.0, ge=1.0, le=3600.0)
-    """Seconds between checks of the conversation list (1 to 3600)."""
-    thread_poll_interval: float = Field(default=2.0, ge=1.0, le=3600.0)
-    """Seconds between checks of the open conversation (1 to 3600; at most poll_interval)."""
 
 
 class UiSection(BaseModel):

@@ -9,28 +9,22 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime, timezone
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
 
 from ..api import (
-    OPTED_OUT_AT_ATTRIBUTE,
-    OPTED_OUT_TAG,
-    Contact,
     Conversation,
     Message,
     SakariClient,
     SakariError,
-    Template,
-    TemplateRequest,
 )
 from ..sms.authors import Author
 from ..sms.collision import CollisionCheck, DraftBase
 from ..store import MergeResult, OutboxEntry, SendState, Store
 from ..store.outbox import is_placeholder
 from ..store.outbox_media import LocalFile
+from .account_commands import MAX_TEMPLATES as MAX_TEMPLATES
+from .account_commands import ContactAndTemplateCommands
 from .collisions import CollisionGuard
-from .contact_writes import ContactChanges, ContactWrite, ContactWriter
 from .delivery import RECONCILE_AT_S, Delivery
 from .events import ConversationMarked, ConversationsChanged, Event, ThreadChanged
 from .scheduled import ScheduledReplies
@@ -42,11 +36,9 @@ THREAD_PAGE_SIZE = 50
 # A walk of the conversation list stops here (200,000 conversations at 100 a page): a server that
 # always says there is more must not keep the inbox fetching forever.
 MAX_SYNC_PAGES = 2000
-# The template picker shows at most this many (a server with endless pages must not fill memory).
-MAX_TEMPLATES = 1000
 
 
-class InboxEngine:
+class InboxEngine(ContactAndTemplateCommands):
     """Sync and commands for one account, over one client and one store."""
 
     def __init__(
@@ -376,67 +368,3 @@ class InboxEngine:
         result = self.store.inbox.merge_conversations([conversation])
         if result.changed:
             self.emit(ConversationsChanged(result.changed, result.new_inbound))
-
-    # --- contacts ----------------------------------------------------------------------------
-
-    async def update_contact(
-        self,
-        contact_id: str,
-        *,
-        first_name: str | None = None,
-        last_name: str | None = None,
-        email: str | None = None,
-        tags: Iterable[str] | None = None,
-        attributes: Mapping[str, Any] | None = None,
-        base: Contact | None = None,
-    ) -> Contact:
-        """Change a contact's name, email and tags; returns the contact as Sakari now has it.
-
-        None leaves a field as it is, "" clears it. `tags` is the list the user wants, `attributes`
-        are added to the existing ones; both are merged with what Sakari has now, against `base`
-        (the contact as the user saw it; None: as it is now). See `write_contact`.
-        """
-        changes = ContactChanges(
-            first_name=first_name,
-            last_name=last_name,
-            email=email,
-            tags=None if tags is None else tuple(tags),
-            attributes=attributes,
-        )
-        return (await self.write_contact(contact_id, changes, base=base)).contact
-
-    async def write_contact(
-        self, contact_id: str, changes: ContactChanges, *, base: Contact | None = None
-    ) -> ContactWrite:
-        """Write `changes` (made against `base`) merged with anyone else's: the contact now, the
-        conflicts and what was lost (see `contact_writes`). The store and the rows follow."""
-        return await ContactWriter(self.client, self.store, self.emit).write(contact_id, changes, base=base)
-
-    async def mark_opted_out(self, contact_id: str) -> Contact:
-        """Record that the contact asked for no more texts: the `opted-out` tag plus an
-        `optedOutAt` attribute (Sakari has no call that opts a contact out for us). Returns the
-        contact as read after the write: check `marked_opted_out`, a concurrent edit may have won."""
-        when = datetime.fromtimestamp(self.clock(), timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
-        changes = ContactChanges(add_tags=(OPTED_OUT_TAG,), attributes={OPTED_OUT_AT_ATTRIBUTE: when})
-        return (await self.write_contact(contact_id, changes)).contact
-
-    # --- templates ---------------------------------------------------------------------------
-
-    async def templates(self) -> list[Template]:
-        """The account's templates in the API's order (at most `MAX_TEMPLATES`; see `templates_note`)."""
-        collected = await self.client.collect(self.client.fetch_all_templates, max_items=MAX_TEMPLATES)
-        self.templates_note = collected.reason
-        return list(collected.items)
-
-    async def save_template(self, template_id: str | None, name: str, text: str) -> Template:
-        """Create a template (`template_id` None) or change an existing one's name and text."""
-        request = TemplateRequest(name=name.strip() or None, template=text)
-        if template_id is None:
-            request.type = "SMS"
-            return await self.client.create_template(request)
-        return await self.client.update_template(template_id, request)
-
-    async def delete_template(self, template_id: str) -> None:
-        """Remove a template for good."""
-        if not await self.client.remove_template(template_id):
-            raise SakariError("The Sakari API did not remove the template; try again.")

@@ -80,6 +80,7 @@ class SakariApp(FailureHandling, App[None]):
             engine,
             interval=settings.sync.poll_interval,
             thread_interval=settings.sync.thread_poll_interval,
+            **settings.sync.slow_polling(),
             open_conversation=lambda: self.inbox.open_id,
             clock=monotonic,
         )
@@ -125,6 +126,16 @@ class SakariApp(FailureHandling, App[None]):
             self.set_interval(1.0, self.terminal.check)
         # After the first frame: the inbox shows from the store first, then the network loads.
         self.call_after_refresh(self._after_first_frame)
+
+    async def on_event(self, event: Any) -> None:
+        from textual.events import InputEvent  # loaded with Textual already
+
+        if isinstance(event, InputEvent) and not event.is_forwarded:  # a key or the mouse, from the terminal
+            self.poller.user_active()  # polling back to its normal pace (sync/cadence.py)
+        await super().on_event(event)
+
+    def watch_app_focus(self, focused: bool) -> None:
+        self.poller.set_focused(focused)  # Textual's AppFocus/AppBlur: slower polling while unfocused
 
     def _relay(self, event: Event) -> None:
         # Called inside the engine's coroutine: only queued here, handled on the inbox's own turn.
