@@ -39,6 +39,9 @@ T = TypeVar("T")
 MAX_BLOCK_S = 300.0
 # A 429 without Retry-After holds everyone back 2, 4, 8… seconds, up to this.
 MAX_UNTOLD_BLOCK_S = 60.0
+# The shortest wait for a token (a wait of a few nanoseconds would spin), and what float sums may miss.
+MIN_WAIT_S = 0.01
+_ROUNDING = 1e-9
 # Poll records older than this are dropped (threads opened once this morning).
 POLL_RECORD_TTL_S = 3600.0
 # Seconds SQLite waits for another process's transaction (they last well under a millisecond).
@@ -213,11 +216,14 @@ class RequestBudget:
         # Whatever the file says (another version, damage, a clock that jumped) is brought back
         # within bounds here, so a bad number can slow requests down for a while but never stop them.
         tokens = min(max(_finite(state.tokens, 0.0), 0.0), self.burst)
-        since = _finite(state.refilled_at, now)
-        since = min(since, now)
-        state.tokens = self.burst if math.isinf(self.rate) else min(self.burst, tokens + (now - since) * self.rate)
-        state.refilled_at = now
         state.blocked_until = min(max(_finite(state.blocked_until, 0.0), 0.0), now + MAX_BLOCK_S)
+        since = min(_finite(state.refilled_at, now), now + MAX_BLOCK_S)
+        if math.isinf(self.rate):
+            state.tokens, state.refilled_at = self.burst, now
+        elif since > now:  # a 429's wait: the bucket fills again only from its end (see rate_limited)
+            state.tokens, state.refilled_at = tokens, since
+        else:
+            state.tokens, state.refilled_at = min(self.burst, tokens + (now - since) * self.rate), now
         state.strikes = max(0, min(state.strikes, 16))
         self._strikes_seen = state.strikes
 
@@ -231,8 +237,8 @@ class RequestBudget:
         def take(state: _State) -> float:
             if state.blocked_until > now:
                 return state.blocked_until - now
-            if state.tokens >= 1.0:
-                state.tokens -= 1.0
+            if state.tokens >= 1.0 - _ROUNDING:
+                state.tokens = max(0.0, state.tokens - 1.0)
                 return 0.0
             return (1.0 - state.tokens) / self.rate
 
@@ -242,7 +248,7 @@ class RequestBudget:
         """Wait until a token is free (and any shared 429 wait is over), then take it. For every
         request, sends included: a send waits its turn, it is never dropped."""
         while (wait := self.try_take()) > 0:
-            await self.sleep(min(wait, MAX_BLOCK_S))
+            await self.sleep(min(max(wait, MIN_WAIT_S), MAX_BLOCK_S))
 
     def poll_wait(self, reserve: float = POLL_RESERVE) -> float:
         """Seconds before a background poll should start: 0.0 now; while a 429 holds everyone
@@ -253,7 +259,7 @@ class RequestBudget:
             if state.blocked_until > now:
                 return state.blocked_until - now
             short = 1.0 + reserve - state.tokens
-            return 0.0 if short <= 0 else short / self.rate
+            return 0.0 if short <= _ROUNDING else short / self.rate
 
         return self._transact(check)
 
@@ -274,7 +280,8 @@ class RequestBudget:
             wait = retry_after if retry_after is not None else min(MAX_UNTOLD_BLOCK_S, 2.0**state.strikes)
             wait = min(max(wait, 0.0), MAX_BLOCK_S)
             state.blocked_until = max(state.blocked_until, now + wait)
-            state.tokens = 0.0  # after the wait, start slowly
+            # After the wait, start slowly: an empty bucket that fills from the wait's end.
+            state.tokens, state.refilled_at = 0.0, state.blocked_until
             return state.blocked_until - now
 
         return self._transact(block)
