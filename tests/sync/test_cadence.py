@@ -16,9 +16,7 @@ class FakeClock:
 
 
 def cadence(clock: FakeClock) -> Cadence:
-    return Cadence(
-        interval=5, thread_interval=2, unfocused_interval=30, idle_interval=60, idle_after=300, clock=clock
-    )
+    return Cadence(interval=5, thread_interval=2, unfocused_interval=30, idle_interval=60, idle_after=300, clock=clock)
 
 
 def test_focused_and_present_polls_the_open_thread_faster_than_the_list():
@@ -71,9 +69,7 @@ def test_a_slow_setting_below_the_normal_pace_never_speeds_polling_up():
 
 async def test_the_poller_waits_the_slow_interval_then_polls_at_once_on_focus(server, engine):
     clock = FakeClock()
-    poller = Poller(
-        engine, interval=5, thread_interval=2, unfocused_interval=30, clock=clock, rng=random.Random(1)
-    )
+    poller = Poller(engine, interval=5, thread_interval=2, unfocused_interval=30, clock=clock, rng=random.Random(1))
     assert await poller.poll_conversations() == 5  # the first walk
     poller.set_focused(False)
     clock.now += 6
