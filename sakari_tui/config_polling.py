@@ -47,4 +47,6 @@ def shared_budget(account_id: str, per_minute: int, env: Any = None) -> RequestB
     from .api.budget import RequestBudget, budget_file
     from .paths import data_dir
 
-    return RequestBudget(budget_file(data_dir(env), account_id), per_minute=per_minute or None)
+    # No account yet (`config init` trying credentials): nothing to share it with.
+    path = budget_file(data_dir(env), account_id) if account_id else None
+    return RequestBudget(path, per_minute=per_minute or None)
