@@ -28,8 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sakari_tui.api import SakariClient
-from sakari_tui.api.budget import RequestBudget, budget_file
-from sakari_tui.config_polling import DEFAULT_REQUEST_BUDGET, SyncSection
+from sakari_tui.config_polling import DEFAULT_REQUEST_BUDGET, SyncSection, shared_budget
 from sakari_tui.simulator import BulkData, SimulatorServer
 from sakari_tui.store import Store
 from sakari_tui.sync import Connection, InboxEngine, Poller
@@ -57,7 +56,10 @@ class Case:
     def start(self, sync: SyncSection) -> list[asyncio.Task]:
         store_path = self.folder / "inbox.sqlite3"
         for _ in range(self.instances):
-            budget = RequestBudget(budget_file(self.folder, self.server.account_id), per_minute=DEFAULT_REQUEST_BUDGET)
+            # As make_client() builds it, with this case's folder as the data folder.
+            budget = shared_budget(
+                self.server.account_id, DEFAULT_REQUEST_BUDGET, {"SAKARI_TUI_DATA": str(self.folder)}
+            )
             client = SakariClient(**self.server.credentials(), budget=budget)
             store = Store(store_path)
             engine = InboxEngine(client, store)

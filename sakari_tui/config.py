@@ -69,7 +69,7 @@ class SakariSection(BaseModel):
     token_url: str = DEFAULT_TOKEN_URL
     """OAuth2 token endpoint (note: no /v1). Env: SAKARI_TOKEN_URL."""
     request_budget: int = Field(default=DEFAULT_REQUEST_BUDGET, ge=0, le=100000)
-    """Most requests a minute to the Sakari API for this account from every sakari-tui on this machine together (0 to 100000; 0: no cap); a 429 seen by one makes all of them wait."""
+    """Most requests a minute to the Sakari API for this account from every sakari-tui on this machine together, in bursts of up to two minutes' worth (0 to 100000; 0: no cap); a 429 seen by one makes all of them wait."""
 
     @field_validator("api_url", "token_url")
     @classmethod

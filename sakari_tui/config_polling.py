@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from .api.budget import RequestBudget
 
 DEFAULT_REQUEST_BUDGET = 600
+BURST_MINUTES = 2
 
 
 class SyncSection(BaseModel):
@@ -49,4 +50,6 @@ def shared_budget(account_id: str, per_minute: int, env: Any = None) -> RequestB
 
     # No account yet (`config init` trying credentials): nothing to share it with.
     path = budget_file(data_dir(env), account_id) if account_id else None
-    return RequestBudget(path, per_minute=per_minute or None)
+    # Bursts of two minutes' worth: the first walk of a 100,000-conversation account (1,000 pages)
+    # goes at full speed; what the budget is for is the steady load of many processes.
+    return RequestBudget(path, per_minute=per_minute or None, burst=BURST_MINUTES * per_minute if per_minute else None)

@@ -55,7 +55,7 @@ async def test_make_client_shares_the_accounts_budget_in_the_data_folder():
     client = sakari.make_client()
     try:
         assert client.budget.shared and client.budget.path == budget_file(data_dir(), "acc-1")
-        assert client.budget.rate == pytest.approx(1.5)
+        assert client.budget.rate == pytest.approx(1.5) and client.budget.burst == 180  # two minutes of it
     finally:
         await client.aclose()
 
