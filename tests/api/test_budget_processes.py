@@ -6,26 +6,29 @@ import sys
 
 from sakari_tui.api.budget import RequestBudget, budget_file
 
-CHILD = """
+TAKE = """
 import sys
 from sakari_tui.api.budget import RequestBudget
 budget = RequestBudget(sys.argv[1], per_minute=0.001, burst=10)
 print(sum(budget.try_take() == 0.0 for _ in range(8)))
-if sys.argv[2] == "429":
-    budget.rate_limited(120.0)
 """
+MEET_429 = """
+import sys
+from sakari_tui.api.budget import RequestBudget
+RequestBudget(sys.argv[1], per_minute=0.001, burst=10).rate_limited(120.0)
+"""
+
+
+def child(code, path):
+    return subprocess.Popen([sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE, text=True)
 
 
 def test_children_share_one_bucket_and_one_429(tmp_path):
     path = budget_file(tmp_path, "acc")
     RequestBudget(path, per_minute=0.001, burst=10)  # the file exists before they race for it
-    children = [
-        subprocess.Popen(
-            [sys.executable, "-c", CHILD, str(path), "429" if index == 0 else "-"], stdout=subprocess.PIPE, text=True
-        )
-        for index in range(3)
-    ]
-    taken = [int(child.communicate(timeout=60)[0]) for child in children]
+    takers = [child(TAKE, path) for _ in range(3)]
+    taken = [int(taker.communicate(timeout=60)[0]) for taker in takers]
     assert sum(taken) == 10  # 24 asked for, 10 in the bucket (it refills once in 17 hours)
+    assert child(MEET_429, path).wait(timeout=60) == 0
     blocked = RequestBudget(path, per_minute=0.001, burst=10).blocked_for()
-    assert 60 < blocked <= 120.0  # recorded by the first child a moment ago
+    assert 60 < blocked <= 120.0  # recorded by the other process a moment ago
