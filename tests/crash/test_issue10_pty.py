@@ -62,9 +62,13 @@ def test_a_signal_saves_the_draft_typed_just_before_it(tmp_path, number):
         try:
             open_top(app)
             typed = "typed right before the signal"
+            since = len(app.output)
             for char in typed:
                 app.key(char.encode())
-            app.pump_for(0.05)  # well inside the 0.4 s before a draft is saved by itself
+            # The signal goes as soon as the last key is on screen, well inside the 0.4 s before a
+            # draft is saved by itself. (A fixed pause instead let a loaded machine send it before
+            # the keys had reached the compose box: there was no draft to save yet.)
+            app.wait_for(lambda out: b"signal" in out, 10, "the typed text on screen", since=since)
             os.kill(app.pid, number)
             code = app.wait_exit(15)
         finally:
