@@ -30,10 +30,10 @@ from .listing import (
 )
 from .marks import LocalMarks
 from .messages import EPOCH, CachedMessages
+from .packing import pack_json
 from .raw import (
     conversation_text,
-    created_by_json,
-    dump_json,
+    dump_conversation,
     json_fingerprint,
     load_json,
     packed_conversation,
@@ -63,6 +63,48 @@ class MergeResult:
     """How many merged conversations were exactly as cached."""
 
 
+class PreparedConversation:
+    """A conversation as a merge writes it: its JSON (and its last message's) dumped once, the
+    fingerprint, and the packed values, made on first use (`pack`)."""
+
+    __slots__ = (
+        "conversation",
+        "raw",
+        "fingerprint",
+        "last_raw",
+        "last_by",
+        "contact_id",
+        "last_id",
+        "last_text",
+        "_packed",
+    )
+
+    def __init__(self, conversation: Conversation, raw: str, last_raw: str | None, last_by: str | None) -> None:
+        self.conversation = conversation
+        self.raw = raw
+        self.fingerprint = json_fingerprint(raw)
+        self.last_raw = last_raw
+        self.last_by = last_by
+        contact, last = conversation.contact, conversation.last_message
+        self.contact_id = contact.id if contact else None
+        self.last_id = last.id if last else None
+        self.last_text = preview_text(last) if last else ""
+        self._packed: tuple[bytes, bytes | None] | None = None
+
+    @classmethod
+    def of(cls, conversation: Conversation) -> PreparedConversation:
+        return cls(conversation, *dump_conversation(conversation))
+
+    def pack(self) -> tuple[bytes, bytes | None]:
+        """The conversation's `raw` packed against its row, and its last message's packed."""
+        if self._packed is None:
+            conversation = packed_conversation(
+                self.raw, self.conversation.id, self.contact_id, self.last_id, self.last_text
+            )
+            self._packed = (conversation, pack_json(self.last_raw) if self.last_raw is not None else None)
+        return self._packed
+
+
 def _automatic(message: Message) -> bool:
     """An auto-responder's answer: sent by no person, in answer to the customer."""
     return message_author(message, sent_here=False).kind is AuthorKind.AUTO_REPLY
@@ -76,35 +118,54 @@ class InboxCache(InboxListing, LocalMarks, CachedMessages, CachedContacts):
 
     # --- conversations -----------------------------------------------------------------------
 
-    def merge_conversations(self, conversations: Iterable[Conversation]) -> MergeResult:
-        """Upsert conversations in one transaction and report what changed."""
+    def prepare_conversations(self, conversations: Iterable[Conversation]) -> list[PreparedConversation]:
+        """Work out what merging `conversations` would write, outside any transaction: each one's
+        JSON dumped once, and packed when it differs from the stored copy (an unchanged one is
+        only dumped and fingerprinted). `merge_conversations` then only runs the SQL.
+
+        The engine prepares a page a few conversations at a time, letting the event loop run in
+        between, and writes it in one transaction; what changed meanwhile is checked again there.
+        """
+        prepared = [PreparedConversation.of(conversation) for conversation in conversations]
+        stored = self._stored_fingerprints([p.conversation.id for p in prepared])
+        for item in prepared:
+            previous = stored.get(item.conversation.id)
+            if previous is None or not same_fingerprint(previous[0], item.fingerprint):
+                item.pack()
+        return prepared
+
+    def merge_conversations(self, conversations: Iterable[Conversation | PreparedConversation]) -> MergeResult:
+        """Upsert conversations in one transaction (all of them or, on a failure, none) and report
+        what changed. An unchanged conversation writes nothing."""
+        prepared = [
+            item if isinstance(item, PreparedConversation) else PreparedConversation.of(item) for item in conversations
+        ]
         changed: list[str] = []
         new_inbound: list[str] = []
         unchanged = 0
         with self.db:
             self.db.execute("BEGIN")
-            for conversation in conversations:
-                raw = dump_json(conversation)
-                fingerprint = json_fingerprint(raw)
-                previous = self.db.execute(
-                    "SELECT fingerprint, last_message_id FROM conversations WHERE id = ?", (conversation.id,)
-                ).fetchone()
-                if previous is not None and same_fingerprint(previous["fingerprint"], fingerprint):
+            stored = self._stored_fingerprints([item.conversation.id for item in prepared])
+            for item in prepared:
+                conversation = item.conversation
+                previous = stored.get(conversation.id)
+                if previous is not None and same_fingerprint(previous[0], item.fingerprint):
                     unchanged += 1
                     continue
                 changed.append(conversation.id)
                 last = conversation.last_message
                 if (
                     last is not None
-                    and (previous is None or previous["last_message_id"] != last.id)
+                    and (previous is None or previous[1] != last.id)
                     and (not last.outgoing or (bool(conversation.unread) and _automatic(last)))
                 ):
                     # A customer's text; or one an auto-responder answered before we looked, which
                     # is still news (nobody has read it): the answer must not swallow the bell.
                     new_inbound.append(conversation.id)
-                flipped = self._upsert_conversation(conversation, raw, fingerprint)
-                if last is not None:
-                    self._upsert_message(last, conversation.id)
+                flipped = self._upsert_conversation(item)
+                stored[conversation.id] = (item.fingerprint, last.id if last else None)  # a page may repeat one
+                if last is not None and item.last_raw is not None:
+                    self._upsert_message(last, conversation.id, item.last_raw, packed=item.pack()[1], by=item.last_by)
                 if flipped:
                     # A STOP or START changed the contact: its other conversations show it too.
                     changed += [
@@ -114,17 +175,24 @@ class InboxCache(InboxListing, LocalMarks, CachedMessages, CachedContacts):
                     ]
         return MergeResult(tuple(changed), tuple(new_inbound), unchanged)
 
-    def _upsert_conversation(self, conversation: Conversation, raw: str, fingerprint: bytes) -> str | None:
+    def _stored_fingerprints(self, ids: list[str]) -> dict[str, tuple[object, str | None]]:
+        """The stored (fingerprint, last message id) of those of `ids` that are cached."""
+        stored: dict[str, tuple[object, str | None]] = {}
+        for start in range(0, len(ids), 500):  # within SQLite's limit on bound parameters
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(
+                f"SELECT id, fingerprint, last_message_id FROM conversations WHERE id IN ({marks})", chunk
+            ):
+                stored[row[0]] = (row[1], row[2])
+        return stored
+
+    def _upsert_conversation(self, item: PreparedConversation) -> str | None:
         """Write one conversation; returns its contact's id when a keyword in it flipped the
         contact's opt-out state."""
+        conversation = item.conversation
         contact = conversation.contact
         last = conversation.last_message
-        last_at = iso(last.created_at if last else None) or iso(
-            conversation.updated.at if conversation.updated else None
-        )
-        contact_id = contact.id if contact else None
-        last_id = last.id if last else None
-        last_text = preview_text(last) if last else ""
         self.db.execute(
             """INSERT INTO conversations (id, contact_id, contact_name, contact_number, sender_number, closed,
                    unread_count, last_message_id, last_text, last_outgoing, last_status, last_at, fingerprint, raw,
@@ -139,20 +207,21 @@ class InboxCache(InboxListing, LocalMarks, CachedMessages, CachedContacts):
                    last_by=excluded.last_by""",
             (
                 conversation.id,
-                contact_id,
+                item.contact_id,
                 contact.display_name if contact else "",
                 (contact.mobile.number or "") if contact and contact.mobile else "",
                 (conversation.phone_number.number or "") if conversation.phone_number else "",
                 int(conversation.closed),
                 len(conversation.unread),
-                last_id,
-                last_text,
+                item.last_id,
+                item.last_text,
                 int(bool(last and last.outgoing)),
                 last.status if last else None,
-                last_at,
-                fingerprint,
-                packed_conversation(raw, conversation.id, contact_id, last_id, last_text),
-                created_by_json(last),
+                iso(last.created_at if last else None)
+                or iso(conversation.updated.at if conversation.updated else None),
+                item.fingerprint,
+                item.pack()[0],
+                item.last_by,
             ),
         )
         if last is not None and not last.outgoing and contact is not None and contact.id:
@@ -190,6 +259,7 @@ __all__ = [
     "InboxCache",
     "ListingOptions",
     "MergeResult",
+    "PreparedConversation",
     "iso",
     "parse_iso",
 ]

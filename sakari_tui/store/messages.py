@@ -11,6 +11,7 @@ from .raw import created_by_json, dump_json, load_json, message_text
 from .times import iso
 
 EPOCH = "0000"
+_UNKNOWN = object()  # an argument not given (None is a value: a message by nobody)
 
 
 class CachedMessages:
@@ -34,7 +35,17 @@ class CachedMessages:
                 self._upsert_message(message, conversation_id, raw)
         return changed
 
-    def _upsert_message(self, message: Message, conversation_id: str, raw: str | None = None) -> None:
+    def _upsert_message(
+        self,
+        message: Message,
+        conversation_id: str,
+        raw: str | None = None,
+        *,
+        packed: bytes | None = None,
+        by: str | None | object = _UNKNOWN,
+    ) -> None:
+        """Write one message; `raw` (its `dump_json`), `packed` (that packed) and `by` (its
+        `created_by_json`) when the caller has them already."""
         if not message.id:
             return
         self.db.execute(
@@ -49,8 +60,8 @@ class CachedMessages:
                 iso(message.created_at) or EPOCH,
                 int(message.outgoing),
                 message.status,
-                pack_json(raw or dump_json(message)),
-                created_by_json(message),
+                packed if packed is not None else pack_json(raw or dump_json(message)),
+                created_by_json(message) if by is _UNKNOWN else by,
             ),
         )
 

@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from pydantic import ValidationError
 
-from ..api.models import Contact, Conversation, Message
+from ..api.models import Actor, Contact, Conversation, Message
 from .db import store_damaged
 from .packing import CONVERSATION_CONTEXT, PackingError, pack_json, row_context, unpack_json
 
@@ -52,15 +52,32 @@ def _unpacked(value: str | bytes, db: sqlite3.Connection, context: str | None) -
         raise store_damaged(getattr(db, "store_path", "(memory)")) from None
 
 
-def dump_json(model: Conversation | Message | Contact) -> str:
-    return json.dumps(model.to_wire(), sort_keys=True, ensure_ascii=False)
+def dump_json(model: Conversation | Message | Contact | Actor) -> str:
+    return _dumped(model.to_wire())
+
+
+def _dumped(wire: object) -> str:
+    return json.dumps(wire, sort_keys=True, ensure_ascii=False)
+
+
+def dump_conversation(conversation: Conversation) -> tuple[str, str | None, str | None]:
+    """`dump_json` of a conversation, of its last message and of that message's `created.by`
+    (None for what it does not have), from one serialisation of the conversation.
+
+    A nested model dumps as it does alone (`to_wire` has no per-model serialiser), so the
+    parts of the conversation's wire form are the message's own; a merge writes all three.
+    """
+    wire = conversation.to_wire()
+    last = wire.get("lastMessage") if conversation.last_message is not None else None
+    by = last.get("created", {}).get("by") if last is not None else None
+    return _dumped(wire), _dumped(last) if last is not None else None, _dumped(by) if by is not None else None
 
 
 def created_by_json(message: Message | None) -> str | None:
     """A message's `created.by` as Sakari sent it (every field, known or not), for the columns
     that attribute messages (sms/authors.py); None when it has none."""
     by = message.created.by if message is not None and message.created is not None else None
-    return json.dumps(by.to_wire(), sort_keys=True, ensure_ascii=False) if by is not None else None
+    return dump_json(by) if by is not None else None
 
 
 _Model = TypeVar("_Model", Conversation, Message, Contact)

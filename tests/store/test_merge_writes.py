@@ -1,0 +1,100 @@
+"""What a merge of conversations writes: each model's JSON as dump_json has it (dumped once, shared by
+the conversation and its last message), nothing for an unchanged conversation, and the same search
+documents as the triggers of migrations 6 and 14 wrote."""
+
+from datetime import datetime, timezone
+
+import pytest
+
+from sakari_tui.api import Conversation
+from sakari_tui.store import Store
+from sakari_tui.store.packing_schema import _conversation_email
+from sakari_tui.store.raw import dump_conversation, dump_json
+from sakari_tui.store.search_schema import CONTACT_TEXT_COLUMNS, _contact_doc
+
+AT = datetime(2026, 3, 4, 12, 0, tzinfo=timezone.utc).isoformat()
+
+
+def conversation(cid: str, *, number: str = "+1 (555) 123-0001", email: str | None = "ana@example.com", **extra):
+    contact = {"id": f"k-{cid}", "firstName": "Ana", "lastName": "Łukasik", "mobile": {"number": number}}
+    if email is not None:
+        contact["email"] = email
+    return Conversation.model_validate(
+        {
+            "id": cid,
+            "contact": contact,
+            "lastMessage": {
+                "id": f"m-{cid}",
+                "message": 'Zażółć gęślą jaźń 🚚 "quoted" \\ back',
+                "created": {"at": AT, "by": {"id": "u1", "firstName": "Sam", "futureField": [1, None]}},
+                "status": "delivered",
+                "unknownKey": {"nested": None},
+            },
+            "updated": {"at": AT},
+            **extra,
+        }
+    )
+
+
+@pytest.fixture
+def store(tmp_path):
+    opened = Store(tmp_path / "inbox.sqlite3")
+    yield opened
+    opened.close()
+
+
+def test_one_dump_gives_what_each_model_dumps_alone():
+    for model in (conversation("a"), conversation("b", email=None, closed=True), Conversation(id="bare")):
+        raw, last_raw, last_by = dump_conversation(model)
+        assert raw == dump_json(model)
+        last = model.last_message
+        assert last_raw == (dump_json(last) if last is not None else None)
+        by = last.created.by if last is not None and last.created is not None else None
+        assert last_by == (dump_json(by) if by is not None else None)
+
+
+def test_the_last_message_is_stored_as_a_merge_of_messages_would_store_it(store):
+    store.inbox.merge_conversations([conversation("a")])
+    # The same message merged as part of its thread finds nothing new.
+    assert store.inbox.merge_messages("a", [conversation("a").last_message]) == []
+    assert store.inbox.conversation("a") == conversation("a")
+
+
+def test_an_unchanged_page_writes_nothing(store):
+    page = [conversation(f"c{i}", number=f"+1555123{i:04d}") for i in range(25)]
+    store.inbox.merge_conversations(page)
+    writes = store.db.total_changes
+    result = store.inbox.merge_conversations(page)
+    assert (result.changed, result.unchanged) == ((), 25)
+    assert store.db.total_changes == writes
+
+
+def test_a_changed_conversation_in_an_unchanged_page_is_the_only_one_written(store):
+    page = [conversation(f"c{i}", number=f"+1555123{i:04d}") for i in range(5)]
+    store.inbox.merge_conversations(page)
+    page[2] = conversation("c2", number="+15551230002", unread=["m-c2"])
+    result = store.inbox.merge_conversations(page)
+    assert (result.changed, result.unchanged) == (("c2",), 4)
+
+
+def reference_documents(store: Store) -> list[tuple]:
+    """contact_text as migration 6's own SELECT (with migration 14's email) builds it from the table."""
+    sql = _contact_doc("conversation", "c", "FROM conversations c", _conversation_email("c"))
+    return sorted(tuple(row) for row in store.db.execute(sql))
+
+
+def stored_documents(store: Store) -> list[tuple]:
+    rows = store.db.execute(f"SELECT {CONTACT_TEXT_COLUMNS} FROM contact_text WHERE source = 'conversation'")
+    return sorted(tuple(row) for row in rows)
+
+
+@pytest.mark.parametrize("number", ["+1 (555) 123-0001", "+447700900123", "", "12.34-5", "+123456789012345"])
+def test_the_search_documents_of_conversations_are_those_of_the_first_triggers(store, number):
+    store.inbox.merge_conversations([conversation("a", number=number), conversation("b", email=None, number="+4")])
+    assert stored_documents(store) == reference_documents(store)
+    # An update of the number, of the name, of the email; and one that leaves them as they were.
+    store.inbox.merge_conversations([conversation("a", number=number + "9")])
+    store.inbox.merge_conversations([conversation("b", email="new@example.com", number="+4")])
+    store.inbox.merge_conversations([conversation("b", email="new@example.com", number="+4", closed=True)])
+    assert stored_documents(store) == reference_documents(store)
+    assert len(stored_documents(store)) == 2
