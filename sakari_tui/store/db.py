@@ -22,6 +22,7 @@ from .connection import (  # noqa: F401  (the store's errors are imported from h
 )
 from .packing_schema import packing_migration
 from .search_schema import SEARCH_TOKENIZER, _search_migration  # noqa: F401
+from .search_triggers import search_triggers_migration
 
 MIGRATIONS: list[list[str]] = [
     # 1: cached inbox, local read marks, drafts, contacts' opt-out state.
@@ -198,6 +199,10 @@ MIGRATIONS: list[list[str]] = [
     # resumable batches (store/compaction.py), so opening a big store never waits for it.
     # See packing_schema.py.
     packing_migration(),
+    # 15 (issue 17, sync CPU): the search triggers with less work per row for the same
+    # documents: a number's digits worked out once per document, and no unpacking to compare
+    # the text of a row whose stored JSON an update left as it was. See search_triggers.py.
+    search_triggers_migration(),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

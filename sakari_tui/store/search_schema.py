@@ -30,9 +30,15 @@ def _suffixes(digits: str) -> str:
     return "trim(" + " || ' ' || ".join(f"substr({digits}, {i})" for i in range(1, _MAX_DIGITS + 1)) + ")"
 
 
-def _contact_doc(source: str, row: str, from_clause: str = "", conversation_email: str | None = None) -> str:
+def _contact_doc(
+    source: str, row: str, from_clause: str = "", conversation_email: str | None = None, *, once: bool = False
+) -> str:
     """SQL: a SELECT of the contact_text columns for a conversation's or a contact's `row`;
-    `conversation_email` the SQL of a conversation's email (migration 14's reads packed rows)."""
+    `conversation_email` the SQL of a conversation's email (migration 14's reads packed rows).
+
+    `once` (migration 15): the inner SELECT is DISTINCT, which SQLite does not flatten into the
+    outer one; flattened, the digits' expression is copied into each of the 15 suffixes and
+    worked out 15 times. The documents are the same either way."""
     if source == "conversation":
         name, email, number = (
             f"{row}.contact_name",
@@ -48,7 +54,7 @@ def _contact_doc(source: str, row: str, from_clause: str = "", conversation_emai
         )
     return (
         f"SELECT '{source}', id, name, email, number, {_suffixes('d')} FROM ("
-        f"SELECT {row}.id AS id, COALESCE({name}, '') AS name, {email} AS email, COALESCE({number}, '') AS number,"
+        f"SELECT {'DISTINCT ' if once else ''}{row}.id AS id, COALESCE({name}, '') AS name, {email} AS email, COALESCE({number}, '') AS number,"
         f" {_digits(number)} AS d {from_clause})"
     )
 
@@ -140,10 +146,13 @@ def _search_migration() -> list[str]:
     ]
 
 
-def _contact_triggers(table: str, source: str, changed: str, conversation_email: str | None = None) -> list[str]:
-    """Triggers that keep the documents of `table`'s rows in contact_text (an update replaces one)."""
+def _contact_triggers(
+    table: str, source: str, changed: str, conversation_email: str | None = None, *, once: bool = False
+) -> list[str]:
+    """Triggers that keep the documents of `table`'s rows in contact_text (an update replaces one);
+    `once` as in `_contact_doc`."""
     remove = f"DELETE FROM contact_text WHERE source = '{source}' AND source_id = old.id;"
-    doc = _contact_doc(source, "new", conversation_email=conversation_email)
+    doc = _contact_doc(source, "new", conversation_email=conversation_email, once=once)
     insert = f"INSERT INTO contact_text ({CONTACT_TEXT_COLUMNS}) {doc};"
     return [
         f"CREATE TRIGGER {table}_search_ai AFTER INSERT ON {table} BEGIN {insert} END",

@@ -6,11 +6,14 @@ from datetime import datetime, timezone
 
 import pytest
 
-from sakari_tui.api import Conversation
+from sakari_tui.api import Contact, Conversation
 from sakari_tui.store import Store
+from sakari_tui.store.db import SCHEMA_VERSION
 from sakari_tui.store.packing_schema import _conversation_email
 from sakari_tui.store.raw import dump_conversation, dump_json
 from sakari_tui.store.search_schema import CONTACT_TEXT_COLUMNS, _contact_doc
+
+from ..support.old_store import old_store
 
 AT = datetime(2026, 3, 4, 12, 0, tzinfo=timezone.utc).isoformat()
 
@@ -98,3 +101,50 @@ def test_the_search_documents_of_conversations_are_those_of_the_first_triggers(s
     store.inbox.merge_conversations([conversation("b", email="new@example.com", number="+4", closed=True)])
     assert stored_documents(store) == reference_documents(store)
     assert len(stored_documents(store)) == 2
+
+
+def contact_documents(store: Store) -> tuple[list[tuple], list[tuple]]:
+    """contact_text's documents of contacts: as stored, and as migration 6's SELECT builds them."""
+    stored = store.db.execute(f"SELECT {CONTACT_TEXT_COLUMNS} FROM contact_text WHERE source = 'contact'")
+    reference = store.db.execute(_contact_doc("contact", "k", "FROM contacts k"))
+    return sorted(tuple(row) for row in stored), sorted(tuple(row) for row in reference)
+
+
+def test_the_search_documents_of_contacts_are_those_of_the_first_triggers(store):
+    for number in ("+1 (555) 123-0001", "+447700900123", None):
+        mobile = {"mobile": {"number": number}} if number else {}
+        store.inbox.merge_contact(Contact.model_validate({"id": "k1", "firstName": "Zoë", "lastName": "Ng", **mobile}))
+        stored, reference = contact_documents(store)
+        assert stored == reference and len(stored) == 1
+
+
+def test_a_message_rewritten_with_the_same_json_keeps_its_text_and_a_changed_one_is_found_anew(store):
+    store.inbox.merge_conversations([conversation("a")])
+    # Only the conversation changed: its last message is written again, the same.
+    store.inbox.merge_conversations([conversation("a", unread=["m-c2"])])
+    assert [h.message_id for h in store.search.search("gęślą")] == ["m-a"]
+    edited = conversation("a").last_message.model_copy(update={"message": "Ready for pickup"})
+    assert store.inbox.merge_messages("a", [edited]) == ["m-a"]
+    assert store.search.search("gęślą") == [] and [h.message_id for h in store.search.search("pickup")] == ["m-a"]
+
+
+def test_a_store_of_schema_14_gets_the_new_triggers_and_keeps_its_documents(tmp_path):
+    path = tmp_path / "old.sqlite3"
+
+    def fill(inbox) -> None:
+        inbox.merge_conversations([conversation("a"), conversation("b", email=None, number="+447700900123")])
+        inbox.merge_contact(Contact.model_validate({"id": "k-a", "firstName": "Ana", "mobile": {"number": "+1555"}}))
+
+    old_store(path, 14, fill)
+    store = Store(path)
+    try:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        before = stored_documents(store)
+        assert before == reference_documents(store) and len(before) == 2
+        store.inbox.merge_conversations([conversation("a", number="+15559870000"), conversation("c")])
+        assert stored_documents(store) == reference_documents(store) and len(stored_documents(store)) == 3
+        assert [h.conversation_id for h in store.search.search("9870000")] == ["a"]
+        stored, reference = contact_documents(store)
+        assert stored == reference and len(stored) == 1
+    finally:
+        store.close()
