@@ -152,11 +152,11 @@ class InboxEngine(ContactAndTemplateCommands):
         """Merge a page in one transaction (all of it or, on a failure, none), prepared a few
         conversations at a time with the event loop running in between.
 
-        Preparing (dumping and packing each one's JSON) is half of a page's merge: in chunks,
-        keys and frames get through between them. The SQL then runs in one go: a transaction
-        cannot stay open across a turn of the loop (the UI writes on the same connection), and
-        one commit a page rather than one a chunk saves most of the commits' cost (each flushes
-        the search index).
+        Preparing (dumping and packing each one's JSON) is a quarter of a page's merge: in
+        chunks, keys and frames get through between them. The SQL then runs in one go: a
+        transaction cannot stay open across a turn of the loop (the UI writes on the same
+        connection), and one commit a page rather than one a chunk saves most of the commits'
+        cost (each flushes the search index).
         """
         prepared = []
         for start in range(0, len(conversations), MERGE_CHUNK):
