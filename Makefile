@@ -31,7 +31,8 @@ lint: $(STAMP)
 simulator: $(STAMP)
 	$(BIN)/sakari-tui simulator --port 8765
 
-# Under 5 minutes; prints a table and writes bench/results.json (see README, Performance).
+# About 10 minutes (more when the cached 100k store is rebuilt); prints a table and writes
+# bench/results.json (see README, Performance).
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
