@@ -198,6 +198,11 @@ MIGRATIONS: list[list[str]] = [
     # resumable batches (store/compaction.py), so opening a big store never waits for it.
     # See packing_schema.py.
     packing_migration(),
+    # 15: the account's sender numbers (InboxListing.sender_numbers) one index step each, before the
+    # first frame: at 100,000 conversations a DISTINCT over the rows took 85-140 ms.
+    [
+        "CREATE INDEX conversations_by_sender ON conversations(sender_number)",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
