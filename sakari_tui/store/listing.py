@@ -55,6 +55,8 @@ class ConversationRow:
 
 
 LISTING_BLOCK = 64
+# Up to this many changed conversations, a move finds each by a scan of the ids (no map is built).
+SCAN_LIMIT = 8
 # Past this many changed conversations (or a 50th of the list, if more), ordering the list afresh
 # is quicker than moving each one.
 RELIST_LIMIT = 500
@@ -90,8 +92,9 @@ class ConversationListing(Sequence[ConversationRow]):
     how many there are, which is what a first frame needs; the rest is read when something past the
     head is asked for, or when `complete()` is called (after that frame).
 
-    A conversation's position is found from its sort key (kept per id, which no other row's move
-    changes) by bisection, so a listing moved by a sync page needs no new map of 100,000 positions.
+    A conversation's position is found from its sort key (its last activity kept per id, which no
+    other row's move changes) by bisection, so a listing moved by a sync's page needs no new map of
+    100,000 positions; a single look-up before there is a map is a scan of the ids.
     """
 
     def __init__(
@@ -116,7 +119,7 @@ class ConversationListing(Sequence[ConversationRow]):
         self._total = total if rest is not None else None
         self._rest = rest
         self._unread_total = unread_total
-        self._keys: dict[str, tuple[bool, str]] | None = None
+        self._seen: dict[str, str] | None = None  # see _activity_map
 
     # --- the whole listing, read when first needed ----------------------------------------------
 
@@ -134,7 +137,7 @@ class ConversationListing(Sequence[ConversationRow]):
         if ids[: len(self._ids)] != self._ids:
             self._rows.clear()  # the store moved on since the head: its rows may sit elsewhere
         self._ids, self._unread, self._last_at = ids, unread, last_at
-        self._keys = None
+        self._seen = None
         self._unread_total = None
 
     @property
@@ -190,11 +193,12 @@ class ConversationListing(Sequence[ConversationRow]):
 
     # --- positions ------------------------------------------------------------------------------
 
-    def _key_map(self) -> dict[str, tuple[bool, str]]:
-        if self._keys is None:
+    def _activity_map(self) -> dict[str, str]:
+        """id -> last_at of every entry: with the order's other parts, enough to bisect for it."""
+        if self._seen is None:
             self.read_rest()
-            self._keys = dict(zip(self._ids, zip(self._unread, self._last_at)))
-        return self._keys
+            self._seen = dict(zip(self._ids, self._last_at))
+        return self._seen
 
     def index_of(self, conversation_id: str | None, *, hint: int | None = None) -> int | None:
         """Where `conversation_id` is listed, None when it is not; `hint` is checked first (the
@@ -203,15 +207,22 @@ class ConversationListing(Sequence[ConversationRow]):
             return None
         if hint is not None and 0 <= hint < len(self._ids) and self._ids[hint] == conversation_id:
             return hint
-        if self._rest is not None:
-            with contextlib.suppress(ValueError):
+        if self._seen is None:
+            # No map yet: one scan in C (a millisecond or two at 100,000) beats building one.
+            if self._rest is not None and conversation_id in self._ids:
                 return self._ids.index(conversation_id)  # on screen, most likely: the head is short
-        keys = self._key_map()
-        known = keys.get(conversation_id)
-        if known is None:
+            with contextlib.suppress(ValueError):
+                return self.ids.index(conversation_id)
             return None
-        index = self._bisect(self.sort_key(known[0], known[1], conversation_id))
-        return index if index < len(self._ids) and self._ids[index] == conversation_id else None
+        last_at = self._seen.get(conversation_id)
+        if last_at is None:
+            return None
+        unread_first = self.options.view is View.ALL and self.options.unread_first
+        for unread in (True, False) if unread_first else (False,):
+            index = self._bisect(self.sort_key(unread, last_at, conversation_id))
+            if index < len(self._ids) and self._ids[index] == conversation_id:
+                return index
+        return None
 
     @property
     def unread_total(self) -> int:
@@ -257,15 +268,15 @@ class ConversationListing(Sequence[ConversationRow]):
         put back at the place its (unread, last_at) gives it.
 
         In time proportional to the changes, plus a copy of three lists by slices: this listing
-        hands its map of keys on to the new one, which would otherwise build it again.
+        hands its map of activity on to the new one, which would otherwise build it again.
         """
-        keys = self._key_map()
+        self.read_rest()
+        # A few changes (an open, a new text) are found by a scan each; a sync's page by the map.
+        seen = self._activity_map() if len(changes) > SCAN_LIMIT else self._seen
         gone = sorted(i for i in (self.index_of(cid) for cid in changes) if i is not None)
         ids, unread, last_at = _without(self._ids, gone), _without(self._unread, gone), _without(self._last_at, gone)
         unread_total = self.unread_total - sum(self._unread[i] for i in gone)
-        self._keys = None  # handed on: this listing builds its own again if it is ever asked
-        for conversation_id in changes:
-            keys.pop(conversation_id, None)
+        self._seen = None  # handed on: this listing builds its own again if it is ever asked
         moved = ConversationListing(ids, unread, self._load, last_at=last_at, options=self.options)
         # In display order, the places found in the lists without them come out in order too.
         added = sorted(
@@ -277,11 +288,12 @@ class ConversationListing(Sequence[ConversationRow]):
             moved._ids = _with(ids, places, [cid for _, cid, _ in added])
             moved._unread = _with(unread, places, [change[0] for _, _, change in added])
             moved._last_at = _with(last_at, places, [change[1] for _, _, change in added])
-        for _, cid, change in added:
-            keys[cid] = change
-            unread_total += change[0]
-        moved._keys = keys
-        moved._unread_total = unread_total
+        if seen is not None:
+            for conversation_id in changes:
+                seen.pop(conversation_id, None)
+            seen.update((cid, change[1]) for _, cid, change in added)
+        moved._seen = seen
+        moved._unread_total = unread_total + sum(change[0] for _, _, change in added)
         return moved
 
 

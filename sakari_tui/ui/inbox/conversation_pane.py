@@ -176,8 +176,9 @@ unread, **/** filters by name, number or text, **x** closes (with **u** to undo 
                 sender=sender,
                 view=self.view,
                 now=now,
-                # A text filter's count costs as much as its whole listing: that is read at once.
-                first=None if options.query else HEAD_ROWS,
+                # All counts from an index; a text filter's or another view's count costs about
+                # as much as reading their whole listing, which is then read at once.
+                first=HEAD_ROWS if self.view is View.ALL and not options.query else None,
             )
             if not rows.complete:
                 self.call_after_refresh(self._read_rest)
