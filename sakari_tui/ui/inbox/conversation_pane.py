@@ -39,8 +39,8 @@ RELIST_DELAY_S = 0.05
 # During a burst (a first sync brings a page of 100 conversations at a time), the least time between
 # two relists of rows off screen: each costs about the same whatever the page, so fewer is less.
 RELIST_GAP_S = 0.25
-# The entries a relist from the store reads before the first frame: a few screens' worth.
-HEAD_ROWS = 4 * LISTING_BLOCK
+# The entries a relist from the store reads before the first frame: a tall screen's worth and more.
+HEAD_ROWS = 2 * LISTING_BLOCK
 REST_GROUP = "listing-rest"
 
 
