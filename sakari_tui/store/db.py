@@ -203,6 +203,11 @@ MIGRATIONS: list[list[str]] = [
     # documents: a number's digits worked out once per document, and no unpacking to compare
     # the text of a row whose stored JSON an update left as it was. See search_triggers.py.
     search_triggers_migration(),
+    # 16: the account's sender numbers (InboxListing.sender_numbers) one index step each, before the
+    # first frame: at 100,000 conversations a DISTINCT over the rows took 85-140 ms.
+    [
+        "CREATE INDEX conversations_by_sender ON conversations(sender_number)",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

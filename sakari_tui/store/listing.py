@@ -1,184 +1,29 @@
-"""The conversation list: which conversations it shows, in what order, their rows read lazily.
+"""The conversation list's queries: which conversations it shows, in what order, their rows.
 
-`ConversationListing` is the ordered sequence the UI scrolls; `InboxListing` (part of
-`InboxCache`) reads it from SQLite and keeps it up to date as conversations change.
+`ConversationListing` (conversation_listing.py) is the ordered sequence the UI scrolls;
+`InboxListing` (part of `InboxCache`) reads it from SQLite and keeps it up to date as
+conversations change.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Iterable, Sequence
 
-from ..sms.authors import Author, author_of, parse_created_by
+from .conversation_listing import (  # noqa: F401  (imported from here by the cache and the UI)
+    LISTING_BLOCK,
+    RELIST_LIMIT,
+    SCAN_LIMIT,
+    ConversationListing,
+    ConversationRow,
+    Entries,
+    ListingOptions,
+)
 from .snoozes import Snooze
 from .times import parse_iso
 from .unread import SHOWN_UNREAD_SQL, UNREAD_JOINS
 from .views import SNOOZE_JOIN, SNOOZE_REPLIED_SQL, View, view_where
-
-
-@dataclass(frozen=True)
-class ConversationRow:
-    """What the conversation list shows for one conversation."""
-
-    id: str
-    contact_id: str | None
-    name: str
-    number: str
-    sender_number: str
-    closed: bool
-    unread: bool
-    unread_count: int
-    has_draft: bool
-    opted_out: bool
-    muted: bool
-    last_text: str
-    last_outgoing: bool
-    last_status: str | None
-    last_at: datetime | None
-    last_by: str | None = None
-    """The last message's `created.by`, raw JSON as Sakari sent it."""
-    last_sent_here: bool = False
-    """This machine's outbox sent the last message."""
-    snooze: Snooze | None = None
-    """Its snooze, asleep or woken (until the conversation is opened); None when not snoozed."""
-    marked_unread: bool = False
-    """The user marked it unread (U) and has not opened it since."""
-
-    @property
-    def last_author(self) -> Author:
-        """Who wrote the last message (the list's "You: " / "Alex: " prefix)."""
-        return author_of(self.last_outgoing, parse_created_by(self.last_by), sent_here=self.last_sent_here)
-
-
-LISTING_BLOCK = 64
-# Past this many changed conversations, ordering the list afresh is quicker than moving each one.
-RELIST_LIMIT = 500
-
-
-@dataclass(frozen=True)
-class ListingOptions:
-    """What a listing shows and in what order; `InboxCache.listing` takes these as keywords."""
-
-    show_closed: bool = True
-    unread_first: bool = True
-    query: str = ""
-    sender: str = ""
-    """Only conversations on this sender number (and those whose number is not known yet); "" for all."""
-    view: View = View.ALL
-    """Which conversations (`views.View`); `show_closed` and `unread_first` are All's toggles."""
-
-    @property
-    def oldest_first(self) -> bool:
-        """Needs reply lists the longest wait first; every other view the newest activity."""
-        return self.view is View.NEEDS_REPLY
-
-
-class ConversationListing(Sequence[ConversationRow]):
-    """The conversation list in display order; a row's details are read only when it is looked at.
-
-    Ordering 10,000 conversations takes SQLite a few milliseconds from an index; building 10,000
-    row objects takes Python a hundred or more. The list shows a screenful at a time, so rows are
-    read in blocks as they come into view. The order is a total one, newest activity first (unread
-    before read when asked), ties broken by id, so `InboxCache.relisted` can keep it up to date.
-    """
-
-    def __init__(
-        self,
-        ids: list[str],
-        unread: list[bool],
-        load: Callable[[Sequence[str]], dict[str, ConversationRow]],
-        *,
-        last_at: list[str] | None = None,
-        options: ListingOptions = ListingOptions(),
-    ) -> None:
-        self.ids = ids
-        self.unread = unread
-        self.last_at = last_at if last_at is not None else [""] * len(ids)
-        self.options = options
-        self._load = load
-        self._rows: dict[int, ConversationRow] = {}
-        self._positions: dict[str, int] | None = None
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def __getitem__(self, index):  # type: ignore[override]
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self.ids)))]
-        if index < 0:
-            index += len(self.ids)
-        if not 0 <= index < len(self.ids):
-            raise IndexError(index)
-        row = self._rows.get(index)
-        if row is None:
-            start = index - index % LISTING_BLOCK
-            block = self.ids[start : start + LISTING_BLOCK]
-            loaded = self._load(block)
-            for offset, conversation_id in enumerate(block):
-                if conversation_id in loaded:
-                    self._rows[start + offset] = loaded[conversation_id]
-            row = self._rows[index]
-        return row
-
-    def index_of(self, conversation_id: str | None) -> int | None:
-        if conversation_id is None:
-            return None
-        if self._positions is None:
-            self._positions = {cid: i for i, cid in enumerate(self.ids)}
-        return self._positions.get(conversation_id)
-
-    @property
-    def unread_total(self) -> int:
-        return sum(self.unread)
-
-    def next_unread(self, after: int, *, skip: str | None = None) -> int | None:
-        """The first unread conversation after position `after`, wrapping around (not `skip`)."""
-        count = len(self.ids)
-        for step in range(1, count + 1):
-            index = (after + step) % count
-            if self.unread[index] and self.ids[index] != skip:
-                return index
-        return None
-
-    def sort_key(self, unread: bool, last_at: str, conversation_id: str) -> tuple:
-        """Rows are in descending order of this key (ascending for `ListingOptions.oldest_first`)."""
-        if self.options.view is View.ALL and self.options.unread_first:
-            return (unread, last_at, conversation_id)
-        return (last_at, conversation_id)
-
-    def _key_at(self, index: int) -> tuple:
-        return self.sort_key(self.unread[index], self.last_at[index], self.ids[index])
-
-    def moved(self, changes: dict[str, tuple[bool, str] | None]) -> ConversationListing:
-        """A new listing with each changed conversation taken out and, unless its change is None,
-        put back at the place its (unread, last_at) gives it."""
-        ids, unread, last_at = list(self.ids), list(self.unread), list(self.last_at)
-        gone = sorted((i for i in map(self.index_of, changes) if i is not None), reverse=True)
-        for index in gone:
-            del ids[index], unread[index], last_at[index]
-        moved = ConversationListing(ids, unread, self._load, last_at=last_at, options=self.options)
-        for conversation_id, change in changes.items():
-            if change is not None:
-                moved._insert(conversation_id, *change)
-        return moved
-
-    def _insert(self, conversation_id: str, unread: bool, last_at: str) -> None:
-        key = self.sort_key(unread, last_at, conversation_id)
-        ascending = self.options.oldest_first
-        low, high = 0, len(self.ids)
-        while low < high:  # the first position whose key comes after (smaller when descending)
-            middle = (low + high) // 2
-            here = self._key_at(middle)
-            if (here < key) if ascending else (here > key):
-                low = middle + 1
-            else:
-                high = middle
-        self.ids.insert(low, conversation_id)
-        self.unread.insert(low, unread)
-        self.last_at.insert(low, last_at)
 
 
 def _escape_like(text: str) -> str:
@@ -201,6 +46,16 @@ ROW_SQL = f"""SELECT c.id, c.contact_id, c.contact_name, c.contact_number, c.sen
            LEFT JOIN mutes mu ON mu.conversation_id = c.id
            LEFT JOIN contacts k ON k.id = c.contact_id
            LEFT JOIN sent_here sh ON sh.message_id = c.last_message_id"""
+
+
+# Every sender number in order, one step of `conversations_by_sender` each (a skip scan): a
+# DISTINCT over 100,000 rows took 85-140 ms before the first frame.
+SENDER_NUMBERS_SQL = """WITH RECURSIVE numbers(number) AS (
+        SELECT MIN(sender_number) FROM conversations WHERE sender_number > ''
+        UNION ALL
+        SELECT (SELECT MIN(sender_number) FROM conversations WHERE sender_number > number)
+        FROM numbers WHERE number IS NOT NULL)
+    SELECT number FROM numbers WHERE number IS NOT NULL"""
 
 
 def _row(row: sqlite3.Row) -> ConversationRow:
@@ -288,25 +143,76 @@ class InboxListing:
         sender: str = "",
         view: View | str = View.ALL,
         now: float | None = None,
+        first: int | None = None,
     ) -> ConversationListing:
         """The conversations of `view` (snoozes as they are at `now`, epoch seconds, by default the
         present), in the view's order (All: newest activity first, unread first when asked), rows
-        read lazily."""
-        return self._listing(self._options(show_closed, unread_first, query, sender, view), now)
+        read lazily. With `first`, only the first `first` entries and the counts are read now: the
+        rest when first needed (`ConversationListing.read_rest`)."""
+        return self._listing(self._options(show_closed, unread_first, query, sender, view), now, first=first)
 
-    def _listing(self, options: ListingOptions, now: float | None) -> ConversationListing:
-        where, params = self._where(options, time.time() if now is None else now)
-        entries = self.db.execute(
-            f"""SELECT c.id, {SHOWN_UNREAD_SQL}, c.last_at FROM conversations c {UNREAD_JOINS} {self._snooze_join(options)}
-                WHERE {where} ORDER BY {self._order(options)}""",
+    def _listing(self, options: ListingOptions, now: float | None, *, first: int | None = None) -> ConversationListing:
+        now = time.time() if now is None else now
+        if first is not None:
+            return self._head(options, now, first)
+        ids, unread, last_at = self._entries(options, now)
+        return ConversationListing(ids, unread, self.rows_by_id, last_at=last_at, options=options)
+
+    def _entries(
+        self,
+        options: ListingOptions,
+        now: float,
+        limit: int | None = None,
+        *,
+        unread: bool | None = None,
+        db: sqlite3.Connection | None = None,
+    ) -> Entries:
+        """(ids, unread, last_at) of the listing in order, the first `limit` only when given; with
+        `unread`, only the unread (True) or read (False) ones; on `db` when given."""
+        where, params = self._where(options, now)
+        order = self._order(options)
+        if unread is not None:
+            where += f" AND {'' if unread else 'NOT '}{SHOWN_UNREAD_SQL}"
+            order = self._order(ListingOptions(options.show_closed, False, options.query, options.sender, options.view))
+        entries = (
+            (db or self.db)
+            .execute(
+                f"""SELECT c.id, {SHOWN_UNREAD_SQL}, c.last_at FROM conversations c {UNREAD_JOINS} {self._snooze_join(options)}
+                WHERE {where} ORDER BY {order}{"" if limit is None else f" LIMIT {int(limit)}"}""",
+                params,
+            )
+            .fetchall()
+        )
+        return [entry[0] for entry in entries], [bool(entry[1]) for entry in entries], [entry[2] for entry in entries]
+
+    def _head(self, options: ListingOptions, now: float, first: int) -> ConversationListing:
+        """The listing's first `first` entries and its counts (the whole listing when it has no more)."""
+        if options.view is View.ALL and options.unread_first:
+            # Unread first, from the index in two runs: one ORDER BY over the unread flag would
+            # sort the whole inbox to find its first screenful.
+            ids, unread, last_at = self._entries(options, now, first + 1, unread=True)
+            if len(ids) <= first:
+                more = self._entries(options, now, first + 1 - len(ids), unread=False)
+                ids, unread, last_at = ids + more[0], unread + more[1], last_at + more[2]
+        else:
+            ids, unread, last_at = self._entries(options, now, first + 1)
+        if len(ids) <= first:
+            return ConversationListing(ids, unread, self.rows_by_id, last_at=last_at, options=options)
+        where, params = self._where(options, now)
+        total, unread_total = self.db.execute(
+            f"""SELECT COUNT(*), COALESCE(SUM({SHOWN_UNREAD_SQL}), 0) FROM conversations c {UNREAD_JOINS}
+                {self._snooze_join(options)} WHERE {where}""",
             params,
-        ).fetchall()
+        ).fetchone()
         return ConversationListing(
-            [entry[0] for entry in entries],
-            [bool(entry[1]) for entry in entries],
+            ids[:first],
+            unread[:first],
             self.rows_by_id,
-            last_at=[entry[2] for entry in entries],
+            last_at=last_at[:first],
             options=options,
+            total=total,
+            rest=lambda db: self._entries(options, now, db=db),
+            unread_total=unread_total,
         )
 
     def relisted(
@@ -320,7 +226,9 @@ class InboxListing:
         """
         changed = set(changed)
         options = listing.options
-        if options.query or len(changed) > RELIST_LIMIT:
+        if not changed:
+            return listing
+        if options.query or len(changed) > max(RELIST_LIMIT, len(listing) // 50):
             return self._listing(options, now)
         changes: dict[str, tuple[bool, str] | None] = dict.fromkeys(changed)
         if changed:
@@ -369,14 +277,13 @@ class InboxListing:
         From the conversations, not the messages: a message's number may be a shared-pool number
         Sakari fell back to, which is no number of this account's to filter by or start from.
         """
-        if ids is not None and not ids:
+        if ids is None:
+            return [row[0] for row in self.db.execute(SENDER_NUMBERS_SQL)]
+        if not ids:
             return []
-        where, params = "c.sender_number != ''", []
-        if ids is not None:
-            where += f" AND c.id IN ({','.join('?' * len(ids))})"
-            params = list(ids)
-        query = f"SELECT DISTINCT c.sender_number FROM conversations c WHERE {where} ORDER BY 1"
-        return [row[0] for row in self.db.execute(query, params)]
+        query = f"""SELECT DISTINCT c.sender_number FROM conversations c
+                    WHERE c.sender_number != '' AND c.id IN ({",".join("?" * len(ids))}) ORDER BY 1"""
+        return [row[0] for row in self.db.execute(query, list(ids))]
 
     def last_sender_to(self, contact_number: str) -> tuple[str, str] | None:
         """(contact's name, sender number) of the newest conversation with `contact_number` on a

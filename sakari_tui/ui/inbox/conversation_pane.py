@@ -2,12 +2,19 @@
 
 Changes to conversations arrive in bursts (a sync emits once per page), so relisting is
 coalesced: `relist_soon(changed)` gathers the changed ids for one frame and then moves just
-those rows; anything else (a toggle, a new filter) relists from the store.
+those rows; anything else (a toggle, a new filter) relists from the store. While pages keep
+coming, relists are at most one per `RELIST_GAP_S`, except when a changed row is on screen.
+
+A list relisted from the store shows its head first (the first `HEAD_ROWS` and the counts): at
+100,000 conversations reading every entry before the first frame took 0.1-0.7 s. The rest is read
+right after that frame.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
+from functools import partial
 
 from textual import on
 from textual.app import ComposeResult
@@ -20,6 +27,7 @@ from textual.widgets import Input
 from ...config import TriageSection, UiSection
 from ...senders import SenderBook
 from ...store import ListingOptions, Store
+from ...store.listing import LISTING_BLOCK, ConversationListing, Entries
 from ...store.views import View
 from ...sync import PendingCloses
 from ...text import for_display, one_line
@@ -28,6 +36,12 @@ from ..widgets.conversation_list import ConversationList
 from ..widgets.inputs import SafeInput
 
 RELIST_DELAY_S = 0.05
+# During a burst (a first sync brings a page of 100 conversations at a time), the least time between
+# two relists of rows off screen: each costs about the same whatever the page, so fewer is less.
+RELIST_GAP_S = 0.25
+# The entries a relist from the store reads before the first frame: a tall screen's worth and more.
+HEAD_ROWS = 2 * LISTING_BLOCK
+REST_GROUP = "listing-rest"
 
 
 class ConversationPane(Vertical):
@@ -67,6 +81,9 @@ unread, **/** filters by name, number or text, **x** closes (with **u** to undo 
         self.closes = closes
         self.clock = clock
         self._relist_timer: Timer | None = None
+        self._relist_due_at = 0.0
+        self._relisted_at = float("-inf")  # time.monotonic() of the last relist
+        self._reading_rest = False  # a thread reads the entries past the list's head
         # Conversations changed since the list was drawn (None: something else changed; re-query).
         self._changes: set[str] | None = set()
         self._listed_with: ListingOptions | None = None
@@ -102,15 +119,34 @@ unread, **/** filters by name, number or text, **x** closes (with **u** to undo 
 
     def relist_soon(self, changed: Iterable[str] | None = None) -> None:
         """Relist in a moment, moving just the `changed` conversations (all when None)."""
+        changed = None if changed is None else set(changed)
         if changed is None:
             self._changes = None
         elif self._changes is not None:
             self._changes.update(changed)
-        if self._relist_timer is None:
-            self._relist_timer = self.set_timer(RELIST_DELAY_S, self._relist_due)
+        now = time.monotonic()
+        due = now + RELIST_DELAY_S
+        if not self._on_screen(changed):  # rows off screen can wait for the next of a burst's relists
+            due = max(due, self._relisted_at + RELIST_GAP_S)
+        if self._relist_timer is not None:
+            if due >= self._relist_due_at:
+                return
+            self._relist_timer.stop()
+        self._relist_due_at = due
+        self._relist_timer = self.set_timer(due - now, self._relist_due)
+
+    def _on_screen(self, changed: set[str] | None) -> bool:
+        """Whether any of `changed` (all when None) is on a row on screen."""
+        if changed is None:
+            return True
+        return not changed.isdisjoint(self.list.visible_ids())
 
     def _relist_due(self) -> None:
         self._relist_timer = None
+        if self._reading_rest:  # the rest lands in a moment: moving rows in the head would read it here
+            self._relist_due_at = time.monotonic() + RELIST_DELAY_S
+            self._relist_timer = self.set_timer(RELIST_DELAY_S, self._relist_due)
+            return
         changed, self._changes = self._changes, set()
         self.relist(changed)
 
@@ -126,6 +162,7 @@ unread, **/** filters by name, number or text, **x** closes (with **u** to undo 
     def relist(self, changed: Iterable[str] | None = None) -> None:
         """Show the list as the store has it; with `changed`, only those conversations differ
         from what is shown, and the list is updated rather than ordered afresh."""
+        self._relisted_at = time.monotonic()
         learned = self.senders.learn(
             self.store.inbox.sender_numbers(None if changed is None or self._listed_with is None else list(changed))
         )
@@ -146,21 +183,63 @@ unread, **/** filters by name, number or text, **x** closes (with **u** to undo 
                 sender=sender,
                 view=self.view,
                 now=now,
+                # All counts from an index; a text filter's or another view's count costs about
+                # as much as reading their whole listing, which is then read at once.
+                first=HEAD_ROWS if self.view is View.ALL and not options.query else None,
             )
+            if not rows.complete:
+                self.call_after_refresh(self._read_rest)
         self._listed_with = options
         listing.senders = self.senders
         listing.open_id = self.open_id
         listing.closing = set(self.closes)
         listing.waiting_limits = (self.triage.warn_seconds, self.triage.alert_seconds)
         listing.set_rows(rows, changed=changed)
-        title = self._title_for(rows, sender)
-        if title != self._title:  # a new title redraws the whole list
-            self._title = title
-            listing.border_title = Content(title)
+        self._show_title(rows, sender)
         self._wake_when_due(now)
         waiting, self._after_relist = self._after_relist, []
         for callback in waiting:
             callback()
+
+    def _read_rest(self) -> None:
+        """The entries past the head, after the frame that showed it: in a thread on a store of
+        its own connection (a bulk read: 0.1-0.7 s at 100,000), on the loop for one in memory."""
+        rows = self.list.rows
+        if rows.complete:
+            return
+        if str(self.store.path) == ":memory:":  # no second connection to read it on
+            self._adopt(rows, rows.whole_entries(self.store.db))
+            return
+        self._reading_rest = True
+        self.run_worker(
+            partial(self._read_entries, rows), thread=True, group=REST_GROUP, exclusive=True, exit_on_error=False
+        )
+
+    def _read_entries(self, rows: ConversationListing) -> None:
+        try:
+            entries = rows.whole_entries(self.store.reader())
+        except BaseException:
+            # The head stays: what is past it is read on the loop when first needed.
+            self.app.call_from_thread(self._adopt, rows, None)
+            raise
+        self.app.call_from_thread(self._adopt, rows, entries)
+
+    def _adopt(self, rows: ConversationListing, entries: Entries | None) -> None:
+        self._reading_rest = False
+        listing = self.list
+        if listing.rows is not rows or entries is None or rows.complete:
+            return  # listed afresh meanwhile, or already read on the loop
+        shown = listing.visible_ids()
+        rows.adopt(entries)
+        # The same listing, now whole: the rows on screen are drawn again only if the store moved them.
+        listing.set_rows(rows, changed=() if listing.visible_ids() == shown else None)
+        self._show_title(rows, self.sender_filter)
+
+    def _show_title(self, rows, sender: str) -> None:
+        title = self._title_for(rows, sender)
+        if title != self._title:  # a new title redraws the whole list
+            self._title = title
+            self.list.border_title = Content(title)
 
     def _title_for(self, rows, sender: str) -> str:
         # Narrowed to one sender, the list is that number's inbox (as each Group has one in the Hub):

@@ -10,11 +10,9 @@ text, never parsed as markup.
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime, timezone
 
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual.binding import Binding
 from textual.content import Content
 from textual.events import Click
@@ -25,24 +23,22 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import Worker, WorkerState
 
-from ...senders import SenderBook
 from ...store import ConversationListing, ConversationRow
 from ...store.unread import wait_words
 from ...store.views import View
-from ...text import for_display, one_line
 from ..cell_widths import count_spacing_marks
 from ..clock import FrozenClock, WallClock
 from ..failures import PassesWorkerFailures
-from ..format import load_number_formats, number_label, numbers_formattable, relative_time, status_words
+from ..format import load_number_formats, numbers_formattable, relative_time
+from .conversation_row_text import MIN_NAME_CELLS, SENDER_CELLS, ConversationRowText
+
+__all__ = ["MIN_NAME_CELLS", "ROW_HEIGHT", "SENDER_CELLS", "ConversationList"]
 
 ROW_HEIGHT = 2
 NUMBER_FORMATS = "number-formats"
-# The sender's label on a row: at most this wide, and only while the name keeps MIN_NAME_CELLS.
-SENDER_CELLS = 10
-MIN_NAME_CELLS = 10
 
 
-class ConversationList(PassesWorkerFailures, ScrollView, can_focus=True):
+class ConversationList(ConversationRowText, PassesWorkerFailures, ScrollView, can_focus=True):
     """Conversations, two lines each: name, markers and age; then a preview of the last message."""
 
     COMPONENT_CLASSES = {
@@ -128,20 +124,20 @@ class ConversationList(PassesWorkerFailures, ScrollView, can_focus=True):
         current = keep or self.current_id
         previous = self.rows
         self.rows = rows
-        index = rows.index_of(current)
+        index = rows.index_of(current, hint=self.cursor)
         cursor = self._clamp(index if index is not None else self.cursor)
         first, room = self._visible_span(clamp=False)
         if (
             changed is not None
             and cursor == self.cursor
             and self._marks() == self._drawn_marks
-            and previous.ids[first:room] == rows.ids[first:room]
+            and previous.ids_between(first, room) == rows.ids_between(first, room)
         ):
             last = min(room, len(rows))
             self._set_height(len(rows))
             self._cache = {key: strip for key, strip in self._cache.items() if first <= key[0] < last}
             for position in range(first, last):
-                if rows.ids[position] in changed:
+                if rows.id_at(position) in changed:
                     self._cache.pop((position, 0), None)
                     self._cache.pop((position, 1), None)
                     self._refresh_row(position)
@@ -163,6 +159,11 @@ class ConversationList(PassesWorkerFailures, ScrollView, can_focus=True):
         first = int(self.scroll_offset.y) // ROW_HEIGHT
         last = first + self.size.height // ROW_HEIGHT + 1
         return first, min(len(self.rows), last) if clamp else last
+
+    def visible_ids(self) -> list[str]:
+        """The ids of the rows on screen (from the head of the rows while it holds them)."""
+        first, last = self._visible_span()
+        return self.rows.ids_between(first, last)
 
     def _set_height(self, count: int) -> None:
         size = Size(self.size.width, count * ROW_HEIGHT)
@@ -202,10 +203,10 @@ class ConversationList(PassesWorkerFailures, ScrollView, can_focus=True):
 
     @property
     def current_id(self) -> str | None:
-        return self.rows.ids[self.cursor] if 0 <= self.cursor < len(self.rows) else None
+        return self.rows.id_at(self.cursor) if 0 <= self.cursor < len(self.rows) else None
 
     def select(self, conversation_id: str) -> bool:
-        index = self.rows.index_of(conversation_id)
+        index = self.rows.index_of(conversation_id, hint=self.cursor)
         if index is None:
             return False
         self.cursor = index
@@ -290,7 +291,7 @@ class ConversationList(PassesWorkerFailures, ScrollView, can_focus=True):
         index = (offset.y + int(self.scroll_offset.y)) // ROW_HEIGHT
         if 0 <= index < len(self.rows):
             self.cursor = index
-            self.post_message(self.Opened(self.rows.ids[index]))
+            self.post_message(self.Opened(self.rows.id_at(index)))
 
     def on_resize(self) -> None:
         self._cache.clear()
@@ -326,9 +327,6 @@ class ConversationList(PassesWorkerFailures, ScrollView, can_focus=True):
             self._cache[key] = strip
         return strip.apply_offsets(int(scroll_x), absolute)
 
-    def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"conversation-list--{name}", partial=True)
-
     def _render_row_line(self, row: ConversationRow, line: int, width: int, is_cursor: bool) -> Strip:
         if self._base is None:
             self._base = self.rich_style
@@ -340,83 +338,3 @@ class ConversationList(PassesWorkerFailures, ScrollView, can_focus=True):
             Segment(piece.text, base + piece.style if piece.style else base) for piece in text.render(self.app.console)
         ]
         return Strip(segments).crop_extend(0, width, base)
-
-    senders: SenderBook | None = None
-    """The account's numbers (set by the conversation pane): with more than one, rows name theirs."""
-
-    waiting_limits: tuple[float, float] = (30 * 60.0, 2 * 3600.0)
-    """(amber, red): in Needs reply, a wait this many seconds long takes that colour (`[triage]`)."""
-
-    def _age(self, row: ConversationRow) -> Text:
-        """The row's age; in Needs reply, how long the customer has waited, coloured past the limits."""
-        view = self.rows.options.view
-        if view is View.SNOOZED and row.snooze is not None:  # when it wakes, in the operator's zone
-            until = datetime.fromtimestamp(row.snooze.until, timezone.utc).astimezone()
-            return Text(f"until {until:%a %H:%M}", self._style("dim"))
-        if view is not View.NEEDS_REPLY or row.last_at is None:
-            return Text(relative_time(row.last_at, self._now), self._style("dim"))
-        waited = (self._now - row.last_at).total_seconds()
-        return Text(f"waiting {wait_words(waited)}", self._style(self.wait_level(waited)))
-
-    def wait_level(self, waited: float) -> str:
-        """The style a wait of `waited` seconds is drawn in: "dim", "wait-warn" or "wait-alert"."""
-        warn, alert = self.waiting_limits
-        return "wait-alert" if waited >= alert else "wait-warn" if waited >= warn else "dim"
-
-    def _first_line(self, row: ConversationRow, width: int) -> Text:
-        age = self._age(row)
-        markers = Text()
-        if row.snooze is not None and row.snooze.woke(self._now.timestamp()) is None:
-            if self.rows.options.view is not View.SNOOZED:  # there, the age's place says until when
-                markers.append(" snoozed", self._style("dim"))
-        if row.id in self.closing:
-            markers.append(" closing…", self._style("marker"))
-        if row.has_draft:
-            markers.append(" ✎draft", self._style("marker"))
-        if row.opted_out:
-            markers.append(" ⊘opted out", self._style("marker"))
-        if row.muted:
-            markers.append(" ∅muted", self._style("dim"))
-        if row.closed:
-            markers.append(" ✓closed", self._style("dim"))
-        # Marked unread (U) with nothing new: a dot, not "0".
-        badge = Text(f" {row.unread_count or '•'} " if row.unread else "", self._style("badge"))
-        lead = Text("● " if row.id == self.open_id else "  ", self._style("open"))
-        name = for_display(one_line(self._contact_label(row), 80))
-        name_style = self._style("unread") if row.unread else Style()
-        tail = Text.assemble(markers, " ", badge, " " if row.unread else "", age, " ")
-        if self.senders is not None and self.senders.several and row.sender_number:
-            # Settings text: sanitised. It gives way before the name does (markers stay whole).
-            sender = Text(for_display(one_line(self.senders.short(row.sender_number), 40)), self._style("dim"))
-            spare = width - lead.cell_len - tail.cell_len - MIN_NAME_CELLS - 1
-            if spare >= 3:
-                sender.truncate(min(SENDER_CELLS, spare), overflow="ellipsis")
-                tail = Text.assemble(" ", sender, tail)
-        room = max(1, width - lead.cell_len - tail.cell_len)
-        name_text = Text(name, name_style)
-        name_text.truncate(room, overflow="ellipsis", pad=True)
-        return Text.assemble(lead, name_text, tail)
-
-    def _contact_label(self, row: ConversationRow) -> str:
-        """The contact's name; without one (the store then holds the number as the name), the number
-        formatted for reading."""
-        if row.name and row.name != row.number:
-            return row.name
-        if not row.number:
-            return row.name or "unknown"
-        if not numbers_formattable():
-            self._raw_numbers_drawn = True
-        return number_label(row.number)
-
-    def _second_line(self, row: ConversationRow, width: int) -> Text:
-        preview = one_line(row.last_text, 300) or "(no messages)"
-        if row.last_outgoing:
-            state = one_line(status_words(row.last_status), 60)  # the status string comes from the API
-            # "You: " only for what this machine sent; a teammate's text says whose it is.
-            preview = f"{row.last_author.prefix}{preview}" + (f" · {state}" if state else "")
-        text = Text("  " + for_display(preview), self._style("unread") if row.unread else self._style("dim"))
-        woke = row.snooze.woke(self._now.timestamp()) if row.snooze is not None else None
-        if woke:  # why it is back, before what it says (until it is opened)
-            text = Text.assemble(("  ", None), (f"woke: {woke}", self._style("marker")), (" · ", None), text[2:])
-        text.truncate(max(1, width - 1), overflow="ellipsis", pad=True)
-        return text

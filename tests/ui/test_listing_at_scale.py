@@ -1,0 +1,95 @@
+"""The list on a large store: its first rows drawn from the head of the listing before the rest is
+read, and relists coalesced while a sync's pages arrive (the last page always listed)."""
+
+from __future__ import annotations
+
+from sakari_tui.store import Store
+from sakari_tui.ui.inbox import conversation_pane
+from sakari_tui.ui.inbox.conversation_pane import HEAD_ROWS
+
+from ..support.factories import conversation
+from ..support.inbox import Inbox
+from ..support.waiting import wait_until
+
+COUNT = 5000
+
+
+def fill(path, count: int = COUNT) -> None:
+    store = Store(path)
+    store.inbox.merge_conversations(
+        conversation(f"c{i}", minutes_ago=i + 1, name=f"Name {i}", unread=(["u"] if i % 7 == 0 else []))
+        for i in range(count)
+    )
+    store.close()
+
+
+def visible_text(inbox: Inbox, lines: int = 6) -> str:
+    return "\n".join("".join(segment.text for segment in inbox.list.render_line(y)) for y in range(lines))
+
+
+async def test_5000_conversations_show_their_first_rows_before_the_whole_list_is_read(build_app, tmp_path):
+    path = tmp_path / "big.sqlite3"
+    fill(path)
+    app = await build_app(sync=False, store_path=path)
+    inbox = Inbox(app)
+    pane = inbox.inbox_screen.conversations
+    seen: list[tuple[bool, int, str]] = []
+    read_rest = pane._read_rest
+
+    def watched() -> None:
+        rows = inbox.list.rows
+        # What the list had to draw from before the rest was read: the head alone.
+        seen.append((rows.complete, len(rows), visible_text(inbox)))
+        read_rest()
+
+    pane._read_rest = watched
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(lambda: inbox.list.rows.complete, pilot)
+        assert seen and seen[0][0] is False and seen[0][1] == COUNT
+        assert "Name 0" in seen[0][2] and "Name 7" in seen[0][2]  # unread first: c0, c7, c14 …
+        fresh = app.store.inbox.listing()
+        assert inbox.list.rows.ids == fresh.ids and len(inbox.list.rows) == COUNT
+        assert f"{fresh.unread_total} unread / {COUNT}" in str(inbox.list.border_title)
+        # Past the head: the rows there are the store's, in order.
+        await pilot.press("end")
+        assert inbox.list.current_id == fresh.ids[-1] and HEAD_ROWS < COUNT
+
+
+async def test_a_burst_of_pages_is_listed_once_and_its_last_page_is_listed(build_app, tmp_path):
+    path = tmp_path / "big.sqlite3"
+    fill(path, 600)
+    app = await build_app(sync=False, store_path=path)
+    inbox = Inbox(app)
+    pane = inbox.inbox_screen.conversations
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(lambda: inbox.list.rows.complete and len(inbox.list.rows) == 600, pilot)
+        relists: list[int] = []
+        relist = pane.relist
+        pane.relist = lambda changed=None: (relists.append(1), relist(changed))[1]
+        # Ten pages of older conversations (below the screen), with no pause between them.
+        for page in range(10):
+            ids = [f"old{page}-{i}" for i in range(100)]
+            app.store.inbox.merge_conversations(
+                conversation(cid, minutes_ago=10_000 + page * 100 + i, name=cid) for i, cid in enumerate(ids)
+            )
+            pane.relist_soon(ids)
+        await wait_until(lambda: len(inbox.list.rows) == 1600 and not pane.relist_pending, pilot)
+        assert len(relists) == 1
+        assert inbox.list.rows.ids == app.store.inbox.listing().ids
+
+
+async def test_changes_off_screen_wait_for_the_gap_and_on_screen_ones_do_not(build_app, tmp_path, monkeypatch):
+    monkeypatch.setattr(conversation_pane, "RELIST_GAP_S", 60.0)  # far longer than the test
+    path = tmp_path / "big.sqlite3"
+    fill(path, 600)
+    app = await build_app(sync=False, store_path=path)
+    inbox = Inbox(app)
+    pane = inbox.inbox_screen.conversations
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(lambda: inbox.list.rows.complete, pilot)
+        pane.relist()  # just relisted: a burst's next relist of rows off screen waits for the gap
+        pane.relist_soon([inbox.list.rows.ids[-1]])
+        assert pane._relist_due_at >= pane._relisted_at + 60.0
+        pane.relist_soon([inbox.list.visible_ids()[0]])  # brought forward: the screen stays current
+        assert pane._relist_due_at < pane._relisted_at + 60.0
+        await wait_until(lambda: not pane.relist_pending, pilot)
