@@ -247,7 +247,9 @@ def main() -> int:
     results.target("store_message_row_bytes_100k <= 400", m("store_message_row_bytes_100k"), 400)
     results.target("store_conversation_row_bytes_100k <= 600", m("store_conversation_row_bytes_100k"), 600)
     results.target(
-        "store conversion: rows identical (0 = yes)", 0 if results.notes["store_conversion_10k"]["identical"] else 1, 0
+        "converted 10k store differs (0: same rows, threads, hits)",
+        0 if results.notes["store_conversion_10k"]["identical"] else 1,
+        0,
     )
     results.target("first_rows_s_sync_100k <= 1.5", m("first_rows_s_sync_100k"), 1.5)
     results.target("key_latency_ms_p99_during_sync_100k <= 33", m("key_latency_ms_p99_during_sync_100k"), 33)
@@ -277,7 +279,7 @@ def main() -> int:
 
 
 SCALE_KEYS = (
-    "first_paint_s_100",
+    "first_paint_s_100_beside_100k",
     "first_paint_s_100k",
     "key_latency_ms_p99_100k",
     "key_latency_ms_p99_100k_needs_reply",
@@ -286,7 +288,7 @@ SCALE_KEYS = (
     "rss_mb_100k",
 )
 SCALE_WHAT = {
-    "first_paint_s_100": "start to the inbox on screen, 100 cached conversations (beside the 100k runs)",
+    "first_paint_s_100_beside_100k": "start to the inbox on screen, 100 cached conversations, interleaved with the 100k runs",
     "first_paint_s_100k": "start to the inbox on screen, 100,000 cached conversations, 1,000,000 messages",
     "key_latency_ms_p50_100k": "key to first output byte, moving through All at 100k",
     "key_latency_ms_p99_100k": "key to first output byte, moving through All at 100k",

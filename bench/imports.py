@@ -16,7 +16,9 @@ import sys
 import tempfile
 from collections import defaultdict
 
-APP_PATH = "import sakari_tui.cli as cli; cli.build_parser(); import sakari_tui.cli.inbox, sakari_tui.ui.app"
+# What `sakari-tui` imports on a plain start, as cli.main does it: the collector resting (see main),
+# the inbox's own options only (no command's parser), the inbox and the app.
+APP_PATH = "import gc; gc.disable(); import sakari_tui.cli, sakari_tui.cli.inbox, sakari_tui.ui.app"
 BASELINE = "import textual.app"
 _LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|(\s+)(\S+)")
 

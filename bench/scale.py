@@ -79,7 +79,7 @@ def run(
     figures: dict[str, list[float]] = {
         key: []
         for key in (
-            "first_paint_s_100",
+            "first_paint_s_100_beside_100k",
             "first_paint_s_100k",
             "key_latency_ms_p50_100k",
             "key_latency_ms_p99_100k",
@@ -93,7 +93,9 @@ def run(
     }
     log(f"first paint at 100 and at 100,000 conversations × {paint_runs}, interleaved …")
     for _ in range(paint_runs):
-        figures["first_paint_s_100"].append(paint.inbox(work / "paint-100", endpoint_100, store_100, TOP_NAME))
+        figures["first_paint_s_100_beside_100k"].append(
+            paint.inbox(work / "paint-100", endpoint_100, store_100, TOP_NAME)
+        )
         figures["first_paint_s_100k"].append(paint.inbox(work / "paint-100k", endpoint_100k, store_100k, TOP_NAME))
 
     (needs_name, first), (_, second) = needs_reply_rows(store_100k)
@@ -134,8 +136,8 @@ def run(
 def targets(medians: dict[str, float]) -> list[tuple[str, float, float]]:
     return [
         (
-            "first_paint_s_100k / first_paint_s_100 <= 1.15",
-            medians["first_paint_s_100k"] / medians["first_paint_s_100"],
+            "first_paint_s_100k / first_paint_s_100_beside_100k <= 1.15",
+            medians["first_paint_s_100k"] / medians["first_paint_s_100_beside_100k"],
             1.15,
         ),
         ("key_latency_ms_p99_100k <= 33", medians["key_latency_ms_p99_100k"], 33),
