@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import App, InvalidThemeError
 from textual.binding import Binding
+from textual.events import InputEvent
 
 from ..config import ConfigError, Settings, update_config_file
 from ..logs import redact
@@ -128,8 +129,6 @@ class SakariApp(FailureHandling, App[None]):
         self.call_after_refresh(self._after_first_frame)
 
     async def on_event(self, event: Any) -> None:
-        from textual.events import InputEvent  # loaded with Textual already
-
         if isinstance(event, InputEvent) and not event.is_forwarded:  # a key or the mouse, from the terminal
             self.poller.user_active()  # polling back to its normal pace (sync/cadence.py)
         await super().on_event(event)
