@@ -14,9 +14,8 @@ import time
 from pathlib import Path
 
 from . import imports, interact, paint, polite, polling, scale, soak, store_size, syncing
-from .datasets import SHAPE_10K, SHAPE_100, SHAPE_100K, SimulatorProcess, anchor_now, build_store
+from .datasets import SHAPE_10K, SHAPE_100, SimulatorProcess, anchor_now, build_store
 from .report import Results, percentile
-from .store_cache import cached_store
 
 HERE = Path(__file__).resolve().parent
 # `make test` leaves its own timing here (tests/support/suite_record.py).
@@ -27,21 +26,8 @@ SESSIONS = 2
 PRESSES = 240
 OPENS = 5
 SYNC_RUNS = 3
-# The name on the first row of both stores (conversation #0 is the newest and unread).
-TOP_NAME = b"Avery Abbott0"
-# The list opened in Needs reply (issue 14), measured beside All in the same run.
-NEEDS_REPLY = {"default_view": "needs-reply"}
-
-
-def needs_reply_top_name(store: Path) -> bytes:
-    """The name on Needs reply's first row (the longest wait) in `store`."""
-    from sakari_tui.store import Store
-
-    opened = Store(store)
-    try:
-        return opened.inbox.rows(view="needs-reply")[0].name.encode()
-    finally:
-        opened.close()
+# The name on the first row of both stores, and the list opened in Needs reply (issue 14).
+TOP_NAME, NEEDS_REPLY = scale.TOP_NAME, scale.NEEDS_REPLY
 
 
 def log(message: str) -> None:
@@ -61,7 +47,7 @@ def main() -> int:
             results.notes["stores"] = {"100": sizes, "10k": sizes_10k}
             log(f"stores ready: {sizes_10k['conversations']} conversations, {sizes_10k['messages']} messages")
 
-            needs_name = needs_reply_top_name(work / "store-10k.sqlite3")
+            (needs_name, _), _ = scale.needs_reply_rows(work / "store-10k.sqlite3")
             log(f"first paint: bare, 100, 10k, 10k in Needs reply × {PAINT_RUNS}, interleaved …")
             bare, small, large, needs = [], [], [], []
             for _ in range(PAINT_RUNS):
@@ -218,7 +204,7 @@ def main() -> int:
                 "store_conversion_s_10k", "s", [converted["convert_s"]], "converting the whole 10k store in place"
             )
 
-    at_scale(results)
+    scale.record(results, log=log)
     suite_figure(results)
 
     m = results.median
@@ -242,18 +228,12 @@ def main() -> int:
     results.target("first rows on screen / sync done < 1", m("first_rows_s_sync") / m("sync_done_s"), 0.999)
     results.target("rss_mb_10k <= 150", max(results.figures["rss_mb_10k"].runs), 150)
     results.target("rss_growth_mb_1h <= 5", m("rss_growth_mb_1h"), 5)
-    for text, value, limit in scale.targets({key: m(key) for key in SCALE_KEYS}):
-        results.target(text, value, limit)
-    results.target("store_message_row_bytes_100k <= 400", m("store_message_row_bytes_100k"), 400)
-    results.target("store_conversation_row_bytes_100k <= 600", m("store_conversation_row_bytes_100k"), 600)
+    scale.record_targets(results)
     results.target(
         "converted 10k store differs (0: same rows, threads, hits)",
         0 if results.notes["store_conversion_10k"]["identical"] else 1,
         0,
     )
-    results.target("first_rows_s_sync_100k <= 1.5", m("first_rows_s_sync_100k"), 1.5)
-    results.target("key_latency_ms_p99_during_sync_100k <= 33", m("key_latency_ms_p99_during_sync_100k"), 33)
-    results.target("sync_cpu_ms_per_page_100k <= 15", m("sync_cpu_ms_per_page_100k"), 15)
     if "test_suite_s" in results.figures:
         results.target(f"test_suite_s <= {SUITE_TARGET_S:.0f}", m("test_suite_s"), SUITE_TARGET_S)
     results.target(
@@ -276,94 +256,6 @@ def main() -> int:
         f"{'every target met' if results.all_met else 'SOME TARGETS MISSED'}"
     )
     return 0 if results.all_met else 1
-
-
-SCALE_KEYS = (
-    "first_paint_s_100_beside_100k",
-    "first_paint_s_100k",
-    "key_latency_ms_p99_100k",
-    "key_latency_ms_p99_100k_needs_reply",
-    "open_thread_ms_100k",
-    "open_thread_ms_100k_needs_reply",
-    "rss_mb_100k",
-)
-SCALE_WHAT = {
-    "first_paint_s_100_beside_100k": "start to the inbox on screen, 100 cached conversations, interleaved with the 100k runs",
-    "first_paint_s_100k": "start to the inbox on screen, 100,000 cached conversations, 1,000,000 messages",
-    "key_latency_ms_p50_100k": "key to first output byte, moving through All at 100k",
-    "key_latency_ms_p99_100k": "key to first output byte, moving through All at 100k",
-    "key_latency_ms_p50_100k_needs_reply": "key to first output byte, moving through Needs reply at 100k",
-    "key_latency_ms_p99_100k_needs_reply": "key to first output byte, moving through Needs reply at 100k",
-    "open_thread_ms_100k": "Enter until the newest of 10,000 messages is on screen, at 100k",
-    "open_thread_ms_10_100k": "Enter until the newest of 10 messages is on screen, at 100k",
-    "open_thread_ms_100k_needs_reply": "Enter until a thread from Needs reply's first rows is on screen, at 100k",
-    "rss_mb_100k": "peak resident memory (VmHWM) of a session at 100k, All and Needs reply",
-}
-
-
-def at_scale(results: Results) -> None:
-    """Issue 17's figures at 100,000 conversations and 1,000,000 messages: the store (cached
-    between runs, bench/store_cache.py), paint, keys, threads, memory, its size, and a first sync."""
-    cached = cached_store(SHAPE_100K)
-    how = f"built in {cached.built_s:.0f} s" if cached.built_s is not None else "from the cache"
-    log(f"store of 100,000 conversations: {cached.sizes}, {how}")
-    results.notes["stores"]["100k"] = cached.sizes
-    sizes = store_size.measure(cached.path)
-    results.notes["store_size_100k"] = sizes
-    results.add(
-        "store_message_row_bytes_100k",
-        "bytes",
-        [sizes["message_row_bytes"]],
-        "messages table bytes per row (dbstat), 100k store",
-    )
-    results.add(
-        "store_conversation_row_bytes_100k",
-        "bytes",
-        [sizes["conversation_row_bytes"]],
-        "conversations table bytes per row (dbstat), 100k store",
-    )
-    anchor = anchor_now()
-    with tempfile.TemporaryDirectory(prefix="sakari-bench-100k-") as tmp:
-        work = Path(tmp)
-        store_100 = work / "store-100.sqlite3"
-        build_store(store_100, SHAPE_100, anchor)
-        started = time.monotonic()
-        with SimulatorProcess(SHAPE_100K, cached.anchor) as endpoint_100k:
-            results.notes["simulator_100k_ready_s"] = round(time.monotonic() - started, 1)
-            with SimulatorProcess(SHAPE_100, anchor) as endpoint_100:
-                figures = scale.run(work, endpoint_100, endpoint_100k, store_100, cached.path, log=log)
-            for key, runs in figures.items():
-                if runs:
-                    unit = "s" if key.startswith("first_paint") else "MiB" if key.startswith("rss") else "ms"
-                    results.add(key, unit, runs, SCALE_WHAT.get(key, key))
-            log("first sync of 100,000 conversations (1,000 pages), keys pressed all along …")
-            synced = syncing.run(work / "sync-100k", endpoint_100k, scale.TOP_NAME, keys=True, deadline=1200)
-    results.add(
-        "first_rows_s_sync_100k", "s", [synced.first_rows_on_screen_s], "empty store: start to the first page on screen"
-    )
-    results.add("sync_done_s_100k", "s", [synced.sync_done_s], "empty store: start to all 100,000 conversations cached")
-    results.add(
-        "max_loop_stall_ms_sync_100k", "ms", [synced.max_loop_stall_ms], "longest event-loop stall in that sync"
-    )
-    if synced.key_latency_ms:
-        results.add(
-            "key_latency_ms_p99_during_sync_100k",
-            "ms",
-            [percentile(synced.key_latency_ms, 0.99)],
-            "key to first output byte while that sync runs",
-        )
-    results.add(
-        "sync_cpu_ms_per_page_100k",
-        "ms",
-        [synced.cpu_ms_per_page],
-        "the app's own CPU per page of 100 conversations in that sync, less its idle rate (client side)",
-    )
-    results.notes["sync_100k"] = {
-        "pages": synced.pages,
-        "sync_cpu_ms": round(synced.sync_cpu_ms),
-        "idle_cpu_ms": round(synced.idle_cpu_ms),
-        "conversations": synced.conversations,
-    }
 
 
 def suite_figure(results: Results) -> None:
