@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 import stat
-import subprocess
 import tempfile
 import tomllib
 from collections.abc import Mapping
@@ -32,6 +30,7 @@ from .config_checks import (
 from .config_docs import attribute_docs
 from .config_permissions import permission_problem
 from .config_polling import DEFAULT_REQUEST_BUDGET, SyncSection, shared_budget
+from .config_secret import secret_from_command
 from .config_triage import (  # noqa: F401  (part of the settings' public names)
     SENDER_LABEL_MAX,
     VIEW_NAMES,
@@ -42,13 +41,9 @@ from .config_triage import (  # noqa: F401  (part of the settings' public names)
 )
 from .logs import register_secret
 from .paths import config_path
-from .subprocesses import child_environment
 
 if TYPE_CHECKING:
     from .api.client import SakariClient
-
-# Long enough for a password manager to unlock, short enough that a hung command is noticed.
-SECRET_COMMAND_TIMEOUT_S = 10.0
 
 
 class SakariSection(BaseModel):
@@ -350,54 +345,6 @@ def load_settings(
         settings = settings.model_copy(update={"sakari": sakari.model_copy(update={"client_secret": secret})})
     register_secret(settings.sakari.client_secret)
     return settings
-
-
-def secret_from_command(command: str, path: Path, env: Mapping[str, str] | None = None) -> str:
-    """Run `command` (no shell, with a timeout) and return the first line it prints, stripped.
-
-    It gets `env` (default: ours) without the credential variables (`child_environment`).
-
-    Failures become a ConfigError naming the file and key; neither the secret nor anything the
-    command printed is put in the message, because either could hold the secret.
-    """
-    key = "sakari.client_secret_command"
-
-    def failed(detail: str, *, is_: bool = False) -> ConfigError:
-        # The message reads "key '…' is empty", the headline "…, key: it is empty".
-        if is_:
-            return file_error(path, key, f"it {detail}", f"{path}: key {key!r} {detail}.")
-        return file_error(path, key, detail)
-
-    try:
-        argv = shlex.split(command)
-    except ValueError as exc:
-        raise failed(f"is not a valid command line ({exc})", is_=True) from None
-    if not argv:
-        raise failed("is empty; give a command that prints the client secret", is_=True)
-    try:
-        # stdin is closed so a command waiting for input fails fast instead of eating the keyboard.
-        done = subprocess.run(
-            argv,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=SECRET_COMMAND_TIMEOUT_S,
-            check=False,
-            env=child_environment(base=env),
-        )
-    except FileNotFoundError:
-        raise failed(f"the program {argv[0]!r} was not found; check the command") from None
-    except subprocess.TimeoutExpired:
-        limit = f"{SECRET_COMMAND_TIMEOUT_S:g} seconds"
-        raise failed(f"the command did not finish within {limit}; run it in a shell to see why") from None
-    except OSError as exc:
-        raise failed(f"the program {argv[0]!r} cannot be run ({exc.strerror or exc})") from None
-    if done.returncode != 0:
-        raise failed(f"the command failed (exit status {done.returncode}); run it in a shell to see why")
-    lines = done.stdout.decode("utf-8", errors="replace").strip().splitlines()
-    secret = lines[0].strip() if lines else ""
-    if not secret:
-        raise failed("the command printed nothing; it should print the client secret")
-    return secret
 
 
 def update_config_file(path: Path, changes: Mapping[tuple[str, str], Any]) -> None:

@@ -12,7 +12,7 @@ from logging.handlers import RotatingFileHandler
 import httpx
 import pytest
 
-from sakari_tui import cli, config, logs
+from sakari_tui import cli, config_secret, logs
 from sakari_tui.api import SakariError
 from sakari_tui.cli import inbox as cli_inbox
 from sakari_tui.cli import setup as cli_setup
@@ -250,7 +250,7 @@ def test_command_failures_name_file_and_key_and_nothing_it_printed(isolated_path
 
 
 def test_a_hung_command_times_out(isolated_paths, monkeypatch):
-    monkeypatch.setattr(config, "SECRET_COMMAND_TIMEOUT_S", 0.3)
+    monkeypatch.setattr(config_secret, "SECRET_COMMAND_TIMEOUT_S", 0.3)
     path = settings_file(isolated_paths, client_secret_command=python("import time; time.sleep(30)"))
     with pytest.raises(ConfigError, match=r"sakari\.client_secret_command.*did not finish within 0\.3 seconds"):
         load_settings(path, env={})
