@@ -22,11 +22,6 @@ holds. A failure of one template is one sentence and the others go on.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,8 +32,6 @@ from ..sms.template_files import (
     TemplateFile,
     as_file,
     file_name_for,
-    is_template_file_name,
-    parse_template_file,
     remote_type,
     render_file,
 )
@@ -46,119 +39,23 @@ from ..sms.template_lint import CONTACT_VARIABLES
 from ..sms.template_plan import PushPlan, describe, label, plan_push
 from ..text import one_line
 from .engine import MAX_TEMPLATES
+from .template_folder import (
+    MANIFEST,  # noqa: F401  (callers name the manifest from here)
+    TemplateFolderError,
+    file_bytes,
+    folder_entries,
+    load_manifest,
+    read_folder,
+    save_manifest,
+    sha256_of,
+    shown_path,
+    write_file,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Collection
 
     from ..api import SakariClient
-
-MANIFEST = ".sakari-templates.json"
-MANIFEST_VERSION = 1
-
-
-class TemplateFolderError(Exception):
-    """The folder cannot be read or written, or Sakari's list is incomplete: one sentence."""
-
-
-def _shown(path: Path | str) -> str:
-    return one_line(str(path), 120)
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _encode(text: str) -> bytes:
-    # A lone surrogate (JSON may carry one) is kept, so the text comes back exactly.
-    return text.encode("utf-8", "surrogatepass")
-
-
-# --- the folder --------------------------------------------------------------------------------
-
-
-def _entries(folder: Path) -> dict[str, bytes | None]:
-    """Every entry's name; the bytes of each regular `*.txt` file (None for anything else)."""
-    try:
-        names = os.listdir(folder)
-    except OSError as error:
-        raise TemplateFolderError(f"Could not read the folder {_shown(folder)}: {error.strerror or error}.") from None
-    entries: dict[str, bytes | None] = {}
-    for name in sorted(names):
-        entries[name] = None
-        path = folder / name
-        if is_template_file_name(name) and path.is_file() and not path.is_symlink():
-            try:
-                entries[name] = path.read_bytes()
-            except OSError as error:
-                raise TemplateFolderError(f"Could not read {_shown(path)}: {error.strerror or error}.") from None
-    return entries
-
-
-def _parse(name: str, data: bytes) -> TemplateFile:
-    try:
-        content = data.decode("utf-8-sig", "surrogatepass")
-    except UnicodeDecodeError:
-        raise ValueError(f"{one_line(name, 80)} is not UTF-8 text.") from None
-    return parse_template_file(name, content)
-
-
-def read_folder(folder: Path) -> tuple[list[TemplateFile], list[str]]:
-    """The folder's template files, and one sentence per `*.txt` entry that is not one."""
-    files, problems = [], []
-    for name, data in _entries(folder).items():
-        if not is_template_file_name(name):
-            continue
-        if data is None:
-            problems.append(f"{one_line(name, 80)} is not a regular file (a link or a folder); skipped.")
-            continue
-        try:
-            files.append(_parse(name, data))
-        except ValueError as error:
-            problems.append(str(error))
-    return files, problems
-
-
-def _write(folder: Path, name: str, data: bytes) -> None:
-    """Write `folder/name` whole or not at all (temporary file, then rename)."""
-    if name != MANIFEST and not is_template_file_name(name):  # pragma: no cover - names are ours
-        raise TemplateFolderError(f"Refused to write {_shown(name)}: not a template file name.")
-    try:
-        fd, temporary = tempfile.mkstemp(prefix=".sakari-", suffix=".tmp", dir=folder)
-    except OSError as error:
-        raise TemplateFolderError(f"Could not write in {_shown(folder)}: {error.strerror or error}.") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, folder / name)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise TemplateFolderError(f"Could not write {_shown(folder / name)}: {error.strerror or error}.") from None
-
-
-# --- the manifest ------------------------------------------------------------------------------
-
-
-def _load_manifest(folder: Path) -> tuple[dict[str, str], str | None]:
-    """File name → SHA-256 as last written; a note when the manifest could not be read."""
-    path = folder / MANIFEST
-    if not path.exists():
-        return {}, None
-    try:
-        data = json.loads(path.read_text("utf-8"))
-        hashes = {str(name): str(entry["sha256"]) for name, entry in data["files"].items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}, f"{MANIFEST} could not be read, so every file counts as edited here."
-    return hashes, None
-
-
-def _save_manifest(folder: Path, hashes: dict[str, str]) -> None:
-    files = {name: {"sha256": sha} for name, sha in sorted(hashes.items())}
-    text = json.dumps({"version": MANIFEST_VERSION, "files": files}, indent=2, ensure_ascii=False) + "\n"
-    _write(folder, MANIFEST, text.encode("utf-8"))
 
 
 async def _remote(client: SakariClient) -> tuple[list[Template], str | None]:
@@ -184,7 +81,7 @@ class PullResult:
         counts = f"{len(self.written)} written, {len(self.unchanged)} unchanged"
         if self.removed:
             counts += f", {len(self.removed)} removed"
-        return "\n".join([f"Pulled into {_shown(self.folder)}: {counts}.", *self.kept, *self.notes])
+        return "\n".join([f"Pulled into {shown_path(self.folder)}: {counts}.", *self.kept, *self.notes])
 
 
 def _assign_names(remote: list[Template], files: list[TemplateFile], entries: Collection[str]) -> dict[str, str]:
@@ -213,16 +110,18 @@ async def pull(client: SakariClient, folder: Path, *, force: bool = False) -> Pu
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise TemplateFolderError(f"Could not create the folder {_shown(folder)}: {error.strerror or error}.") from None
+        raise TemplateFolderError(
+            f"Could not create the folder {shown_path(folder)}: {error.strerror or error}."
+        ) from None
     result = PullResult(folder)
-    entries = _entries(folder)
-    hashes, note = _load_manifest(folder)
+    entries = folder_entries(folder)
+    hashes, note = load_manifest(folder)
     result.notes += [text for text in (note, reason) if text]
     files, _ = read_folder(folder)
 
     def edited(name: str) -> bool:
         data = entries.get(name)
-        return data is not None and hashes.get(name) != _sha(data)
+        return data is not None and hashes.get(name) != sha256_of(data)
 
     names = _assign_names(remote, files, entries)
     for template in remote:
@@ -230,16 +129,16 @@ async def pull(client: SakariClient, folder: Path, *, force: bool = False) -> Pu
             result.notes.append(f"The template {label(template.name)} has no id at Sakari; not pulled.")
             continue
         name = names[template.id]
-        data = _encode(render_file(as_file(template, name)))
+        data = file_bytes(render_file(as_file(template, name)))
         if entries.get(name) == data:
             result.unchanged.append(name)
         elif edited(name) and not force:
             result.kept.append(f"{one_line(name, 80)} was edited here; kept (pull --force overwrites it).")
             continue
         else:
-            _write(folder, name, data)
+            write_file(folder, name, data)
             result.written.append(name)
-        hashes[name] = _sha(data)
+        hashes[name] = sha256_of(data)
     if reason is None:  # only a whole list can tell that a template is gone
         present = {t.id for t in remote}
         for file in files:
@@ -248,7 +147,7 @@ async def pull(client: SakariClient, folder: Path, *, force: bool = False) -> Pu
     for name in list(hashes):
         if not (folder / name).is_file():
             del hashes[name]
-    _save_manifest(folder, hashes)
+    save_manifest(folder, hashes)
     return result
 
 
@@ -314,15 +213,15 @@ def _saved_file(file: TemplateFile, saved: Template) -> TemplateFile:
 
 def _record(folder: Path, hashes: dict[str, str], file: TemplateFile, result: PushResult) -> bool:
     """Write a saved template back to its file; a failure is a sentence (the push goes on)."""
-    data = _encode(render_file(file))
+    data = file_bytes(render_file(file))
     try:
-        _write(folder, file.file_name, data)
+        write_file(folder, file.file_name, data)
     except TemplateFolderError as error:
         hint = f" Add the line 'id: {file.id}' to it before pushing again." if file.id else ""
         reason = str(error)
         result.failures.append(f"{label(file.name)} is saved at Sakari, but {reason[:1].lower()}{reason[1:]}{hint}")
         return False
-    hashes[file.file_name] = _sha(data)
+    hashes[file.file_name] = sha256_of(data)
     return True
 
 
@@ -344,7 +243,7 @@ async def push(
     """Create and update at Sakari what the files in `folder` change (a dry run only plans)."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise TemplateFolderError(f"There is no folder {_shown(folder)} to push; run templates pull first.")
+        raise TemplateFolderError(f"There is no folder {shown_path(folder)} to push; run templates pull first.")
     remote, reason = await _remote(client)
     if reason is not None:
         # Without the whole list a file's template may look missing: pushing could double it.
@@ -354,7 +253,7 @@ async def push(
     result = PushResult(plan, dry_run)
     if dry_run or not plan.changes:
         return result
-    hashes, _ = _load_manifest(folder)
+    hashes, _ = load_manifest(folder)
     pending: list[TemplateFile] = []
     for create in plan.creates:
         try:
@@ -396,7 +295,7 @@ async def push(
         "run templates pull and check before pushing again."
         for file in pending
     ]
-    _save_manifest(folder, hashes)
+    save_manifest(folder, hashes)
     return result
 
 
