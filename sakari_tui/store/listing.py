@@ -22,7 +22,7 @@ from .conversation_listing import (  # noqa: F401  (imported from here by the ca
 )
 from .snoozes import Snooze
 from .times import parse_iso
-from .unread import SHOWN_UNREAD_SQL, UNREAD_JOINS
+from .unread import SHOWN_UNREAD_SQL, UNREAD_JOINS, UNREAD_SQL
 from .views import SNOOZE_JOIN, SNOOZE_REPLIED_SQL, View, view_where
 
 
@@ -56,6 +56,16 @@ SENDER_NUMBERS_SQL = """WITH RECURSIVE numbers(number) AS (
         SELECT (SELECT MIN(sender_number) FROM conversations WHERE sender_number > number)
         FROM numbers WHERE number IS NOT NULL)
     SELECT number FROM numbers WHERE number IS NOT NULL"""
+
+
+# The conversations marked unread (U), from the marks: each mark's key is its conversation's
+# contact (the conversation itself when it has none; views.KEY_SQL) with its sender number. The
+# marks come first (CROSS JOIN keeps that order) and each finds its conversations by contact or
+# id, not by sender number (`+` keeps that index out), which most conversations share.
+MARKED_UNREAD_IDS_SQL = """SELECT k.id FROM unread_marks um CROSS JOIN conversations k
+        ON k.contact_id = um.contact_key AND +k.sender_number = um.sender_number
+    UNION ALL SELECT k.id FROM unread_marks um CROSS JOIN conversations k
+        ON k.id = um.contact_key AND k.contact_id IS NULL AND +k.sender_number = um.sender_number"""
 
 
 def _row(row: sqlite3.Row) -> ConversationRow:
@@ -198,12 +208,7 @@ class InboxListing:
             ids, unread, last_at = self._entries(options, now, first + 1)
         if len(ids) <= first:
             return ConversationListing(ids, unread, self.rows_by_id, last_at=last_at, options=options)
-        where, params = self._where(options, now)
-        total, unread_total = self.db.execute(
-            f"""SELECT COUNT(*), COALESCE(SUM({SHOWN_UNREAD_SQL}), 0) FROM conversations c {UNREAD_JOINS}
-                {self._snooze_join(options)} WHERE {where}""",
-            params,
-        ).fetchone()
+        total, unread_total = self._counts(options, now)
         return ConversationListing(
             ids[:first],
             unread[:first],
@@ -214,6 +219,40 @@ class InboxListing:
             rest=lambda db: self._entries(options, now, db=db),
             unread_total=unread_total,
         )
+
+    def _counts(self, options: ListingOptions, now: float) -> tuple[int, int]:
+        """How many conversations the listing has, and how many of them show unread.
+
+        For All (no text filter), three counts, each from an index, rather than one pass joining
+        every row to its read and unread marks (28 ms at 100,000 before the first frame, against
+        9 ms for these): all of them (SQLite counts a table's rows without reading them when
+        nothing filters); those with unread texts, whose read mark is looked up for those alone;
+        and those only marked unread (U), found from the few marks. Another view's condition
+        costs more than the marks, so it is worked out once, in one pass.
+        """
+        where, params = self._where(options, now)
+        if options.view is not View.ALL or options.query:
+            # A condition that costs more than the marks (a view's, a text filter's): one pass.
+            total, unread = self.db.execute(
+                f"""SELECT COUNT(*), COALESCE(SUM({SHOWN_UNREAD_SQL}), 0) FROM conversations c {UNREAD_JOINS}
+                    {self._snooze_join(options)} WHERE {where}""",
+                params,
+            ).fetchone()
+            return total, unread
+        if where == view_where(View.ALL, now):
+            total = self.db.execute("SELECT COUNT(*) FROM conversations").fetchone()[0]
+        else:
+            total = self.db.execute(f"SELECT COUNT(*) FROM conversations c WHERE {where}", params).fetchone()[0]
+        read_join = "LEFT JOIN read_marks r ON r.conversation_id = c.id"
+        unread = self.db.execute(
+            f"SELECT COUNT(*) FROM conversations c {read_join} WHERE {where} AND {UNREAD_SQL}", params
+        ).fetchone()[0]
+        marked = self.db.execute(
+            f"""SELECT COUNT(*) FROM conversations c {read_join}
+                WHERE c.id IN ({MARKED_UNREAD_IDS_SQL}) AND {where} AND NOT {UNREAD_SQL}""",
+            params,
+        ).fetchone()[0]
+        return total, unread + marked
 
     def relisted(
         self, listing: ConversationListing, changed: Iterable[str], *, now: float | None = None

@@ -121,3 +121,31 @@ def test_sender_numbers_come_from_their_index_not_a_scan_of_every_row():
     plan = [row[-1] for row in store.db.execute(f"EXPLAIN QUERY PLAN {SENDER_NUMBERS_SQL}")]
     assert any("conversations_by_sender" in step for step in plan)
     assert not any(step.startswith("SCAN conversations") for step in plan), plan
+
+
+def test_a_heads_unread_count_counts_each_mark_once_whoever_the_conversation_belongs_to():
+    """The head counts unread texts and U marks apart (listing._counts): a conversation with both
+    counts once, a read one marked U counts, one read since its text does not, and a mark keyed by
+    a conversation with no contact finds it."""
+    store = make_store(300)  # c0, c3, c6 … unread
+    inbox = store.inbox
+    no_contact = conversation("lone", minutes_ago=400).model_copy(update={"contact": None})
+    other_number = conversation("far", minutes_ago=401, unread=["u"]).model_copy(
+        update={"phone_number": conversation("x").phone_number.model_copy(update={"number": "+14155550199"})}
+    )
+    inbox.merge_conversations([no_contact, other_number, conversation("shut", minutes_ago=402, closed=True)])
+    inbox.mark_read("c3")  # read since its text
+    for cid in ("c6", "c1", "c2", "lone", "shut"):  # unread and marked; read and marked (…); no contact
+        inbox.mark_unread(cid)
+    assert inbox.is_unread("lone") and inbox.is_unread("c1") and not inbox.is_unread("c3")
+    for options in (
+        {},
+        {"show_closed": False},
+        {"sender": "+14155550199"},
+        {"sender": "+14155550100", "show_closed": False},
+        {"unread_first": False},
+    ):
+        fresh = inbox.listing(**options)
+        head = inbox.listing(**options, first=10)
+        assert head.complete == (len(fresh) <= 10)
+        assert (len(head), head.unread_total) == (len(fresh), sum(fresh.unread)), options
