@@ -144,7 +144,7 @@ class InboxCache(InboxListing, LocalMarks, CachedMessages, CachedContacts):
         new_inbound: list[str] = []
         unchanged = 0
         with self.db:
-            self.db.execute("BEGIN")
+            self.db.execute("BEGIN IMMEDIATE")
             stored = self._stored_fingerprints([item.conversation.id for item in prepared])
             for item in prepared:
                 conversation = item.conversation
@@ -238,7 +238,7 @@ class InboxCache(InboxListing, LocalMarks, CachedMessages, CachedContacts):
     def forget_conversation(self, conversation_id: str) -> None:
         """Remove a conversation and what hangs on it (a local placeholder that Sakari replaced)."""
         with self.db:
-            self.db.execute("BEGIN")
+            self.db.execute("BEGIN IMMEDIATE")
             for table, column in (
                 ("messages", "conversation_id"),
                 ("read_marks", "conversation_id"),

@@ -39,6 +39,9 @@ _WRITE_FAILURES = (
     ("SQLITE_READONLY", "it is read-only"),
     ("SQLITE_IOERR", "writing failed (disk I/O error)"),
     ("SQLITE_CANTOPEN", "the file cannot be opened"),
+    # Another connection held the write lock past the busy timeout (5 s): another program
+    # writing the store at length (this app's own two connections hold it a page at a time).
+    ("SQLITE_BUSY", "another program kept it locked"),
 )
 _READ_IO_ERRORS = ("SQLITE_IOERR_READ", "SQLITE_IOERR_SHORT_READ")
 _DAMAGE = ("SQLITE_CORRUPT", "SQLITE_NOTADB")

@@ -71,7 +71,7 @@ class CachedContacts:
         ids: list[str] = []
         names = {"firstName": contact.first_name, "lastName": contact.last_name, "email": contact.email}
         with self.db:
-            self.db.execute("BEGIN")
+            self.db.execute("BEGIN IMMEDIATE")
             rows = self.db.execute(
                 "SELECT id, raw, contact_id, last_message_id, last_text FROM conversations WHERE contact_id = ?",
                 (contact.id,),

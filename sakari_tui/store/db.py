@@ -235,6 +235,19 @@ def connect(path: Path | str) -> StoreConnection:
     return connection
 
 
+def connect_writer(path: Path | str) -> StoreConnection:
+    """A second read-write connection to the (already migrated) store at `path`, set up as
+    `connect` sets up the app's own (store/page_writer.py writes a sync's pages on it)."""
+    connection = open_connection(str(path), shown=path)
+    try:
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute("PRAGMA foreign_keys=ON")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
 def migrate(connection: sqlite3.Connection) -> None:
     """Apply the migrations this database has not had yet."""
     version = connection.execute("PRAGMA user_version").fetchone()[0]

@@ -23,7 +23,7 @@ class CachedMessages:
         """Upsert a conversation's messages; returns the ids that were new or changed."""
         changed: list[str] = []
         with self.db:
-            self.db.execute("BEGIN")
+            self.db.execute("BEGIN IMMEDIATE")
             for message in messages:
                 if not message.id:
                     continue

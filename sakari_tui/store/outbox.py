@@ -111,7 +111,7 @@ class Outbox:
     def _insert(self, entry: OutboxEntry, *, keep_draft: bool = False) -> None:
         conversation_id = entry.conversation_id
         with self.db:
-            self.db.execute("BEGIN")
+            self.db.execute("BEGIN IMMEDIATE")
             # The reply replaces the draft (whatever version of it was saved last) in one transaction:
             # a crash between the two would bring the sent text back, one keypress from a second copy.
             if not keep_draft:
@@ -187,7 +187,7 @@ class Outbox:
         """
         staged = self._staged_path(local_id)
         with self.db:
-            self.db.execute("BEGIN")
+            self.db.execute("BEGIN IMMEDIATE")
             self.db.execute("DELETE FROM outbox WHERE local_id = ?", (local_id,))
             if message_id:
                 # This machine sent it: the one record that makes it "You" (sms/authors.py).

@@ -11,6 +11,7 @@ from .drafts import Drafts
 from .lock import StoreLock
 from .outbox import Outbox
 from .overdue import OverdueWaits
+from .page_writer import PageWriter
 from .search import Search
 
 
@@ -34,6 +35,7 @@ class Store:
         self.outbox = Outbox(self.db)
         self.overdue = OverdueWaits(self.db)
         self._reader: sqlite3.Connection | None = None
+        self._page_writer: PageWriter | None = None
         self.search = Search(self.reader)
 
     def reader(self) -> sqlite3.Connection:
@@ -51,7 +53,19 @@ class Store:
             self._reader = open_reader(self.path)
         return self._reader
 
+    def page_writer(self) -> PageWriter | None:
+        """The connection a sync writes its pages on in a thread (store/page_writer.py), opened
+        on first use; None for an in-memory store, which has no file to open twice (its pages
+        are written on the app's connection, on the event loop)."""
+        if str(self.path) == ":memory:":
+            return None
+        if self._page_writer is None:
+            self._page_writer = PageWriter(self.path)
+        return self._page_writer
+
     def close(self) -> None:
+        if self._page_writer is not None:
+            self._page_writer.close()  # after the page in flight, if any
         if self._reader is not None:
             self._reader.close()
         self.db.close()

@@ -124,7 +124,7 @@ class InboxEngine(ContactAndTemplateCommands):
                 self.sync_problem = "The Sakari API sent the same conversations again; the list may be incomplete."
                 break
             seen.update(ids)
-            result = await self._merge_in_chunks(page.items)
+            result = await self._merge_page(page.items)
             changed += result.changed
             new_inbound += result.new_inbound
             if result.changed:
@@ -148,8 +148,17 @@ class InboxEngine(ContactAndTemplateCommands):
         """The first walk through every page of conversations is over."""
         return self._walked_once
 
+    async def _merge_page(self, conversations: list[Conversation]) -> MergeResult:
+        """Merge a page in one transaction (all of it or, on a failure, none): in a thread, on
+        the store's page writer (store/page_writer.py), so the event loop keeps handling keys
+        and frames meanwhile; on the event loop in chunks for an in-memory store."""
+        writer = self.store.page_writer()
+        if writer is None:
+            return await self._merge_in_chunks(conversations)
+        return await asyncio.to_thread(writer.merge_page, conversations)
+
     async def _merge_in_chunks(self, conversations: list[Conversation]) -> MergeResult:
-        """Merge a page in one transaction (all of it or, on a failure, none), prepared a few
+        """Merge a page in one transaction on the store's own connection, prepared a few
         conversations at a time with the event loop running in between.
 
         Preparing (dumping and packing each one's JSON) is a quarter of a page's merge: in

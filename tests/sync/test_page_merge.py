@@ -1,12 +1,16 @@
-"""A page of conversations is merged in one transaction: all of it or none of it, and found by search."""
+"""A page of conversations is merged in one transaction: all of it or none of it, and found by search.
+
+Each test runs on an in-memory store (pages written on the event loop, in chunks) and on a file
+(pages written in a thread, on the store's page writer: store/page_writer.py)."""
 
 from datetime import datetime, timedelta, timezone
 
 import pytest
+import pytest_asyncio
 
 from sakari_tui.api import Conversation, Page, Pagination
-from sakari_tui.store import StoreWriteError
-from sakari_tui.sync import ConversationsChanged
+from sakari_tui.store import Store, StoreWriteError
+from sakari_tui.sync import ConversationsChanged, InboxEngine
 from sakari_tui.sync.engine import MERGE_CHUNK
 
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=timezone.utc)
@@ -30,6 +34,17 @@ def conversation(index: int) -> Conversation:
     )
 
 
+@pytest_asyncio.fixture(params=["memory", "file"])
+async def engine(request, client, tmp_path):
+    """An engine over an in-memory store or a store file; its events collect in `engine.events`."""
+    store = Store(":memory:" if request.param == "memory" else tmp_path / "inbox.sqlite3")
+    events: list = []
+    engine = InboxEngine(client, store, listener=events.append)
+    engine.events = events
+    yield engine
+    store.close()
+
+
 def serve(engine, monkeypatch, conversations: list[Conversation]) -> None:
     """The API's conversation list, `engine.page_size` a page."""
 
@@ -48,7 +63,8 @@ def serve(engine, monkeypatch, conversations: list[Conversation]) -> None:
 
 def fail_at(engine, monkeypatch, message_id: str) -> None:
     """The disk refuses the write of one conversation's last message (the rest of the page fits)."""
-    db = engine.store.db
+    writer = engine.store.page_writer()
+    db = writer.db if writer is not None else engine.store.db
     real = db.execute
 
     def execute(sql, parameters=(), /):
@@ -104,8 +120,10 @@ async def test_pages_with_nothing_new_write_nothing(server, engine, monkeypatch)
     engine.page_size = PAGE
     serve(engine, monkeypatch, [conversation(i) for i in range(2 * PAGE)])
     await engine.sync_conversations()
-    writes = engine.store.db.total_changes
+    writer = engine.store.page_writer()
+    db = writer.db if writer is not None else engine.store.db
+    writes = db.total_changes
     engine.events.clear()
     result = await engine.sync_conversations(full=True)
-    assert result.changed == () and engine.store.db.total_changes == writes
+    assert result.changed == () and db.total_changes == writes
     assert not [e for e in engine.events if isinstance(e, ConversationsChanged)]
