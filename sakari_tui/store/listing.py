@@ -267,20 +267,39 @@ class InboxListing:
         options = listing.options
         if not changed:
             return listing
-        if options.query or len(changed) > max(RELIST_LIMIT, len(listing) // 50):
+        if not self.moves_suffice(listing, changed):
             return self._listing(options, now)
+        return listing.moved(self.listing_changes(options, changed, now=now))
+
+    @staticmethod
+    def moves_suffice(listing: ConversationListing, changed: set[str]) -> bool:
+        """Whether `relisted` moves the `changed` conversations (rather than listing afresh: a
+        text filter re-runs its query, and past a 50th of the list ordering it again is quicker)."""
+        return not listing.options.query and len(changed) <= max(RELIST_LIMIT, len(listing) // 50)
+
+    def listing_changes(
+        self,
+        options: ListingOptions,
+        changed: Iterable[str],
+        *,
+        now: float | None = None,
+        db: sqlite3.Connection | None = None,
+    ) -> dict[str, tuple[bool, str] | None]:
+        """For `ConversationListing.moved`: each changed conversation's (unread, last_at) if it is
+        in the view now, None if not; read on `db` when given (a thread's own connection)."""
+        changed = list(changed)
         changes: dict[str, tuple[bool, str] | None] = dict.fromkeys(changed)
         if changed:
             # Whether each is in the view now: the view's own condition, on those conversations only.
             where, params = self._where(options, time.time() if now is None else now)
             marks = ",".join("?" * len(changed))
-            for conversation_id, unread, last_at in self.db.execute(
+            for conversation_id, unread, last_at in (db or self.db).execute(
                 f"""SELECT c.id, {SHOWN_UNREAD_SQL}, c.last_at FROM conversations c {UNREAD_JOINS} {SNOOZE_JOIN}
                     WHERE c.id IN ({marks}) AND {where}""",
                 [*changed, *params],
             ):
                 changes[conversation_id] = (bool(unread), last_at)
-        return listing.moved(changes)
+        return changes
 
     def rows(
         self,
@@ -310,19 +329,20 @@ class InboxListing:
 
     # --- sender numbers -----------------------------------------------------------------------
 
-    def sender_numbers(self, ids: Sequence[str] | None = None) -> list[str]:
+    def sender_numbers(self, ids: Sequence[str] | None = None, *, db: sqlite3.Connection | None = None) -> list[str]:
         """The account's numbers the cached conversations are on (of `ids` only, when given), sorted.
 
         From the conversations, not the messages: a message's number may be a shared-pool number
         Sakari fell back to, which is no number of this account's to filter by or start from.
         """
+        db = db or self.db
         if ids is None:
-            return [row[0] for row in self.db.execute(SENDER_NUMBERS_SQL)]
+            return [row[0] for row in db.execute(SENDER_NUMBERS_SQL)]
         if not ids:
             return []
         query = f"""SELECT DISTINCT c.sender_number FROM conversations c
                     WHERE c.sender_number != '' AND c.id IN ({",".join("?" * len(ids))}) ORDER BY 1"""
-        return [row[0] for row in self.db.execute(query, list(ids))]
+        return [row[0] for row in db.execute(query, list(ids))]
 
     def last_sender_to(self, contact_number: str) -> tuple[str, str] | None:
         """(contact's name, sender number) of the newest conversation with `contact_number` on a

@@ -3,6 +3,8 @@ read, and relists coalesced while a sync's pages arrive (the last page always li
 
 from __future__ import annotations
 
+import threading
+
 from sakari_tui.store import Store
 from sakari_tui.ui.inbox import conversation_pane
 from sakari_tui.ui.inbox.conversation_pane import HEAD_ROWS
@@ -93,3 +95,68 @@ async def test_changes_off_screen_wait_for_the_gap_and_on_screen_ones_do_not(bui
         pane.relist_soon([inbox.list.visible_ids()[0]])  # brought forward: the screen stays current
         assert pane._relist_due_at < pane._relisted_at + 60.0
         await wait_until(lambda: not pane.relist_pending, pilot)
+
+
+async def test_a_syncs_page_is_read_in_a_thread_and_moved_into_the_list(build_app, tmp_path):
+    path = tmp_path / "big.sqlite3"
+    fill(path, 600)
+    app = await build_app(sync=False, store_path=path)
+    inbox = Inbox(app)
+    pane = inbox.inbox_screen.conversations
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(lambda: inbox.list.rows.complete, pilot)
+        threads: list[bool] = []
+        read = pane._read_changes
+
+        def watched(*args) -> None:
+            threads.append(threading.current_thread() is not threading.main_thread())
+            read(*args)
+
+        pane._read_changes = watched
+        ids = [f"page-{i}" for i in range(100)]  # older than every row: below the screen
+        app.store.inbox.merge_conversations(
+            conversation(cid, minutes_ago=10_000 + i, name=cid, unread=["u"] if i % 2 else [])
+            for i, cid in enumerate(ids)
+        )
+        pane.relist_soon(ids)
+        await wait_until(lambda: len(inbox.list.rows) == 700 and not pane.relist_pending, pilot)
+        assert threads == [True]
+        fresh = app.store.inbox.listing()
+        assert inbox.list.rows.ids == fresh.ids and inbox.list.rows.unread == fresh.unread
+        assert f"{fresh.unread_total} unread / 700" in str(inbox.list.border_title)
+
+
+async def test_a_page_read_in_a_thread_while_the_list_is_listed_afresh_is_listed_all_the_same(build_app, tmp_path):
+    path = tmp_path / "big.sqlite3"
+    fill(path, 600)
+    app = await build_app(sync=False, store_path=path)
+    inbox = Inbox(app)
+    pane = inbox.inbox_screen.conversations
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(lambda: inbox.list.rows.complete, pilot)
+        go_on = threading.Event()
+        real = app.store.inbox.listing_changes
+        calls: list[int] = []
+
+        def held(*args, **kwargs):
+            calls.append(1)
+            if len(calls) == 1:
+                assert go_on.wait(10)
+            return real(*args, **kwargs)
+
+        app.store.inbox.listing_changes = held
+        first = [f"first-{i}" for i in range(50)]
+        app.store.inbox.merge_conversations(
+            conversation(cid, minutes_ago=10_000 + i, name=cid) for i, cid in enumerate(first)
+        )
+        pane.relist_soon(first)
+        await wait_until(lambda: pane._reading_changes, pilot)
+        pane.relist()  # listed afresh (a toggle, say) while the thread reads: its rows are new
+        second = [f"second-{i}" for i in range(50)]  # and the next page arrives meanwhile
+        app.store.inbox.merge_conversations(
+            conversation(cid, minutes_ago=20_000 + i, name=cid) for i, cid in enumerate(second)
+        )
+        pane.relist_soon(second)
+        go_on.set()
+        await wait_until(lambda: len(inbox.list.rows) == 700 and not pane.relist_pending, pilot)
+        assert inbox.list.rows.ids == app.store.inbox.listing().ids

@@ -27,7 +27,7 @@ from textual.widgets import Input
 from ...config import TriageSection, UiSection
 from ...senders import SenderBook
 from ...store import ListingOptions, Store
-from ...store.listing import LISTING_BLOCK, ConversationListing, Entries
+from ...store.listing import LISTING_BLOCK, SCAN_LIMIT, ConversationListing, Entries
 from ...store.views import View
 from ...sync import PendingCloses
 from ...text import for_display, one_line
@@ -42,6 +42,7 @@ RELIST_GAP_S = 0.25
 # The entries a relist from the store reads before the first frame: a tall screen's worth and more.
 HEAD_ROWS = 2 * LISTING_BLOCK
 REST_GROUP = "listing-rest"
+CHANGES_GROUP = "listing-changes"
 
 
 class ConversationPane(Vertical):
@@ -84,6 +85,7 @@ unread, **/** filters by name, number or text, **x** closes (with **u** to undo 
         self._relist_due_at = 0.0
         self._relisted_at = float("-inf")  # time.monotonic() of the last relist
         self._reading_rest = False  # a thread reads the entries past the list's head
+        self._reading_changes = False  # a thread reads what a sync's page changed (_relist_in_thread)
         # Conversations changed since the list was drawn (None: something else changed; re-query).
         self._changes: set[str] | None = set()
         self._listed_with: ListingOptions | None = None
@@ -143,17 +145,79 @@ unread, **/** filters by name, number or text, **x** closes (with **u** to undo 
 
     def _relist_due(self) -> None:
         self._relist_timer = None
-        if self._reading_rest:  # the rest lands in a moment: moving rows in the head would read it here
+        if self._reading_rest or self._reading_changes:
+            # What a thread reads lands in a moment: moving rows now would read it again here.
             self._relist_due_at = time.monotonic() + RELIST_DELAY_S
             self._relist_timer = self.set_timer(RELIST_DELAY_S, self._relist_due)
             return
         changed, self._changes = self._changes, set()
-        self.relist(changed)
+        if not self._relist_in_thread(changed):
+            self.relist(changed)
 
     @property
     def relist_pending(self) -> bool:
         """Changes are waiting to be listed (they arrive in bursts and are listed together)."""
-        return self._relist_timer is not None
+        return self._relist_timer is not None or self._reading_changes
+
+    def _options(self) -> ListingOptions:
+        return ListingOptions(
+            self.ui.show_closed, self.ui.unread_first, self.filter_query, self.sender_filter, self.view
+        )
+
+    # A sync's page read in a thread: on the app's connection, the rows the sync's own connection
+    # has just written are read from disk again (its cache is dropped on each of that one's
+    # commits), 10-25 ms at 100,000 on the event loop, where a key press waited for them.
+
+    def _relist_in_thread(self, changed: set[str] | None) -> bool:
+        """Read what a relist of `changed` needs in a thread, on a store file's reader, and move
+        the rows when it is back (`_changes_read`); False when it is to be done on the loop: a
+        few changes (an open, a new text), an in-memory store, a list not yet whole, or one that
+        is to be listed afresh."""
+        rows = self.list.rows
+        if (
+            changed is None
+            or len(changed) <= SCAN_LIMIT
+            or str(self.store.path) == ":memory:"
+            or self._options() != self._listed_with
+            or not rows.complete
+            or not self.store.inbox.moves_suffice(rows, changed)
+        ):
+            return False
+        self._relisted_at = time.monotonic()
+        self._reading_changes = True
+        read = partial(self._read_changes, rows, rows.options, changed, self.clock.now().timestamp())
+        self.run_worker(read, thread=True, group=CHANGES_GROUP, exit_on_error=False)
+        return True
+
+    def _read_changes(self, rows: ConversationListing, options: ListingOptions, changed: set[str], now: float) -> None:
+        try:
+            db = self.store.reader()
+            numbers = self.store.inbox.sender_numbers(list(changed), db=db)
+            changes = self.store.inbox.listing_changes(options, changed, now=now, db=db)
+        except BaseException:
+            self.app.call_from_thread(self._changes_read, rows, changed, now, None)
+            raise
+        self.app.call_from_thread(self._changes_read, rows, changed, now, (numbers, changes))
+
+    def _changes_read(
+        self,
+        rows: ConversationListing,
+        changed: set[str],
+        now: float,
+        read: tuple[list[str], dict[str, tuple[bool, str] | None]] | None,
+    ) -> None:
+        self._reading_changes = False
+        if read is None:  # the thread failed (its worker's error is reported): on the loop, then
+            self.relist(changed)
+            return
+        if self.list.rows is not rows or self._options() != self._listed_with:
+            self.relist_soon(changed)  # listed since: move them in what is listed now
+            return
+        numbers, changes = read
+        if self.senders.learn(numbers):
+            self.relist()  # a new number may turn the sender labels on: every row is drawn again
+            return
+        self._show(rows.moved(changes), changed, self._listed_with, now)
 
     def after_relist(self, callback: Callable[[], object]) -> None:
         """Run `callback` once, right after the next relist (a key pressed before the rows it wants are listed)."""
@@ -166,8 +230,8 @@ unread, **/** filters by name, number or text, **x** closes (with **u** to undo 
         learned = self.senders.learn(
             self.store.inbox.sender_numbers(None if changed is None or self._listed_with is None else list(changed))
         )
-        sender = self.sender_filter
-        options = ListingOptions(self.ui.show_closed, self.ui.unread_first, self.filter_query, sender, self.view)
+        options = self._options()
+        sender = options.sender
         listing = self.list
         now = self.clock.now().timestamp()
         if changed is not None and options == self._listed_with and not learned:
@@ -189,13 +253,19 @@ unread, **/** filters by name, number or text, **x** closes (with **u** to undo 
             )
             if not rows.complete:
                 self.call_after_refresh(self._read_rest)
+        self._show(rows, changed, options, now)
+
+    def _show(self, rows: ConversationListing, changed: set[str] | None, options: ListingOptions, now: float) -> None:
+        """Put `rows` (listed with `options` at `now`) on screen; `changed`: the only ones that
+        differ from what is shown (None: any may)."""
+        listing = self.list
         self._listed_with = options
         listing.senders = self.senders
         listing.open_id = self.open_id
         listing.closing = set(self.closes)
         listing.waiting_limits = (self.triage.warn_seconds, self.triage.alert_seconds)
         listing.set_rows(rows, changed=changed)
-        self._show_title(rows, sender)
+        self._show_title(rows, options.sender)
         self._wake_when_due(now)
         waiting, self._after_relist = self._after_relist, []
         for callback in waiting:
