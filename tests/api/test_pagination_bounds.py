@@ -136,3 +136,35 @@ async def test_collect_refuses_caps_that_allow_nothing(bad):
     client = SakariClient(account_id="a", client_id="c", client_secret="s", api_url="http://127.0.0.1:9")
     with pytest.raises(ValueError):
         await client.collect(client.fetch_all_templates, **bad)
+
+
+async def test_a_long_page_is_validated_a_few_items_at_a_time_with_the_event_loop_running_between(monkeypatch):
+    """A page of 100 conversations is 6-15 ms of validation: keys and frames get through in between."""
+    from sakari_tui.api.models import Template
+    from sakari_tui.api.session import VALIDATE_CHUNK
+
+    async def hundred(request: RawRequest, writer) -> None:
+        await send_json(writer, 200, templates_page(request, list(range(100)), offset=0, limit=100, hasNext=False))
+
+    turns = [0]
+    seen_at: list[int] = []  # the loop's turns so far, as each item is validated
+    real = Template.model_validate.__func__
+
+    def validate(cls, data, *args, **kwargs):
+        seen_at.append(turns[0])
+        return real(cls, data, *args, **kwargs)
+
+    async def count_turns() -> None:
+        while True:
+            turns[0] += 1
+            await asyncio.sleep(0)
+
+    async with HostileServer(hundred) as server, SakariClient(**server.client_settings()) as client:
+        counter = asyncio.create_task(count_turns())
+        monkeypatch.setattr(Template, "model_validate", classmethod(validate))
+        page = await client.fetch_all_templates(limit=100)
+        counter.cancel()
+    assert [t.id for t in page.items] == [f"t{i}" for i in range(100)]
+    assert len(seen_at) == 100
+    # The items of one chunk in one turn; the loop ran between each chunk and the next.
+    assert len(set(seen_at)) == 100 // VALIDATE_CHUNK
