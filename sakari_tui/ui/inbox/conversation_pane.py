@@ -7,14 +7,13 @@ coming, relists are at most one per `RELIST_GAP_S`, except when a changed row is
 
 A list relisted from the store shows its head first (the first `HEAD_ROWS` and the counts): at
 100,000 conversations reading every entry before the first frame took 0.1-0.7 s. The rest is read
-right after that frame.
+right after that frame, and what a sync's page changed is read too, in threads (listing_reads.py).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from functools import partial
 
 from textual import on
 from textual.app import ComposeResult
@@ -27,13 +26,14 @@ from textual.widgets import Input
 from ...config import TriageSection, UiSection
 from ...senders import SenderBook
 from ...store import ListingOptions, Store
-from ...store.listing import LISTING_BLOCK, SCAN_LIMIT, ConversationListing, Entries
+from ...store.listing import LISTING_BLOCK, ConversationListing
 from ...store.views import View
 from ...sync import PendingCloses
 from ...text import for_display, one_line
 from ..clock import FrozenClock, WallClock
 from ..widgets.conversation_list import ConversationList
 from ..widgets.inputs import SafeInput
+from .listing_reads import ListingReads
 
 RELIST_DELAY_S = 0.05
 # During a burst (a first sync brings a page of 100 conversations at a time), the least time between
@@ -41,11 +41,9 @@ RELIST_DELAY_S = 0.05
 RELIST_GAP_S = 0.25
 # The entries a relist from the store reads before the first frame: a tall screen's worth and more.
 HEAD_ROWS = 2 * LISTING_BLOCK
-REST_GROUP = "listing-rest"
-CHANGES_GROUP = "listing-changes"
 
 
-class ConversationPane(Vertical):
+class ConversationPane(ListingReads, Vertical):
     """Filter + list. Watches the screen's `open_id` to mark the open row."""
 
     HELP = """
@@ -164,61 +162,6 @@ unread, **/** filters by name, number or text, **x** closes (with **u** to undo 
             self.ui.show_closed, self.ui.unread_first, self.filter_query, self.sender_filter, self.view
         )
 
-    # A sync's page read in a thread: on the app's connection, the rows the sync's own connection
-    # has just written are read from disk again (its cache is dropped on each of that one's
-    # commits), 10-25 ms at 100,000 on the event loop, where a key press waited for them.
-
-    def _relist_in_thread(self, changed: set[str] | None) -> bool:
-        """Read what a relist of `changed` needs in a thread, on a store file's reader, and move
-        the rows when it is back (`_changes_read`); False when it is to be done on the loop: a
-        few changes (an open, a new text), an in-memory store, a list not yet whole, or one that
-        is to be listed afresh."""
-        rows = self.list.rows
-        if (
-            changed is None
-            or len(changed) <= SCAN_LIMIT
-            or str(self.store.path) == ":memory:"
-            or self._options() != self._listed_with
-            or not rows.complete
-            or not self.store.inbox.moves_suffice(rows, changed)
-        ):
-            return False
-        self._relisted_at = time.monotonic()
-        self._reading_changes = True
-        read = partial(self._read_changes, rows, rows.options, changed, self.clock.now().timestamp())
-        self.run_worker(read, thread=True, group=CHANGES_GROUP, exit_on_error=False)
-        return True
-
-    def _read_changes(self, rows: ConversationListing, options: ListingOptions, changed: set[str], now: float) -> None:
-        try:
-            db = self.store.reader()
-            numbers = self.store.inbox.sender_numbers(list(changed), db=db)
-            changes = self.store.inbox.listing_changes(options, changed, now=now, db=db)
-        except BaseException:
-            self.app.call_from_thread(self._changes_read, rows, changed, now, None)
-            raise
-        self.app.call_from_thread(self._changes_read, rows, changed, now, (numbers, changes))
-
-    def _changes_read(
-        self,
-        rows: ConversationListing,
-        changed: set[str],
-        now: float,
-        read: tuple[list[str], dict[str, tuple[bool, str] | None]] | None,
-    ) -> None:
-        self._reading_changes = False
-        if read is None:  # the thread failed (its worker's error is reported): on the loop, then
-            self.relist(changed)
-            return
-        if self.list.rows is not rows or self._options() != self._listed_with:
-            self.relist_soon(changed)  # listed since: move them in what is listed now
-            return
-        numbers, changes = read
-        if self.senders.learn(numbers):
-            self.relist()  # a new number may turn the sender labels on: every row is drawn again
-            return
-        self._show(rows.moved(changes), changed, self._listed_with, now)
-
     def after_relist(self, callback: Callable[[], object]) -> None:
         """Run `callback` once, right after the next relist (a key pressed before the rows it wants are listed)."""
         self._after_relist.append(callback)
@@ -270,40 +213,6 @@ unread, **/** filters by name, number or text, **x** closes (with **u** to undo 
         waiting, self._after_relist = self._after_relist, []
         for callback in waiting:
             callback()
-
-    def _read_rest(self) -> None:
-        """The entries past the head, after the frame that showed it: in a thread on a store of
-        its own connection (a bulk read: 0.1-0.7 s at 100,000), on the loop for one in memory."""
-        rows = self.list.rows
-        if rows.complete:
-            return
-        if str(self.store.path) == ":memory:":  # no second connection to read it on
-            self._adopt(rows, rows.whole_entries(self.store.db))
-            return
-        self._reading_rest = True
-        self.run_worker(
-            partial(self._read_entries, rows), thread=True, group=REST_GROUP, exclusive=True, exit_on_error=False
-        )
-
-    def _read_entries(self, rows: ConversationListing) -> None:
-        try:
-            entries = rows.whole_entries(self.store.reader())
-        except BaseException:
-            # The head stays: what is past it is read on the loop when first needed.
-            self.app.call_from_thread(self._adopt, rows, None)
-            raise
-        self.app.call_from_thread(self._adopt, rows, entries)
-
-    def _adopt(self, rows: ConversationListing, entries: Entries | None) -> None:
-        self._reading_rest = False
-        listing = self.list
-        if listing.rows is not rows or entries is None or rows.complete:
-            return  # listed afresh meanwhile, or already read on the loop
-        shown = listing.visible_ids()
-        rows.adopt(entries)
-        # The same listing, now whole: the rows on screen are drawn again only if the store moved them.
-        listing.set_rows(rows, changed=() if listing.visible_ids() == shown else None)
-        self._show_title(rows, self.sender_filter)
 
     def _show_title(self, rows, sender: str) -> None:
         title = self._title_for(rows, sender)
