@@ -25,6 +25,15 @@ def fill(path, count: int = COUNT) -> None:
     store.close()
 
 
+async def big_app(build_app, tmp_path, count: int):
+    """An app (not syncing) on a store of `count` conversations: (app, its Inbox, the list's pane)."""
+    path = tmp_path / "big.sqlite3"
+    fill(path, count)
+    app = await build_app(sync=False, store_path=path)
+    inbox = Inbox(app)
+    return app, inbox, inbox.inbox_screen.conversations
+
+
 def visible_text(inbox: Inbox, lines: int = 6) -> str:
     return "\n".join("".join(segment.text for segment in inbox.list.render_line(y)) for y in range(lines))
 
@@ -58,11 +67,7 @@ async def test_5000_conversations_show_their_first_rows_before_the_whole_list_is
 
 
 async def test_a_burst_of_pages_is_listed_once_and_its_last_page_is_listed(build_app, tmp_path):
-    path = tmp_path / "big.sqlite3"
-    fill(path, 600)
-    app = await build_app(sync=False, store_path=path)
-    inbox = Inbox(app)
-    pane = inbox.inbox_screen.conversations
+    app, inbox, pane = await big_app(build_app, tmp_path, 600)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(lambda: inbox.list.rows.complete and len(inbox.list.rows) == 600, pilot)
         relists: list[int] = []
@@ -82,11 +87,7 @@ async def test_a_burst_of_pages_is_listed_once_and_its_last_page_is_listed(build
 
 async def test_changes_off_screen_wait_for_the_gap_and_on_screen_ones_do_not(build_app, tmp_path, monkeypatch):
     monkeypatch.setattr(conversation_pane, "RELIST_GAP_S", 60.0)  # far longer than the test
-    path = tmp_path / "big.sqlite3"
-    fill(path, 600)
-    app = await build_app(sync=False, store_path=path)
-    inbox = Inbox(app)
-    pane = inbox.inbox_screen.conversations
+    app, inbox, pane = await big_app(build_app, tmp_path, 600)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(lambda: inbox.list.rows.complete, pilot)
         pane.relist()  # just relisted: a burst's next relist of rows off screen waits for the gap
@@ -98,11 +99,7 @@ async def test_changes_off_screen_wait_for_the_gap_and_on_screen_ones_do_not(bui
 
 
 async def test_a_syncs_page_is_read_in_a_thread_and_moved_into_the_list(build_app, tmp_path):
-    path = tmp_path / "big.sqlite3"
-    fill(path, 600)
-    app = await build_app(sync=False, store_path=path)
-    inbox = Inbox(app)
-    pane = inbox.inbox_screen.conversations
+    app, inbox, pane = await big_app(build_app, tmp_path, 600)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(lambda: inbox.list.rows.complete, pilot)
         threads: list[bool] = []
@@ -127,11 +124,7 @@ async def test_a_syncs_page_is_read_in_a_thread_and_moved_into_the_list(build_ap
 
 
 async def test_a_page_read_in_a_thread_while_the_list_is_listed_afresh_is_listed_all_the_same(build_app, tmp_path):
-    path = tmp_path / "big.sqlite3"
-    fill(path, 600)
-    app = await build_app(sync=False, store_path=path)
-    inbox = Inbox(app)
-    pane = inbox.inbox_screen.conversations
+    app, inbox, pane = await big_app(build_app, tmp_path, 600)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(lambda: inbox.list.rows.complete, pilot)
         go_on = threading.Event()
