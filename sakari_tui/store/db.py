@@ -213,6 +213,10 @@ MIGRATIONS: list[list[str]] = [
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+# What each connection to a store sets for itself (WAL is the file's, set once by `connect`).
+PER_CONNECTION_PRAGMAS = ("PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON")
+
+
 def connect(path: Path | str) -> StoreConnection:
     """Open (creating if needed) and migrate the database at `path` (":memory:" for tests)."""
     if str(path) != ":memory:":
@@ -223,8 +227,8 @@ def connect(path: Path | str) -> StoreConnection:
     connection = open_connection(str(path), shown=path)
     try:
         connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("PRAGMA synchronous=NORMAL")
-        connection.execute("PRAGMA foreign_keys=ON")
+        for pragma in PER_CONNECTION_PRAGMAS:
+            connection.execute(pragma)
         migrate(connection)
     except StoreError:
         connection.close()
@@ -240,8 +244,8 @@ def connect_writer(path: Path | str) -> StoreConnection:
     `connect` sets up the app's own (store/page_writer.py writes a sync's pages on it)."""
     connection = open_connection(str(path), shown=path)
     try:
-        connection.execute("PRAGMA synchronous=NORMAL")
-        connection.execute("PRAGMA foreign_keys=ON")
+        for pragma in PER_CONNECTION_PRAGMAS:
+            connection.execute(pragma)
     except BaseException:
         connection.close()
         raise

@@ -22,7 +22,7 @@ from .conversation_listing import (  # noqa: F401  (imported from here by the ca
 )
 from .snoozes import Snooze
 from .times import parse_iso
-from .unread import SHOWN_UNREAD_SQL, UNREAD_JOINS, UNREAD_SQL
+from .unread import READ_MARK_JOIN, SHOWN_UNREAD_SQL, UNREAD_JOINS, UNREAD_SQL
 from .views import SNOOZE_JOIN, SNOOZE_REPLIED_SQL, View, view_where
 
 
@@ -243,12 +243,11 @@ class InboxListing:
             total = self.db.execute("SELECT COUNT(*) FROM conversations").fetchone()[0]
         else:
             total = self.db.execute(f"SELECT COUNT(*) FROM conversations c WHERE {where}", params).fetchone()[0]
-        read_join = "LEFT JOIN read_marks r ON r.conversation_id = c.id"
         unread = self.db.execute(
-            f"SELECT COUNT(*) FROM conversations c {read_join} WHERE {where} AND {UNREAD_SQL}", params
+            f"SELECT COUNT(*) FROM conversations c {READ_MARK_JOIN} WHERE {where} AND {UNREAD_SQL}", params
         ).fetchone()[0]
         marked = self.db.execute(
-            f"""SELECT COUNT(*) FROM conversations c {read_join}
+            f"""SELECT COUNT(*) FROM conversations c {READ_MARK_JOIN}
                 WHERE c.id IN ({MARKED_UNREAD_IDS_SQL}) AND {where} AND NOT {UNREAD_SQL}""",
             params,
         ).fetchone()[0]

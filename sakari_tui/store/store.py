@@ -23,7 +23,9 @@ class Store:
         owner is refused with `StoreLocked`. The app opens its store so; tools that only read
         (or tests that look alongside) do not."""
         self.path = path
-        self._lock = StoreLock(path, role).acquire() if exclusive and str(path) != ":memory:" else None
+        self.in_memory = str(path) == ":memory:"
+        """No file behind it (tests): no lock, and no second connection to read or write on."""
+        self._lock = StoreLock(path, role).acquire() if exclusive and not self.in_memory else None
         try:
             self.db: sqlite3.Connection = connect(path)
         except BaseException:
@@ -46,7 +48,7 @@ class Store:
         transactions. With WAL, a second connection reads its own consistent snapshot alongside.
         An in-memory store has no file to open twice, so it shares its one connection.
         """
-        if str(self.path) == ":memory:":
+        if self.in_memory:
             return self.db
         if self._reader is None:
             # A StoreConnection too: a damaged page met by a search is StoreDamaged, as anywhere else.
@@ -57,7 +59,7 @@ class Store:
         """The connection a sync writes its pages on in a thread (store/page_writer.py), opened
         on first use; None for an in-memory store, which has no file to open twice (its pages
         are written on the app's connection, on the event loop)."""
-        if str(self.path) == ":memory:":
+        if self.in_memory:
             return None
         if self._page_writer is None:
             self._page_writer = PageWriter(self.path)

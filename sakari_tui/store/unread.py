@@ -13,17 +13,19 @@ from typing import NamedTuple
 from .times import parse_iso
 from .views import SNOOZE_JOIN, UNREAD_MARK_JOIN, View, view_where
 
+# A conversation's local read mark (`r`), for UNREAD_SQL.
+READ_MARK_JOIN = "LEFT JOIN read_marks r ON r.conversation_id = c.id"
 # A conversation has unread texts when the API counts unread messages and nothing newer than our
-# local read mark arrived since. Expects `conversations c LEFT JOIN read_marks r ON r.conversation_id = c.id`.
+# local read mark arrived since. Expects `conversations c` with READ_MARK_JOIN.
 UNREAD_SQL = "(c.unread_count > 0 AND (r.read_through IS NULL OR c.last_at > r.read_through))"
 # It is shown unread when it has, or when the user marked it unread (U) and has not opened it
 # since. Expects `conversations c` with `UNREAD_JOINS`.
 SHOWN_UNREAD_SQL = f"({UNREAD_SQL} OR um.marked_at IS NOT NULL)"
-UNREAD_JOINS = f"LEFT JOIN read_marks r ON r.conversation_id = c.id {UNREAD_MARK_JOIN}"
+UNREAD_JOINS = f"{READ_MARK_JOIN} {UNREAD_MARK_JOIN}"
 
 COUNTS_SQL = f"""SELECT COALESCE(SUM({SHOWN_UNREAD_SQL} AND mu.conversation_id IS NULL), 0), COUNT(*)
     FROM conversations c
-    LEFT JOIN read_marks r ON r.conversation_id = c.id
+    {READ_MARK_JOIN}
     LEFT JOIN mutes mu ON mu.conversation_id = c.id
     {UNREAD_MARK_JOIN}
     WHERE c.closed = 0"""

@@ -41,7 +41,7 @@ class ListingReads:
         rows = self.list.rows
         if rows.complete:
             return
-        if str(self.store.path) == ":memory:":  # no second connection to read it on
+        if self.store.in_memory:  # no second connection to read it on
             self._adopt(rows, rows.whole_entries(self.store.db))
             return
         self._reading_rest = True
@@ -78,7 +78,7 @@ class ListingReads:
         if (
             changed is None
             or len(changed) <= SCAN_LIMIT
-            or str(self.store.path) == ":memory:"
+            or self.store.in_memory
             or self._options() != self._listed_with
             or not rows.complete
             or not self.store.inbox.moves_suffice(rows, changed)
