@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -59,6 +59,8 @@ SCAN_LIMIT = 8
 # Past this many changed conversations (or a 50th of the list, if more), ordering the list afresh
 # is quicker than moving each one.
 RELIST_LIMIT = 500
+# A moved listing keeps up to this many of the rows read so far (a few screens' worth, the latest read).
+CARRIED_ROWS = 4 * LISTING_BLOCK
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,7 @@ class ConversationListing(Sequence[ConversationRow]):
         self.options = options
         self._load = load
         self._rows: dict[int, ConversationRow] = {}
+        self._carried: dict[str, ConversationRow] = {}  # by id: rows a listing it was moved from had read
         # A head: the count of the whole listing, and how to read all of it.
         self._total = total if rest is not None else None
         self._rest = rest
@@ -146,6 +149,7 @@ class ConversationListing(Sequence[ConversationRow]):
         ids, unread, last_at = entries
         if ids[: len(self._ids)] != self._ids:
             self._rows.clear()  # the store moved on since the head: its rows may sit elsewhere
+            self._carried.clear()
         self._ids, self._unread, self._last_at = ids, unread, last_at
         self._seen = None
         self._unread_total = None
@@ -188,6 +192,10 @@ class ConversationListing(Sequence[ConversationRow]):
         if not 0 <= index < len(self):
             raise IndexError(index)
         row = self._rows.get(index)
+        if row is None and self._carried:
+            row = self._carried.get(self.id_at(index))
+            if row is not None:
+                self._rows[index] = row
         if row is None:
             start = index - index % LISTING_BLOCK
             end = start + LISTING_BLOCK
@@ -304,7 +312,22 @@ class ConversationListing(Sequence[ConversationRow]):
             seen.update((cid, change[1]) for _, cid, change in added)
         moved._seen = seen
         moved._unread_total = unread_total + sum(change[0] for _, _, change in added)
+        moved._carried = self._rows_to_carry(changes)
         return moved
+
+    def _rows_to_carry(self, changes: Collection[str]) -> dict[str, ConversationRow]:
+        """The rows read so far whose conversation is not among `changes`, the latest read last.
+
+        While a large account syncs, each page moves the listing; without these, the rows on
+        screen would be read from the store again at the next redraw (a key press), once a page.
+        """
+        carried = dict(self._carried)
+        carried.update((self._ids[index], row) for index, row in self._rows.items())
+        for conversation_id in changes:
+            carried.pop(conversation_id, None)
+        if len(carried) > CARRIED_ROWS:
+            carried = dict(list(carried.items())[-CARRIED_ROWS:])
+        return carried
 
 
 def _without(items: list, gone: list[int]) -> list:

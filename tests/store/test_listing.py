@@ -100,3 +100,65 @@ def test_relisted_with_a_text_filter_or_a_large_change_queries_afresh():
     assert "c99" in store.inbox.relisted(filtered, ["c99"]).ids
     everything = store.inbox.listing()
     _same(store.inbox.relisted(everything, [f"c{i}" for i in range(RELIST_LIMIT + 1)]), store.inbox.listing())
+
+
+def _counting_loads(listing, loads: list[str]):
+    original = listing._load
+
+    def counted(ids):
+        loads.extend(ids)
+        return original(ids)
+
+    listing._load = counted
+
+
+def test_a_moved_listing_keeps_the_rows_it_had_read_and_reads_the_changed_ones_again():
+    """A sync's page moves the listing: the rows already read (those on screen) are not read from
+    the store again at the next redraw, unless their conversation is among the changes."""
+    store = make_store(200)
+    inbox = store.inbox
+    listing = inbox.listing()
+    on_screen = [listing[i] for i in range(20)]
+    far_down = ["c150", "c153", "c156", "c199"]  # below the screenful, as a sync's later pages are
+    for cid in far_down:
+        inbox.mark_read(cid)
+    listing = inbox.relisted(listing, far_down)
+    loads: list[str] = []
+    _counting_loads(listing, loads)
+    assert [listing[i] for i in range(20)] == on_screen == inbox.rows()[:20]
+    assert loads == []
+    shown = on_screen[4].id
+    store.drafts.save(shown, "half a reply")  # a change to a row on screen: that one is read again
+    listing = inbox.relisted(listing, [shown])
+    _counting_loads(listing, loads)
+    assert [listing[i] for i in range(20)] == inbox.rows()[:20]
+    assert shown in loads and listing[4].id == shown and listing[4] != on_screen[4]
+    store.close()
+
+
+def test_a_moved_listing_reads_what_a_fresh_one_reads_after_every_kind_of_change():
+    """The rows carried from listing to listing are never stale: row for row, what the moved
+    listing gives is what a fresh listing reads from the store."""
+    rng = random.Random(11)
+    store = make_store(200)
+    inbox = store.inbox
+    listing = inbox.listing()
+    for step in range(40):
+        first = rng.randrange(0, 150)
+        [listing[i] for i in range(first, first + 20)]  # a screenful somewhere, read
+        picked = [f"c{rng.randrange(220)}" for _ in range(rng.randrange(1, 5))]
+        kind = step % 3
+        if kind == 0:
+            for cid in picked:
+                inbox.mark_read(cid)
+        elif kind == 1:
+            for cid in picked:
+                store.drafts.save(cid, f"draft {step}")
+        else:
+            inbox.merge_conversations(
+                conversation(cid, minutes_ago=rng.randrange(-5, 300), unread=["u", str(step)], message_id=f"m{step}")
+                for cid in picked
+            )
+        listing = inbox.relisted(listing, picked)
+        assert list(listing) == inbox.rows()
+    store.close()
