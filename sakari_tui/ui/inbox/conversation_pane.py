@@ -216,9 +216,9 @@ unread, **/** filters by name, number or text, **x** closes (with **u** to undo 
 
     def _show_title(self, rows, sender: str) -> None:
         title = self._title_for(rows, sender)
-        if title != self._title:  # a new title redraws the whole list
+        if title != self._title:
             self._title = title
-            self.list.border_title = Content(title)
+            self.list.show_title(Content(title))
 
     def _title_for(self, rows, sender: str) -> str:
         # Narrowed to one sender, the list is that number's inbox (as each Group has one in the Hub):

@@ -94,7 +94,9 @@ class ConversationList(ConversationRowText, PassesWorkerFailures, ScrollView, ca
         self.open_id: str | None = None
         self.closing: set[str] = set()
         self._now = self.clock.now()
-        self._cache: dict[tuple[int, int], Strip] = {}
+        # Drawn lines by (row, line, drawn as the cursor's): a row keeps both looks, so a key that
+        # moves the cursor draws only the row it lands on, not the one it leaves as well.
+        self._cache: dict[tuple[int, int, bool], Strip] = {}
         self._drawn_marks: tuple[str | None, frozenset[str]] = (None, frozenset())
         # The widget's own style, looked up once per style change rather than once per line drawn.
         self._base: Style | None = None
@@ -138,8 +140,7 @@ class ConversationList(ConversationRowText, PassesWorkerFailures, ScrollView, ca
             self._cache = {key: strip for key, strip in self._cache.items() if first <= key[0] < last}
             for position in range(first, last):
                 if rows.id_at(position) in changed:
-                    self._cache.pop((position, 0), None)
-                    self._cache.pop((position, 1), None)
+                    self._forget_row(position)
                     self._refresh_row(position)
             return
         self._now = self.clock.now()
@@ -148,6 +149,24 @@ class ConversationList(ConversationRowText, PassesWorkerFailures, ScrollView, ca
         self._set_height(len(rows))
         self.cursor = cursor
         self.refresh()
+
+    def show_title(self, title: Content) -> None:
+        """Put `title` in the top border, redrawing that border line alone.
+
+        Setting `border_title` redraws every row (Textual refreshes the whole widget): while an
+        account syncs the counts in the title change with each page, a few times a second, and
+        each of those frames cost as much as scrolling the whole list (issue 17: keys during a sync).
+        """
+        if not self.is_mounted:
+            self.border_title = title
+            return
+        stored = self.render_str(title).expand_tabs(4).split()[0]  # as the border_title setter keeps it
+        if stored == self._border_title:
+            return
+        self._border_title = stored
+        # Regions given to refresh() are the content's: the border line sits above it.
+        offset = self.content_offset
+        self.refresh(Region(-offset.x, -offset.y, self.outer_size.width, 1))
 
     def _marks(self) -> tuple[str | None, frozenset[str]]:
         """What the app marks on rows besides their data: the open one and those being closed."""
@@ -237,9 +256,6 @@ class ConversationList(ConversationRowText, PassesWorkerFailures, ScrollView, ca
     # --- cursor ------------------------------------------------------------------------------
 
     def watch_cursor(self, old: int, new: int) -> None:
-        for index in (old, new):
-            self._cache.pop((index, 0), None)
-            self._cache.pop((index, 1), None)
         if not self.rows:
             self.refresh()
             return
@@ -257,6 +273,12 @@ class ConversationList(ConversationRowText, PassesWorkerFailures, ScrollView, ca
     def _visible(self, region: Region) -> bool:
         top = int(self.scroll_offset.y)
         return region.y >= top and region.bottom <= top + self.scrollable_content_region.height
+
+    def _forget_row(self, index: int) -> None:
+        """Drop the drawn lines of the row at `index` (its conversation changed)."""
+        for line in range(ROW_HEIGHT):
+            for as_cursor in (False, True):
+                self._cache.pop((index, line, as_cursor), None)
 
     def _refresh_row(self, index: int) -> None:
         region = Region(0, index * ROW_HEIGHT - int(self.scroll_offset.y), self.size.width, ROW_HEIGHT)
@@ -317,10 +339,10 @@ class ConversationList(ConversationRowText, PassesWorkerFailures, ScrollView, ca
             if self._base is None:
                 self._base = self.rich_style
             return Strip.blank(width, self._base)
-        key = (index, line)
+        key = (index, line, index == self.cursor)
         strip = self._cache.get(key)
         if strip is None or strip.cell_length != width:
-            strip = self._render_row_line(self.rows[index], line, width, index == self.cursor)
+            strip = self._render_row_line(self.rows[index], line, width, key[2])
             if len(self._cache) > 8 * max(1, self.size.height):
                 # Keep about a few screens' worth: the rest is cheap to redraw, costly to hold.
                 self._cache.clear()
