@@ -3,7 +3,9 @@ read, and relists coalesced while a sync's pages arrive (the last page always li
 
 from __future__ import annotations
 
+import gc
 import threading
+import weakref
 
 from sakari_tui.store import Store
 from sakari_tui.ui.inbox import conversation_pane
@@ -121,6 +123,32 @@ async def test_a_syncs_page_is_read_in_a_thread_and_moved_into_the_list(build_ap
         fresh = app.store.inbox.listing()
         assert inbox.list.rows.ids == fresh.ids and inbox.list.rows.unread == fresh.unread
         assert f"{fresh.unread_total} unread / 700" in str(inbox.list.border_title)
+
+
+async def test_the_listings_a_sync_moves_past_are_freed_at_once_not_at_a_full_collection(build_app, tmp_path):
+    """A finished worker waits in a reference cycle for the collector's full pass: holding the
+    listing it read for, it kept lists of every entry alive until then, and at 100,000
+    conversations each such pass stopped the loop for 200-300 ms."""
+    app, inbox, pane = await big_app(build_app, tmp_path, 600)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(lambda: inbox.list.rows.complete, pilot)
+        gc.collect()
+        gc.disable()  # from here, only reference counting frees anything
+        try:
+            passed: list[weakref.ref] = []
+            for page in range(3):
+                passed.append(weakref.ref(inbox.list.rows))
+                ids = [f"page{page}-{i}" for i in range(20)]
+                app.store.inbox.merge_conversations(
+                    conversation(cid, minutes_ago=10_000 * (page + 1) + i, name=cid) for i, cid in enumerate(ids)
+                )
+                pane.relist_soon(ids)
+                await wait_until(lambda n=600 + 20 * (page + 1): len(inbox.list.rows) == n, pilot)
+                await wait_until(lambda: not pane.relist_pending and not pane._reading_changes, pilot)
+            await pilot.pause(0.05)
+            assert [ref() is None for ref in passed] == [True, True, True]
+        finally:
+            gc.enable()
 
 
 async def test_a_page_read_in_a_thread_while_the_list_is_listed_afresh_is_listed_all_the_same(build_app, tmp_path):

@@ -7,11 +7,18 @@
   commits), 10-25 ms at 100,000 on the event loop, where a key press waited for them.
 
 An in-memory store has no second connection: there, both are read on the loop.
+
+A worker is given a weak reference to the listing it reads for, not the listing: a finished
+worker sits in a reference cycle (its task, coroutine and callable) until the collector's next
+full pass, and the listings it held, each with lists of 100,000 entries, would wait with it. At
+100,000 conversations a sync left eight or so of them to each full pass, which then stopped the
+event loop for 200-300 ms (issue 17: keys during a sync).
 """
 
 from __future__ import annotations
 
 import time
+import weakref
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -42,26 +49,37 @@ class ListingReads:
         if rows.complete:
             return
         if self.store.in_memory:  # no second connection to read it on
-            self._adopt(rows, rows.whole_entries(self.store.db))
+            self._adopt(weakref.ref(rows), rows.whole_entries(self.store.db))
             return
         self._reading_rest = True
         self.run_worker(
-            partial(self._read_entries, rows), thread=True, group=REST_GROUP, exclusive=True, exit_on_error=False
+            partial(self._read_entries, weakref.ref(rows)),
+            thread=True,
+            group=REST_GROUP,
+            exclusive=True,
+            exit_on_error=False,
         )
 
-    def _read_entries(self, rows: ConversationListing) -> None:
+    def _read_entries(self, listed: weakref.ref[ConversationListing]) -> None:
+        rows = listed()
+        if rows is None:  # listed afresh before the thread started
+            self.app.call_from_thread(self._adopt, listed, None)
+            return
         try:
             entries = rows.whole_entries(self.store.reader())
         except BaseException:
             # The head stays: what is past it is read on the loop when first needed.
-            self.app.call_from_thread(self._adopt, rows, None)
+            self.app.call_from_thread(self._adopt, listed, None)
             raise
-        self.app.call_from_thread(self._adopt, rows, entries)
+        finally:
+            del rows
+        self.app.call_from_thread(self._adopt, listed, entries)
 
-    def _adopt(self, rows: ConversationListing, entries: Entries | None) -> None:
+    def _adopt(self, listed: weakref.ref[ConversationListing], entries: Entries | None) -> None:
         self._reading_rest = False
         listing = self.list
-        if listing.rows is not rows or entries is None or rows.complete:
+        rows = listed()
+        if rows is None or listing.rows is not rows or entries is None or rows.complete:
             return  # listed afresh meanwhile, or already read on the loop
         shown = listing.visible_ids()
         rows.adopt(entries)
@@ -86,23 +104,25 @@ class ListingReads:
             return False
         self._relisted_at = time.monotonic()
         self._reading_changes = True
-        read = partial(self._read_changes, rows, rows.options, changed, self.clock.now().timestamp())
+        read = partial(self._read_changes, weakref.ref(rows), rows.options, changed, self.clock.now().timestamp())
         self.run_worker(read, thread=True, group=CHANGES_GROUP, exit_on_error=False)
         return True
 
-    def _read_changes(self, rows: ConversationListing, options: ListingOptions, changed: set[str], now: float) -> None:
+    def _read_changes(
+        self, listed: weakref.ref[ConversationListing], options: ListingOptions, changed: set[str], now: float
+    ) -> None:
         try:
             db = self.store.reader()
             numbers = self.store.inbox.sender_numbers(list(changed), db=db)
             changes = self.store.inbox.listing_changes(options, changed, now=now, db=db)
         except BaseException:
-            self.app.call_from_thread(self._changes_read, rows, changed, now, None)
+            self.app.call_from_thread(self._changes_read, listed, changed, now, None)
             raise
-        self.app.call_from_thread(self._changes_read, rows, changed, now, (numbers, changes))
+        self.app.call_from_thread(self._changes_read, listed, changed, now, (numbers, changes))
 
     def _changes_read(
         self,
-        rows: ConversationListing,
+        listed: weakref.ref[ConversationListing],
         changed: set[str],
         now: float,
         read: tuple[list[str], dict[str, tuple[bool, str] | None]] | None,
@@ -111,7 +131,8 @@ class ListingReads:
         if read is None:  # the thread failed (its worker's error is reported): on the loop, then
             self.relist(changed)
             return
-        if self.list.rows is not rows or self._options() != self._listed_with:
+        rows = listed()
+        if rows is None or self.list.rows is not rows or self._options() != self._listed_with:
             self.relist_soon(changed)  # listed since: move them in what is listed now
             return
         numbers, changes = read
