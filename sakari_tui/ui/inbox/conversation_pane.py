@@ -87,7 +87,6 @@ unread, **/** filters by name, number or text, **x** closes (with **u** to undo 
         # Conversations changed since the list was drawn (None: something else changed; re-query).
         self._changes: set[str] | None = set()
         self._listed_with: ListingOptions | None = None
-        self._title = ""
         self._after_relist: list[Callable[[], object]] = []
         # The next snooze to end, and the timer that relists then (rows move with no key pressed).
         self._wake_at: float | None = None
@@ -215,10 +214,7 @@ unread, **/** filters by name, number or text, **x** closes (with **u** to undo 
             callback()
 
     def _show_title(self, rows, sender: str) -> None:
-        title = self._title_for(rows, sender)
-        if title != self._title:
-            self._title = title
-            self.list.show_title(Content(title))
+        self.list.show_title(Content(self._title_for(rows, sender)))  # redrawn only when it reads differently
 
     def _title_for(self, rows, sender: str) -> str:
         # Narrowed to one sender, the list is that number's inbox (as each Group has one in the Hub):
