@@ -145,7 +145,7 @@ def run(work_dir: Path, shape: BulkData = SHAPE_100, *, window_s: float = WINDOW
         "met": ratio <= TARGET_RATIO,
         "window_s": window_s,
         "conversations": shape.conversations,
-        "settings": {**SyncSection().model_dump(), "request_budget": DEFAULT_REQUEST_BUDGET},
+        "settings": {**SyncSection().as_dict(), "request_budget": DEFAULT_REQUEST_BUDGET},
     }
 
 

@@ -7,22 +7,22 @@ downloads folder name.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from .config_tables import Table, setting
 
 PREVIEW_MODES = ("auto", "halfcell", "off")
 
 
-class AttachmentsSection(BaseModel):
+@dataclasses.dataclass
+class AttachmentsSection(Table):
     """[attachments]: saving, fetching and previewing pictures and files."""
-
-    model_config = ConfigDict(extra="forbid")
 
     folder: str = ""
     """Folder `w` saves attachments into (`~` allowed); empty: your downloads folder."""
-    max_download_mb: float = Field(default=20.0, gt=0.0, le=1000.0)
+    max_download_mb: float = setting(20.0, gt=0.0, le=1000.0)
     """Largest attachment `w` saves or `p` previews, in MB; a bigger one is refused before it is fetched."""
     preview: Literal["auto", "halfcell", "off"] = "auto"
     """How `p` draws a picture: `auto` (Kitty graphics or Sixel where the terminal has them, else half blocks), `halfcell` (half blocks everywhere) or `off`."""

@@ -1,13 +1,11 @@
-"""The settings' documentation: the docstring under each field of a settings model, read from the
-source when the reference is asked for (the README's table, `config_reference()`).
-
-Pydantic can collect these itself (`use_attribute_docstrings`), but it reads every model's source
-as the class is created: on every start, before the first frame, for text only the README needs.
+"""The settings' documentation: the docstring under each key of a settings table, read from the
+source when the reference is asked for (the README's table, `config_reference()`), never at a start.
 """
 
 from __future__ import annotations
 
 import ast
+import dataclasses
 import functools
 import inspect
 import textwrap
@@ -16,12 +14,10 @@ import textwrap
 @functools.cache
 def attribute_docs(model: type) -> dict[str, str]:
     """Field name -> the string literal right after its annotated assignment in `model`'s class
-    body (cleaned like a docstring); a field without one is left out. Our base classes are read
-    too, the model's own text winning; pydantic's own are not (their attributes are no fields)."""
+    body (cleaned like a docstring); a field without one is left out. Its base classes are read
+    too, the model's own text winning; for a dataclass, only its fields are kept."""
     docs: dict[str, str] = {}
     for cls in reversed(model.__mro__[:-1]):
-        if cls.__module__.split(".")[0] == "pydantic":
-            continue
         try:
             source = textwrap.dedent(inspect.getsource(cls))
         except (OSError, TypeError):  # built-ins, or no source shipped
@@ -37,5 +33,7 @@ def attribute_docs(model: type) -> dict[str, str]:
                 and isinstance(node.value.value, str)
             ):
                 docs[before.target.id] = inspect.cleandoc(node.value.value)
-    fields = getattr(model, "model_fields", None)
-    return docs if fields is None else {name: text for name, text in docs.items() if name in fields}
+    if not dataclasses.is_dataclass(model):
+        return docs
+    fields = {field.name for field in dataclasses.fields(model)}
+    return {name: text for name, text in docs.items() if name in fields}

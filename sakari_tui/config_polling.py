@@ -6,9 +6,10 @@ Part of `config` (which re-exports these names); no Textual, no I/O.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from .config_tables import Table, setting
 
 if TYPE_CHECKING:
     from .api.budget import RequestBudget
@@ -17,20 +18,19 @@ DEFAULT_REQUEST_BUDGET = 600
 BURST_MINUTES = 2
 
 
-class SyncSection(BaseModel):
+@dataclasses.dataclass
+class SyncSection(Table):
     """[sync]: how often to ask the API for news."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    poll_interval: float = Field(default=5.0, ge=1.0, le=3600.0)
+    poll_interval: float = setting(5.0, ge=1.0, le=3600.0)
     """Seconds between checks of the conversation list (1 to 3600)."""
-    thread_poll_interval: float = Field(default=2.0, ge=1.0, le=3600.0)
+    thread_poll_interval: float = setting(2.0, ge=1.0, le=3600.0)
     """Seconds between checks of the open conversation (1 to 3600; at most poll_interval)."""
-    unfocused_poll_interval: float = Field(default=30.0, ge=1.0, le=3600.0)
+    unfocused_poll_interval: float = setting(30.0, ge=1.0, le=3600.0)
     """Seconds between checks (list and open conversation) while the terminal window is not focused (1 to 3600; never faster than poll_interval)."""
-    idle_poll_interval: float = Field(default=60.0, ge=1.0, le=3600.0)
+    idle_poll_interval: float = setting(60.0, ge=1.0, le=3600.0)
     """Seconds between checks (list and open conversation) once nobody has pressed a key or moved the mouse for idle_after seconds (1 to 3600; never faster than poll_interval)."""
-    idle_after: float = Field(default=300.0, ge=10.0, le=86400.0)
+    idle_after: float = setting(300.0, ge=10.0, le=86400.0)
     """Seconds without a key or the mouse after which the inbox counts as idle (10 to 86400); a key or focus brings the normal pace back at once."""
 
     def slow_polling(self) -> dict[str, float]:

@@ -6,7 +6,9 @@ Part of `config` (which re-exports these names); no Textual, no I/O.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
+import dataclasses
+
+from .config_tables import Table, setting
 
 
 def parse_duration(value: str | int | float) -> float:
@@ -35,39 +37,34 @@ def parse_duration(value: str | int | float) -> float:
 VIEW_NAMES = ("needs-reply", "waiting", "snoozed", "failed", "scheduled", "all")
 
 
-class TriageSection(BaseModel):
+def _duration(value: object) -> str:
+    parse_duration(value)  # type: ignore[arg-type]
+    return str(value).strip()
+
+
+def _view(value: str) -> str:
+    wanted = value.strip().lower().replace("_", "-").replace(" ", "-")
+    if wanted not in VIEW_NAMES:  # store/views.py's View values (a test keeps them equal)
+        raise ValueError(f"{value!r} is not a view; use one of {', '.join(VIEW_NAMES)}")
+    return wanted
+
+
+@dataclasses.dataclass
+class TriageSection(Table):
     """[triage]: the list's views and how long a customer may wait."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    waiting_warn: str = "30m"
+    waiting_warn: str = setting("30m", before=_duration)
     """In Needs reply, a wait this long turns amber: a duration like `"30m"`, `"2h"`, `"1h30m"` (or seconds)."""
-    waiting_alert: str = "2h"
+    waiting_alert: str = setting("2h", before=_duration)
     """A wait this long turns red (a duration, as waiting_warn; at least as long as waiting_warn)."""
-    default_view: str = "all"
+    default_view: str = setting("all", after=_view)
     """The view the list opens in: `needs-reply`, `waiting`, `snoozed`, `failed`, `scheduled` or `all` (keys 1–6 switch)."""
     auto_advance: bool = True
     """After a reply or a close, open the next conversation of the view (a run through Needs reply: Ctrl+T, Enter, Alt+S, again)."""
 
-    @field_validator("waiting_warn", "waiting_alert", mode="before")
-    @classmethod
-    def _duration(cls, value: object) -> str:
-        parse_duration(value)  # type: ignore[arg-type]
-        return str(value).strip()
-
-    @field_validator("default_view")
-    @classmethod
-    def _view(cls, value: str) -> str:
-        wanted = value.strip().lower().replace("_", "-").replace(" ", "-")
-        if wanted not in VIEW_NAMES:  # store/views.py's View values (a test keeps them equal)
-            raise ValueError(f"{value!r} is not a view; use one of {', '.join(VIEW_NAMES)}")
-        return wanted
-
-    @model_validator(mode="after")
-    def _alert_after_warn(self) -> TriageSection:
+    def check(self) -> None:
         if self.alert_seconds < self.warn_seconds:
             raise ValueError("waiting_alert must be at least as long as waiting_warn")
-        return self
 
     @property
     def warn_seconds(self) -> float:
@@ -103,27 +100,24 @@ def e164_setting(value: str) -> str:
         raise ValueError(str(error).rstrip(".")) from None
 
 
-class SenderSetting(BaseModel):
+def _trimmed(value: str | None) -> str | None:
+    return (value or "").strip() or None
+
+
+def _label(value: str | None) -> str | None:
+    value = _trimmed(value)
+    if value is not None and len(value) > SENDER_LABEL_MAX:
+        raise ValueError(f"a label is at most {SENDER_LABEL_MAX} characters (the list has little room)")
+    return value
+
+
+@dataclasses.dataclass
+class SenderSetting(Table):
     """[[senders]]: one of the account's numbers, named (the list shows it) and with its Group's id."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    number: str
+    number: str = setting(after=e164_setting)
     """The sender number with + and country code, as the Sakari Hub shows it (required in each [[senders]])."""
-    label: str | None = None
+    label: str | None = setting(None, after=_label)
     """A short name for the list and the sender filter, e.g. `"Support"` (at most 20 characters); else the last digits."""
-    group_id: str | None = None
+    group_id: str | None = setting(None, after=_trimmed)
     """The id of the number's Group (Hub › Groups): with it, a new conversation starts from this number; without, Sakari picks."""
-
-    @field_validator("number")
-    @classmethod
-    def _number(cls, value: str) -> str:
-        return e164_setting(value)
-
-    @field_validator("label", "group_id")
-    @classmethod
-    def _trimmed(cls, value: str | None, info: ValidationInfo) -> str | None:
-        value = (value or "").strip()
-        if info.field_name == "label" and len(value) > SENDER_LABEL_MAX:
-            raise ValueError(f"a label is at most {SENDER_LABEL_MAX} characters (the list has little room)")
-        return value or None

@@ -161,11 +161,12 @@ def test_an_environment_problem_names_the_variable_not_the_file(tmp_path):
 
 
 def test_attribute_docs_read_each_fields_docstring_and_only_fields():
-    from pydantic import BaseModel
+    import dataclasses
 
     from sakari_tui.config_docs import attribute_docs
 
-    class Example(BaseModel):
+    @dataclasses.dataclass
+    class Example:
         """Not a field's."""
 
         plain: int = 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import shlex
@@ -443,7 +444,7 @@ async def test_a_debug_session_against_the_simulator_leaves_no_secret_in_the_log
             await client.send_message(template="hello from the secrets test", conversations=[conversation.id])
             sim_clock.advance(server.config.token_ttl + 5)  # the next call needs a new token
             await client.fetch_conversation(conversation.id)
-        bad = settings.sakari.model_copy(update={"client_secret": "wrong-" + server.client_secret})
+        bad = dataclasses.replace(settings.sakari, client_secret="wrong-" + server.client_secret)
         async with bad.make_client(transport=RecordingTransport()) as client:
             with pytest.raises(SakariError) as refused:
                 await client.fetch_all_conversations(limit=1)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -181,14 +181,13 @@ def run_config_init(
             return fail("cancelled; nothing was written.")
         if not (account_id and client_id and client_secret):
             return fail("all three values are needed; nothing was written.")
-        sakari = settings.sakari.model_copy(
-            update={
-                "account_id": account_id,
-                "client_id": client_id,
-                "client_secret": client_secret,
-                "api_url": urls.api_url,
-                "token_url": urls.token_url,
-            }
+        sakari = replace(
+            settings.sakari,
+            account_id=account_id,
+            client_id=client_id,
+            client_secret=client_secret,
+            api_url=urls.api_url,
+            token_url=urls.token_url,
         )
         print(f"Checking them against {urls.api_url} …")
         try:

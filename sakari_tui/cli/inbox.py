@@ -46,7 +46,7 @@ def run_app(
 
     # What the terminal can draw is asked at the first picture preview, not here: the queries cost
     # up to 0.3 s where the terminal does not answer them all, on every start (ui/graphics.py).
-    engine = InboxEngine(settings.sakari.make_client(), store)
+    engine = InboxEngine(settings.sakari.client_on_first_use(), store)
     app = make_app(settings, engine, settings_path=settings_path, demo=demo, warnings=warnings)
     try:
         app.run()  # the app closes the client on its own event loop when it unmounts

@@ -15,10 +15,12 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..api.models import Message
 from ..text import one_line
+
+if TYPE_CHECKING:
+    from ..api.models import Message
 
 
 class AuthorKind(str, Enum):

@@ -14,11 +14,14 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
-from ..api.models import Message
 from .authors import Author, AuthorKind
 
-Ours = Callable[[Message], bool]
+if TYPE_CHECKING:
+    from ..api.models import Message
+
+Ours = Callable[["Message"], bool]
 
 
 def _iso(moment: datetime | None) -> str:

@@ -11,7 +11,7 @@ Core code: never imports Textual.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
@@ -130,7 +130,7 @@ def check_reply(
         # One MMS, priced per message: the segment question does not apply, the file's does.
         name, size = attachment
         mms = mms_warnings(name, size, number, compose, display_number(number) if number else "")
-        rest = _warnings(info, number, compose.model_copy(update={"confirm_over_segments": 0}), now_utc)
+        rest = _warnings(info, number, replace(compose, confirm_over_segments=0), now_utc)
         return ReplyCheck(confirm=tuple(mms + rest))
     return ReplyCheck(confirm=tuple(_warnings(info, number, compose, now_utc)))
 

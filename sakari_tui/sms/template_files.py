@@ -28,9 +28,12 @@ import re
 import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..api.models import Template
 from ..text import one_line
+
+if TYPE_CHECKING:
+    from ..api.models import Template
 
 TEMPLATE_TYPES = ("SMS", "Web")
 """The types Sakari knows (see the API notes §7); a new template is SMS, as the app creates it."""

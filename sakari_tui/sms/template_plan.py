@@ -15,11 +15,14 @@ import difflib
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..api.models import Template
 from ..text import one_line, sanitize
 from .template_files import TemplateFile, remote_type
 from .template_lint import CONTACT_VARIABLES, lint_template, template_refusal
+
+if TYPE_CHECKING:
+    from ..api.models import Template
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..api.models import Conversation, Message
 from ..media.attachments import attachments_of, media_summary
 from ..sms.authors import AuthorKind, message_author
 from .contacts import CachedContacts
@@ -41,6 +41,9 @@ from .raw import (
 )
 from .times import iso, parse_iso
 from .unread import UNREAD_SQL
+
+if TYPE_CHECKING:
+    from ..api.models import Conversation, Message
 
 
 def preview_text(message: Message) -> str:
@@ -229,7 +232,15 @@ class InboxCache(InboxListing, LocalMarks, CachedMessages, CachedContacts):
                 return contact.id
         return None
 
+    def is_closed(self, conversation_id: str) -> bool | None:
+        """Whether the cached conversation is closed, from its row's column (None: not cached).
+        The footer asks on every redraw; reading the conversation's JSON would load the models."""
+        row = self.db.execute("SELECT closed FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
+        return None if row is None else bool(row[0])
+
     def conversation(self, conversation_id: str) -> Conversation | None:
+        from ..api.models import Conversation
+
         row = self.db.execute(
             "SELECT raw, id, contact_id, last_message_id, last_text FROM conversations WHERE id = ?", (conversation_id,)
         ).fetchone()

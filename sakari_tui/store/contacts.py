@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from typing import TYPE_CHECKING
 
-from ..api.models import Contact, Conversation
 from ..sms.keywords import is_opt_in_keyword, is_opt_out_keyword
 from .db import store_damaged
 from .raw import conversation_text, dump_json, json_fingerprint, load_json, packed_conversation
+
+if TYPE_CHECKING:
+    from ..api.models import Contact
 
 
 class CachedContacts:
@@ -28,6 +31,8 @@ class CachedContacts:
             )
 
     def contact(self, contact_id: str) -> Contact | None:
+        from ..api.models import Contact
+
         row = self.db.execute("SELECT raw FROM contacts WHERE id = ?", (contact_id,)).fetchone()
         return load_json(Contact, row["raw"], self.db) if row else None
 
@@ -66,6 +71,8 @@ class CachedContacts:
         The fingerprint follows the new copy, so a later sync that brings the same change from the
         server finds nothing new, and one that brings something else still replaces it.
         """
+        from ..api.models import Conversation
+
         if not contact.id:
             return []
         ids: list[str] = []

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from ..api.models import Message
 from .packing import message_json_sql, pack_json
 from .raw import created_by_json, dump_json, load_json, message_text
 from .times import iso
+
+if TYPE_CHECKING:
+    from ..api.models import Message
 
 EPOCH = "0000"
 _UNKNOWN = object()  # an argument not given (None is a value: a message by nobody)
@@ -67,6 +70,8 @@ class CachedMessages:
 
     def thread(self, conversation_id: str, *, limit: int = 200, before: str | None = None) -> list[Message]:
         """The newest `limit` messages (older than `before`, an ISO time), oldest first."""
+        from ..api.models import Message
+
         if before:
             rows = self.db.execute(
                 """SELECT raw FROM messages WHERE conversation_id = ? AND created_at < ?

@@ -20,10 +20,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..api.models import Conversation
 from .cache import InboxCache, MergeResult
 from .db import StoreError, connect_writer
+
+if TYPE_CHECKING:
+    from ..api.models import Conversation
 
 
 class PageWriter:

@@ -8,13 +8,13 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from pydantic import ValidationError
-
-from ..api.models import Actor, Contact, Conversation, Message
 from .db import store_damaged
 from .packing import CONVERSATION_CONTEXT, PackingError, pack_json, row_context, unpack_json
+
+if TYPE_CHECKING:  # the models (and pydantic) load with the first row read, not before the first frame
+    from ..api.models import Actor, Contact, Conversation, Message
 
 
 def json_fingerprint(raw: str) -> bytes:
@@ -80,7 +80,7 @@ def created_by_json(message: Message | None) -> str | None:
     return dump_json(by) if by is not None else None
 
 
-_Model = TypeVar("_Model", Conversation, Message, Contact)
+_Model = TypeVar("_Model", "Conversation", "Message", "Contact")
 
 
 def load_json(model: type[_Model], raw: str | bytes, db: sqlite3.Connection) -> _Model:
@@ -90,6 +90,8 @@ def load_json(model: type[_Model], raw: str | bytes, db: sqlite3.Connection) -> 
     Only damage makes a row we wrote unreadable, and a ValidationError quotes the row's text (a
     contact's name and number) in its message: the one sentence of StoreDamaged never does.
     """
+    from pydantic import ValidationError  # loaded already: `model` is one of pydantic's
+
     if isinstance(raw, bytes):  # a packed message (a conversation is unpacked with its row first)
         raw = message_text(raw, db)
     try:

@@ -5,20 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..api import (
-    OPTED_OUT_AT_ATTRIBUTE,
-    OPTED_OUT_TAG,
-    Contact,
-    SakariClient,
-    SakariError,
-    Template,
-    TemplateRequest,
-)
+from .. import api  # models by name, loaded at first use: not before the first frame
+from ..api import SakariError
 from ..store import Store
 from .contact_writes import ContactChanges, ContactWrite, ContactWriter
 from .events import Event
+
+if TYPE_CHECKING:
+    from ..api import Contact, SakariClient, Template
 
 # The template picker shows at most this many (a server with endless pages must not fill memory).
 MAX_TEMPLATES = 1000
@@ -73,7 +69,7 @@ class ContactAndTemplateCommands:
         `optedOutAt` attribute (Sakari has no call that opts a contact out for us). Returns the
         contact as read after the write: check `marked_opted_out`, a concurrent edit may have won."""
         when = datetime.fromtimestamp(self.clock(), timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
-        changes = ContactChanges(add_tags=(OPTED_OUT_TAG,), attributes={OPTED_OUT_AT_ATTRIBUTE: when})
+        changes = ContactChanges(add_tags=(api.OPTED_OUT_TAG,), attributes={api.OPTED_OUT_AT_ATTRIBUTE: when})
         return (await self.write_contact(contact_id, changes)).contact
 
     # --- templates ---------------------------------------------------------------------------
@@ -86,7 +82,7 @@ class ContactAndTemplateCommands:
 
     async def save_template(self, template_id: str | None, name: str, text: str) -> Template:
         """Create a template (`template_id` None) or change an existing one's name and text."""
-        request = TemplateRequest(name=name.strip() or None, template=text)
+        request = api.TemplateRequest(name=name.strip() or None, template=text)
         if template_id is None:
             request.type = "SMS"
             return await self.client.create_template(request)

@@ -8,14 +8,18 @@ store like any page (the thread redraws with it). The decision is `sms.collision
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-from ..api import Message, SakariClient, SakariError
+from ..api import SakariError
 from ..sms.authors import Author, AuthorKind, message_author
 from ..sms.collision import CollisionCheck, DraftBase, check_arrivals
 from ..sms.templates import same_sent_text
 from ..store import Store, StoreError
 from ..store.outbox import is_placeholder
 from .events import Event, ThreadChanged
+
+if TYPE_CHECKING:
+    from ..api import Message, SakariClient
 
 
 class CollisionGuard:

@@ -18,12 +18,16 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..api import OPTED_OUT_AT_ATTRIBUTE, OPTED_OUT_TAG, Contact, ContactRequest, Mobile, SakariClient, SakariError, Tag
+from .. import api  # models by name, loaded at first use: not before the first frame
+from ..api import SakariError
 from ..store import Store
 from ..text import one_line
 from .events import ConversationsChanged, Event
+
+if TYPE_CHECKING:
+    from ..api import Contact, ContactRequest, SakariClient, Tag
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +45,7 @@ def field_label(name: str) -> str:
 
 def is_opt_out_tag(tag: Tag) -> bool:
     """The app's opt-out mark, in any case (as `Contact.marked_opted_out` reads it)."""
-    return tag.tag.strip().casefold() == OPTED_OUT_TAG
+    return tag.tag.strip().casefold() == api.OPTED_OUT_TAG
 
 
 # --- what the user asked for ------------------------------------------------------------------------
@@ -70,10 +74,10 @@ class ContactChanges:
         tags = list(base.tags or ())
         if self.tags is not None:
             known = {tag.tag: tag for tag in tags}
-            tags = [known.get(name) or Tag(tag=name) for name in _clean_names(self.tags)]
+            tags = [known.get(name) or api.Tag(tag=name) for name in _clean_names(self.tags)]
         for name in _clean_names(self.add_tags):
             if not any(tag.tag.strip().casefold() == name.casefold() for tag in tags):
-                tags.append(Tag(tag=name))
+                tags.append(api.Tag(tag=name))
         update["tags"] = tags
         update["attributes"] = {**(base.attributes or {}), **(self.attributes or {})}
         return base.model_copy(update=update)
@@ -128,8 +132,8 @@ def merge_contact(base: Contact, mine: Contact, theirs: Contact) -> Merge:
         base.attributes or {}, mine.attributes or {}, theirs.attributes or {}
     )
     mobile = theirs.mobile or base.mobile
-    request = ContactRequest(
-        mobile=Mobile(number=mobile.number, country=mobile.country) if mobile else None,
+    request = api.ContactRequest(
+        mobile=api.Mobile(number=mobile.number, country=mobile.country) if mobile else None,
         # "" (not None, which is left out of the body) so that a cleared field is cleared.
         **fields,
         attributes=attributes,
@@ -168,7 +172,7 @@ def _merge_attributes(
         was, wanted, now = base.get(key, _ABSENT), mine.get(key, _ABSENT), theirs.get(key, _ABSENT)
         if wanted == was:
             continue
-        if wanted is _ABSENT and key == OPTED_OUT_AT_ATTRIBUTE:
+        if wanted is _ABSENT and key == api.OPTED_OUT_AT_ATTRIBUTE:
             kept = True
             continue
         if wanted is _ABSENT:
@@ -177,8 +181,8 @@ def _merge_attributes(
             merged[key] = wanted
         if now != was and now != wanted:
             conflicts.append(Conflict(f"attributes.{key}", base=_value(was), theirs=_value(now), mine=_value(wanted)))
-    if OPTED_OUT_AT_ATTRIBUTE not in merged and OPTED_OUT_AT_ATTRIBUTE in base:
-        merged[OPTED_OUT_AT_ATTRIBUTE] = base[OPTED_OUT_AT_ATTRIBUTE]
+    if api.OPTED_OUT_AT_ATTRIBUTE not in merged and api.OPTED_OUT_AT_ATTRIBUTE in base:
+        merged[api.OPTED_OUT_AT_ATTRIBUTE] = base[api.OPTED_OUT_AT_ATTRIBUTE]
     return merged, conflicts, kept
 
 

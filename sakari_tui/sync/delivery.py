@@ -17,17 +17,10 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from ..api import (
-    ApiUnavailable,
-    BadResponse,
-    ContactIdentifiers,
-    Message,
-    Mobile,
-    RateLimited,
-    SakariClient,
-    SakariError,
-)
+from .. import api  # models by name, loaded at first use: not before the first frame
+from ..api import ApiUnavailable, BadResponse, RateLimited, SakariError
 from ..sms.templates import contact_context, same_sent_text
 from ..store import OutboxEntry, SendState, Store
 from ..store.outbox import NEW_CONVERSATION_PREFIX, Schedule, is_placeholder, placeholder_id
@@ -37,6 +30,9 @@ from .events import ConversationsChanged, Event, SendStateChanged, ThreadChanged
 from .first_texts import ensure_placeholder, first_text_request, replace_placeholder
 from .reconcile import LOOK_AGAIN_S, RECONCILE_AT_S, duration, find_match, recent_messages, send_time_bound
 from .uploads import StagedCopyGone, Uploader, needs_upload
+
+if TYPE_CHECKING:
+    from ..api import Message, SakariClient
 
 __all__ = ["Delivery", "RECONCILE_AT_S"]
 
@@ -128,7 +124,7 @@ class Delivery:
             "groupId": group_id,
         }
         target = {key: value for key, value in target.items() if value}
-        contact = ContactIdentifiers(first_name=first_name, last_name=last_name, mobile=Mobile(number=number))
+        contact = api.ContactIdentifiers(first_name=first_name, last_name=last_name, mobile=api.Mobile(number=number))
         entry = self._add(
             placeholder_id(number), None, text, target=target, contact=contact, media=media, keep_draft=keep_draft
         )

@@ -10,13 +10,9 @@ import asyncio
 import random
 import time
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from ..api import (
-    Conversation,
-    Message,
-    SakariClient,
-    SakariError,
-)
+from ..api.errors import SakariError
 from ..sms.authors import Author
 from ..sms.collision import CollisionCheck, DraftBase
 from ..store import MergeResult, OutboxEntry, SendState, Store
@@ -28,6 +24,9 @@ from .collisions import CollisionGuard
 from .delivery import RECONCILE_AT_S, Delivery
 from .events import ConversationMarked, ConversationsChanged, Event, ThreadChanged
 from .scheduled import ScheduledReplies
+
+if TYPE_CHECKING:  # the client and the models load after the first frame (the poller's warm-up)
+    from ..api import Conversation, Message, SakariClient
 
 PAGE_SIZE = 100
 # Conversations prepared between two turns of the event loop (see `_merge_in_chunks`).

@@ -5,11 +5,15 @@ and the move of whatever waited under the placeholder to the real conversation."
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from ..api import ContactIdentifiers, ContactRequest, Conversation, Message, Mobile, SakariClient, SakariError
-from ..api.models import MediaItem, SendMessagesRequest, Updated
+from .. import api  # models by name, loaded at first use: not before the first frame
+from ..api import SakariError
 from ..store import OutboxEntry, Store
 from .events import ConversationMoved, ConversationsChanged, Event
+
+if TYPE_CHECKING:
+    from ..api import SakariClient
 
 
 def ensure_placeholder(store: Store, emit: Callable[[Event], None], entry: OutboxEntry) -> None:
@@ -17,18 +21,18 @@ def ensure_placeholder(store: Store, emit: Callable[[Event], None], entry: Outbo
     if not entry.target or store.inbox.conversation(entry.conversation_id) is not None:
         return
     target = entry.target
-    placeholder = Conversation(
+    placeholder = api.Conversation(
         id=entry.conversation_id,
-        contact=ContactIdentifiers(
+        contact=api.ContactIdentifiers(
             first_name=target.get("firstName"),
             last_name=target.get("lastName"),
-            mobile=Mobile(number=target["number"], country=target.get("country")),
+            mobile=api.Mobile(number=target["number"], country=target.get("country")),
         ),
-        updated=Updated(at=entry.created_at),
-        last_message=Message(
+        updated=api.Updated(at=entry.created_at),
+        last_message=api.Message(
             message=entry.text,
             outgoing=True,
-            created=Updated(at=entry.created_at),
+            created=api.Updated(at=entry.created_at),
             type="MMS" if entry.is_mms else None,
         ),
     )
@@ -62,14 +66,14 @@ async def replace_placeholder(
     emit(ConversationMoved(placeholder, conversation_id))
 
 
-def first_text_request(text: str, target: dict, media_url: str | None = None) -> SendMessagesRequest:
+def first_text_request(text: str, target: dict, media_url: str | None = None) -> api.SendMessagesRequest:
     """The body of a new conversation's first text; with a Group id, from that Group's number
     (`phoneNumberFilter`), else from the number Sakari picks; with `media_url`, an MMS."""
     group_id = target.get("groupId")
-    return SendMessagesRequest(
+    return api.SendMessagesRequest(
         template=text,
         contacts=[
-            ContactRequest(
+            api.ContactRequest(
                 mobile={"number": target["number"], "country": target.get("country")},
                 first_name=target.get("firstName"),
                 last_name=target.get("lastName"),
@@ -77,5 +81,5 @@ def first_text_request(text: str, target: dict, media_url: str | None = None) ->
         ],
         phone_number_filter={"group": {"id": group_id}} if group_id else None,
         type="MMS" if media_url else "SMS",
-        media=[MediaItem(url=media_url)] if media_url else None,
+        media=[api.MediaItem(url=media_url)] if media_url else None,
     )

@@ -13,10 +13,13 @@ taken for an MMS, nor the other way round.
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
-from ..api import Message, SakariClient
 from ..sms.templates import same_sent_text
 from ..store import OutboxEntry, Store
+
+if TYPE_CHECKING:
+    from ..api import Message, SakariClient
 
 # When to look for a send of unknown fate, in seconds after the unclear outcome: at once, then
 # at widening gaps over half an hour (Sakari may commit long after our request timed out).

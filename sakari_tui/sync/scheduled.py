@@ -23,8 +23,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
-from ..api import Message, SakariError
+from ..api import SakariError
 from ..sms.authors import AuthorKind
 from ..sms.collision import DraftBase
 from ..sms.quiet_hours import check_zones, next_send_time_for, recipient_time_zones
@@ -34,6 +35,9 @@ from ..store.outbox_media import LocalFile
 from .collisions import CollisionGuard
 from .delivery import Delivery
 from .events import ConversationMarked, Event, SendStateChanged, ThreadChanged
+
+if TYPE_CHECKING:
+    from ..api import Message
 
 CUSTOMER_WROTE = "The customer wrote before your scheduled reply went; it is back in the draft."
 OPTED_OUT = "The contact opted out after this reply was scheduled; texts to them are refused."

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import api  # models by name, loaded at first use: not before the first frame
 from ..api import ApiUnavailable, SakariError
-from ..api.models import Template, TemplateRequest
 from ..sms.template_files import (
     TemplateFile,
     as_file,
@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from collections.abc import Collection
 
     from ..api import SakariClient
+    from ..api.models import Template
 
 
 async def _remote(client: SakariClient) -> tuple[list[Template], str | None]:
@@ -225,8 +226,8 @@ def _record(folder: Path, hashes: dict[str, str], file: TemplateFile, result: Pu
     return True
 
 
-def _request(file: TemplateFile) -> TemplateRequest:
-    return TemplateRequest(name=file.name, template=file.body, type=file.type)
+def _request(file: TemplateFile) -> api.TemplateRequest:
+    return api.TemplateRequest(name=file.name, template=file.body, type=file.type)
 
 
 def _failed(verb: str, file: TemplateFile, error: SakariError) -> str:

@@ -13,10 +13,14 @@ import asyncio
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..api import BadResponse, SakariClient
+from ..api import BadResponse
 from ..store import OutboxEntry, Store
 from .events import Event, UploadProgress
+
+if TYPE_CHECKING:
+    from ..api import SakariClient
 
 # A link that expires sooner than this (server time) is replaced before the send: the carrier
 # fetches the file after Sakari accepts the message, and that may take a while.

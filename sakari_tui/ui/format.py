@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import sys
 from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING
 
 from ..api.errors import ERROR_WORDS
-from ..api.models import EmbeddedError, MessageStatus
+from ..api.message_status import MessageStatus
 from ..sms.phones import display_number
 from ..sms.segments import MAX_SEGMENTS, SegmentInfo
+
+if TYPE_CHECKING:
+    from ..api.models import EmbeddedError
 
 STATUS_WORDS = {
     MessageStatus.NEW: "queued",

@@ -333,9 +333,9 @@ def test_raw_hook_text_passes_the_customer_bytes_through():
 
 
 def test_hook_text_accepts_only_scrubbed_or_raw():
-    from pydantic import ValidationError
+    from sakari_tui.config_tables import InvalidSetting
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidSetting, match="hook_text: Input should be 'scrubbed' or 'raw'"):
         NotificationsSection(hook_text="sanitised")
 
 

@@ -6,12 +6,9 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
+from ..contact_marks import OPTED_OUT_AT_ATTRIBUTE as OPTED_OUT_AT_ATTRIBUTE
+from ..contact_marks import OPTED_OUT_TAG as OPTED_OUT_TAG
 from .base import ApiModel, EmbeddedError, Moment, Updated
-
-OPTED_OUT_TAG = "opted-out"
-"""The tag this app puts on a contact the user marked as opted out (Sakari has no call for that)."""
-OPTED_OUT_AT_ATTRIBUTE = "optedOutAt"
-"""The attribute holding when the user marked the contact opted out (ISO 8601, UTC)."""
 
 
 class Mobile(ApiModel):

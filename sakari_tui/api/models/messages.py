@@ -3,37 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
+from ..message_status import MessageStatus as MessageStatus
 from .base import ApiModel, EmbeddedError, Moment, Updated
 from .contacts import Contact, ContactIdentifiers, ContactRequest
-
-
-class MessageStatus(str, Enum):
-    """Known delivery states. The wire value is an open set; unknown ones map to UNKNOWN."""
-
-    NEW = "new"
-    VALIDATED = "validated"
-    QUEUED = "queued"
-    SENT = "sent"
-    DELIVERED = "delivered"
-    UNDELIVERED = "undelivered"
-    ERROR = "error"
-    INVALID = "invalid"
-    RECEIVED = "received"
-    UNKNOWN = "unknown"
-
-    @classmethod
-    def parse(cls, value: str | None) -> MessageStatus:
-        if not value:
-            return cls.UNKNOWN
-        try:
-            return cls(value.strip().lower())
-        except ValueError:
-            return cls.UNKNOWN
 
 
 class MediaItem(ApiModel):

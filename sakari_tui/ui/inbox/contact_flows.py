@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from textual import work
 
-from ...api import Conversation, SakariError
+from ...api.errors import SakariError
 from ...sms.phones import display_number
 from ...sync.contact_writes import ContactWrite, saved_sentence
 from ...text import one_line
@@ -22,6 +22,7 @@ from ..screens.templates import TemplatesScreen
 from ..widgets.contact_panel import ContactPanel
 
 if TYPE_CHECKING:
+    from ...api import Conversation
     from .screen import InboxScreen
 
     _Base = InboxScreen

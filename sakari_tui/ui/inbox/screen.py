@@ -193,8 +193,7 @@ class InboxScreen(
 
     def _closable(self) -> bool:
         target = self._target_conversation() if self.is_mounted else None
-        conversation = self.store.inbox.conversation(target) if target else None
-        return conversation is None or not conversation.closed
+        return not (target and self.store.inbox.is_closed(target))
 
     @property
     def conversation_list(self) -> ConversationList:

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 from textual.widgets import Static
 
-from ...api import Message
 from ...sms.authors import Author, AuthorKind
 from ...sms.collision import CollisionCheck, DraftBase
 
 if TYPE_CHECKING:
+    from ...api import Message
     from .thread_pane import ThreadPane
 
     _Base = ThreadPane

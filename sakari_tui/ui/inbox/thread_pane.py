@@ -20,7 +20,7 @@ from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
-from ...api import Conversation, SakariError
+from ...api.errors import SakariError
 from ...config import Settings
 from ...editor import EditorError, edit_text, editor_argv
 from ...sms.collision import CollisionCheck, DraftBase
@@ -41,6 +41,7 @@ from .messages import ReplySubmitted
 from .team_awareness import TeamAwareness
 
 if TYPE_CHECKING:
+    from ...api import Conversation
     from .screen import InboxScreen
 
 # Messages laid out when a thread opens: a screenful or two; older ones load as the user scrolls up.

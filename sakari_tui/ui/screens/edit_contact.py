@@ -6,7 +6,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import ComposeResult
@@ -15,13 +15,16 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Input, Label, Static
 
-from ...api import OPTED_OUT_TAG, SakariError
-from ...api.models import Contact, ContactIdentifiers
+from ...api.contact_marks import OPTED_OUT_TAG
+from ...api.errors import SakariError
 from ...sync.contact_writes import ContactChanges
 from ...text import one_line, sanitize
 from ..widgets.inputs import SafeInput
 from .confirm import ConfirmScreen
 from .dialog import Dialog
+
+if TYPE_CHECKING:
+    from ...api.models import Contact, ContactIdentifiers
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +90,8 @@ class ContactEdit:
 def as_base(contact: Contact | ContactIdentifiers) -> Contact:
     """The contact a dialog opened with, as a `Contact` (a conversation's copy has no tags or
     attributes: the merge then keeps all of Sakari's and adds what was typed)."""
+    from ...api.models import Contact  # loaded by now: `contact` is one of the models
+
     if isinstance(contact, Contact):
         return contact
     return Contact.model_validate(contact.model_dump())

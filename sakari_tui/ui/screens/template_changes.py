@@ -11,11 +11,11 @@ from textual import work
 from textual.widgets import Input, TextArea
 
 from ...api import SakariError
-from ...api.models import Template
 from ...text import one_line, sanitize
 from .confirm import ConfirmScreen
 
 if TYPE_CHECKING:
+    from ...api.models import Template
     from .templates import TemplateSource
 
 # The screen's logger, so that these lines read as they did when the flow was part of it.

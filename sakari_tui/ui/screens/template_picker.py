@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,11 +12,13 @@ from textual.content import Content
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...api.models import Template
 from ...sms.templates import Rendered, render
 from ...text import displayed_spans, for_display, one_line, sanitize
 from ..widgets.inputs import SafeInput
 from .dialog import Dialog
+
+if TYPE_CHECKING:
+    from ...api.models import Template
 
 
 def rank_templates(templates: Iterable[Template], query: str) -> list[Template]:

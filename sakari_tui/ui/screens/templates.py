@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,7 +19,6 @@ from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from ...api import SakariError
-from ...api.models import ContactIdentifiers, Template
 from ...sms.segments import segment_info
 from ...sms.templates import contact_context, render
 from ...text import one_line, sanitize
@@ -29,6 +28,9 @@ from .confirm import ConfirmScreen
 from .dialog import Dialog
 from .template_changes import TemplateChanges, template_label
 from .template_picker import preview_content, rank_templates
+
+if TYPE_CHECKING:
+    from ...api.models import ContactIdentifiers, Template
 
 log = logging.getLogger(__name__)
 

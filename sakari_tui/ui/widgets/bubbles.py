@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
-from ...api.models import Message, MessageStatus
+from ...api.message_status import MessageStatus
 from ...media.attachments import Attachment, attachments_of
 from ...sms.authors import Author
 from ...sms.keywords import keyword_label, reads_like_opt_out
@@ -18,6 +19,9 @@ from ...store import OutboxEntry
 from ...sync import SendState
 from ...text import one_line, sanitize
 from ..format import FAILED_STATUSES, clock_label, local_time, number_label, status_words
+
+if TYPE_CHECKING:
+    from ...api.models import Message
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,11 +18,14 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
-from ...api.models import OPTED_OUT_AT_ATTRIBUTE, Contact, ContactIdentifiers, Conversation
+from ... import api  # models by name, loaded at first use: not before the first frame
 from ...sms.phones import display_number, region_label
 from ...store import ConversationRow
 from ...text import for_display, one_line
 from ..format import local_time
+
+if TYPE_CHECKING:
+    from ...api.models import Contact, ContactIdentifiers, Conversation
 
 # `$text-muted` inside Content renders as plain white in Textual 8.2.8; this one is a solid colour.
 MUTED = "$foreground-muted"
@@ -88,10 +91,10 @@ def dates_for(
 ) -> ContactDates:
     """First contact (the contact's creation, else the conversation's) and the last message."""
     first = None
-    if isinstance(contact, Contact) and contact.created and contact.created.at:
+    if isinstance(contact, api.Contact) and contact.created and contact.created.at:
         first = contact.created.at
     last = None
-    if isinstance(conversation, Conversation):
+    if isinstance(conversation, api.Conversation):
         if first is None and conversation.created and conversation.created.at:
             first = conversation.created.at
         if conversation.last_message is not None:
@@ -179,9 +182,9 @@ class ContactPanel(VerticalScroll):
         `opted_out` is what the store knows (`InboxCache.is_opted_out`): an inbound STOP marks a
         contact before its record is fetched again, so the record alone may not say so yet.
         """
-        if isinstance(conversation, Conversation) and conversation.contact is not None and contact is not None:
+        if isinstance(conversation, api.Conversation) and conversation.contact is not None and contact is not None:
             contact = _fill_identity(contact, conversation.contact)
-        elif contact is None and isinstance(conversation, Conversation):
+        elif contact is None and isinstance(conversation, api.Conversation):
             contact = conversation.contact
         self.contact = contact
         dates = dates_for(contact, conversation)
@@ -220,7 +223,7 @@ class ContactPanel(VerticalScroll):
     @property
     def shows_opted_out(self) -> bool:
         contact, _, _, opted_out = self._shown
-        return bool(opted_out) or (isinstance(contact, Contact) and contact.opted_out)
+        return bool(opted_out) or (isinstance(contact, api.Contact) and contact.opted_out)
 
     @staticmethod
     def body_content(
@@ -245,11 +248,11 @@ class ContactPanel(VerticalScroll):
             lines.append(Content.styled(region, MUTED))
         lines.append(Content(""))
         field("Email", one_line(contact.email, VALUE_LIMIT) or "—")
-        if isinstance(contact, Contact):
+        if isinstance(contact, api.Contact):
             tags = [one_line(tag.tag, 30) for tag in (contact.tags or [])][:MAX_TAGS]
             more = len(contact.tags or []) - len(tags)
             field("Tags", (", ".join(tags) + (f" and {more} more" if more > 0 else "")) if tags else "—")
-        if isinstance(contact, Contact) or opted_out is not None:
+        if isinstance(contact, api.Contact) or opted_out is not None:
             field("Opted out", ContactPanel._opt_out_content(contact, opted_out))
         field("First contact", format_moment(first_contact) or "unknown")
         field("Last message", format_moment(last_message) or "none yet")
@@ -271,14 +274,14 @@ class ContactPanel(VerticalScroll):
 
     @staticmethod
     def _opt_out_content(contact: Contact | ContactIdentifiers, known: bool | None) -> Content:
-        record = contact if isinstance(contact, Contact) else None
+        record = contact if isinstance(contact, api.Contact) else None
         if not (known or (record is not None and record.opted_out)):
             return Content("no: texts are delivered")
         when = record.blocked if record is not None else None
         marked = record is not None and record.blocked is None and record.opted_out
         how = "marked in this app" if marked else "texted STOP"
         if when is None and record is not None:
-            when = _parse_moment((record.attributes or {}).get(OPTED_OUT_AT_ATTRIBUTE))
+            when = _parse_moment((record.attributes or {}).get(api.OPTED_OUT_AT_ATTRIBUTE))
         since = f" since {format_moment(when)}" if when else ""
         return Content.styled(f"yes{since} ({how}): texts are refused", "bold $error")
 

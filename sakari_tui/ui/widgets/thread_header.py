@@ -8,13 +8,17 @@ number), then words of a flag, and cuts the name last, so nothing wraps or stops
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.content import Content
 from textual.widgets import Static
 
-from ...api import Conversation
 from ...sms.keywords import reads_like_opt_out
 from ...sms.phones import display_number
 from ...text import for_display, one_line
+
+if TYPE_CHECKING:
+    from ...api import Conversation
 
 MUTED = "$foreground-muted"
 GAP = "  "
