@@ -9,9 +9,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import stat
-import tempfile
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -27,6 +24,7 @@ from .config_checks import (
     url_problem,
 )
 from .config_docs import attribute_docs
+from .config_file import not_a_table, read_toml, update_config_file, write_config_file
 from .config_permissions import permission_problem
 from .config_polling import DEFAULT_REQUEST_BUDGET, SyncSection, shared_budget
 from .config_secret import secret_from_command
@@ -276,25 +274,6 @@ def config_reference() -> str:
     return "\n".join(lines)
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        return {}
-    except tomllib.TOMLDecodeError as exc:
-        raise file_error(path, None, f"it is not valid TOML ({exc})", f"{path} is not valid TOML: {exc}.") from None
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise file_error(path, None, f"it cannot be read ({reason})", f"Cannot read {path}: {reason}.") from None
-
-
-def _not_a_table(path: Path, table: str) -> ConfigError:
-    return file_error(
-        path, table, f"it must be a table like [{table}]", f"{path}: {table!r} must be a table like [{table}]."
-    )
-
-
 def _describe(error: InvalidSetting, path: Path, from_env: dict[tuple[str, ...], str]) -> ConfigError:
     location = tuple(str(part) for part in error.location)
     entry = ""
@@ -333,14 +312,14 @@ def load_settings(
     """
     env = os.environ if env is None else env
     path = path or config_path(env)
-    data = _read_toml(path)
+    data = read_toml(path)
     from_env: dict[tuple[str, ...], str] = {}
     for variable, location in ENV_KEYS.items():
         value = env.get(variable)
         if value:
             section = data.setdefault(location[0], {})
             if not isinstance(section, dict):
-                raise _not_a_table(path, location[0])
+                raise not_a_table(path, location[0])
             section[location[1]] = value
             from_env[location] = variable
     try:
@@ -355,43 +334,9 @@ def load_settings(
     return settings
 
 
-def update_config_file(path: Path, changes: Mapping[tuple[str, str], Any]) -> None:
-    """Set `(table, key)` values in the settings file, keeping everything else as it was.
-
-    Writes a temporary file beside it and renames it over the old one, so a crash never
-    leaves half a file; the file stays private (0600) because it may hold the client secret.
-    Values from the environment are never written.
-    """
-    data = _read_toml(path)
-    for (table, key), value in changes.items():
-        section = data.setdefault(table, {})
-        if not isinstance(section, dict):
-            raise _not_a_table(path, table)
-        section[key] = value
-    write_config_file(path, data)
-
-
-def write_config_file(path: Path, data: Mapping[str, Any]) -> None:
-    """Write a whole settings file atomically with mode 0600."""
-    import tomli_w
-
-    # Private: others who can write to the folder could replace the file (permission_problem).
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, temporary = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
-    try:
-        os.fchmod(fd, stat.S_IRUSR | stat.S_IWUSR)
-        with os.fdopen(fd, "wb") as handle:
-            tomli_w.dump(dict(data), handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-
-
 __all__ = [
+    "update_config_file",
+    "write_config_file",
     "SETTINGS_FILE_PROBLEM",
     "ConfigError",
     "cleartext_problem",
