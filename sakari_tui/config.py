@@ -335,12 +335,12 @@ def load_settings(
 
 
 __all__ = [
-    "update_config_file",
-    "write_config_file",
     "SETTINGS_FILE_PROBLEM",
     "ConfigError",
     "cleartext_problem",
     "is_loopback_host",
     "permission_problem",
+    "update_config_file",
     "url_problem",
+    "write_config_file",
 ]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import stat
-import tempfile
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from .atomic_file import write_whole
 from .config_checks import ConfigError, file_error
 
 
@@ -54,15 +53,4 @@ def write_config_file(path: Path, data: Mapping[str, Any]) -> None:
 
     # Private: others who can write to the folder could replace the file (permission_problem).
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, temporary = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
-    try:
-        os.fchmod(fd, stat.S_IRUSR | stat.S_IWUSR)
-        with os.fdopen(fd, "wb") as handle:
-            tomli_w.dump(dict(data), handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+    write_whole(path, tomli_w.dumps(dict(data)).encode("utf-8"), mode=stat.S_IRUSR | stat.S_IWUSR, prefix=".config-")

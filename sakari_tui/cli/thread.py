@@ -118,16 +118,13 @@ async def _export(account, store, conversation_id: str, fmt: str, since) -> str:
 
 
 def _write(path: str, document: str) -> None:
-    """Written whole or not at all: a temporary file beside it, then renamed over."""
-    import os
-    import tempfile
+    """Written whole or not at all (atomic_file.py); private, as mkstemp made it before."""
     from pathlib import Path
+
+    from ..atomic_file import write_whole
 
     target = Path(path).expanduser()
     try:
-        handle, temporary = tempfile.mkstemp(prefix=".sakari-export-", dir=target.parent or Path("."))
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(document)
-        os.replace(temporary, target)
+        write_whole(target, document.encode("utf-8"), mode=0o600, prefix=".sakari-export-")
     except OSError as error:
         raise CommandError(USAGE, f"Cannot write {target}: {error.strerror or error}.") from None
