@@ -54,6 +54,8 @@ class ConversationRow:
 LISTING_BLOCK = 64
 Entries = tuple[list[str], list[bool], list[str]]
 """A listing's ids, unread flags and last activity, in order."""
+Counts = tuple[int, int]
+"""How many conversations a listing has, and how many of them show unread."""
 # Up to this many changed conversations, a move finds each by a scan of the ids (no map is built).
 SCAN_LIMIT = 8
 # Past this many changed conversations (or a 50th of the list, if more), ordering the list afresh
@@ -91,7 +93,9 @@ class ConversationListing(Sequence[ConversationRow]):
 
     A listing may start as its head (`InboxListing.listing(first=…)`): the first rows in order and
     how many there are, which is what a first frame needs; the rest is read when something past the
-    head is asked for, or when `complete()` is called (after that frame).
+    head is asked for, or when `complete()` is called (after that frame). A head may come without
+    its counts too (`counted` False: a listing with other options than the one on screen, whose
+    counts cost more than its rows): until `take_counts`, its length is the head's.
 
     A conversation's position is found from its sort key (its last activity kept per id, which no
     other row's move changes) by bisection, so a listing moved by a sync's page needs no new map of
@@ -109,6 +113,7 @@ class ConversationListing(Sequence[ConversationRow]):
         total: int | None = None,
         rest: Callable[[sqlite3.Connection | None], Entries] | None = None,
         unread_total: int | None = None,
+        count: Callable[[sqlite3.Connection | None], Counts] | None = None,
     ) -> None:
         self._ids = ids
         self._unread = unread
@@ -121,6 +126,8 @@ class ConversationListing(Sequence[ConversationRow]):
         self._total = total if rest is not None else None
         self._rest = rest
         self._unread_total = unread_total
+        # A head without its counts: how to read them (on another connection, in a thread).
+        self._count = count if rest is not None and total is None else None
         self._seen: dict[str, str] | None = None  # see _activity_map
 
     # --- the whole listing, read when first needed ----------------------------------------------
@@ -129,6 +136,24 @@ class ConversationListing(Sequence[ConversationRow]):
     def complete(self) -> bool:
         """Every entry is read (False for a head whose rest is not read yet)."""
         return self._rest is None
+
+    @property
+    def counted(self) -> bool:
+        """Its length and unread count are the whole listing's (False for a head without its counts)."""
+        return self._rest is None or self._count is None
+
+    def whole_counts(self, db: sqlite3.Connection | None) -> Counts | None:
+        """The whole listing's counts read on `db` (another connection, in a thread: this changes
+        nothing here), for `take_counts`; None when they are known already."""
+        count = self._count
+        return count(db) if count is not None and self._rest is not None else None
+
+    def take_counts(self, counts: Counts) -> None:
+        """Take `counts` (from `whole_counts`) as the whole listing's, unless they are known already."""
+        if self.counted:
+            return
+        self._count = None
+        self._total, self._unread_total = counts
 
     def read_rest(self) -> None:
         """Read the entries past the head (nothing when there are none left to read)."""
@@ -145,7 +170,7 @@ class ConversationListing(Sequence[ConversationRow]):
         """Take `entries` (from `whole_entries`) as the whole listing, unless it is complete already."""
         if self._rest is None:
             return
-        self._rest, self._total = None, None
+        self._rest, self._total, self._count = None, None, None
         ids, unread, last_at = entries
         if ids[: len(self._ids)] != self._ids:
             self._rows.clear()  # the store moved on since the head: its rows may sit elsewhere
@@ -244,6 +269,8 @@ class ConversationListing(Sequence[ConversationRow]):
 
     @property
     def unread_total(self) -> int:
+        if not self.counted:  # a head without its counts: they cost less than reading the rest
+            self.take_counts(self._count(None))  # type: ignore[misc]
         if self._unread_total is None:
             self.read_rest()
             self._unread_total = sum(self._unread)

@@ -149,3 +149,47 @@ def test_a_heads_unread_count_counts_each_mark_once_whoever_the_conversation_bel
         head = inbox.listing(**options, first=10)
         assert head.complete == (len(fresh) <= 10)
         assert (len(head), head.unread_total) == (len(fresh), sum(fresh.unread)), options
+
+
+def test_a_head_drawn_before_it_is_counted_has_the_heads_length_until_it_takes_its_counts():
+    store = make_store(500)
+    inbox = store.inbox
+    for options in ({}, {"show_closed": False}, {"unread_first": False}, {"sender": "+14155550100"}):
+        fresh = inbox.listing(**options)
+        head = inbox.listing(**options, first=20, counted=False)
+        assert not head.counted and not head.complete
+        assert len(head) == 20 and head.ids_between(0, 20) == fresh.ids[:20]
+        counts = head.whole_counts(None)
+        assert counts == (len(fresh), fresh.unread_total)
+        assert not head.counted  # whole_counts changes nothing: a thread reads them
+        head.take_counts(counts)
+        assert head.counted and not head.complete and len(head) == len(fresh)
+        assert head.whole_counts(None) is None
+        _same(head, fresh)
+
+
+def test_an_uncounted_heads_unread_total_counts_it_without_reading_the_rest():
+    store = make_store(500)
+    head = store.inbox.listing(first=20, counted=False)
+    assert head.unread_total == store.inbox.listing().unread_total
+    assert head.counted and not head.complete and len(head) == 500
+    counted = store.inbox.listing(first=20)
+    assert counted.counted and counted.whole_counts(None) is None  # counted with its head
+
+
+def test_a_head_is_read_in_the_listings_order_from_its_index_not_sorted_whole():
+    """Closed and sender conditions picking an index made SQLite read every open conversation and
+    sort them to find the first screenful (40-55 ms at 100,000): the head stops after it."""
+    store = make_store(300)
+    statements: list[str] = []
+    store.db.set_trace_callback(statements.append)
+    for options in ({}, {"show_closed": False}, {"sender": "+14155550100", "show_closed": False}):
+        for unread_first in (True, False):
+            statements.clear()
+            store.inbox.listing(**options, unread_first=unread_first, first=20, counted=False)
+            heads = [sql for sql in statements if sql.lstrip().startswith("SELECT c.id")]
+            assert heads, statements
+            for sql in heads:
+                plan = [row[-1] for row in store.db.execute(f"EXPLAIN QUERY PLAN {sql}")]
+                assert any("conversations_listing" in step for step in plan), (options, plan)
+                assert not any("TEMP B-TREE" in step for step in plan), (options, plan)

@@ -46,26 +46,66 @@ async def test_5000_conversations_show_their_first_rows_before_the_whole_list_is
     app = await build_app(sync=False, store_path=path)
     inbox = Inbox(app)
     pane = inbox.inbox_screen.conversations
-    seen: list[tuple[bool, int, str]] = []
-    read_rest = pane._read_rest
+    seen: list[tuple[bool, int, str, str]] = []
+    counted: list[tuple[bool, int, str]] = []
+    read_rest, take_counts = pane._read_rest, pane._counted
 
     def watched() -> None:
         rows = inbox.list.rows
-        # What the list had to draw from before the rest was read: the head alone.
-        seen.append((rows.complete, len(rows), visible_text(inbox)))
+        # What the list had to draw from before the rest was read: the head alone, not counted.
+        seen.append((rows.complete, len(rows), visible_text(inbox), str(inbox.list.border_title)))
         read_rest()
 
-    pane._read_rest = watched
+    def watched_counts(listed, counts) -> None:
+        take_counts(listed, counts)
+        counted.append((inbox.list.rows.complete, len(inbox.list.rows), str(inbox.list.border_title)))
+
+    pane._read_rest, pane._counted = watched, watched_counts
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(lambda: inbox.list.rows.complete, pilot)
-        assert seen and seen[0][0] is False and seen[0][1] == COUNT
+        assert seen and seen[0][0] is False and seen[0][1] == HEAD_ROWS
         assert "Name 0" in seen[0][2] and "Name 7" in seen[0][2]  # unread first: c0, c7, c14 …
+        assert seen[0][3] == "Inbox"  # its counts are read after this frame, in the thread
         fresh = app.store.inbox.listing()
+        # The counts came first, before the rest was read: the title and the scrollbar with them.
+        assert counted == [(False, COUNT, f"Inbox {fresh.unread_total} unread / {COUNT}")]
         assert inbox.list.rows.ids == fresh.ids and len(inbox.list.rows) == COUNT
         assert f"{fresh.unread_total} unread / {COUNT}" in str(inbox.list.border_title)
         # Past the head: the rows there are the store's, in order.
         await pilot.press("end")
         assert inbox.list.current_id == fresh.ids[-1] and HEAD_ROWS < COUNT
+
+
+async def test_a_relist_with_the_same_options_keeps_its_counts_in_the_title(build_app, tmp_path):
+    """Only a listing other than the one on screen is drawn before it is counted: a relist of the
+    same one (a sync, a snooze waking) must not blank the title's counts for a frame."""
+    app, inbox, pane = await big_app(build_app, tmp_path, 600)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(lambda: inbox.list.rows.complete, pilot)
+        title = str(inbox.list.border_title)
+        assert "unread / 600" in title
+        pane.relist()
+        assert inbox.list.rows.counted and str(inbox.list.border_title) == title
+        await wait_until(lambda: inbox.list.rows.complete, pilot)
+        assert str(inbox.list.border_title) == title
+
+
+async def test_when_the_thread_reading_the_rest_fails_the_list_is_counted_on_the_loop(build_app, tmp_path):
+    app, inbox, pane = await big_app(build_app, tmp_path, 600)
+    read = pane._read_entries
+
+    def failing(listed) -> None:
+        pane.app.call_from_thread(pane._adopt, listed, None)  # what a failed read hands back
+
+    pane._read_entries = failing
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(lambda: inbox.list.rows.counted, pilot)
+        fresh = app.store.inbox.listing(show_closed=False)
+        assert not inbox.list.rows.complete and len(inbox.list.rows) == len(fresh) == 600
+        assert f"{fresh.unread_total} unread / 600" in str(inbox.list.border_title)
+        pane._read_entries = read
+        await pilot.press("end")  # past the head: read on the loop when first needed
+        assert inbox.list.current_id == fresh.ids[-1]
 
 
 async def test_a_burst_of_pages_is_listed_once_and_its_last_page_is_listed(build_app, tmp_path):

@@ -22,7 +22,7 @@ import weakref
 from functools import partial
 from typing import TYPE_CHECKING
 
-from ...store.listing import SCAN_LIMIT, ConversationListing, Entries, ListingOptions
+from ...store.listing import SCAN_LIMIT, ConversationListing, Counts, Entries, ListingOptions
 
 if TYPE_CHECKING:
     from ...senders import SenderBook
@@ -66,7 +66,11 @@ class ListingReads:
             self.app.call_from_thread(self._adopt, listed, None)
             return
         try:
-            entries = rows.whole_entries(self.store.reader())
+            db = self.store.reader()
+            counts = rows.whole_counts(db)
+            if counts is not None:  # a head drawn before it was counted: the title and scrollbar first
+                self.app.call_from_thread(self._counted, listed, counts)
+            entries = rows.whole_entries(db)
         except BaseException:
             # The head stays: what is past it is read on the loop when first needed.
             self.app.call_from_thread(self._adopt, listed, None)
@@ -75,12 +79,26 @@ class ListingReads:
             del rows
         self.app.call_from_thread(self._adopt, listed, entries)
 
+    def _counted(self, listed: weakref.ref[ConversationListing], counts: Counts) -> None:
+        listing = self.list
+        rows = listed()
+        if rows is None or listing.rows is not rows or rows.counted:
+            return  # listed afresh meanwhile, or already counted on the loop
+        rows.take_counts(counts)
+        listing.set_rows(rows, changed=())  # the same rows: only the scrollbar's thumb changes
+        self._show_title(rows, self.sender_filter)
+
     def _adopt(self, listed: weakref.ref[ConversationListing], entries: Entries | None) -> None:
         self._reading_rest = False
         listing = self.list
         rows = listed()
-        if rows is None or listing.rows is not rows or entries is None or rows.complete:
+        if rows is None or listing.rows is not rows or rows.complete:
             return  # listed afresh meanwhile, or already read on the loop
+        if entries is None:  # the thread failed (its worker's error is reported): counted on the loop
+            counts = rows.whole_counts(None)
+            if counts is not None:
+                self._counted(listed, counts)
+            return
         shown = listing.visible_ids()
         rows.adopt(entries)
         # The same listing, now whole: the rows on screen are drawn again only if the store moved them.
