@@ -434,11 +434,17 @@ def test_no_stale_draft_once_the_reply_is_recorded(tmp_path):
                 apps.append(app)
                 target = open_top_conversation(app, store_path, where)
                 text = f"{TAG}stale{attempt} see you at nine"
+                since = len(app.output)
                 for char in text:
                     app.key(char.encode())
                     app.pump_for(0.02)
-                app.pump_for(SETTLE_S + 0.2)
-                assert read_store(store_path).drafts.get(target) == text, f"{where}: the draft was not saved"
+                app.wait_for(lambda out: b"at nine" in out, 10, f"{where}: the typed text on screen", since=since)
+                # Saved by itself once typing stops (0.4 s); a loaded machine may take longer to
+                # get there, so the store is watched rather than read once after a fixed pause.
+                saved_by = time.monotonic() + 10
+                while read_store(store_path).drafts.get(target) != text:
+                    assert time.monotonic() < saved_by, f"{where}: the draft was not saved"
+                    app.pump_for(0.1)
                 db = sqlite3.connect(f"file:{store_path}?mode=ro", uri=True)
                 try:
                     sent_at = app.key(b"\x13")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import ClassVar, TypeVar
 
+from textual.binding import Binding
 from textual.screen import ModalScreen
 
 from ..failures import PassesWorkerFailures
@@ -36,4 +37,11 @@ the line at the bottom says which key confirms.
     Dialog > .dialog { border: thick $primary; background: $surface; }
     Dialog .dialog-footer { dock: bottom; height: auto; }
     """
+    # Tab moves focus the moment it arrives (priority), not once it has passed through the field
+    # it leaves: keys typed right behind it (a fast typist, a paste, a busy app) went to that field
+    # ("+14155550133Ines Park" in the number). A dialog whose Tab means something else binds its own.
+    BINDINGS = [
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
+    ]
     VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (SHORT_ROWS, "-tall")]
