@@ -39,6 +39,7 @@ from .raw import (
     packed_conversation,
     same_fingerprint,
 )
+from .search_triggers import CONVERSATION_DOCUMENT, MESSAGE_DOCUMENT
 from .times import iso, parse_iso
 from .unread import UNREAD_SQL
 
@@ -77,6 +78,8 @@ class PreparedConversation:
         "last_raw",
         "last_by",
         "contact_id",
+        "contact_name",
+        "contact_number",
         "last_id",
         "last_text",
         "_packed",
@@ -90,6 +93,8 @@ class PreparedConversation:
         self.last_by = last_by
         contact, last = conversation.contact, conversation.last_message
         self.contact_id = contact.id if contact else None
+        self.contact_name = contact.display_name if contact else ""
+        self.contact_number = (contact.mobile.number or "") if contact and contact.mobile else ""
         self.last_id = last.id if last else None
         self.last_text = preview_text(last) if last else ""
         self._packed: tuple[bytes, bytes | None] | None = None
@@ -165,6 +170,7 @@ class InboxCache(InboxListing, LocalMarks, CachedMessages, CachedContacts):
                     # A customer's text; or one an auto-responder answered before we looked, which
                     # is still news (nobody has read it): the answer must not swallow the bell.
                     new_inbound.append(conversation.id)
+                self._write_documents(item, previous)
                 flipped = self._upsert_conversation(item)
                 stored[conversation.id] = (item.fingerprint, last.id if last else None)  # a page may repeat one
                 if last is not None and item.last_raw is not None:
@@ -190,6 +196,27 @@ class InboxCache(InboxListing, LocalMarks, CachedMessages, CachedContacts):
                 stored[row[0]] = (row[1], row[2])
         return stored
 
+    def _write_documents(self, item: PreparedConversation, previous: tuple[object, str | None] | None) -> None:
+        """The search documents of what merging `item` adds (`previous`: its stored fingerprint
+        and last message id, if stored), from its fields rather than from its packed JSON
+        (search_triggers.py, migration 17): a new conversation's contact document, and its last
+        message's when that may be new. A document the store has already stays as it is (its
+        row's update trigger keeps it current)."""
+        conversation = item.conversation
+        contact, last = conversation.contact, conversation.last_message
+        if previous is None:
+            self.db.execute(
+                CONVERSATION_DOCUMENT,
+                {
+                    "id": conversation.id,
+                    "name": item.contact_name,
+                    "number": item.contact_number,
+                    "email": contact.email if contact else None,
+                },
+            )
+        if last is not None and last.id and (previous is None or previous[1] != last.id):
+            self.db.execute(MESSAGE_DOCUMENT, (last.id, last.message))
+
     def _upsert_conversation(self, item: PreparedConversation) -> str | None:
         """Write one conversation; returns its contact's id when a keyword in it flipped the
         contact's opt-out state."""
@@ -211,8 +238,8 @@ class InboxCache(InboxListing, LocalMarks, CachedMessages, CachedContacts):
             (
                 conversation.id,
                 item.contact_id,
-                contact.display_name if contact else "",
-                (contact.mobile.number or "") if contact and contact.mobile else "",
+                item.contact_name,
+                item.contact_number,
                 (conversation.phone_number.number or "") if conversation.phone_number else "",
                 int(conversation.closed),
                 len(conversation.unread),

@@ -148,3 +148,82 @@ def test_a_store_of_schema_14_gets_the_new_triggers_and_keeps_its_documents(tmp_
         assert stored == reference and len(stored) == 1
     finally:
         store.close()
+
+
+def counting_unpacker(store: Store) -> list[int]:
+    """Count the store connection's calls of sakari_json (SQL unpacking a packed row in Python)."""
+    from sakari_tui.store.packing import sql_json
+
+    calls = [0]
+
+    def counted(*args):
+        calls[0] += 1
+        return sql_json(*args)
+
+    store.db.create_function("sakari_json", -1, counted, deterministic=True)
+    return calls
+
+
+def message_documents(store: Store) -> list[tuple]:
+    return sorted(tuple(row) for row in store.db.execute("SELECT message_id, body FROM message_text"))
+
+
+def test_a_page_writes_the_documents_of_its_new_rows_without_unpacking_them(store):
+    calls = counting_unpacker(store)
+    page = [
+        conversation("a"),
+        conversation("b", email=None, number="+447700900123"),
+        conversation("c", number=""),
+        Conversation.model_validate({"id": "bare", "updated": {"at": AT}}),
+    ]
+    page[2] = page[2].model_copy(update={"last_message": page[2].last_message.model_copy(update={"message": None})})
+    store.inbox.merge_conversations(page)
+    assert calls[0] == 0
+    # A page may hold one twice (the second an update, as its next merge would be): one document still.
+    store.inbox.merge_conversations([conversation("d"), conversation("d", unread=["m-d"], number="+1555")])
+    assert stored_documents(store) == reference_documents(store) and len(stored_documents(store)) == 5
+    assert message_documents(store) == [
+        ("m-a", page[0].last_message.message),
+        ("m-b", page[1].last_message.message),
+        ("m-c", ""),
+        ("m-d", page[0].last_message.message),
+    ]
+    from .test_search import index_is_exact
+
+    assert index_is_exact(store.db)
+    assert [h.conversation_id for h in store.search.search("7700900")] == ["b"]
+    assert sorted(h.message_id for h in store.search.search("jaźń")) == ["m-a", "m-b", "m-d"]
+
+
+def test_rows_added_another_way_still_get_their_documents_from_the_triggers(store):
+    store.inbox.merge_conversations([conversation("a")])
+    calls = counting_unpacker(store)
+    later = conversation("a").last_message.model_copy(update={"id": "m-later", "message": "Parcel at the depot"})
+    assert store.inbox.merge_messages("a", [later]) == ["m-later"]
+    assert calls[0] > 0  # the insert trigger built it
+    assert [h.message_id for h in store.search.search("depot")] == ["m-later"]
+    # Merged as the conversation's last message next: the document it has already stays, alone.
+    store.inbox.merge_conversations([conversation("a").model_copy(update={"last_message": later})])
+    assert [row for row in message_documents(store) if row[0] == "m-later"] == [("m-later", "Parcel at the depot")]
+    from .test_search import index_is_exact
+
+    assert index_is_exact(store.db)
+
+
+def test_a_store_of_schema_16_gets_guarded_insert_triggers_and_keeps_its_documents(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    old_store(path, 16, lambda inbox: inbox.merge_conversations([conversation("a"), conversation("b", email=None)]))
+    store = Store(path)
+    try:
+        triggers = dict(store.db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
+        for name in ("messages_search_ai", "conversations_search_ai"):
+            assert "WHEN NOT EXISTS" in triggers[name]
+        assert stored_documents(store) == reference_documents(store) and len(stored_documents(store)) == 2
+        store.inbox.merge_conversations([conversation("c", number="+15559870000"), conversation("a", closed=True)])
+        assert stored_documents(store) == reference_documents(store) and len(stored_documents(store)) == 3
+        assert [h.conversation_id for h in store.search.search("9870000")] == ["c"]
+        from .test_search import index_is_exact
+
+        assert index_is_exact(store.db)
+    finally:
+        store.close()
