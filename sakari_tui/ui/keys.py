@@ -47,14 +47,9 @@ def _keys(binding: Binding) -> str:
 
 def key_reference() -> str:
     lines = ["| where | keys | does | binding id |", "| --- | --- | --- | --- |"]
-    # An id bound in two areas (list.open: the list's Enter, acted on by the screen the moment it
-    # arrives) is listed once, in the narrower area, the one named after the inbox.
-    last_area = {
-        binding.id: area for area, owner in AREAS for binding in owner.BINDINGS if isinstance(binding, Binding)
-    }
     for area, owner in AREAS:
         for binding in owner.BINDINGS:
-            if isinstance(binding, Binding) and (binding.id is None or last_area[binding.id] == area):
+            if isinstance(binding, Binding):
                 lines.append(f"| {area} | {_keys(binding)} | {binding.description} | `{binding.id}` |")
     return "\n".join(lines)
 
@@ -158,8 +153,7 @@ def checked_keymap(
     # accepted earlier (e.g. a swap of two keys, half refused): check again until nothing clashes.
     while clash := _first_clash(accepted, bindings):
         binding_id, key, other = clash
-        # (one id may be bound in two scopes on the same keys: list.open in the list and on the screen)
-        default = ", ".join(dict.fromkeys(b.key for scope in bindings for b in scope if b.id == binding_id))
+        default = ", ".join(b.key for scope in bindings for b in scope if b.id == binding_id)
         problems.append(
             f"{where}: {binding_id} = {keymap[binding_id]!r}: {key} is already the key of {_describe(other)}; "
             f"choose another key ({binding_id} keeps {default})."

@@ -146,9 +146,9 @@ def test_a_swap_is_fine_and_half_a_swap_is_not():
 
 
 def test_the_same_key_in_another_scope_is_not_taken():
-    # "n" is the app's next unread and the confirm dialog's "no"; "g" goes to the top in the list only.
-    assert check({"app.refresh": "g", "confirm.yes": "ctrl+y"}) == (
-        {"app.refresh": "g", "confirm.yes": "ctrl+y"},
+    # "n" is the app's next unread and the confirm dialog's "no"; "enter" opens in the list only.
+    assert check({"app.refresh": "enter", "confirm.yes": "ctrl+y"}) == (
+        {"app.refresh": "enter", "confirm.yes": "ctrl+y"},
         [],
     )
 

@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable
 
 from textual import work
-from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal
@@ -84,12 +83,7 @@ class InboxScreen(
         Binding("ctrl+s", "send", "Send", id="app.send", priority=True),
         Binding("alt+s", "send_and_close", "Send+close", id="app.send_and_close", priority=True),
         Binding("ctrl+l", "schedule_reply", "Send later", id="app.send_later", priority=True, show=False),
-        # Enter on the list, n and i move into the reply the moment they arrive (priority), not
-        # once they have passed through the list: the text typed right behind them went to its
-        # single-letter commands ("thanks": t opened Templates, h showed closed ones; an x would
-        # close the conversation). Where a field is typed into, Textual leaves n and i to it.
-        Binding("enter", "open", "Open", show=False, priority=True, id="list.open"),
-        Binding("n", "next_unread", "Next unread", id="app.next_unread", priority=True),
+        Binding("n", "next_unread", "Next unread", id="app.next_unread"),
         Binding("slash", "filter", "Filter", id="app.filter"),
         Binding("ctrl+f", "search", "Search", id="app.search", priority=True),
         Binding("escape", "escape", "List", id="app.escape"),
@@ -108,7 +102,7 @@ class InboxScreen(
         Binding("T", "manage_templates", "Manage templates", id="app.manage_templates", show=False),
         Binding("R", "retry", "Retry send", id="app.retry", show=False),
         Binding("D", "discard", "Discard failed", id="app.discard", show=False),
-        Binding("i", "focus_compose", "Reply", id="app.focus_compose", priority=True),
+        Binding("i", "focus_compose", "Reply", id="app.focus_compose"),
         Binding("r", "refresh", "Refresh", id="app.refresh"),
         Binding("1", "view_needs_reply", "Needs reply", id="app.view_needs_reply", show=False),
         Binding("2", "view_waiting", "Waiting on customer", id="app.view_waiting", show=False),
@@ -315,13 +309,6 @@ class InboxScreen(
 
     def on_conversation_list_opened(self, event: ConversationList.Opened) -> None:
         self.open_conversation(event.conversation_id)
-
-    def action_open(self) -> None:
-        """Enter on the list: the list's own Open, at once (see BINDINGS)."""
-        chosen = self.conversation_list.current_id
-        if self.focused is not self.conversation_list or chosen is None:
-            raise SkipAction()  # Enter elsewhere is that widget's
-        self.open_conversation(chosen)
 
     def open_conversation(self, conversation_id: str, *, focus_compose: bool = True) -> None:
         self.show_thread_pane()

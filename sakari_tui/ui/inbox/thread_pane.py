@@ -12,15 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from textual import on, work
-from textual.actions import SkipAction
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.reactive import reactive
 from textual.timer import Timer
-from textual.widget import Widget
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from ...api.errors import SakariError
 from ...config import Settings
@@ -90,8 +88,7 @@ Without a selection they act on the newest message on screen with an attachment.
 **i** goes to the reply; **a** attaches a file to it; **c** shows the contact; **R** retries a
 reply that was refused, **D** discards it.
 """
-    # Priority: into the reply before the keys typed behind Enter arrive (see `_focus_now`).
-    BINDINGS = [Binding("enter", "reply", "Reply", show=False, id="thread.reply", priority=True)]
+    BINDINGS = [Binding("enter", "reply", "Reply", show=False, id="thread.reply")]
 
     open_id: reactive[str | None] = reactive(None, init=False, always_update=True)
 
@@ -265,23 +262,13 @@ reply that was refused, **D** discards it.
     def focus_reply(self, *, say_why: bool = True) -> None:
         """Into the reply; where replies are off, onto the box that says why (letters held back there)."""
         if self.compose_box.off_reason is not None:
-            self._focus_now(self.compose_box)
+            self.compose_box.focus()
             if say_why:
                 self.compose_box.say_why_off()
         elif not self.compose_box.area.disabled:
-            self._focus_now(self.compose_box.area)
-
-    def _focus_now(self, widget: Widget) -> None:
-        """Focus `widget` at once, not at the end of the queue as `Widget.focus` does: keys typed
-        right behind the one that got here (Enter, i, n) are sent to whatever has focus when
-        they arrive, and must land in the reply, not in the list's single-letter commands."""
-        self.screen.set_focus(widget)
-        if self.screen.focused is not widget:
-            widget.focus()  # not focusable this instant (still being set up): as soon as it is
+            self.compose_box.area.focus()
 
     def action_reply(self) -> None:
-        if isinstance(self.screen.focused, (Input, TextArea)):
-            raise SkipAction()  # Enter in the reply (or a field) itself is a new line
         self.focus_reply()
 
     @work(group="thread", exclusive=True, exit_on_error=False)
