@@ -14,6 +14,7 @@ from sakari_tui.store.raw import dump_conversation, dump_json
 from sakari_tui.store.search_schema import CONTACT_TEXT_COLUMNS, _contact_doc
 
 from ..support.old_store import old_store
+from .test_search import index_is_exact
 
 AT = datetime(2026, 3, 4, 12, 0, tzinfo=timezone.utc).isoformat()
 
@@ -188,8 +189,6 @@ def test_a_page_writes_the_documents_of_its_new_rows_without_unpacking_them(stor
         ("m-c", ""),
         ("m-d", page[0].last_message.message),
     ]
-    from .test_search import index_is_exact
-
     assert index_is_exact(store.db)
     assert [h.conversation_id for h in store.search.search("7700900")] == ["b"]
     assert sorted(h.message_id for h in store.search.search("jaźń")) == ["m-a", "m-b", "m-d"]
@@ -205,8 +204,6 @@ def test_rows_added_another_way_still_get_their_documents_from_the_triggers(stor
     # Merged as the conversation's last message next: the document it has already stays, alone.
     store.inbox.merge_conversations([conversation("a").model_copy(update={"last_message": later})])
     assert [row for row in message_documents(store) if row[0] == "m-later"] == [("m-later", "Parcel at the depot")]
-    from .test_search import index_is_exact
-
     assert index_is_exact(store.db)
 
 
@@ -222,8 +219,6 @@ def test_a_store_of_schema_16_gets_guarded_insert_triggers_and_keeps_its_documen
         store.inbox.merge_conversations([conversation("c", number="+15559870000"), conversation("a", closed=True)])
         assert stored_documents(store) == reference_documents(store) and len(stored_documents(store)) == 3
         assert [h.conversation_id for h in store.search.search("9870000")] == ["c"]
-        from .test_search import index_is_exact
-
         assert index_is_exact(store.db)
     finally:
         store.close()
