@@ -7,6 +7,7 @@ the terminal, quitting, and turning any failure into one plain sentence.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import time
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import App, InvalidThemeError
 from textual.binding import Binding
-from textual.events import InputEvent
+from textual.events import DescendantFocus, InputEvent, Key
 
 from ..config import ConfigError, Settings, update_config_file
 from ..logs import redact
@@ -27,11 +28,9 @@ from .cell_widths import count_spacing_marks
 from .clock import FrozenClock, WallClock
 from .failures import FailureHandling
 from .inbox import EngineEvent, InboxScreen
-from .inbox.help_keys import help_sections
-from .screens.confirm import quit_while_sending
-from .screens.help import HelpScreen
 from .styles import stylesheet
 from .terminal import TerminalWatch
+from .type_ahead import HOLD_LIMIT_S, HeldKeys, takes_text
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +88,9 @@ class SakariApp(FailureHandling, App[None]):
         self._inbox_shown = False
         self.fatal_error: BaseException | None = None
         self.terminal = TerminalWatch(self._leave_now)
+        self.held_keys = HeldKeys()
+        """Keys typed behind one that moves into a text field, until that field has focus (type_ahead.py)."""
+        self._held_keys_limit: asyncio.TimerHandle | None = None
         engine.add_listener(self._relay)
         self.keymap: dict[str, str] = {}
         """The `[keys]` overrides in force (binding id to keys), as the command palette shows them."""
@@ -131,7 +133,30 @@ class SakariApp(FailureHandling, App[None]):
     async def on_event(self, event: Any) -> None:
         if isinstance(event, InputEvent) and not event.is_forwarded:  # a key or the mouse, from the terminal
             self.poller.user_active()  # polling back to its normal pace (sync/cadence.py)
+        if self.held_keys.holding:
+            if isinstance(event, Key) and self.held_keys.take(event):  # new, or back up from its widget
+                return
+            if isinstance(event, DescendantFocus) and takes_text(event.widget):
+                await self._hand_on_held_keys()
         await super().on_event(event)
+
+    def hold_keys_for_text(self) -> None:
+        """Hold the keys typed from now until a text field has focus (type_ahead.py)."""
+        if self.held_keys.start():
+            # The event loop's own timer, not Textual's (a Timer is a task of its own): this runs
+            # on every Enter on the list, and usually the focus lands long before it is due.
+            self._held_keys_limit = asyncio.get_running_loop().call_later(
+                HOLD_LIMIT_S, self.call_next, self._hand_on_held_keys
+            )
+
+    async def _hand_on_held_keys(self) -> None:
+        """The held keys, in the order typed, to whatever has focus now (a text field, or after
+        HOLD_LIMIT_S wherever focus is): handled as if they had just been typed."""
+        if self._held_keys_limit is not None:
+            self._held_keys_limit.cancel()
+            self._held_keys_limit = None
+        for key, character in self.held_keys.release():
+            await super().on_event(Key(key, character))
 
     def watch_app_focus(self, focused: bool) -> None:
         self.poller.set_focused(focused)  # Textual's AppFocus/AppBlur: slower polling while unfocused
@@ -195,6 +220,10 @@ class SakariApp(FailureHandling, App[None]):
 
     def action_help(self) -> None:
         """The keys of this app by area (ui/inbox/help_keys.py); from a dialog, the dialogs' keys first."""
+        # Dialogs are imported where shown: none is needed for the first frame.
+        from .inbox.help_keys import help_sections
+        from .screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss(None)
             return
@@ -205,6 +234,8 @@ class SakariApp(FailureHandling, App[None]):
         if not in_flight and not scheduled:
             await self._quit_now()
             return
+        from .screens.confirm import quit_while_sending
+
         self.push_screen(quit_while_sending(len(in_flight), len(scheduled)), self._quit_confirmed)
 
     async def _quit_confirmed(self, confirmed: bool | None) -> None:

@@ -32,6 +32,7 @@ from ...text import one_line
 from ..clock import FrozenClock, WallClock
 from ..failures import PassesWorkerFailures
 from ..format import local_time
+from ..type_ahead import hold_keys_for_text
 from ..widgets.bubbles import bubble_for_message, bubble_for_pending
 from ..widgets.compose import ComposeBox
 from ..widgets.thread_header import ThreadHeader
@@ -266,6 +267,8 @@ reply that was refused, **D** discards it.
             if say_why:
                 self.compose_box.say_why_off()
         elif not self.compose_box.area.disabled:
+            if self.screen.focused is not self.compose_box.area:
+                hold_keys_for_text(self)  # what is typed right behind i or Enter is the reply (type_ahead.py)
             self.compose_box.area.focus()
 
     def action_reply(self) -> None:

@@ -30,6 +30,7 @@ from ..cell_widths import count_spacing_marks
 from ..clock import FrozenClock, WallClock
 from ..failures import PassesWorkerFailures
 from ..format import load_number_formats, numbers_formattable, relative_time
+from ..type_ahead import hold_keys_for_text
 from .conversation_row_text import MIN_NAME_CELLS, SENDER_CELLS, ConversationRowText
 
 __all__ = ["MIN_NAME_CELLS", "ROW_HEIGHT", "SENDER_CELLS", "ConversationList"]
@@ -304,6 +305,7 @@ class ConversationList(ConversationRowText, PassesWorkerFailures, ScrollView, ca
 
     def action_open(self) -> None:
         if self.current_id is not None:
+            hold_keys_for_text(self)  # what is typed right behind Enter is the reply (type_ahead.py)
             self.post_message(self.Opened(self.current_id))
 
     def on_click(self, event: Click) -> None:
