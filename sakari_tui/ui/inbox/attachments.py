@@ -25,7 +25,6 @@ from ...store.outbox_media import LocalFile, local_file
 from ...sync.events import UploadProgress
 from ...text import one_line
 from ..format import number_label
-from ..screens.confirm import ConfirmScreen
 from ..widgets.compose import ComposeArea
 from ..widgets.thread_log import ThreadLog
 from ..widgets.transfer_bar import Transfer
@@ -99,6 +98,8 @@ class AttachmentFlows(_Base):
                 self.notify(str(error), severity="error")
                 return
             self.notify(f"Opened {attachment.name} from {attachment.host} with your browser.")
+
+        from ..screens.confirm import ConfirmScreen  # where shown: not before the first frame
 
         self.app.push_screen(
             ConfirmScreen(

@@ -16,9 +16,6 @@ from ...api.errors import SakariError
 from ...sms.phones import display_number
 from ...sync.contact_writes import ContactWrite, saved_sentence
 from ...text import one_line
-from ..screens.confirm import ConfirmScreen
-from ..screens.edit_contact import EditContactScreen
-from ..screens.templates import TemplatesScreen
 from ..widgets.contact_panel import ContactPanel
 
 if TYPE_CHECKING:
@@ -110,6 +107,8 @@ class ContactFlows(_Base):
             self.show_contact()
             self.thread_pane.show_header()
 
+        from ..screens.edit_contact import EditContactScreen  # where shown: not before the first frame
+
         self.app.push_screen(EditContactScreen(contact, save=save), done)
 
     def on_contact_panel_opt_out_requested(self) -> None:
@@ -129,6 +128,8 @@ class ContactFlows(_Base):
         def answered(yes: bool | None) -> None:
             if yes:
                 self.mark_opted_out(contact.id)
+
+        from ..screens.confirm import ConfirmScreen  # where shown: not before the first frame
 
         self.app.push_screen(
             ConfirmScreen(
@@ -174,4 +175,6 @@ class ContactFlows(_Base):
                 continue
             seen.add(identifiers.id or id(identifiers))
             contacts.append(self.contact_of(conversation))
+        from ..screens.templates import TemplatesScreen  # where shown: not before the first frame
+
         self.app.push_screen(TemplatesScreen(self.engine, contacts))

@@ -12,11 +12,10 @@ from typing import TYPE_CHECKING
 from ...sms.snooze_times import describe_until, local_zone
 from ...store.views import View
 from ...text import for_display, one_line
-from ..screens.new_conversation import describe_sender
-from ..screens.snooze import UNSNOOZE, SnoozeAnswer, SnoozeScreen
 from .commands import key_for
 
 if TYPE_CHECKING:
+    from ..screens.snooze import SnoozeAnswer
     from .screen import InboxScreen
 
     _Base = InboxScreen
@@ -49,6 +48,8 @@ class ListViews(_Base):
 
     def sender_name(self, number: str) -> str:
         """A sender as a sentence names it: "Support (+1 415-555-0100)", or the number alone (sanitised)."""
+        from ..screens.new_conversation import describe_sender  # with its dialog: not before the first frame
+
         return describe_sender(self.senders, number)
 
     def action_cycle_sender(self) -> None:
@@ -116,6 +117,8 @@ class ListViews(_Base):
         zone = local_zone()
         until = datetime.fromtimestamp(snooze.until, zone) if asleep and snooze is not None else None
         name = for_display(one_line(row.name or row.number or "this conversation", 40))
+        from ..screens.snooze import SnoozeScreen  # where shown: not before the first frame
+
         self.app.push_screen(
             SnoozeScreen(name, now, zone, snoozed_until=until),
             lambda answer: self._snooze_chosen(conversation_id, answer, zone),
@@ -124,6 +127,8 @@ class ListViews(_Base):
     def _snooze_chosen(self, conversation_id: str, answer: SnoozeAnswer, zone) -> None:
         if answer is None:
             return
+        from ..screens.snooze import UNSNOOZE
+
         if answer == UNSNOOZE:
             if self.store_write(self.store.inbox.unsnooze, conversation_id):
                 self.notify("Unsnoozed.")

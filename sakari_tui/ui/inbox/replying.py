@@ -24,14 +24,13 @@ from ...store.outbox import is_placeholder
 from ...sync import SendState
 from ...sync.events import SendStateChanged
 from ...text import one_line
-from ..screens.confirm import SEND_LATER, ConfirmScreen, SendAnywayScreen
-from ..screens.new_conversation import NewConversation, NewConversationScreen
-from ..screens.schedule import RUNS_ONLY_WHILE_OPEN, ScheduleScreen, when_label
-from ..screens.template_picker import TemplatePickerScreen
 from .commands import key_in_words
 from .messages import EngineEvent, ReplySubmitted
 
+# The dialogs are imported where they are shown: none is needed for the first frame, and their
+# modules (and the Textual widgets they use: buttons, selects) cost ~15 ms before it otherwise.
 if TYPE_CHECKING:
+    from ..screens.new_conversation import NewConversation
     from .screen import InboxScreen
 
     _Base = InboxScreen
@@ -73,6 +72,8 @@ class ReplyFlows(_Base):
         if not check.confirm:
             self._queue_reply(conversation_id, text)
             return
+        from ..screens.confirm import SEND_LATER, SendAnywayScreen
+
         window = self._their_window()
         attached = self.compose_box.attachment
 
@@ -113,6 +114,8 @@ class ReplyFlows(_Base):
 
     def action_schedule_reply(self) -> None:
         """Ctrl+L: ask when, then schedule the reply (the checks of a send now, but the time's)."""
+        from ..screens.schedule import ScheduleScreen
+
         if not self.thread_pane.can_reply or self.open_id is None:
             self.notify("Open a conversation you can reply to first.")
             return
@@ -140,6 +143,8 @@ class ReplyFlows(_Base):
         self.app.push_screen(screen, chosen)
 
     def _schedule(self, conversation_id: str, text: str, when) -> None:
+        from ..screens.schedule import RUNS_ONLY_WHILE_OPEN, when_label
+
         compose = self.settings.compose
         try:
             self.engine.schedule_reply(
@@ -262,6 +267,8 @@ class ReplyFlows(_Base):
             if yes and self.store.outbox.get(pending.local_id) is not None:  # not found meanwhile
                 self.deliver(pending.local_id, resend=True)
 
+        from ..screens.confirm import ConfirmScreen
+
         self.app.push_screen(
             ConfirmScreen(
                 "Sakari may already have this text: the answer to sending it was lost, and it has not been found "
@@ -288,6 +295,8 @@ class ReplyFlows(_Base):
             self.open_id = None
             group_id = target.get("groupId")
             sender = next((s.number for s in self.senders if group_id and s.group_id == group_id), None)
+            from ..screens.new_conversation import NewConversation
+
             self.show_new_conversation(
                 NewConversation(
                     target.get("number", ""),
@@ -311,6 +320,8 @@ class ReplyFlows(_Base):
         conversation = self.thread_pane.conversation()
         contact = conversation.contact if conversation and conversation.closed else None
         if contact is not None and contact.mobile and contact.mobile.number:
+            from ..screens.new_conversation import NewConversation
+
             self.show_new_conversation(
                 NewConversation(contact.mobile.number, contact.first_name, contact.last_name, "")
             )
@@ -318,6 +329,8 @@ class ReplyFlows(_Base):
         self.show_new_conversation()
 
     def show_new_conversation(self, filled: NewConversation | None = None) -> None:
+        from ..screens.new_conversation import NewConversationScreen
+
         screen = NewConversationScreen(
             self.settings.ui.default_country,
             filled,
@@ -370,6 +383,8 @@ class ReplyFlows(_Base):
         conversation = self.thread_pane.conversation()
         contact = self.contact_of(conversation) if conversation and conversation.contact else None
         name = contact.display_name if contact else "this contact"
+        from ..screens.template_picker import TemplatePickerScreen
+
         text = await self.app.push_screen_wait(TemplatePickerScreen(templates, contact_context(contact), name))
         if text:
             self.show_thread_pane()
