@@ -11,8 +11,13 @@ letters behind it are on the same way back, and each would run its command in tu
 So an action that moves focus into a text field calls `hold_keys_for_text(node)`. From then the
 app holds every key that reaches it (new ones, and those coming back up from the widget they
 were sent to) until a text field takes focus, and hands them on in the order they were typed,
-as if they had been typed a moment later. If no text field takes focus within HOLD_LIMIT_S (the
-reply is off, say), they go wherever focus is then, as they would have without holding.
+as if they had been typed a moment later (a widget standing in for a text field counts too: the
+reply box where replies are off). If none takes focus within HOLD_LIMIT_S, they go wherever focus
+is then, as they would have without holding.
+
+They are handed on all at once, to the widget that took focus, as if typed into it: a key among
+them that moves focus again (Escape) moves it after the rest have reached the field, so
+"Enter hi Esc x" leaves "hix" in the reply rather than closing a conversation with the x.
 
 Holding costs nothing on the way in (a flag and a timer); setting focus at once instead, the
 first try, made opening a thread 25-110 ms slower (the restyle ran before the thread's first draw).
@@ -64,10 +69,11 @@ class HeldKeys:
 
 
 def takes_text(widget: Widget) -> bool:
-    """Whether `widget` is a text field (keys held for one are handed on once it has focus)."""
+    """Whether `widget` is a text field (keys held for one are handed on once it has focus), or
+    says it stands in for one (`takes_typed_keys`: the reply box where replies are off)."""
     from textual.widgets import Input, TextArea  # loaded by the inbox already: no cost here
 
-    return isinstance(widget, (Input, TextArea))
+    return isinstance(widget, (Input, TextArea)) or getattr(widget, "takes_typed_keys", False) is True
 
 
 class _HoldsKeys(Protocol):

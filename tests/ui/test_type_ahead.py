@@ -96,16 +96,16 @@ async def test_text_typed_right_behind_enter_in_the_thread_is_the_reply(build_ap
 
 
 async def test_keys_typed_behind_enter_where_replies_are_off_run_no_list_command(build_app):
-    """No text field takes focus (the contact opted out): after the hold the keys go where focus
-    is, the box saying why, which keeps letters back; x closes nothing, h lists nothing else."""
+    """Replies are off (the contact opted out): the keys go to the box saying why, which keeps
+    letters back and says why once; x closes nothing, h lists nothing else."""
     app = await build_app()
     inbox = Inbox(app)
     async with app.run_test(size=(120, 40)) as pilot:
         row = inbox.select_row(lambda r: r.opted_out and not r.closed)
         showing_closed = app.settings.ui.show_closed
         queue_keys(app, ["enter", *letters("xh")])
-        await wait_until(lambda: inbox.open_id == row.id and not app.held_keys.holding, pilot, timeout=5)
-        await pilot.pause()
+        await wait_until(lambda: inbox.open_id == row.id and not app.held_keys.holding, pilot)
+        await wait_until(lambda: any("opted out" in n for n in inbox.notifications()), pilot)
         assert not inbox.row(row.id).closed and not inbox.pending_closes
         assert app.settings.ui.show_closed == showing_closed and inbox.on_top()
 

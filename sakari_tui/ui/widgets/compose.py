@@ -100,6 +100,10 @@ class ComposeBox(Vertical):
     inbox's single-letter commands) and the reason is said once.
     """
 
+    takes_typed_keys = True
+    """Keys held for a text field go here too when it has the focus (ui/type_ahead.py): typing
+    behind Enter into a conversation whose replies are off is said why at once, as typing is."""
+
     HELP = """
 ## Reply
 
