@@ -217,3 +217,23 @@ def test_contact_attribute_times_render_in_any_zone(local_zone):
     assert "0001" in format_moment(datetime(1, 1, 1, tzinfo=timezone.utc)) or "Dec" in format_moment(
         datetime(1, 1, 1, tzinfo=timezone.utc)
     )
+
+
+@pytest.mark.parametrize(
+    ("sent", "taken"),
+    [
+        ("1000-01-01T00:30:00+01:00", EARLIEST),  # year 1000 by its own clock, 999 in UTC
+        ("1000-01-01T00:00:00Z", EARLIEST),
+        ("1000-06-01T00:00:00-05:00", datetime(1000, 6, 1, tzinfo=timezone(timedelta(hours=-5)))),
+        ("1001-01-01T00:00:00+14:00", datetime(1001, 1, 1, tzinfo=timezone(timedelta(hours=14)))),
+        ("9997-12-31T23:00:00-12:00", datetime(9997, 12, 31, 23, tzinfo=timezone(timedelta(hours=-12)))),
+        ("9998-12-31T23:30:00-01:00", LATEST),  # 9998 by its own clock, 9999 in UTC
+        ("9998-12-31T23:59:59Z", LATEST),
+        ("2026-03-04T12:00:00", NOW),  # no zone: UTC
+    ],
+)
+def test_the_quick_path_for_ordinary_years_clamps_exactly_as_before(sent, taken):
+    """Years strictly inside 1000-9998 pass at once (base._within_years); at the edges the
+    offset decides, as the comparison always did."""
+    moment = message("m1", sent).created.at
+    assert moment == taken and moment.tzinfo is not None
