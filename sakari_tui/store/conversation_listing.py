@@ -297,6 +297,12 @@ class ConversationListing(Sequence[ConversationRow]):
         ids, unread, last_at, sort_key = self._ids, self._unread, self._last_at, self.sort_key
         ascending = self.options.oldest_first
         low, high = 0, len(ids)
+        if high:
+            # After every entry: where a first sync's pages go (each is older than the last), found
+            # by one comparison instead of ~17 (2.3 s of the event loop in a sync of 100,000).
+            last = sort_key(unread[-1], last_at[-1], ids[-1])
+            if (last < key) if ascending else (last > key):
+                return high
         while low < high:
             middle = (low + high) // 2
             here = sort_key(unread[middle], last_at[middle], ids[middle])
