@@ -9,6 +9,7 @@ are queued all at once, as a fast typist's, a paste's or a busy app's are.
 
 from __future__ import annotations
 
+import pytest
 from textual import events
 from textual.widgets import TextArea
 
@@ -54,17 +55,24 @@ async def test_text_typed_right_behind_enter_on_the_list_is_the_reply(build_app)
         assert inbox.row(row.id).closed == closed_before and not inbox.pending_closes
 
 
-async def test_text_typed_right_behind_i_on_the_list_is_the_reply(build_app):
+@pytest.mark.parametrize(
+    ("focused", "key", "text"),
+    [("list", "i", "on my way"), ("thread", "enter", "thanks")],
+    ids=["i on the list", "enter in the thread"],
+)
+async def test_text_typed_right_behind_the_key_into_an_open_conversations_reply_is_the_reply(
+    build_app, focused, key, text
+):
     app = await build_app()
     inbox = Inbox(app)
     async with app.run_test(size=(120, 40)) as pilot:
         row = inbox.select_row(ordinary)
         inbox.open(row.id, focus_compose=False)
         await pilot.pause()
-        inbox.list.focus()
+        getattr(inbox, focused).focus()
         await pilot.pause()
-        queue_keys(app, ["i", *letters("on my way")])
-        await wait_until(lambda: inbox.compose.text == "on my way", pilot)
+        queue_keys(app, [key, *letters(text)])
+        await wait_until(lambda: inbox.compose.text == text, pilot)
         assert inbox.open_id == row.id and inbox.on_top()
 
 
@@ -79,20 +87,6 @@ async def test_text_typed_right_behind_tab_in_a_form_goes_to_the_next_field(buil
         await wait_until(lambda: form.query_one("#new-text", TextArea).text == "hello", pilot)
         assert form.query_one("#new-number").value == "+14155550133"
         assert form.query_one("#new-name").value == "Ines Park"
-
-
-async def test_text_typed_right_behind_enter_in_the_thread_is_the_reply(build_app):
-    app = await build_app()
-    inbox = Inbox(app)
-    async with app.run_test(size=(120, 40)) as pilot:
-        row = inbox.select_row(ordinary)
-        inbox.open(row.id, focus_compose=False)
-        await pilot.pause()
-        inbox.thread.focus()
-        await pilot.pause()
-        queue_keys(app, ["enter", *letters("thanks")])
-        await wait_until(lambda: inbox.compose.text == "thanks", pilot)
-        assert inbox.open_id == row.id and inbox.on_top()
 
 
 async def test_keys_typed_behind_enter_where_replies_are_off_run_no_list_command(build_app):
