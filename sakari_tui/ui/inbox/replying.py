@@ -1,6 +1,6 @@
 """Replying, for the inbox screen: check and queue a reply, send it or schedule it (send later),
-retry or discard one that failed, cancel a scheduled one, start a new conversation, and fill a
-template into the reply.
+retry or discard one that failed, cancel a scheduled one, and fill a template into the reply
+(a new conversation is new_conversation_flow.py).
 
 A mixin of `InboxScreen` (it uses the screen's panes, engine and settings). What may go is
 decided by `sms.guard.check_reply`, a pure function; this only asks the user and queues.
@@ -30,7 +30,6 @@ from .messages import EngineEvent, ReplySubmitted
 # The dialogs are imported where they are shown: none is needed for the first frame, and their
 # modules (and the Textual widgets they use: buttons, selects) cost ~15 ms before it otherwise.
 if TYPE_CHECKING:
-    from ..screens.new_conversation import NewConversation
     from .screen import InboxScreen
 
     _Base = InboxScreen
@@ -312,56 +311,6 @@ class ReplyFlows(_Base):
             self.compose_box.set_text(pending.text)
             self.notify("Discarded; its text is back in the compose box.")
         self.thread_pane.show_thread()
-
-    # --- a new conversation -------------------------------------------------------------------
-
-    def action_new_conversation(self) -> None:
-        # From a closed conversation ("Closed: Ctrl+N texts them again"): them, already filled in.
-        conversation = self.thread_pane.conversation()
-        contact = conversation.contact if conversation and conversation.closed else None
-        if contact is not None and contact.mobile and contact.mobile.number:
-            from ..screens.new_conversation import NewConversation
-
-            self.show_new_conversation(
-                NewConversation(contact.mobile.number, contact.first_name, contact.last_name, "")
-            )
-            return
-        self.show_new_conversation()
-
-    def show_new_conversation(self, filled: NewConversation | None = None) -> None:
-        from ..screens.new_conversation import NewConversationScreen
-
-        screen = NewConversationScreen(
-            self.settings.ui.default_country,
-            filled,
-            senders=self.senders,
-            preferred=self.senders.effective_filter(self.settings.ui.sender_filter),
-            last_sender=self.store.inbox.last_sender_to,
-        )
-        self.app.push_screen(screen, self._new_conversation_chosen)
-
-    def _new_conversation_chosen(self, result: NewConversation | None) -> None:
-        if result is None:
-            return
-        # Through the outbox like any reply: on disk first, then sent, looked for if the answer is lost;
-        # its thread shows (under a placeholder) until Sakari says which conversation it opened.
-        try:
-            entry = self.engine.queue_new_conversation(
-                result.number,
-                result.text,
-                first_name=result.first_name,
-                last_name=result.last_name,
-                group_id=result.group_id,
-            )
-        except StoreError as error:
-            self.store_failed(error)
-            self.notify(f"Not sent: {error}", severity="error")
-            self.show_new_conversation(result)  # number, name and text kept
-            return
-        self.store_ok()
-        self.conversations.relist()
-        self.open_conversation(entry.conversation_id, focus_compose=False)
-        self.deliver(entry.local_id)
 
     # --- the compose box's helpers --------------------------------------------------------------
 

@@ -54,6 +54,7 @@ from .conversation_pane import ConversationPane
 from .footer_keys import area_of, footer_bindings
 from .list_views import ListViews
 from .messages import EngineEvent
+from .new_conversation_flow import NewConversationFlows
 from .replying import ReplyFlows
 from .send_and_close import SendAndClose
 from .thread_pane import ThreadPane
@@ -64,6 +65,7 @@ log = logging.getLogger(__name__)
 
 class InboxScreen(
     ReplyFlows,
+    NewConversationFlows,
     SendAndClose,
     AttachmentFlows,
     ListViews,
