@@ -29,14 +29,10 @@ from ..widgets.compose import ComposeArea
 from ..widgets.thread_log import ThreadLog
 from ..widgets.transfer_bar import Transfer
 from .commands import key_in_words
+from .screen_mixin import InboxScreenMixin
 
 if TYPE_CHECKING:
     from ..screens.attach_file import AttachChoice
-    from .screen import InboxScreen
-
-    _Base = InboxScreen
-else:
-    _Base = object
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +55,7 @@ def private_media_allowed(api_url: str) -> bool:
         return is_loopback_host(host)
 
 
-class AttachmentFlows(_Base):
+class AttachmentFlows(InboxScreenMixin):
     # --- o, w, p on a message ---------------------------------------------------------------
 
     # (Handlers by name, not @on: Textual collects @on handlers only from message pumps' own classes.)

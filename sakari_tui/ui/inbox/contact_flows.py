@@ -17,21 +17,17 @@ from ...sms.phones import display_number
 from ...sync.contact_writes import ContactWrite, saved_sentence
 from ...text import one_line
 from ..widgets.contact_panel import ContactPanel
+from .screen_mixin import InboxScreenMixin
 
 if TYPE_CHECKING:
     from ...api import Conversation
-    from .screen import InboxScreen
-
-    _Base = InboxScreen
-else:
-    _Base = object
 
 # Narrower than this, the contact panel takes the thread's place instead of sitting beside it.
 CONTACT_BESIDE_MIN_WIDTH = 100
 CONTACT_OPEN = "-contact-open"
 
 
-class ContactFlows(_Base):
+class ContactFlows(InboxScreenMixin):
     @property
     def contact_shown(self) -> bool:
         return self.has_class(CONTACT_OPEN)

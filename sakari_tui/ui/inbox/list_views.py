@@ -13,17 +13,13 @@ from ...sms.snooze_times import describe_until, local_zone
 from ...store.views import View
 from ...text import for_display, one_line
 from .commands import key_for
+from .screen_mixin import InboxScreenMixin
 
 if TYPE_CHECKING:
     from ..screens.snooze import SnoozeAnswer
-    from .screen import InboxScreen
-
-    _Base = InboxScreen
-else:
-    _Base = object
 
 
-class ListViews(_Base):
+class ListViews(InboxScreenMixin):
     # The two view toggles are single letters, easily pressed by mistake: they last for this session,
     # say what they did and the key that undoes it, and only the palette's "Save the list view as
     # default" writes them to the settings file.

@@ -10,18 +10,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...store import StoreError
+from .screen_mixin import InboxScreenMixin
 
 # The dialog is imported where it is shown: not before the first frame.
 if TYPE_CHECKING:
     from ..screens.new_conversation import NewConversation
-    from .screen import InboxScreen
-
-    _Base = InboxScreen
-else:
-    _Base = object
 
 
-class NewConversationFlows(_Base):
+class NewConversationFlows(InboxScreenMixin):
     def action_new_conversation(self) -> None:
         # From a closed conversation ("Closed: Ctrl+N texts them again"): them, already filled in.
         conversation = self.thread_pane.conversation()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import TYPE_CHECKING
 
 from textual import work
 
@@ -26,20 +25,15 @@ from ...sync.events import SendStateChanged
 from ...text import one_line
 from .commands import key_in_words
 from .messages import EngineEvent, ReplySubmitted
+from .screen_mixin import InboxScreenMixin
 
 # The dialogs are imported where they are shown: none is needed for the first frame, and their
 # modules (and the Textual widgets they use: buttons, selects) cost ~15 ms before it otherwise.
-if TYPE_CHECKING:
-    from .screen import InboxScreen
-
-    _Base = InboxScreen
-else:
-    _Base = object
 
 log = logging.getLogger(__name__)
 
 
-class ReplyFlows(_Base):
+class ReplyFlows(InboxScreenMixin):
     # --- sending ------------------------------------------------------------------------------
 
     def action_send(self) -> None:

@@ -10,20 +10,12 @@ same checks, guard and outbox as Ctrl+S.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ...sync import SendState, SendStateChanged
 from ...text import one_line
-
-if TYPE_CHECKING:
-    from .screen import InboxScreen
-
-    _Base = InboxScreen
-else:
-    _Base = object
+from .screen_mixin import InboxScreenMixin
 
 
-class SendAndClose(_Base):
+class SendAndClose(InboxScreenMixin):
     _close_after_send_for: str | None = None
     """The conversation whose next queued reply closes it (the key pressed last was send-and-close)."""
 

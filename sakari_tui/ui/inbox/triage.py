@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING
 
 from textual import work
 
@@ -17,16 +16,10 @@ from ...api import SakariError
 from ...store import StoreError
 from ...text import one_line
 from .commands import key_for
-
-if TYPE_CHECKING:
-    from .screen import InboxScreen
-
-    _Base = InboxScreen
-else:
-    _Base = object
+from .screen_mixin import InboxScreenMixin
 
 
-class TriageActions(_Base):
+class TriageActions(InboxScreenMixin):
     def _target_conversation(self) -> str | None:
         """The conversation a list key acts on: the cursor's when the list has the focus, else the open one."""
         if self.focused is self.conversation_list:
