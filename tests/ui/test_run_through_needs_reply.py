@@ -62,13 +62,36 @@ async def test_a_close_with_x_moves_on_to_the_next_answerable_conversation(build
     async with app.run_test(size=(120, 40)) as pilot:
         for pick in (0, -1):  # the first row, then the last (nothing after it: the one before)
             target = [row for row in inbox.rows if not row.opted_out and row.id not in inbox.pending_closes][pick]
+            # As listed when it is opened (opening marks it read, which may move it).
+            expected = answerable_after([row for row in inbox.rows if row.id not in inbox.pending_closes], target.id)
             inbox.open(target.id, focus_compose=False)
             await pilot.pause()
             app.inbox.thread_pane.thread_log.focus()
-            expected = answerable_after([row for row in inbox.rows if row.id not in inbox.pending_closes], target.id)
             await pilot.press("x")
             await wait_until(lambda e=expected: inbox.open_id == e, pilot)
             assert target.id in inbox.pending_closes
+
+
+async def test_a_reply_advances_to_the_row_under_it_when_it_was_opened_though_it_moved(build_app, server):
+    # Unread first: opening an unread conversation marks it read and moves it down among the read
+    # rows at once. Next is the row that was under it when it was chosen, not the row under it now.
+    settings = settings_for(server)
+    settings.triage.auto_advance = True
+    app = await build_app(settings=settings)
+    inbox = Inbox(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        rows = inbox.rows
+        unread = [index for index, row in enumerate(rows) if row.unread and not row.opted_out and not row.closed]
+        assert len(unread) >= 2, "the demo account has unread conversations at the top"
+        chosen = rows[unread[0]]
+        expected = answerable_after(rows, chosen.id)
+        inbox.open(chosen.id)
+        await wait_until(lambda: not inbox.row(chosen.id).unread, pilot)
+        await wait_until(lambda: answerable_after(inbox.rows, chosen.id) != expected, pilot)  # it moved
+        inbox.compose.set_text("Thanks, all sorted.")
+        await pilot.press("ctrl+s")
+        await wait_until(lambda: inbox.open_id != chosen.id, pilot)
+        assert inbox.open_id == expected
 
 
 async def test_overdue_pages_once_through_the_hook(build_app, server, monkeypatch):

@@ -314,6 +314,7 @@ class InboxScreen(
 
     def open_conversation(self, conversation_id: str, *, focus_compose: bool = True) -> None:
         self.show_thread_pane()
+        self.remember_neighbours(conversation_id)  # before it is marked read and moves
         self.open_id = conversation_id  # the panes follow: the thread and the draft, the open row
         self._unfilled_warned = None
         self.store_write(self.engine.mark_read, conversation_id)

@@ -10,14 +10,22 @@ same checks, guard and outbox as Ctrl+S.
 
 from __future__ import annotations
 
+from ...store import ConversationRow
 from ...sync import SendState, SendStateChanged
 from ...text import one_line
 from .screen_mixin import InboxScreenMixin
+
+NEIGHBOURS_KEPT = 30
+"""Rows after (and before) an opened conversation remembered for auto-advance: enough to skip
+the ones answered, closed or gone meanwhile."""
 
 
 class SendAndClose(InboxScreenMixin):
     _close_after_send_for: str | None = None
     """The conversation whose next queued reply closes it (the key pressed last was send-and-close)."""
+    _neighbours: tuple[str, list[str], list[str]] | None = None
+    """The open conversation's neighbours when it was opened: (its id, the ids after it, the ids
+    before it, nearest first)."""
 
     def _links(self) -> dict[str, str]:
         """Replies whose sending a close waits for: local id -> conversation id."""
@@ -41,19 +49,45 @@ class SendAndClose(InboxScreenMixin):
         self._links()[local_id] = conversation_id
         self.close_with_undo(conversation_id, after_reply=True)
 
-    def next_in_view(self, conversation_id: str) -> str | None:
-        """The conversation after `conversation_id` in the list as shown (before it moves for the
-        reply just sent), else the one before it, that can be answered."""
+    def remember_neighbours(self, conversation_id: str) -> None:
+        """Note the rows around `conversation_id` as the list shows them now, as it opens.
+
+        "Next" is the row that was under it when the person chose it: opening marks it read,
+        which (unread first) moves it down among the read rows at once, and a reply moves it
+        again; the row after it *then* is some other conversation the person never saw there.
+        """
         listing = self.conversation_list.rows
+        index = listing.index_of(conversation_id, hint=self.conversation_list.cursor)
+        if index is None:
+            self._neighbours = None
+            return
+        after = [listing[position].id for position in range(index + 1, min(index + 1 + NEIGHBOURS_KEPT, len(listing)))]
+        before = [listing[position].id for position in range(index - 1, max(index - 1 - NEIGHBOURS_KEPT, -1), -1)]
+        self._neighbours = (conversation_id, after, before)
+
+    def next_in_view(self, conversation_id: str) -> str | None:
+        """The conversation that followed `conversation_id` in the list as shown when it was
+        opened, else the one before it, that can still be answered; failing those, the same
+        around where it is listed now."""
+        listing = self.conversation_list.rows
+        if self._neighbours is not None and self._neighbours[0] == conversation_id:
+            _, after, before = self._neighbours
+            for candidate in (*after, *before):
+                position = listing.index_of(candidate)
+                if position is not None and self._answerable(listing[position]):
+                    return candidate
         index = listing.index_of(conversation_id)
         if index is None:
             return None
         for position in (*range(index + 1, len(listing)), *range(index - 1, -1, -1)):
             row = listing[position]
-            # Not one being closed, nor one nobody can answer (opted out, closed).
-            if row.id not in self.pending_closes and not row.opted_out and not row.closed:
+            if self._answerable(row):
                 return row.id
         return None
+
+    def _answerable(self, row: ConversationRow) -> bool:
+        # Not one being closed, nor one nobody can answer (opted out, closed).
+        return row.id not in self.pending_closes and not row.opted_out and not row.closed
 
     def advance_from(self, conversation_id: str) -> None:
         """Open the next conversation of the view, the reply box focused (a run through the
