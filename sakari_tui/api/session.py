@@ -24,6 +24,7 @@ from .auth import TokenManager
 from .body import ACCEPT_ENCODING, DEFAULT_MAX_RESPONSE_BYTES
 from .errors import AuthError, BadResponse
 from .exchange import bounded_exchange
+from .http_stack import load_httpx
 from .models import Page, Pagination, TokenResponse, build_validators
 from .retry import RetryPolicy, with_retries
 from .server_clock import ServerClock
@@ -106,8 +107,7 @@ class ApiSession:
         # httpx (and the TLS context it builds) loads on the first request, not at start-up: the
         # inbox paints its first frame from the local store a good tenth of a second sooner.
         if self._http_client is None:
-            import httpx
-
+            httpx = load_httpx()
             self._http_client = httpx.AsyncClient(
                 timeout=httpx.Timeout(self._timeout, connect=min(self._timeout, 10.0)),
                 transport=self._transport,
