@@ -44,5 +44,5 @@ def csv_text(value: str) -> str:
 
 
 def control_characters(cell: str) -> list[str]:
-    """The control characters in `cell`, named as U+XXXX, each once, in order of appearance."""
+    """The control characters in `cell`, named by code point (U+0007 and the like), each once, in order of appearance."""
     return list(dict.fromkeys(f"U+{ord(ch):04X}" for ch in _CONTROLS.findall(cell)))

@@ -256,12 +256,9 @@ class Poller:
         of a second after the first frame. Not the phone-number metadata: no request needs it,
         and the conversation list loads it in a thread of its own (30-45 ms the first request
         no longer waits for)."""
-        await asyncio.to_thread(self._warm_up)
+        await asyncio.to_thread(self.engine.client.prepare)
         gc.freeze()  # what the warm-up loaded lives as long as the process: keep it out of full collections
         await self.run()
-
-    def _warm_up(self) -> None:
-        self.engine.client.prepare()
 
     async def run(self) -> None:
         """Poll until cancelled: the three loops side by side."""

@@ -23,9 +23,9 @@ the ones answered, closed or gone meanwhile."""
 class SendAndClose(InboxScreenMixin):
     _close_after_send_for: str | None = None
     """The conversation whose next queued reply closes it (the key pressed last was send-and-close)."""
-    _neighbours: tuple[str, list[str], list[str]] | None = None
-    """The open conversation's neighbours when it was opened: (its id, the ids after it, the ids
-    before it, nearest first)."""
+    _neighbours: tuple[str, tuple[str, ...]] | None = None
+    """The open conversation and its neighbours when it was opened: the ids after it, then
+    those before it, nearest first."""
 
     def _links(self) -> dict[str, str]:
         """Replies whose sending a close waits for: local id -> conversation id."""
@@ -61,9 +61,10 @@ class SendAndClose(InboxScreenMixin):
         if index is None:
             self._neighbours = None
             return
-        after = [listing[position].id for position in range(index + 1, min(index + 1 + NEIGHBOURS_KEPT, len(listing)))]
-        before = [listing[position].id for position in range(index - 1, max(index - 1 - NEIGHBOURS_KEPT, -1), -1)]
-        self._neighbours = (conversation_id, after, before)
+        # Ids only, from the listing's entries: reading rows here would cost the open a query.
+        after = listing.ids_between(index + 1, index + 1 + NEIGHBOURS_KEPT)
+        before = listing.ids_between(max(index - NEIGHBOURS_KEPT, 0), index)
+        self._neighbours = (conversation_id, (*after, *reversed(before)))
 
     def next_in_view(self, conversation_id: str) -> str | None:
         """The conversation that followed `conversation_id` in the list as shown when it was
@@ -71,8 +72,7 @@ class SendAndClose(InboxScreenMixin):
         around where it is listed now."""
         listing = self.conversation_list.rows
         if self._neighbours is not None and self._neighbours[0] == conversation_id:
-            _, after, before = self._neighbours
-            for candidate in (*after, *before):
+            for candidate in self._neighbours[1]:
                 position = listing.index_of(candidate)
                 if position is not None and self._answerable(listing[position]):
                     return candidate
