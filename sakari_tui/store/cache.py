@@ -39,6 +39,7 @@ from .raw import (
     packed_conversation,
     same_fingerprint,
 )
+from .search_backlog import defer_indexing
 from .search_triggers import CONVERSATION_DOCUMENT, MESSAGE_DOCUMENT
 from .times import iso, parse_iso
 from .unread import UNREAD_SQL
@@ -142,9 +143,12 @@ class InboxCache(InboxListing, LocalMarks, CachedMessages, CachedContacts):
                 item.pack()
         return prepared
 
-    def merge_conversations(self, conversations: Iterable[Conversation | PreparedConversation]) -> MergeResult:
+    def merge_conversations(
+        self, conversations: Iterable[Conversation | PreparedConversation], *, defer_search: bool = False
+    ) -> MergeResult:
         """Upsert conversations in one transaction (all of them or, on a failure, none) and report
-        what changed. An unchanged conversation writes nothing."""
+        what changed. An unchanged conversation writes nothing. `defer_search`: the search
+        documents it adds wait for `index_backlog` (search_backlog.py; a sync's pages)."""
         prepared = [
             item if isinstance(item, PreparedConversation) else PreparedConversation.of(item) for item in conversations
         ]
@@ -160,6 +164,8 @@ class InboxCache(InboxListing, LocalMarks, CachedMessages, CachedContacts):
                 if previous is not None and same_fingerprint(previous[0], item.fingerprint):
                     unchanged += 1
                     continue
+                if defer_search and not changed:  # the first write: a page with nothing new writes nothing
+                    defer_indexing(self.db)
                 changed.append(conversation.id)
                 last = conversation.last_message
                 if (

@@ -21,6 +21,7 @@ from .connection import (  # noqa: F401  (the store's errors are imported from h
     store_damaged,
 )
 from .packing_schema import packing_migration
+from .search_backlog import search_backlog_migration
 from .search_schema import SEARCH_TOKENIZER, _search_migration  # noqa: F401
 from .search_triggers import merge_documents_migration, search_triggers_migration
 
@@ -212,6 +213,9 @@ MIGRATIONS: list[list[str]] = [
     # the insert triggers skip a row that has one (no call back into Python to unpack it). See
     # search_triggers.py.
     merge_documents_migration(),
+    # 18 (issue 17, sync CPU): a sync's pages leave their search documents to be indexed in bulk
+    # every few pages, the index never holding a document past its mark. See search_backlog.py.
+    search_backlog_migration(),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -13,6 +13,9 @@ other connection has committed since the read began. A page is one transaction h
 loop: all of it or, on a failure, none of it. One page is written at a time (a lock: the sync
 awaits each page, but a close must wait for the page in flight), and what the page changed is
 announced by the engine on the loop after the commit, when the app's own connection reads it.
+
+A page's search documents are written unindexed, and `index_search` indexes them in bulk: the
+engine calls it every few pages and when a sync ends (search_backlog.py).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from .cache import InboxCache, MergeResult
 from .db import StoreError, connect_writer
+from .search_backlog import index_backlog
 
 if TYPE_CHECKING:
     from ..api.models import Conversation
@@ -40,11 +44,21 @@ class PageWriter:
         self._closed = False
 
     def merge_page(self, conversations: Sequence[Conversation]) -> MergeResult:
-        """`InboxCache.merge_conversations` of a page (prepared here too), in one transaction."""
+        """`InboxCache.merge_conversations` of a page (prepared here too), in one transaction; its
+        search documents wait for `index_search`."""
         with self._lock:
-            if self._closed:
-                raise StoreError(f"The local store at {self.db_path} is closed.")
-            return self._inbox.merge_conversations(self._inbox.prepare_conversations(conversations))
+            self._check_open()
+            return self._inbox.merge_conversations(self._inbox.prepare_conversations(conversations), defer_search=True)
+
+    def index_search(self) -> int:
+        """Index the search documents the pages (or a killed process) left unindexed; how many."""
+        with self._lock:
+            self._check_open()
+            return index_backlog(self.db)
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreError(f"The local store at {self.db_path} is closed.")
 
     def close(self) -> None:
         """Close the connection once the page in flight (if any) is written."""

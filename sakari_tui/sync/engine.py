@@ -7,6 +7,7 @@ the UI turns them into redraws. Every method may raise `SakariError` with a plai
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -35,6 +36,9 @@ THREAD_PAGE_SIZE = 50
 # A walk of the conversation list stops here (200,000 conversations at 100 a page): a server that
 # always says there is more must not keep the inbox fetching forever.
 MAX_SYNC_PAGES = 2000
+# A sync's pages are indexed for search in bulk this often, and when it ends (store/search_backlog.py):
+# a search misses at most this many pages' newest rows, ~2 s of a first sync.
+SEARCH_INDEX_EVERY = 20
 
 
 class InboxEngine(ContactAndTemplateCommands):
@@ -107,7 +111,18 @@ class InboxEngine(ContactAndTemplateCommands):
         The first sync of a session (or `full=True`) walks every page, so changes far down the
         list made while the app was closed are seen too.
         """
-        walk_all = full or not self._walked_once
+        try:
+            result = await self._walk(walk_all=full or not self._walked_once)
+        except Exception:
+            # The failure is the sync's to report; the documents wait for the next sync's catch-up.
+            with contextlib.suppress(Exception):
+                await self._index_search()
+            raise
+        await self._index_search()
+        return result
+
+    async def _walk(self, *, walk_all: bool) -> ConversationsChanged:
+        """The pages of `sync_conversations`, all of them when `walk_all`."""
         changed: list[str] = []
         new_inbound: list[str] = []
         seen: set[str] = set()
@@ -124,6 +139,8 @@ class InboxEngine(ContactAndTemplateCommands):
                 break
             seen.update(ids)
             result = await self._merge_page(page.items)
+            if pages % SEARCH_INDEX_EVERY == 0:
+                await self._index_search()
             changed += result.changed
             new_inbound += result.new_inbound
             if result.changed:
@@ -155,6 +172,12 @@ class InboxEngine(ContactAndTemplateCommands):
         if writer is None:
             return await self._merge_in_chunks(conversations)
         return await asyncio.to_thread(writer.merge_page, conversations)
+
+    async def _index_search(self) -> None:
+        """Index the search documents the page writer's pages left unindexed (search_backlog.py)."""
+        writer = self.store.page_writer()
+        if writer is not None:
+            await asyncio.to_thread(writer.index_search)
 
     async def _merge_in_chunks(self, conversations: list[Conversation]) -> MergeResult:
         """Merge a page in one transaction on the store's own connection, prepared a few

@@ -41,6 +41,7 @@ def test_a_page_written_by_the_writer_is_read_on_the_app_connection(tmp_path):
     result = writer.merge_page([conversation(i) for i in range(5)])
     assert sorted(result.changed) == [f"c{i}" for i in range(5)]
     assert store.inbox.listing(unread_first=False).ids == [f"c{i}" for i in range(5)]
+    assert writer.index_search() == 10  # a page's search documents wait for the catch-up (search_backlog.py)
     assert [h.conversation_id for h in store.search.search("Name3")] == ["c3"]
     assert store.inbox.thread("c2")[0].message == "parcel arrived 2"
     again = writer.merge_page([conversation(i) for i in range(5)])

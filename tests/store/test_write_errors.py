@@ -160,13 +160,15 @@ signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (E
 store = Store(Path(sys.argv[1]))
 store.drafts.save("a", "small")
 store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-resource.setrlimit(resource.RLIMIT_FSIZE, (max(os.path.getsize(sys.argv[1]), 16384), resource.RLIM_INFINITY))
+limit = max(os.path.getsize(sys.argv[1]), 16384)
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
+big = "x" * (limit + 100_000)  # more than any file of the store may now hold, whatever its schema's size
 try:
-    store.outbox.add("b", None, "x" * 200_000, ())  # written out at its COMMIT, in the `with` block's exit
+    store.outbox.add("b", None, big, ())  # written out at its COMMIT, in the `with` block's exit
 except StoreWriteError as error:
     print(error, store.db.in_transaction)
 resource.setrlimit(resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
-store.outbox.add("b", None, "x" * 200_000, ())
+store.outbox.add("b", None, big, ())
 print(len(store.outbox.all()), store.drafts.get("a"))
 """
 
