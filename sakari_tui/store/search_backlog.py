@@ -23,49 +23,37 @@ first sync's newest rows, which the list is still filling in anyway.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
-# (content table, its FTS5 index, the indexed columns)
-INDEXES = (
-    ("message_text", "message_fts", ("body",)),
-    ("contact_text", "contact_fts", ("name", "email", "digits")),
-)
+from .search_schema import FTS_INDEXES, _fts_sync_triggers
 
 
-def _deferred(content: str, row: str) -> str:
-    """SQL: `row` (new or old) of `content` is past its mark, so not in the index."""
-    return f"EXISTS (SELECT 1 FROM search_backlog WHERE content = '{content}' AND {row}.docid > indexed_through)"
-
-
-def _triggers(content: str, fts: str, columns: tuple[str, ...]) -> list[str]:
-    """The triggers of search_schema._fts_sync_triggers, each leaving out a document past the mark."""
-    names = ", ".join(columns)
-    new = ", ".join(f"new.{c}" for c in columns)
-    old = ", ".join(f"old.{c}" for c in columns)
-    insert = f"INSERT INTO {fts} (rowid, {names}) SELECT new.docid, {new} WHERE NOT {_deferred(content, 'new')};"
-    delete = (
-        f"INSERT INTO {fts} ({fts}, rowid, {names}) SELECT 'delete', old.docid, {old}"
-        f" WHERE NOT {_deferred(content, 'old')};"
+def _deferred(content: str) -> Callable[[str], str]:
+    """SQL of a row (new or old) of `content` that is past its mark, so not in the index."""
+    return lambda row: (
+        f"EXISTS (SELECT 1 FROM search_backlog WHERE content = '{content}' AND {row}.docid > indexed_through)"
     )
-    return [
-        *(f"DROP TRIGGER {content}_{event}" for event in ("ai", "ad", "au")),
-        f"CREATE TRIGGER {content}_ai AFTER INSERT ON {content} BEGIN {insert} END",
-        f"CREATE TRIGGER {content}_ad AFTER DELETE ON {content} BEGIN {delete} END",
-        f"CREATE TRIGGER {content}_au AFTER UPDATE OF {names} ON {content} BEGIN {delete} {insert} END",
-    ]
 
 
 def search_backlog_migration() -> list[str]:
     """Migration 18: the marks table, and the content tables' index triggers that heed it."""
     return [
         "CREATE TABLE search_backlog (content TEXT PRIMARY KEY, indexed_through INTEGER NOT NULL)",
-        *(sql for content, fts, columns in INDEXES for sql in _triggers(content, fts, columns)),
+        *(
+            sql
+            for content, fts, columns in FTS_INDEXES
+            for sql in (
+                *(f"DROP TRIGGER {content}_{event}" for event in ("ai", "ad", "au")),
+                *_fts_sync_triggers(content, fts, "docid", columns, unless=_deferred(content)),
+            )
+        ),
     ]
 
 
 def defer_indexing(db: sqlite3.Connection) -> None:
     """Leave the documents written from now on out of the search index until `index_backlog`
     (inside the caller's transaction; a mark already set stays where it is)."""
-    for content, _fts, _columns in INDEXES:
+    for content, _fts, _columns in FTS_INDEXES:
         db.execute(
             f"INSERT OR IGNORE INTO search_backlog (content, indexed_through)"
             f" SELECT '{content}', COALESCE(MAX(docid), 0) FROM {content}"
@@ -80,7 +68,7 @@ def index_backlog(db: sqlite3.Connection) -> int:
     indexed = 0
     with db:
         db.execute("BEGIN IMMEDIATE")
-        for content, fts, columns in INDEXES:
+        for content, fts, columns in FTS_INDEXES:
             mark = db.execute("SELECT indexed_through FROM search_backlog WHERE content = ?", (content,)).fetchone()
             if mark is None:
                 continue

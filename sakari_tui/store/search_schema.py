@@ -3,6 +3,8 @@ and the triggers that keep them exact. Kept apart from db.py: it is most of the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 SEARCH_TOKENIZER = "unicode61 remove_diacritics 2"
 # A phone number is at most 15 digits (E.164).
 _MAX_DIGITS = 15
@@ -62,13 +64,29 @@ def _contact_doc(
 CONTACT_TEXT_COLUMNS = "source, source_id, name, email, number, digits"
 
 
-def _fts_sync_triggers(content: str, fts: str, key: str, columns: tuple[str, ...]) -> list[str]:
-    """The triggers that keep an external-content FTS5 table exactly in step with its content table."""
+FTS_INDEXES = (
+    ("message_text", "message_fts", ("body",)),
+    ("contact_text", "contact_fts", ("name", "email", "digits")),
+)
+"""Migration 6's search indexes: (content table, its external-content FTS5 table, the indexed
+columns); a document's FTS rowid is its content row's `docid`."""
+
+
+def _fts_sync_triggers(
+    content: str, fts: str, key: str, columns: tuple[str, ...], *, unless: Callable[[str], str] | None = None
+) -> list[str]:
+    """The triggers that keep an external-content FTS5 table exactly in step with its content table.
+    `unless(row)`: SQL under which that row ("new" or "old") is not in the index, so it is neither
+    added nor deleted (search_backlog.py)."""
     names = ", ".join(columns)
-    new = ", ".join(f"new.{c}" for c in columns)
-    old = ", ".join(f"old.{c}" for c in columns)
-    delete = f"INSERT INTO {fts} ({fts}, rowid, {names}) VALUES ('delete', old.{key}, {old});"
-    insert = f"INSERT INTO {fts} (rowid, {names}) VALUES (new.{key}, {new});"
+
+    def row_of(row: str, *first: str) -> str:
+        listed = ", ".join((*first, *(f"{row}.{c}" for c in (key, *columns))))
+        return f"VALUES ({listed})" if unless is None else f"SELECT {listed} WHERE NOT {unless(row)}"
+
+    delete_command = "'delete'"
+    delete = f"INSERT INTO {fts} ({fts}, rowid, {names}) {row_of('old', delete_command)};"
+    insert = f"INSERT INTO {fts} (rowid, {names}) {row_of('new')};"
     return [
         f"CREATE TRIGGER {content}_ai AFTER INSERT ON {content} BEGIN {insert} END",
         f"CREATE TRIGGER {content}_ad AFTER DELETE ON {content} BEGIN {delete} END",
