@@ -6,7 +6,6 @@ the UI turns them into redraws. Every method may raise `SakariError` with a plai
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import random
 import time
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING
 from ..api.errors import SakariError
 from ..sms.authors import Author
 from ..sms.collision import CollisionCheck, DraftBase
-from ..store import MergeResult, OutboxEntry, SendState, Store
+from ..store import OutboxEntry, SendState, Store
 from ..store.outbox import is_placeholder
 from ..store.outbox_media import LocalFile
 from .account_commands import MAX_TEMPLATES as MAX_TEMPLATES
@@ -24,14 +23,13 @@ from .account_commands import ContactAndTemplateCommands
 from .collisions import CollisionGuard
 from .delivery import RECONCILE_AT_S, Delivery
 from .events import ConversationMarked, ConversationsChanged, Event, ThreadChanged
+from .page_merge import PageMerge
 from .scheduled import ScheduledReplies
 
 if TYPE_CHECKING:  # the client and the models load after the first frame (the poller's warm-up)
     from ..api import Conversation, Message, SakariClient
 
 PAGE_SIZE = 100
-# Conversations prepared between two turns of the event loop (see `_merge_in_chunks`).
-MERGE_CHUNK = 10
 THREAD_PAGE_SIZE = 50
 # A walk of the conversation list stops here (200,000 conversations at 100 a page): a server that
 # always says there is more must not keep the inbox fetching forever.
@@ -58,6 +56,7 @@ class InboxEngine(ContactAndTemplateCommands):
     ) -> None:
         self.client = client
         self.store = store
+        self.pages = PageMerge(store)
         self._listeners: list[Callable[[Event], None]] = [listener] if listener else []
         self.page_size = page_size
         self.thread_page_size = thread_page_size
@@ -116,9 +115,9 @@ class InboxEngine(ContactAndTemplateCommands):
         except Exception:
             # The failure is the sync's to report; the documents wait for the next sync's catch-up.
             with contextlib.suppress(Exception):
-                await self._index_search()
+                await self.pages.index_search()
             raise
-        await self._index_search()
+        await self.pages.index_search()
         return result
 
     async def _walk(self, *, walk_all: bool) -> ConversationsChanged:
@@ -138,9 +137,9 @@ class InboxEngine(ContactAndTemplateCommands):
                 self.sync_problem = "The Sakari API sent the same conversations again; the list may be incomplete."
                 break
             seen.update(ids)
-            result = await self._merge_page(page.items)
+            result = await self.pages.merge(page.items)
             if pages % SEARCH_INDEX_EVERY == 0:
-                await self._index_search()
+                await self.pages.index_search()
             changed += result.changed
             new_inbound += result.new_inbound
             if result.changed:
@@ -163,39 +162,6 @@ class InboxEngine(ContactAndTemplateCommands):
     def walked_once(self) -> bool:
         """The first walk through every page of conversations is over."""
         return self._walked_once
-
-    async def _merge_page(self, conversations: list[Conversation]) -> MergeResult:
-        """Merge a page in one transaction (all of it or, on a failure, none): in a thread, on
-        the store's page writer (store/page_writer.py), so the event loop keeps handling keys
-        and frames meanwhile; on the event loop in chunks for an in-memory store."""
-        writer = self.store.page_writer()
-        if writer is None:
-            return await self._merge_in_chunks(conversations)
-        return await asyncio.to_thread(writer.merge_page, conversations)
-
-    async def _index_search(self) -> None:
-        """Index the search documents the page writer's pages left unindexed (search_backlog.py)."""
-        writer = self.store.page_writer()
-        if writer is not None:
-            await asyncio.to_thread(writer.index_search)
-
-    async def _merge_in_chunks(self, conversations: list[Conversation]) -> MergeResult:
-        """Merge a page in one transaction on the store's own connection, prepared a few
-        conversations at a time with the event loop running in between.
-
-        Preparing (dumping and packing each one's JSON) is a quarter of a page's merge: in
-        chunks, keys and frames get through between them. The SQL then runs in one go: a
-        transaction cannot stay open across a turn of the loop (the UI writes on the same
-        connection), and one commit a page rather than one a chunk saves most of the commits'
-        cost (each flushes the search index).
-        """
-        prepared = []
-        for start in range(0, len(conversations), MERGE_CHUNK):
-            # Also before the first chunk: the page was just read and validated in this turn.
-            await asyncio.sleep(0)
-            prepared += self.store.inbox.prepare_conversations(conversations[start : start + MERGE_CHUNK])
-        await asyncio.sleep(0)
-        return self.store.inbox.merge_conversations(prepared)
 
     async def sync_thread(self, conversation_id: str) -> bool:
         """Fetch the newest messages of a conversation; True if anything changed."""

@@ -11,7 +11,7 @@ import pytest_asyncio
 from sakari_tui.api import Conversation, Page, Pagination
 from sakari_tui.store import Store, StoreWriteError
 from sakari_tui.sync import ConversationsChanged, InboxEngine
-from sakari_tui.sync.engine import MERGE_CHUNK
+from sakari_tui.sync.page_merge import MERGE_CHUNK
 
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=timezone.utc)
 PAGE = 3 * MERGE_CHUNK  # more than one chunk: a page used to be committed a chunk at a time
