@@ -12,7 +12,6 @@ No Textual here: the app writes `terminal_sequence_for()` to the terminal itself
 from __future__ import annotations
 
 import asyncio
-import html
 import os
 import shlex
 import shutil
@@ -238,6 +237,8 @@ class Notifier:
             ]
         # Most notification daemons read the body as Pango/HTML markup (links, images): escape it.
         # "--" ends the options, so a name beginning with "-" is not taken for one.
+        import html  # with its table of entities: loaded at the first notification, not at start
+
         return [self.desktop_program, f"--app-name={APP_NAME}", "--", title, html.escape(body, quote=False)]
 
     async def notify_desktop(self, title: str, body: str) -> list[str]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .cache import InboxCache
 from .db import connect, open_reader
@@ -12,7 +14,9 @@ from .lock import StoreLock
 from .outbox import Outbox
 from .overdue import OverdueWaits
 from .page_writer import PageWriter
-from .search import Search
+
+if TYPE_CHECKING:
+    from .search import Search
 
 
 class Store:
@@ -38,7 +42,13 @@ class Store:
         self.overdue = OverdueWaits(self.db)
         self._reader: sqlite3.Connection | None = None
         self._page_writer: PageWriter | None = None
-        self.search = Search(self.reader)
+
+    @cached_property
+    def search(self) -> Search:
+        """Full-text search (Ctrl+F), made at its first use: its module is not wanted before the first frame."""
+        from .search import Search
+
+        return Search(self.reader)
 
     def reader(self) -> sqlite3.Connection:
         """A read-only connection of its own, for searches run in a thread.

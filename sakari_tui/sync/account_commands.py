@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 from .. import api  # models by name, loaded at first use: not before the first frame
 from ..api import SakariError
 from ..store import Store
-from .contact_writes import ContactChanges, ContactWrite, ContactWriter
 from .events import Event
 
 if TYPE_CHECKING:
     from ..api import Contact, SakariClient, Template
+    from .contact_writes import ContactChanges, ContactWrite
 
 # The template picker shows at most this many (a server with endless pages must not fill memory).
 MAX_TEMPLATES = 1000
@@ -48,6 +48,10 @@ class ContactAndTemplateCommands:
         are added to the existing ones; both are merged with what Sakari has now, against `base`
         (the contact as the user saw it; None: as it is now). See `write_contact`.
         """
+        from .contact_writes import (
+            ContactChanges,  # the merge's code loads at its first use, not before the first frame
+        )
+
         changes = ContactChanges(
             first_name=first_name,
             last_name=last_name,
@@ -62,6 +66,8 @@ class ContactAndTemplateCommands:
     ) -> ContactWrite:
         """Write `changes` (made against `base`) merged with anyone else's: the contact now, the
         conflicts and what was lost (see `contact_writes`). The store and the rows follow."""
+        from .contact_writes import ContactWriter
+
         return await ContactWriter(self.client, self.store, self.emit).write(contact_id, changes, base=base)
 
     async def mark_opted_out(self, contact_id: str) -> Contact:
@@ -69,6 +75,8 @@ class ContactAndTemplateCommands:
         `optedOutAt` attribute (Sakari has no call that opts a contact out for us). Returns the
         contact as read after the write: check `marked_opted_out`, a concurrent edit may have won."""
         when = datetime.fromtimestamp(self.clock(), timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+        from .contact_writes import ContactChanges
+
         changes = ContactChanges(add_tags=(api.OPTED_OUT_TAG,), attributes={api.OPTED_OUT_AT_ATTRIBUTE: when})
         return (await self.write_contact(contact_id, changes)).contact
 

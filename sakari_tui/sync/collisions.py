@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from ..api import SakariError
 from ..sms.authors import Author, AuthorKind, message_author
-from ..sms.collision import CollisionCheck, DraftBase, check_arrivals
 from ..sms.templates import same_sent_text
 from ..store import Store, StoreError
 from ..store.outbox import is_placeholder
@@ -20,6 +19,7 @@ from .events import Event, ThreadChanged
 
 if TYPE_CHECKING:
     from ..api import Message, SakariClient
+    from ..sms.collision import CollisionCheck, DraftBase
 
 
 class CollisionGuard:
@@ -37,6 +37,8 @@ class CollisionGuard:
 
     def base_now(self, conversation_id: str) -> DraftBase:
         """The base of a draft starting now: the thread as this machine has it."""
+        from ..sms.collision import DraftBase  # the guard's code loads at its first use, not before the first frame
+
         return DraftBase.of(self.store.inbox.thread(conversation_id, limit=20))
 
     async def check(self, conversation_id: str, base: DraftBase | None) -> CollisionCheck:
@@ -46,6 +48,8 @@ class CollisionGuard:
         it goes through the outbox as it would without the guard, and the check says why it could
         not look. A conversation not on Sakari yet has nothing to collide with.
         """
+        from ..sms.collision import CollisionCheck, check_arrivals  # loaded at first use, not before the first frame
+
         if is_placeholder(conversation_id):
             return CollisionCheck(base=base)
         try:

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from ..api.errors import SakariError
 from ..sms.authors import Author
-from ..sms.collision import CollisionCheck, DraftBase
 from ..store import OutboxEntry, SendState, Store
 from ..store.outbox import is_placeholder
 from ..store.outbox_media import LocalFile
@@ -28,6 +27,7 @@ from .scheduled import ScheduledReplies
 
 if TYPE_CHECKING:  # the client and the models load after the first frame (the poller's warm-up)
     from ..api import Conversation, Message, SakariClient
+    from ..sms.collision import CollisionCheck, DraftBase
 
 PAGE_SIZE = 100
 THREAD_PAGE_SIZE = 50
@@ -216,6 +216,8 @@ class InboxEngine(ContactAndTemplateCommands):
 
     def saved_draft_base(self, conversation_id: str) -> DraftBase | None:
         """The base kept with the conversation's draft, if any."""
+        from ..sms.collision import DraftBase  # the guard's code loads at its first use, not before the first frame
+
         return DraftBase.from_json(self.store.drafts.base(conversation_id))
 
     async def check_collision(self, conversation_id: str, base: DraftBase | None) -> CollisionCheck:

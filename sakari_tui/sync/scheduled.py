@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING
 
 from ..api import SakariError
 from ..sms.authors import AuthorKind
-from ..sms.collision import DraftBase
 from ..sms.quiet_hours import check_zones, next_send_time_for, recipient_time_zones
 from ..store import OutboxEntry, SendState, Store
 from ..store.outbox import Schedule, is_placeholder
@@ -86,6 +85,8 @@ class ScheduledReplies:
 
         `window`: the sending window re-checked at that time (None: not checked). `media`: an MMS,
         its file copied into the outbox now and uploaded when it is released."""
+        from ..sms.collision import DraftBase  # loaded at its first use, not before the first frame
+
         base = DraftBase.of(self._known_messages(conversation_id))
         schedule = Schedule(
             scheduled_at=self.clock(),
@@ -109,6 +110,8 @@ class ScheduledReplies:
         entry = self.store.outbox.get(local_id)
         if entry is None:
             return None
+        from ..sms.collision import DraftBase  # loaded at its first use, not before the first frame
+
         base = DraftBase.of(self.store.inbox.thread(entry.conversation_id, limit=20)).to_json()
         taken = self.store.outbox.back_to_draft(local_id, base)
         if taken is None:
@@ -154,6 +157,8 @@ class ScheduledReplies:
             if self._waits_for_window(entry):
                 return None
             schedule = entry.schedule or Schedule(scheduled_at=0.0)
+            from ..sms.collision import DraftBase  # loaded at its first use, not before the first frame
+
             base = DraftBase.from_json(schedule.base)
             if schedule.collision_guard and base is not None and not is_placeholder(entry.conversation_id):
                 check = await self.guard.check(entry.conversation_id, base)
@@ -200,6 +205,8 @@ class ScheduledReplies:
         schedule = entry.schedule
         if schedule is None or schedule.keep_on_reply:
             return False
+        from ..sms.collision import DraftBase  # loaded at its first use, not before the first frame
+
         base = DraftBase.from_json(schedule.base)
         if base is None:
             return False

@@ -373,7 +373,7 @@ async def test_a_large_save_shows_a_progress_bar_until_it_is_done(build_app, ser
         (folder / attachment.name).write_bytes(b"x")
         return folder / attachment.name
 
-    monkeypatch.setattr("sakari_tui.ui.inbox.attachments.fetch_to_file", slow_fetch_to_file)
+    monkeypatch.setattr("sakari_tui.media.fetch.fetch_to_file", slow_fetch_to_file)  # read at each save
     app = await build_app(settings=attachment_settings(server, tmp_path))
     inbox = Inbox(app)
     async with app.run_test(size=(120, 40)) as pilot:

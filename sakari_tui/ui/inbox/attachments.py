@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 from textual import work
 
 from ...media.attachments import Attachment, MediaError
-from ...media.fetch import fetch, fetch_to_file
 from ...media.opener import open_link
 from ...sms.mms import mms_warnings
 from ...store.outbox_media import LocalFile, local_file
@@ -120,6 +119,8 @@ class AttachmentFlows(InboxScreenMixin):
 
     @work(group="attachment-save", exit_on_error=False)
     async def save_attachments(self, attachments: list[Attachment]) -> None:
+        from ...media.fetch import fetch_to_file  # the downloader loads at its first use, not before the first frame
+
         settings = self.settings.attachments
         folder = settings.save_folder()
         bar = self.thread_pane.transfer_bar
@@ -162,6 +163,7 @@ class AttachmentFlows(InboxScreenMixin):
         allow_private = self._private_media_ok
 
         async def load(progress: Callable[[int, int | None], None]):
+            from ...media.fetch import fetch
             from ...media.images import checked_image  # Pillow: loaded only when a preview is asked for
 
             try:

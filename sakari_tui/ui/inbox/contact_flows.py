@@ -14,13 +14,13 @@ from textual import work
 
 from ...api.errors import SakariError
 from ...sms.phones import display_number
-from ...sync.contact_writes import ContactWrite, saved_sentence
 from ...text import one_line
 from ..widgets.contact_panel import ContactPanel
 from .screen_mixin import InboxScreenMixin
 
 if TYPE_CHECKING:
     from ...api import Conversation
+    from ...sync.contact_writes import ContactWrite
 
 # Narrower than this, the contact panel takes the thread's place instead of sitting beside it.
 CONTACT_BESIDE_MIN_WIDTH = 100
@@ -77,6 +77,8 @@ class ContactFlows(InboxScreenMixin):
         return identifiers
 
     def on_contact_panel_edit_requested(self, event: ContactPanel.EditRequested) -> None:
+        from ...sync.contact_writes import saved_sentence  # loaded at the first edit, not before the first frame
+
         contact = self.store.inbox.contact(event.contact_id)
         if contact is None:
             conversation = self.thread_pane.conversation()

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from ...sms.snooze_times import describe_until, local_zone
 from ...store.views import View
 from ...text import for_display, one_line
 from .commands import key_for
@@ -101,6 +100,8 @@ class ListViews(InboxScreenMixin):
             self.notify("Marked unread: it stays so here until you open it.")
 
     def action_snooze(self) -> None:
+        from ...sms.snooze_times import local_zone  # with zoneinfo: not before the first frame
+
         conversation_id = self._target_conversation()
         if conversation_id is None:
             return
@@ -131,6 +132,8 @@ class ListViews(InboxScreenMixin):
         elif isinstance(answer, datetime):
             now = self.clock.now().timestamp()
             if self.store_write(self.store.inbox.snooze, conversation_id, answer.timestamp(), now):
+                from ...sms.snooze_times import describe_until
+
                 key = key_for(self, "app.view_snoozed")
                 self.notify(f"Snoozed until {describe_until(answer, zone)} · {key} lists snoozed conversations.")
         self.conversations.relist()

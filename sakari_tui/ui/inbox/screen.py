@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -25,7 +26,7 @@ from textual.widgets import Footer, Header, Static
 from ...config import Settings
 from ...notify import Alerts
 from ...senders import SenderBook
-from ...store import SearchHit, StoreDamaged, StoreError
+from ...store import StoreDamaged, StoreError
 from ...sync import (
     ConversationMarked,
     ConversationMoved,
@@ -59,6 +60,9 @@ from .replying import ReplyFlows
 from .send_and_close import SendAndClose
 from .thread_pane import ThreadPane
 from .triage import TriageActions
+
+if TYPE_CHECKING:
+    from ...store import SearchHit
 
 log = logging.getLogger(__name__)
 

@@ -15,10 +15,10 @@ from textual.content import Content
 from textual.widgets import Static
 
 from ...sms.authors import Author, AuthorKind
-from ...sms.collision import CollisionCheck, DraftBase
 
 if TYPE_CHECKING:
     from ...api import Message
+    from ...sms.collision import CollisionCheck, DraftBase
     from .thread_pane import ThreadPane
 
     _Base = ThreadPane

@@ -22,8 +22,6 @@ from textual.widgets import Static, TextArea
 
 from ...api.errors import SakariError
 from ...config import Settings
-from ...editor import EditorError, edit_text, editor_argv
-from ...sms.collision import CollisionCheck, DraftBase
 from ...sms.mms import kilobytes
 from ...store import OutboxEntry
 from ...store.outbox_media import LocalFile, local_file
@@ -43,6 +41,7 @@ from .team_awareness import TeamAwareness
 
 if TYPE_CHECKING:
     from ...api import Conversation
+    from ...sms.collision import CollisionCheck, DraftBase
     from .screen import InboxScreen
 
 # Messages laid out when a thread opens: a screenful or two; older ones load as the user scrolls up.
@@ -351,6 +350,8 @@ reply that was refused, **D** discards it.
 
     def external_editor(self) -> None:
         """Write the reply in $VISUAL/$EDITOR: the app steps aside until the editor exits."""
+        from ...editor import EditorError, edit_text, editor_argv  # at the first Ctrl+O, not before the first frame
+
         try:
             argv = editor_argv(self.settings.compose.editor)
         except EditorError as error:

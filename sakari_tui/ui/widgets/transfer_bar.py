@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import reactive
-from textual.widgets import ProgressBar, Static
+from textual.widgets import Static
 
 from ...sms.mms import kilobytes
 
@@ -38,6 +38,8 @@ class TransferBar(Horizontal):
         return iter(())
 
     async def watch_transfer(self, transfer: Transfer | None) -> None:
+        from textual.widgets import ProgressBar  # its module loads at the first transfer, not before the first frame
+
         self.set_class(transfer is not None, "-active")
         if transfer is None:
             return
